@@ -1,0 +1,262 @@
+//! The `/cadence` command grammar (design.md §3), shared by Slack and Teams.
+//!
+//! Input is the command text as Slack sends it with escaping on: mentions as `<@U123|alice>`,
+//! channels as `<#C123|team-atlas>`, links as `<https://…|label>`, and `&`, `<`, `>` typed by the
+//! user as `&amp;`, `&lt;`, `&gt;`. The Teams adapter rewrites `<at>Alice</at>` mentions into the
+//! same `<@ID|Alice>` form from the activity's mention entities, so there is one grammar.
+//!
+//! [`parse`] turns text into a typed [`CommandLine`] or a [`ParseError`] that says what was wrong,
+//! where, and how the subcommand is written. [`CommandLine`]'s `Display` writes the command back
+//! in the same escaped form, so `parse(&line.to_string()) == Ok(line)`.
+
+mod lexer;
+mod parser;
+mod render;
+mod usage;
+
+use chrono::NaiveDate;
+
+pub use lexer::display_text;
+pub use parser::parse;
+pub use parser::{BUDGET_MAX, HOURS_MAX, NAME_MAX_CHARS, TARGET_MAX, TEXT_MAX_CHARS};
+pub use usage::{HelpEntry, help_topic, help_topics, overview};
+pub use usage::{Subcommand, usage_for};
+
+/// A parsed command: what to do, and for which team if named with `team:<name>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandLine {
+    /// The team named with `team:<name>`; otherwise the channel's team.
+    pub team: Option<String>,
+    /// What to do.
+    pub command: Command,
+}
+
+/// A chat user named in a command, as the platform identifies them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UserRef {
+    /// The platform's user id (`U123ABC` in Slack, the AAD or Bot Framework id in Teams).
+    pub id: String,
+    /// The name the platform showed with the mention, if any.
+    pub label: Option<String>,
+}
+
+/// A channel named in a command.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ChannelRef {
+    /// The platform's channel id (`C123ABC`).
+    pub id: String,
+    /// The channel's name as the platform showed it, if any.
+    pub label: Option<String>,
+}
+
+/// A number of hours with up to two decimals, kept exact as hundredths of an hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Hours {
+    /// Hundredths of an hour: 650 is 6.5 hours.
+    pub centi: u32,
+}
+
+/// An inclusive range of days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DateRange {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day, on or after `from`.
+    pub to: NaiveDate,
+}
+
+/// The period learning hours are allocated in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Period {
+    /// A named sprint: `sprint "Sprint 42"`.
+    Sprint(String),
+    /// The week starting on the given Monday: `week 2026-11-30`.
+    Week(NaiveDate),
+}
+
+/// What changes about a team's membership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MembershipChange {
+    /// `team add @a @b`: the people join as members.
+    Add,
+    /// `team remove @a`: the people leave the team.
+    Remove,
+    /// `team managers @a @b`: the team's managers become exactly these people.
+    Managers,
+}
+
+/// One `/cadence` subcommand with its arguments, fully typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `help [topic]`.
+    Help {
+        /// A subcommand to explain, if asked.
+        topic: Option<String>,
+    },
+    /// `gap @person "capability"`: a skill gap named.
+    Gap {
+        /// Who has the gap.
+        person: UserRef,
+        /// The capability, by name.
+        capability: String,
+    },
+    /// `coach @person "capability" ["note"]`: a coaching moment.
+    Coach {
+        /// Who is coached.
+        person: UserRef,
+        /// The capability, by name.
+        capability: String,
+        /// What happened.
+        note: Option<String>,
+    },
+    /// `intervene @person "capability" via "means" [by YYYY-MM-DD]`: an intervention planned.
+    Intervene {
+        /// Who it is for.
+        person: UserRef,
+        /// The capability, by name.
+        capability: String,
+        /// How: a module, pairing, shadowing, a stretch assignment.
+        means: String,
+        /// When it is due.
+        due: Option<NaiveDate>,
+    },
+    /// `level @person "capability" LEVEL ["evidence"]`.
+    Level {
+        /// Whose level.
+        person: UserRef,
+        /// The capability, by name.
+        capability: String,
+        /// The new level.
+        level: crate::domain::Level,
+        /// Free text or a link.
+        evidence: Option<String>,
+    },
+    /// `certify @person "capability" ["evidence"]`: level set to mastery as a certification.
+    Certify {
+        /// Who is certified.
+        person: UserRef,
+        /// The capability, by name.
+        capability: String,
+        /// Free text or a link.
+        evidence: Option<String>,
+    },
+    /// `approve @person track "name"`.
+    Approve {
+        /// Who enters the track.
+        person: UserRef,
+        /// The track, by name.
+        track: String,
+    },
+    /// `decline @person track "name" ["reason"]`.
+    Decline {
+        /// Whose request is declined.
+        person: UserRef,
+        /// The track, by name.
+        track: String,
+        /// Why, shown to the person.
+        reason: Option<String>,
+    },
+    /// `request track "name" ["note"]`: a member asks to enter a track.
+    Request {
+        /// The track, by name.
+        track: String,
+        /// Why the member wants it.
+        note: Option<String>,
+    },
+    /// `sequence FAMILY: a > b > "c d"`: the order skills are learned in for a role family.
+    Sequence {
+        /// The role family, e.g. `backend` or `account exec`.
+        family: String,
+        /// Capabilities, first to learn first; at least one.
+        capabilities: Vec<String>,
+    },
+    /// `hours @person N [sprint "name" | week YYYY-MM-DD]`: learning hours allocated.
+    Hours {
+        /// Whose hours.
+        person: UserRef,
+        /// How many.
+        hours: Hours,
+        /// In which period; none means the current week.
+        period: Option<Period>,
+    },
+    /// `mastery "capability" "criteria"`: local mastery criteria.
+    Mastery {
+        /// The capability, by name.
+        capability: String,
+        /// What mastery means in this team.
+        criteria: String,
+    },
+    /// `target "capability" N`: how many people the team needs at mastery.
+    Target {
+        /// The capability, by name.
+        capability: String,
+        /// How many people, zero allowed.
+        count: u32,
+    },
+    /// `away @person YYYY-MM-DD[..YYYY-MM-DD]`: a planned absence.
+    Away {
+        /// Who is away.
+        person: UserRef,
+        /// The days away, inclusive.
+        dates: DateRange,
+    },
+    /// `commission "title" [budget N] [for "capability"]`: request a custom module.
+    Commission {
+        /// What the module should teach.
+        title: String,
+        /// Budget in whole currency units.
+        budget: Option<u64>,
+        /// The capability it builds, by name.
+        capability: Option<String>,
+    },
+    /// `coverage ["capability"]`: the outcome view, now.
+    Coverage {
+        /// Only this capability, if named.
+        capability: Option<String>,
+    },
+    /// `me`: my capabilities, tracks and requests.
+    Me,
+    /// `team create NAME [managers @a…] [members @b…] [tz ZONE] [channel #c]`.
+    TeamCreate {
+        /// The team's name.
+        name: String,
+        /// Managers; none means the author.
+        managers: Vec<UserRef>,
+        /// Members.
+        members: Vec<UserRef>,
+        /// Time zone; none means UTC.
+        tz: Option<chrono_tz::Tz>,
+        /// Home channel; none means the channel the command runs in.
+        channel: Option<ChannelRef>,
+    },
+    /// `team add|remove|managers @a…`.
+    TeamMembers {
+        /// What changes.
+        change: MembershipChange,
+        /// Who; at least one.
+        people: Vec<UserRef>,
+    },
+    /// `capability add "name" ["description"] [family:"role family"]`.
+    CapabilityAdd {
+        /// The capability's name.
+        name: String,
+        /// What it means, and the default mastery criteria.
+        description: Option<String>,
+        /// The role family it belongs to.
+        family: Option<String>,
+    },
+}
+
+/// Why a command could not be read. Nothing is recorded for it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ParseError {
+    /// What was wrong, in words for the person who typed it.
+    pub message: String,
+    /// The offending piece of input, as typed (unescaped), if there is one.
+    pub found: Option<String>,
+    /// Character offset of the offending piece in the (unescaped) input, if known.
+    pub at: Option<usize>,
+    /// The subcommand being parsed, if the parser got that far, for its usage line.
+    pub subcommand: Option<Subcommand>,
+}

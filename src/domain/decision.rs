@@ -1,0 +1,170 @@
+//! Decisions: the append-only record of what a manager decided, and the state change each one
+//! carries. The store writes the decision row and applies its [`Effect`] in one transaction, so
+//! the log and the state it explains never disagree.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::command::{DateRange, Hours};
+use super::ids::{CapabilityId, PersonId, TeamId, TenantId};
+use super::{DecisionKind, DecisionSource, Level};
+
+/// A decision about to be recorded.
+#[derive(Debug, Clone)]
+pub struct NewDecision {
+    /// Whose data this is.
+    pub tenant: TenantId,
+    /// The team decided for, if any.
+    pub team: Option<TeamId>,
+    /// Which decision right was used.
+    pub kind: DecisionKind,
+    /// Who decided.
+    pub actor: PersonId,
+    /// Whom it is about, if a person.
+    pub subject: Option<PersonId>,
+    /// Which capability it is about, if one.
+    pub capability: Option<CapabilityId>,
+    /// Where it was decided.
+    pub channel: Option<String>,
+    /// How it was decided.
+    pub source: DecisionSource,
+    /// The decision's arguments as typed, for the log and the digest.
+    pub payload: serde_json::Value,
+    /// What it changes.
+    pub effect: Effect,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// The state change a decision carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Nothing beyond the log entry (gaps, coaching moments).
+    None,
+    /// A person's level for a capability.
+    SetLevel {
+        /// Whose level.
+        person: PersonId,
+        /// Which capability.
+        capability: CapabilityId,
+        /// The new level.
+        level: Level,
+        /// Evidence, free text or a link.
+        evidence: Option<String>,
+    },
+    /// A planned intervention.
+    PlanIntervention {
+        /// The team planning it.
+        team: TeamId,
+        /// For whom.
+        person: PersonId,
+        /// For which capability.
+        capability: CapabilityId,
+        /// By what means.
+        means: String,
+        /// By when.
+        due: Option<NaiveDate>,
+    },
+    /// A track request, approval or refusal; the track is created on first mention.
+    SetTrackStatus {
+        /// The person's team.
+        team: TeamId,
+        /// Who.
+        person: PersonId,
+        /// The track's name.
+        track: String,
+        /// The new status.
+        status: TrackStatus,
+        /// The request note or refusal reason.
+        note: Option<String>,
+    },
+    /// The skill order for a role family in a team, replacing the previous one.
+    SetSequence {
+        /// The team.
+        team: TeamId,
+        /// The role family, as written.
+        family: String,
+        /// First to learn first.
+        capabilities: Vec<CapabilityId>,
+    },
+    /// Learning hours allocated.
+    AllocateHours {
+        /// The team whose capacity they come from.
+        team: TeamId,
+        /// For whom.
+        person: PersonId,
+        /// How many.
+        hours: Hours,
+        /// `sprint` or `week`.
+        period_kind: &'static str,
+        /// The sprint's name or the week's Monday.
+        period_label: String,
+    },
+    /// Local mastery criteria for a capability.
+    SetCriteria {
+        /// The team.
+        team: TeamId,
+        /// The capability.
+        capability: CapabilityId,
+        /// What mastery means here.
+        criteria: String,
+    },
+    /// How many people a team needs at mastery.
+    SetTarget {
+        /// The team.
+        team: TeamId,
+        /// The capability.
+        capability: CapabilityId,
+        /// How many.
+        count: u32,
+    },
+    /// A planned absence.
+    AddAbsence {
+        /// Who.
+        person: PersonId,
+        /// Which days.
+        dates: DateRange,
+    },
+    /// A custom module requested.
+    Commission {
+        /// The team asking.
+        team: TeamId,
+        /// What it should teach.
+        title: String,
+        /// Budget in whole currency units.
+        budget: Option<u64>,
+        /// The capability it builds.
+        capability: Option<CapabilityId>,
+    },
+}
+
+/// Where a person stands with a track.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrackStatus {
+    /// Asked, not yet decided.
+    Requested,
+    /// A manager approved entry.
+    Approved,
+    /// A manager declined.
+    Declined,
+}
+
+impl TrackStatus {
+    /// The stable name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrackStatus::Requested => "requested",
+            TrackStatus::Approved => "approved",
+            TrackStatus::Declined => "declined",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(stored: &str) -> Option<Self> {
+        match stored {
+            "requested" => Some(TrackStatus::Requested),
+            "approved" => Some(TrackStatus::Approved),
+            "declined" => Some(TrackStatus::Declined),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! The domain: Cadence's words and rules, free of HTTP, SQL and any chat platform.
+//!
+//! Adapters translate platform payloads into these types; the store persists them; renderers
+//! turn neutral [`text::Text`] into Slack mrkdwn or Teams markdown.
+
+pub mod clock;
+pub mod command;
+pub mod coverage;
+pub mod decision;
+pub mod ids;
+pub mod model;
+pub mod text;
+
+pub use model::{DecisionKind, DecisionSource, Level, Platform, name_key};

@@ -1,0 +1,450 @@
+//! Property tests for the `/cadence` command grammar (`cadence::domain::command`).
+//!
+//! Three properties: `parse` never panics on any text (arbitrary unicode, and text stitched from
+//! the grammar's own pieces so the deep paths are reached); every `CommandLine` the parser can
+//! produce survives `parse(&line.to_string())` unchanged; and the canonical text of anything that
+//! parses is a fixed point. The generators below only build values the parser can produce: names
+//! non-empty, trimmed, on one line and within the length limits; free text trimmed and within its
+//! limit; mention and channel ids of `[A-Z0-9]`; no duplicate people in a list or capabilities in
+//! a sequence; `week` dates on Mondays; hours, targets and budgets within their limits.
+
+use cadence::domain::command::{
+    BUDGET_MAX, ChannelRef, Command, CommandLine, DateRange, HOURS_MAX, Hours, MembershipChange,
+    NAME_MAX_CHARS, Period, TARGET_MAX, TEXT_MAX_CHARS, UserRef, display_text, parse,
+};
+use cadence::domain::{Level, name_key};
+use chrono::{Datelike, Days, NaiveDate};
+use proptest::prelude::*;
+
+/// Characters that stress the escaping: entities' and quotes' characters, `\`, `|`, `:`, `@`,
+/// `#`, non-ASCII letters, emoji and unusual spaces, among ordinary letters.
+fn text_char() -> impl Strategy<Value = char> {
+    prop_oneof![
+        8 => proptest::char::range('a', 'z'),
+        2 => proptest::char::range('A', 'Z'),
+        2 => proptest::char::range('0', '9'),
+        3 => Just(' '),
+        5 => prop::sample::select(vec![
+            '&', '<', '>', '"', '\\', '“', '”', '\'', '’', '|', ':', '@', '#', '-', '_', '.', ',',
+            '!', '?', '/', '(', ')', '^', '*', '`', '~', '$', '%', '=', '+', '[', ']', '{', '}',
+            ';', 'é', 'ß', 'ø', 'Ж', '日', '本', '🚀', '😀', '→', '\u{a0}', '\u{3000}',
+        ]),
+    ]
+}
+
+/// Pieces of text that look like markup, entities or grammar, to be taken literally inside a name.
+fn text_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        12 => text_char().prop_map(String::from),
+        1 => prop::sample::select(vec![
+            "&amp;", "&lt;", "&gt;", "<@U1|x>", "<#C1>", "<https://a.b|c>", "<!here>", "\\\"",
+            "\\\\", "\\", "team:", "family:", "a:", " > ", "..", "2026-12-01", "via", "by",
+        ])
+        .prop_map(String::from),
+    ]
+}
+
+/// A name as the parser produces one: trimmed, non-empty, one line, at most the name limit.
+fn name() -> impl Strategy<Value = String> {
+    prop::collection::vec(text_piece(), 1..30)
+        .prop_map(|pieces| {
+            let name: String = pieces
+                .concat()
+                .trim()
+                .chars()
+                .take(NAME_MAX_CHARS)
+                .collect();
+            name.trim().to_owned()
+        })
+        .prop_filter("names are not empty", |name| !name.is_empty())
+}
+
+/// Free text as the parser produces it: trimmed, non-empty, may span lines.
+fn free_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        10 => text_piece(),
+        1 => prop::sample::select(vec!["\n", "\t", "\r\n"]).prop_map(String::from),
+    ];
+    prop::collection::vec(piece, 1..60)
+        .prop_map(|pieces| {
+            let text: String = pieces
+                .concat()
+                .trim()
+                .chars()
+                .take(TEXT_MAX_CHARS)
+                .collect();
+            text.trim().to_owned()
+        })
+        .prop_filter("text is not empty", |text| !text.is_empty())
+}
+
+/// A label Slack may show with a mention or channel: anything, kept verbatim.
+fn label() -> impl Strategy<Value = Option<String>> {
+    prop::option::of(prop::collection::vec(text_piece(), 1..12).prop_map(|pieces| pieces.concat()))
+}
+
+fn user() -> impl Strategy<Value = UserRef> {
+    ("[UW][A-Z0-9]{1,10}", label()).prop_map(|(id, label)| UserRef { id, label })
+}
+
+fn channel() -> impl Strategy<Value = ChannelRef> {
+    ("[CG][A-Z0-9]{1,10}", label()).prop_map(|(id, label)| ChannelRef { id, label })
+}
+
+/// People with distinct ids, as the parser requires within one list.
+fn people(min: usize) -> impl Strategy<Value = Vec<UserRef>> {
+    prop::collection::vec(user(), min..5).prop_map(|mut people| {
+        let mut seen = Vec::new();
+        people.retain(|p| {
+            let fresh = !seen.contains(&p.id);
+            seen.push(p.id.clone());
+            fresh
+        });
+        people
+    })
+}
+
+fn date() -> impl Strategy<Value = NaiveDate> {
+    let base = NaiveDate::from_ymd_opt(1950, 1, 1).unwrap_or_default();
+    (0u64..365 * 150).prop_map(move |d| base.checked_add_days(Days::new(d)).unwrap_or(base))
+}
+
+fn monday() -> impl Strategy<Value = NaiveDate> {
+    date().prop_map(|d| {
+        let back = u64::from(d.weekday().num_days_from_monday());
+        d.checked_sub_days(Days::new(back)).unwrap_or(d)
+    })
+}
+
+fn range() -> impl Strategy<Value = DateRange> {
+    (date(), 0u64..60).prop_map(|(from, len)| DateRange {
+        from,
+        to: from.checked_add_days(Days::new(len)).unwrap_or(from),
+    })
+}
+
+fn level() -> impl Strategy<Value = Level> {
+    prop::sample::select(Level::ALL.to_vec())
+}
+
+fn tz() -> impl Strategy<Value = chrono_tz::Tz> {
+    prop::sample::select(chrono_tz::TZ_VARIANTS.to_vec())
+}
+
+/// Capabilities for a sequence: at least one, none twice by the parser's name key.
+fn sequence_steps() -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(name(), 1..6).prop_map(|mut steps| {
+        let mut seen = Vec::new();
+        steps.retain(|s| {
+            let key = name_key(s);
+            let fresh = !seen.contains(&key);
+            seen.push(key);
+            fresh
+        });
+        steps
+    })
+}
+
+fn command() -> impl Strategy<Value = Command> {
+    let opt_text = || prop::option::of(free_text());
+    prop_oneof![
+        prop::option::of(name()).prop_map(|topic| Command::Help { topic }),
+        (user(), name()).prop_map(|(person, capability)| Command::Gap { person, capability }),
+        (user(), name(), opt_text()).prop_map(|(person, capability, note)| Command::Coach {
+            person,
+            capability,
+            note
+        }),
+        (user(), name(), free_text(), prop::option::of(date())).prop_map(
+            |(person, capability, means, due)| Command::Intervene {
+                person,
+                capability,
+                means,
+                due
+            }
+        ),
+        (user(), name(), level(), opt_text()).prop_map(|(person, capability, level, evidence)| {
+            Command::Level {
+                person,
+                capability,
+                level,
+                evidence,
+            }
+        }),
+        (user(), name(), opt_text()).prop_map(|(person, capability, evidence)| {
+            Command::Certify {
+                person,
+                capability,
+                evidence,
+            }
+        }),
+        (user(), name()).prop_map(|(person, track)| Command::Approve { person, track }),
+        (user(), name(), opt_text()).prop_map(|(person, track, reason)| Command::Decline {
+            person,
+            track,
+            reason
+        }),
+        (name(), opt_text()).prop_map(|(track, note)| Command::Request { track, note }),
+        (name(), sequence_steps()).prop_map(|(family, capabilities)| Command::Sequence {
+            family,
+            capabilities
+        }),
+        (
+            user(),
+            0..=HOURS_MAX * 100,
+            prop::option::of(prop_oneof![
+                name().prop_map(Period::Sprint),
+                monday().prop_map(Period::Week),
+            ])
+        )
+            .prop_map(|(person, centi, period)| Command::Hours {
+                person,
+                hours: Hours { centi },
+                period
+            }),
+        (name(), free_text()).prop_map(|(capability, criteria)| Command::Mastery {
+            capability,
+            criteria
+        }),
+        (name(), 0..=TARGET_MAX)
+            .prop_map(|(capability, count)| Command::Target { capability, count }),
+        (user(), range()).prop_map(|(person, dates)| Command::Away { person, dates }),
+        (
+            name(),
+            prop::option::of(0..=BUDGET_MAX),
+            prop::option::of(name())
+        )
+            .prop_map(|(title, budget, capability)| Command::Commission {
+                title,
+                budget,
+                capability
+            }),
+        prop::option::of(name()).prop_map(|capability| Command::Coverage { capability }),
+        Just(Command::Me),
+        (
+            name(),
+            people(0),
+            people(0),
+            prop::option::of(tz()),
+            prop::option::of(channel())
+        )
+            .prop_map(
+                |(name, managers, members, tz, channel)| Command::TeamCreate {
+                    name,
+                    managers,
+                    members,
+                    tz,
+                    channel
+                }
+            ),
+        (
+            prop::sample::select(vec![
+                MembershipChange::Add,
+                MembershipChange::Remove,
+                MembershipChange::Managers
+            ]),
+            people(1)
+        )
+            .prop_map(|(change, people)| Command::TeamMembers { change, people }),
+        (name(), opt_text(), prop::option::of(name())).prop_map(|(name, description, family)| {
+            Command::CapabilityAdd {
+                name,
+                description,
+                family,
+            }
+        }),
+    ]
+}
+
+fn command_line() -> impl Strategy<Value = CommandLine> {
+    (prop::option::of(name()), command()).prop_map(|(team, command)| CommandLine { team, command })
+}
+
+/// Text stitched from the grammar's own words and markup, valid or not, so the parser's deeper
+/// paths see odd combinations rather than only failing on the first word.
+fn grammar_soup() -> impl Strategy<Value = String> {
+    let fragment = prop::sample::select(vec![
+        "help",
+        "gap",
+        "coach",
+        "intervene",
+        "level",
+        "certify",
+        "approve",
+        "decline",
+        "request",
+        "sequence",
+        "hours",
+        "mastery",
+        "target",
+        "away",
+        "commission",
+        "coverage",
+        "me",
+        "team",
+        "capability",
+        "create",
+        "add",
+        "remove",
+        "managers",
+        "members",
+        "tz",
+        "channel",
+        "via",
+        "by",
+        "track",
+        "sprint",
+        "week",
+        "budget",
+        "for",
+        "mastery",
+        "practicing",
+        "none",
+        "<@U1|alice>",
+        "<@U2>",
+        "<@U3|Bob &amp; Co>",
+        "@bob",
+        "<#C1|team-atlas>",
+        "<#C2>",
+        "#atlas",
+        "<!here>",
+        "<!subteam^S1|@devs>",
+        "<https://x.io/a?b=1&amp;c=2|doc>",
+        "<mailto:a@b.c>",
+        "\"run EBR\"",
+        "“curly”",
+        "\"",
+        "“",
+        "”",
+        "\\\"",
+        "\\",
+        "\"\"",
+        "2026-12-15",
+        "2026-02-30",
+        "2026-12-01..2026-12-14",
+        "2026-12-14..2026-12-01",
+        "2026-11-30",
+        "6",
+        "1.5",
+        "0.25",
+        "1.255",
+        "-3",
+        "2,000",
+        "10001",
+        "4",
+        "&gt;",
+        ">",
+        "<",
+        "&amp;",
+        "&lt;",
+        "&",
+        "team:Atlas",
+        "team:\"Team Atlas\"",
+        "team:",
+        "family:x",
+        "family:\"account exec\"",
+        "backend:",
+        "\"two words\":",
+        ":",
+        "|",
+        "Europe/London",
+        "europe/london",
+        "Mars/Base",
+        "日本",
+        "🚀",
+        "<",
+        "<@",
+        "<#",
+        "<!",
+        "<@ U1>",
+        "a&gt;b",
+    ]);
+    // Mostly start with a real subcommand, so the soup gets past the first word.
+    let start = prop::sample::select(vec![
+        "",
+        "help ",
+        "gap ",
+        "coach ",
+        "intervene ",
+        "level ",
+        "certify ",
+        "approve ",
+        "decline ",
+        "request ",
+        "sequence ",
+        "hours ",
+        "mastery ",
+        "target ",
+        "away ",
+        "commission ",
+        "coverage ",
+        "me ",
+        "team create ",
+        "team add ",
+        "team remove ",
+        "team managers ",
+        "capability add ",
+        "Team:x gap ",
+    ]);
+    let separator = prop::sample::select(vec![" ", " ", " ", "", "  ", "\n", "\t"]);
+    (start, prop::collection::vec((fragment, separator), 0..10)).prop_map(|(start, parts)| {
+        let mut text = start.to_owned();
+        for (fragment, separator) in parts {
+            text.push_str(fragment);
+            text.push_str(separator);
+        }
+        text
+    })
+}
+
+/// Checks what must hold of any parse result: no panic (by getting here), an error offset
+/// within the display text, and the canonical text of a success parsing back to the same value.
+fn check_any(text: &str) -> Result<(), TestCaseError> {
+    match parse(text) {
+        Ok(line) => {
+            let canonical = line.to_string();
+            prop_assert_eq!(
+                parse(&canonical),
+                Ok(line),
+                "canonical text: {:?}",
+                canonical
+            );
+        }
+        Err(error) => {
+            let len = display_text(text).chars().count();
+            prop_assert!(
+                error.at.is_none_or(|at| at <= len),
+                "offset {:?} past the display text ({} chars)",
+                error.at,
+                len
+            );
+            prop_assert!(!error.message.is_empty());
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    #[test]
+    fn parse_never_panics_on_arbitrary_strings(text in any::<String>()) {
+        check_any(&text)?;
+    }
+
+    #[test]
+    fn parse_never_panics_on_markup_heavy_strings(text in "[<>&|\"“”\\\\@#!:;a-z0-9 .^-]{0,80}") {
+        check_any(&text)?;
+    }
+
+    #[test]
+    fn parse_never_panics_on_grammar_soup(text in grammar_soup()) {
+        check_any(&text)?;
+    }
+
+    #[test]
+    fn rendered_command_lines_parse_back_to_themselves(line in command_line()) {
+        let text = line.to_string();
+        prop_assert_eq!(parse(&text), Ok(line), "text: {:?}", text);
+    }
+}
