@@ -2,3 +2,4 @@
 //! rituals a team already runs.
 
 pub mod domain;
+pub mod store;

@@ -1,0 +1,90 @@
+//! The capability library of a tenant.
+
+use chrono::{DateTime, Utc};
+
+use super::{Store, StoreError, StoreResult, millis};
+use crate::domain::ids::{CapabilityId, TenantId};
+use crate::domain::name_key;
+
+/// A capability as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capability {
+    /// Stored id.
+    pub id: CapabilityId,
+    /// The name as first written.
+    pub name: String,
+    /// What it means; doubles as the default mastery criteria.
+    pub description: Option<String>,
+    /// The role family it belongs to.
+    pub family: Option<String>,
+}
+
+type CapabilityRow = (i64, String, Option<String>, Option<String>);
+
+fn from_row((id, name, description, family): CapabilityRow) -> Capability {
+    Capability { id: CapabilityId(id), name, description, family }
+}
+
+impl Store {
+    /// The capability with this name, ignoring case and spacing.
+    pub async fn capability_by_name(
+        &self,
+        tenant: TenantId,
+        name: &str,
+    ) -> StoreResult<Option<Capability>> {
+        let row: Option<CapabilityRow> = sqlx::query_as(
+            "SELECT id, name, description, family FROM capabilities \
+             WHERE tenant_id = $1 AND name_key = $2",
+        )
+        .bind(tenant.0)
+        .bind(name_key(name))
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(row.map(from_row))
+    }
+
+    /// Every capability's name in the tenant, for suggestions and listings.
+    pub async fn capability_names(&self, tenant: TenantId) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT name FROM capabilities WHERE tenant_id = $1 ORDER BY name_key")
+                .bind(tenant.0)
+                .fetch_all(&self.read)
+                .await?;
+        Ok(rows.into_iter().map(|(n,)| n).collect())
+    }
+
+    /// Adds a capability; a name already in the library is a [`StoreError::Duplicate`].
+    pub async fn add_capability(
+        &self,
+        tenant: TenantId,
+        name: &str,
+        description: Option<&str>,
+        family: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Capability> {
+        let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+            "INSERT INTO capabilities (tenant_id, name, name_key, description, family, \
+             mastery_criteria, created_at) VALUES ($1, $2, $3, $4, $5, $4, $6) RETURNING id",
+        )
+        .bind(tenant.0)
+        .bind(name)
+        .bind(name_key(name))
+        .bind(description)
+        .bind(family)
+        .bind(millis(at))
+        .fetch_one(&self.write)
+        .await;
+        match inserted {
+            Ok((id,)) => Ok(Capability {
+                id: CapabilityId(id),
+                name: name.to_owned(),
+                description: description.map(str::to_owned),
+                family: family.map(str::to_owned),
+            }),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(StoreError::Duplicate(format!("a capability called {name} exists")))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! The append-only decision log, and the state each decision changes, written together.
+
+use sqlx::{Any, Transaction};
+
+use super::{Store, StoreError, StoreResult, from_millis, millis};
+use crate::domain::decision::{Effect, NewDecision};
+use crate::domain::ids::{DecisionId, TeamId, TenantId};
+use crate::domain::name_key;
+
+/// A decision as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedDecision {
+    /// Stored id.
+    pub id: DecisionId,
+    /// The decision kind's stored name.
+    pub kind: String,
+    /// Who decided: the platform user id.
+    pub actor_user_id: String,
+    /// Whom it was about: the platform user id.
+    pub subject_user_id: Option<String>,
+    /// The arguments as recorded.
+    pub payload: serde_json::Value,
+    /// Where it was made.
+    pub source: String,
+    /// When.
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// id, kind, actor, subject, payload, source, created_at.
+type DecisionRow = (i64, String, String, Option<String>, String, String, i64);
+
+impl Store {
+    /// Appends a decision and applies its effect in one transaction: both or neither.
+    pub async fn record(&self, decision: &NewDecision) -> StoreResult<DecisionId> {
+        let mut tx = self.write.begin().await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO decisions (tenant_id, team_id, kind, actor_person_id, subject_person_id, \
+             capability_id, channel_id, source, payload, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(decision.tenant.0)
+        .bind(decision.team.map(|t| t.0))
+        .bind(decision.kind.as_str())
+        .bind(decision.actor.0)
+        .bind(decision.subject.map(|p| p.0))
+        .bind(decision.capability.map(|c| c.0))
+        .bind(decision.channel.as_deref())
+        .bind(decision.source.as_str())
+        .bind(decision.payload.to_string())
+        .bind(millis(decision.at))
+        .fetch_one(&mut *tx)
+        .await?;
+        apply(&mut tx, decision, DecisionId(id)).await?;
+        tx.commit().await?;
+        Ok(DecisionId(id))
+    }
+
+    /// A team's decisions, oldest first.
+    pub async fn decisions_of(
+        &self,
+        tenant: TenantId,
+        team: TeamId,
+    ) -> StoreResult<Vec<RecordedDecision>> {
+        let rows: Vec<DecisionRow> = sqlx::query_as(
+            "SELECT d.id, d.kind, a.user_id, s.user_id, d.payload, d.source, d.created_at \
+             FROM decisions d JOIN people a ON a.id = d.actor_person_id \
+             LEFT JOIN people s ON s.id = d.subject_person_id \
+             WHERE d.tenant_id = $1 AND d.team_id = $2 ORDER BY d.id",
+        )
+        .bind(tenant.0)
+        .bind(team.0)
+        .fetch_all(&self.read)
+        .await?;
+        rows.into_iter()
+            .map(|(id, kind, actor_user_id, subject_user_id, payload, source, at)| {
+                Ok(RecordedDecision {
+                    id: DecisionId(id),
+                    kind,
+                    actor_user_id,
+                    subject_user_id,
+                    payload: serde_json::from_str(&payload)
+                        .map_err(|e| StoreError::Corrupt(format!("decision {id} payload: {e}")))?,
+                    source,
+                    at: from_millis(at)?,
+                })
+            })
+            .collect()
+    }
+}
+
+async fn apply(
+    tx: &mut Transaction<'_, Any>,
+    decision: &NewDecision,
+    id: DecisionId,
+) -> StoreResult<()> {
+    let tenant = decision.tenant.0;
+    let at = millis(decision.at);
+    match &decision.effect {
+        Effect::None => {}
+        Effect::SetLevel { person, capability, level, evidence } => {
+            sqlx::query(
+                "INSERT INTO person_levels (person_id, capability_id, tenant_id, level, evidence, \
+                 set_by, decision_id, set_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (person_id, capability_id) DO UPDATE SET level = excluded.level, \
+                 evidence = excluded.evidence, set_by = excluded.set_by, \
+                 decision_id = excluded.decision_id, set_at = excluded.set_at",
+            )
+            .bind(person.0)
+            .bind(capability.0)
+            .bind(tenant)
+            .bind(level.as_str())
+            .bind(evidence.as_deref())
+            .bind(decision.actor.0)
+            .bind(id.0)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Effect::PlanIntervention { team, person, capability, means, due } => {
+            sqlx::query(
+                "INSERT INTO interventions (tenant_id, team_id, person_id, capability_id, means, \
+                 due_on, status, decision_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'planned', $7, $8)",
+            )
+            .bind(tenant)
+            .bind(team.0)
+            .bind(person.0)
+            .bind(capability.0)
+            .bind(means.as_str())
+            .bind(due.map(|d| d.to_string()))
+            .bind(id.0)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Effect::SetTrackStatus { team, person, track, status, note } => {
+            sqlx::query(
+                "INSERT INTO tracks (tenant_id, name, name_key, created_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (tenant_id, name_key) DO NOTHING",
+            )
+            .bind(tenant)
+            .bind(track.as_str())
+            .bind(name_key(track))
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+            let (track_id,): (i64,) =
+                sqlx::query_as("SELECT id FROM tracks WHERE tenant_id = $1 AND name_key = $2")
+                    .bind(tenant)
+                    .bind(name_key(track))
+                    .fetch_one(&mut **tx)
+                    .await?;
+            let decided_by = match status {
+                crate::domain::decision::TrackStatus::Requested => None,
+                _ => Some(decision.actor.0),
+            };
+            sqlx::query(
+                "INSERT INTO track_enrolments (track_id, person_id, tenant_id, team_id, status, \
+                 note, decided_by, decision_id, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 ON CONFLICT (track_id, person_id) DO UPDATE SET status = excluded.status, \
+                 note = excluded.note, decided_by = excluded.decided_by, team_id = excluded.team_id, \
+                 decision_id = excluded.decision_id, updated_at = excluded.updated_at",
+            )
+            .bind(track_id)
+            .bind(person.0)
+            .bind(tenant)
+            .bind(team.0)
+            .bind(status.as_str())
+            .bind(note.as_deref())
+            .bind(decided_by)
+            .bind(id.0)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Effect::SetSequence { team, family, capabilities } => {
+            sqlx::query(
+                "DELETE FROM sequence_steps WHERE tenant_id = $1 AND team_id = $2 AND family_key = $3",
+            )
+            .bind(tenant)
+            .bind(team.0)
+            .bind(name_key(family))
+            .execute(&mut **tx)
+            .await?;
+            for (position, capability) in capabilities.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO sequence_steps (team_id, family_key, position, tenant_id, family, \
+                     capability_id, decision_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(team.0)
+                .bind(name_key(family))
+                .bind(i64::try_from(position).unwrap_or(i64::MAX))
+                .bind(tenant)
+                .bind(family.as_str())
+                .bind(capability.0)
+                .bind(id.0)
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
+        Effect::AllocateHours { team, person, hours, period_kind, period_label } => {
+            sqlx::query(
+                "INSERT INTO learning_hours (tenant_id, team_id, person_id, hours_centi, \
+                 period_kind, period_label, decision_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(tenant)
+            .bind(team.0)
+            .bind(person.0)
+            .bind(i64::from(hours.centi))
+            .bind(*period_kind)
+            .bind(period_label.as_str())
+            .bind(id.0)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Effect::SetCriteria { team, capability, criteria } => {
+            sqlx::query(
+                "INSERT INTO team_mastery_criteria (team_id, capability_id, tenant_id, criteria, \
+                 decision_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (team_id, capability_id) DO UPDATE SET criteria = excluded.criteria, \
+                 decision_id = excluded.decision_id, updated_at = excluded.updated_at",
+            )
+            .bind(team.0)
+            .bind(capability.0)
+            .bind(tenant)
+            .bind(criteria.as_str())
+            .bind(id.0)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Effect::SetTarget { team, capability, count } => {
+            sqlx::query(
+                "INSERT INTO team_targets (team_id, capability_id, tenant_id, target, decision_id, \
+                 updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (team_id, capability_id) DO UPDATE SET target = excluded.target, \
+                 decision_id = excluded.decision_id, updated_at = excluded.updated_at",
+            )
+            .bind(team.0)
+            .bind(capability.0)
+            .bind(tenant)
+            .bind(i64::from(*count))
+            .bind(id.0)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Effect::AddAbsence { person, dates } => {
+            sqlx::query(
+                "INSERT INTO absences (tenant_id, person_id, starts_on, ends_on, decision_id, \
+                 created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(tenant)
+            .bind(person.0)
+            .bind(dates.from.to_string())
+            .bind(dates.to.to_string())
+            .bind(id.0)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Effect::Commission { team, title, budget, capability } => {
+            let budget = budget.map(|b| i64::try_from(b).unwrap_or(i64::MAX));
+            sqlx::query(
+                "INSERT INTO modules (tenant_id, team_id, title, capability_id, budget, status, \
+                 decision_id, created_at) VALUES ($1, $2, $3, $4, $5, 'commissioned', $6, $7)",
+            )
+            .bind(tenant)
+            .bind(team.0)
+            .bind(title.as_str())
+            .bind(capability.map(|c| c.0))
+            .bind(budget)
+            .bind(id.0)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}

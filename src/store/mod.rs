@@ -1,0 +1,212 @@
+//! The one store API over SQLite and PostgreSQL.
+//!
+//! The rest of the code calls domain operations here (create a team, record a decision, read
+//! coverage), never SQL. Both databases run the same statements through sqlx's `Any` driver, with
+//! `$N` placeholders that both understand; migrations are kept per dialect in `migrations/`.
+//!
+//! SQLite allows one writer at a time. Rather than let concurrent writers spin on the file lock,
+//! writes go through a pool of exactly one connection, and reads use a separate pool (WAL mode
+//! lets them run alongside the writer). PostgreSQL uses one pool for both.
+
+mod capabilities;
+mod decisions;
+mod people;
+mod profile;
+mod teams;
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
+
+use crate::domain::Platform;
+use crate::domain::ids::TenantId;
+
+pub use capabilities::Capability;
+pub use people::Person;
+pub use decisions::RecordedDecision;
+pub use profile::{LevelRow, Profile, TrackRow};
+pub use teams::{Membership, NewTeam, Role, Team};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be reached or refused the statement.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Migrations could not be applied.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value is not one Cadence writes; the row is left alone.
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    /// The record exists already.
+    #[error("already exists: {0}")]
+    Duplicate(String),
+}
+
+impl StoreError {
+    /// Whether this is a uniqueness conflict with an existing row.
+    pub fn is_duplicate(&self) -> bool {
+        match self {
+            StoreError::Duplicate(_) => true,
+            StoreError::Database(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            _ => false,
+        }
+    }
+}
+
+/// Result of a store operation.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Tenant ids never change once created, so they are safe to keep in memory; this saves a
+/// query on every request.
+type TenantCache = RwLock<HashMap<(Platform, String), TenantId>>;
+
+/// Handle to the database; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    read: AnyPool,
+    write: AnyPool,
+    backend: Backend,
+    tenants: Arc<TenantCache>,
+}
+
+impl Store {
+    /// Connects to `database_url` (`sqlite://PATH` creates the file if missing, `postgres://…`).
+    pub async fn connect(database_url: &str) -> StoreResult<Self> {
+        install_default_drivers();
+        if database_url.starts_with("sqlite:") {
+            let url = sqlite_url_with_create(database_url);
+            // The writer is opened first so that it creates the file and switches it to WAL
+            // before any reader opens it.
+            let write = sqlite_pool(&url, 1).await?;
+            let read = sqlite_pool(&url, 4).await?;
+            Ok(Store { read, write, backend: Backend::Sqlite, tenants: Arc::default() })
+        } else {
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect(database_url)
+                .await?;
+            Ok(Store {
+                read: pool.clone(),
+                write: pool,
+                backend: Backend::Postgres,
+                tenants: Arc::default(),
+            })
+        }
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        self.migrator().run(&self.write).await?;
+        Ok(())
+    }
+
+    /// Whether the database answers and every migration this build knows is applied.
+    pub async fn ready(&self) -> StoreResult<bool> {
+        let applied: Vec<(i64,)> =
+            sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success = $1")
+                .bind(true)
+                .fetch_all(&self.read)
+                .await?;
+        let applied: std::collections::HashSet<i64> = applied.into_iter().map(|(v,)| v).collect();
+        Ok(self.migrator().iter().all(|m| applied.contains(&m.version)))
+    }
+
+    /// Closes every connection, waiting for those in use to be returned.
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+}
+
+async fn sqlite_pool(url: &str, connections: u32) -> StoreResult<AnyPool> {
+    let pool = AnyPoolOptions::new()
+        .max_connections(connections)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                // WAL lets readers run beside the writer; NORMAL sync is durable across process
+                // crashes in WAL mode (only a power loss can drop the last commits).
+                conn.execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await?;
+    Ok(pool)
+}
+
+/// sqlx opens SQLite files read-write but does not create them unless asked.
+fn sqlite_url_with_create(url: &str) -> String {
+    if url.contains("mode=") || url.contains(":memory:") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// Milliseconds since the Unix epoch, the stored form of every instant.
+pub(crate) fn millis(at: chrono::DateTime<chrono::Utc>) -> i64 {
+    at.timestamp_millis()
+}
+
+/// Reads a stored instant.
+pub(crate) fn from_millis(ms: i64) -> StoreResult<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .ok_or_else(|| StoreError::Corrupt(format!("timestamp {ms} is out of range")))
+}
+
+/// Reads a stored day.
+pub(crate) fn parse_day(text: &str) -> StoreResult<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| StoreError::Corrupt(format!("`{text}` is not a date")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_create_missing_files() {
+        assert_eq!(sqlite_url_with_create("sqlite://a.db"), "sqlite://a.db?mode=rwc");
+        assert_eq!(sqlite_url_with_create("sqlite://a.db?x=1"), "sqlite://a.db?x=1&mode=rwc");
+        assert_eq!(sqlite_url_with_create("sqlite://a.db?mode=ro"), "sqlite://a.db?mode=ro");
+    }
+}

@@ -1,0 +1,114 @@
+//! Tenants and people: the identities every other record hangs from.
+
+use chrono::{DateTime, Utc};
+
+use super::{Store, StoreResult, millis};
+use crate::domain::Platform;
+use crate::domain::ids::{PersonId, TenantId};
+
+/// A chat user known to Cadence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// Stored id.
+    pub id: PersonId,
+    /// The platform's user id.
+    pub user_id: String,
+    /// The name to show.
+    pub display_name: String,
+}
+
+impl Store {
+    /// The tenant for a workspace or organisation, created on first sight.
+    pub async fn tenant(
+        &self,
+        platform: Platform,
+        external_id: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<TenantId> {
+        let key = (platform, external_id.to_owned());
+        if let Some(id) = self.tenants.read().ok().and_then(|c| c.get(&key).copied()) {
+            return Ok(id);
+        }
+        let found: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM tenants WHERE platform = $1 AND external_id = $2")
+                .bind(platform.as_str())
+                .bind(external_id)
+                .fetch_optional(&self.read)
+                .await?;
+        let id = match found {
+            Some((id,)) => id,
+            None => {
+                sqlx::query(
+                    "INSERT INTO tenants (platform, external_id, created_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (platform, external_id) DO NOTHING",
+                )
+                .bind(platform.as_str())
+                .bind(external_id)
+                .bind(millis(at))
+                .execute(&self.write)
+                .await?;
+                let (id,): (i64,) = sqlx::query_as(
+                    "SELECT id FROM tenants WHERE platform = $1 AND external_id = $2",
+                )
+                .bind(platform.as_str())
+                .bind(external_id)
+                .fetch_one(&self.write)
+                .await?;
+                id
+            }
+        };
+        if let Ok(mut cache) = self.tenants.write() {
+            cache.insert(key, TenantId(id));
+        }
+        Ok(TenantId(id))
+    }
+
+    /// The person with this platform user id, created on first sight. A `display_name` that
+    /// differs from the stored one replaces it (people rename themselves).
+    pub async fn person(
+        &self,
+        tenant: TenantId,
+        user_id: &str,
+        display_name: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Person> {
+        let found: Option<(i64, String)> = sqlx::query_as(
+            "SELECT id, display_name FROM people WHERE tenant_id = $1 AND user_id = $2",
+        )
+        .bind(tenant.0)
+        .bind(user_id)
+        .fetch_optional(&self.read)
+        .await?;
+        match (found, display_name) {
+            (Some((id, stored)), Some(name)) if stored != name => {
+                sqlx::query("UPDATE people SET display_name = $1 WHERE id = $2 AND tenant_id = $3")
+                    .bind(name)
+                    .bind(id)
+                    .bind(tenant.0)
+                    .execute(&self.write)
+                    .await?;
+                Ok(Person { id: PersonId(id), user_id: user_id.to_owned(), display_name: name.to_owned() })
+            }
+            (Some((id, stored)), _) => {
+                Ok(Person { id: PersonId(id), user_id: user_id.to_owned(), display_name: stored })
+            }
+            (None, name) => {
+                let name = name.unwrap_or(user_id);
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO people (tenant_id, user_id, display_name, created_at) \
+                     VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (tenant_id, user_id) DO UPDATE SET display_name = excluded.display_name \
+                     RETURNING id",
+                )
+                .bind(tenant.0)
+                .bind(user_id)
+                .bind(name)
+                .bind(millis(at))
+                .fetch_one(&self.write)
+                .await?;
+                Ok(Person { id: PersonId(id), user_id: user_id.to_owned(), display_name: name.to_owned() })
+            }
+        }
+    }
+
+}

@@ -1,0 +1,171 @@
+//! Read models: the inputs to coverage, and a person's own profile.
+
+use std::collections::HashMap;
+
+use super::teams::Team;
+use super::{Store, StoreError, StoreResult, parse_day};
+use crate::domain::Level;
+use crate::domain::command::DateRange;
+use crate::domain::coverage::{CapabilityTarget, CoverageInputs, Master};
+use crate::domain::decision::TrackStatus;
+use crate::domain::ids::{CapabilityId, PersonId, TenantId};
+
+/// One of a person's levels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelRow {
+    /// The capability's name.
+    pub capability: String,
+    /// The level.
+    pub level: Level,
+    /// Evidence recorded with it.
+    pub evidence: Option<String>,
+}
+
+/// One of a person's tracks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackRow {
+    /// The track's name.
+    pub track: String,
+    /// Requested, approved or declined.
+    pub status: TrackStatus,
+    /// The request note or the reason given.
+    pub note: Option<String>,
+}
+
+/// What `/cadence me` shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Profile {
+    /// Levels, highest first.
+    pub levels: Vec<LevelRow>,
+    /// Tracks requested or entered.
+    pub tracks: Vec<TrackRow>,
+    /// Upcoming or current absences.
+    pub absences: Vec<DateRange>,
+}
+
+impl Store {
+    /// Everything coverage is computed from for `team`, with absences that end on or after `from`.
+    pub async fn coverage_inputs(
+        &self,
+        team: &Team,
+        from: chrono::NaiveDate,
+    ) -> StoreResult<CoverageInputs> {
+        let tenant = team.tenant.0;
+        let targeted: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+            "SELECT c.id, c.name, t.target FROM capabilities c \
+             LEFT JOIN team_targets t ON t.capability_id = c.id AND t.team_id = $2 AND t.tenant_id = $1 \
+             WHERE c.tenant_id = $1 AND (t.target IS NOT NULL OR EXISTS ( \
+                 SELECT 1 FROM person_levels l JOIN team_members m \
+                   ON m.person_id = l.person_id AND m.team_id = $2 AND m.left_at IS NULL \
+                 WHERE l.tenant_id = $1 AND l.capability_id = c.id AND l.level = 'mastery'))",
+        )
+        .bind(tenant)
+        .bind(team.id.0)
+        .fetch_all(&self.read)
+        .await?;
+        let masters: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT l.capability_id, p.id, p.display_name FROM person_levels l \
+             JOIN team_members m ON m.person_id = l.person_id AND m.team_id = $2 AND m.left_at IS NULL \
+             JOIN people p ON p.id = l.person_id \
+             WHERE l.tenant_id = $1 AND l.level = 'mastery' ORDER BY p.display_name",
+        )
+        .bind(tenant)
+        .bind(team.id.0)
+        .fetch_all(&self.read)
+        .await?;
+        let absences: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT a.person_id, a.starts_on, a.ends_on FROM absences a \
+             JOIN team_members m ON m.person_id = a.person_id AND m.team_id = $2 AND m.left_at IS NULL \
+             WHERE a.tenant_id = $1 AND a.ends_on >= $3",
+        )
+        .bind(tenant)
+        .bind(team.id.0)
+        .bind(from.to_string())
+        .fetch_all(&self.read)
+        .await?;
+
+        let mut away: HashMap<i64, Vec<DateRange>> = HashMap::new();
+        for (person, from, to) in absences {
+            away.entry(person).or_default().push(DateRange { from: parse_day(&from)?, to: parse_day(&to)? });
+        }
+        let capabilities = targeted
+            .into_iter()
+            .map(|(id, name, target)| {
+                let target = target
+                    .map(|t| u32::try_from(t).map_err(|_| StoreError::Corrupt(format!("target {t}"))))
+                    .transpose()?;
+                Ok(CapabilityTarget { capability: CapabilityId(id), name, target })
+            })
+            .collect::<StoreResult<_>>()?;
+        let masters = masters
+            .into_iter()
+            .map(|(capability, person, name)| Master {
+                capability: CapabilityId(capability),
+                person: PersonId(person),
+                name,
+                absences: away.get(&person).cloned().unwrap_or_default(),
+            })
+            .collect();
+        Ok(CoverageInputs { capabilities, masters })
+    }
+
+    /// A person's levels, tracks and absences ending on or after `today`.
+    pub async fn profile(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+        today: chrono::NaiveDate,
+    ) -> StoreResult<Profile> {
+        let levels: Vec<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT c.name, l.level, l.evidence FROM person_levels l \
+             JOIN capabilities c ON c.id = l.capability_id \
+             WHERE l.tenant_id = $1 AND l.person_id = $2 AND l.level <> 'none' ORDER BY c.name_key",
+        )
+        .bind(tenant.0)
+        .bind(person.0)
+        .fetch_all(&self.read)
+        .await?;
+        let tracks: Vec<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT t.name, e.status, e.note FROM track_enrolments e \
+             JOIN tracks t ON t.id = e.track_id \
+             WHERE e.tenant_id = $1 AND e.person_id = $2 ORDER BY t.name_key",
+        )
+        .bind(tenant.0)
+        .bind(person.0)
+        .fetch_all(&self.read)
+        .await?;
+        let absences: Vec<(String, String)> = sqlx::query_as(
+            "SELECT starts_on, ends_on FROM absences \
+             WHERE tenant_id = $1 AND person_id = $2 AND ends_on >= $3 ORDER BY starts_on",
+        )
+        .bind(tenant.0)
+        .bind(person.0)
+        .bind(today.to_string())
+        .fetch_all(&self.read)
+        .await?;
+
+        let mut levels = levels
+            .into_iter()
+            .map(|(capability, level, evidence)| {
+                let level = level
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("level `{level}`")))?;
+                Ok(LevelRow { capability, level, evidence })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        levels.sort_by_key(|l| std::cmp::Reverse(l.level));
+        let tracks = tracks
+            .into_iter()
+            .map(|(track, status, note)| {
+                let status = TrackStatus::parse(&status)
+                    .ok_or_else(|| StoreError::Corrupt(format!("track status `{status}`")))?;
+                Ok(TrackRow { track, status, note })
+            })
+            .collect::<StoreResult<_>>()?;
+        let absences = absences
+            .into_iter()
+            .map(|(from, to)| Ok(DateRange { from: parse_day(&from)?, to: parse_day(&to)? }))
+            .collect::<StoreResult<_>>()?;
+        Ok(Profile { levels, tracks, absences })
+    }
+}
