@@ -1,5 +1,17 @@
 //! Cadence: a chat-ops bot for Slack and Microsoft Teams that puts capability planning inside the
-//! rituals a team already runs.
+//! rituals a team already runs. See `README.md` and design.md for the product; this crate is the
+//! whole service, with `main.rs` as a thin command-line edge.
+//!
+//! Layout follows the architecture: [`inbound`] adapters verify and translate requests,
+//! [`service`] runs the use cases over the [`domain`], [`store`] persists, [`outbound`] renders
+//! and talks to the platforms, and [`app`] wires them into one server.
 
+pub mod app;
+pub mod config;
 pub mod domain;
+pub mod error;
+pub mod inbound;
+pub mod outbound;
+pub mod service;
 pub mod store;
+pub mod telemetry;

@@ -1,0 +1,164 @@
+//! Builds the application: the store, the router and the server, the same way for `main`, the
+//! tests and the benchmark, so tests exercise exactly what runs in production.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, State};
+use axum::http::{Request, StatusCode};
+use axum::routing::{get, post};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::domain::clock::Clock;
+use crate::inbound::slack;
+use crate::outbound::slack::users::SlackDirectory;
+use crate::service::Commands;
+use crate::store::{Store, StoreError};
+
+/// The largest request body accepted. Slack's payloads are a few KiB; anything near this is not
+/// from a platform.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// How long in-flight requests get to finish at shutdown.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Shared state handed to every handler.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Configuration, validated.
+    pub config: Arc<Config>,
+    /// The database.
+    pub store: Store,
+    /// The command use cases.
+    pub commands: Commands,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+    /// Slack's user directory, when a bot token is configured.
+    pub directory: Option<SlackDirectory>,
+}
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database could not be opened or migrated.
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+    /// The listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A running server.
+#[derive(Debug)]
+pub struct Server {
+    addr: SocketAddr,
+    store: Store,
+    shutdown: CancellationToken,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// Opens the database, applies migrations, binds the listener and starts serving.
+    pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Server, StartError> {
+        let store = Store::connect(&config.database_url).await?;
+        store.migrate().await?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| StartError::Bind { addr: config.listen, source })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
+        let state = state(config, store.clone(), clock);
+        let shutdown = CancellationToken::new();
+        let signal = shutdown.clone();
+        let app = router(state);
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app).with_graceful_shutdown(signal.cancelled_owned()).await
+        });
+        Ok(Server { addr, store, shutdown, task })
+    }
+
+    /// The bound address (useful when the configured port was 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting, lets in-flight requests finish (bounded by [`DRAIN_TIMEOUT`]), and
+    /// closes the database.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        match tokio::time::timeout(DRAIN_TIMEOUT, self.task).await {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(e))) => tracing::error!(error = %e, "server stopped with an error"),
+            Ok(Err(e)) => tracing::error!(error = %e, "server task failed"),
+            Err(_) => tracing::warn!("in-flight requests did not finish in time"),
+        }
+        self.store.close().await;
+    }
+}
+
+/// The application state for a configuration and an opened store.
+pub fn state(config: Config, store: Store, clock: Arc<dyn Clock>) -> AppState {
+    let directory = config
+        .slack
+        .as_ref()
+        .and_then(|s| s.bot_token.clone())
+        .map(|token| SlackDirectory::new(&config.slack_api_base_url, token));
+    let commands = Commands::new(store.clone(), config.admins.clone(), clock.clone());
+    AppState { config: Arc::new(config), store, commands, clock, directory }
+}
+
+/// Every route, with tracing, request ids, a timeout and the body limit.
+pub fn router(state: AppState) -> Router {
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+        let route = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map(MatchedPath::as_str)
+            .unwrap_or("unmatched");
+        let request_id = request
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        tracing::info_span!("request", method = %request.method(), route, request_id)
+    });
+    Router::new()
+        .route("/slack/commands", post(slack::commands::handle))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(10)))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(trace)
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Liveness: the process answers.
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// Readiness: the database answers and every migration is applied.
+async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.store.ready().await {
+        Ok(true) => (StatusCode::OK, "ready\n"),
+        Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending\n"),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! The one application error that every HTTP handler returns, mapped to a status and a clear
+//! message in one place.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::inbound::slack::signature::SignatureError;
+use crate::service::ServiceError;
+use crate::store::StoreError;
+
+/// What can go wrong while serving a request.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The request is not signed by the platform it claims to come from: 401, nothing recorded.
+    #[error("unauthorised: {0}")]
+    Unauthorised(#[from] SignatureError),
+    /// The request is signed but malformed: 400 with what was wrong.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The database is unreachable or failing: 503, so the platform retries.
+    #[error("unavailable: {0}")]
+    Unavailable(#[from] StoreError),
+}
+
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        AppError::Unavailable(e.0)
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match &self {
+            AppError::Unauthorised(reason) => {
+                tracing::warn!(%reason, "refused unsigned or badly signed request");
+                (StatusCode::UNAUTHORIZED, "invalid or missing request signature\n").into_response()
+            }
+            AppError::BadRequest(reason) => {
+                tracing::info!(%reason, "bad request");
+                (StatusCode::BAD_REQUEST, format!("{reason}\n")).into_response()
+            }
+            AppError::Unavailable(reason) => {
+                tracing::error!(%reason, "store failure");
+                (StatusCode::SERVICE_UNAVAILABLE, "the database is unavailable; try again shortly\n")
+                    .into_response()
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! `POST /slack/commands`: the `/cadence` slash command.
+//!
+//! Verify, decode the form, run the command, answer ephemerally — all inside Slack's 3-second
+//! budget. The decision is committed before the answer is sent, so an acknowledged decision is
+//! never lost. A command that doesn't parse or isn't allowed is a 200 with an ephemeral
+//! explanation, because that is what Slack shows the person; only a failed signature (401) or an
+//! undecodable form (400) are HTTP errors.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::body::Bytes;
+use serde::{Deserialize, Serialize};
+
+use super::verify_request;
+use crate::app::AppState;
+use crate::domain::text::Text;
+use crate::domain::{DecisionSource, Platform};
+use crate::error::AppError;
+use crate::outbound::slack::mrkdwn;
+use crate::service::Invocation;
+
+/// The fields of a slash-command request Cadence reads; the rest are ignored.
+#[derive(Debug, Deserialize)]
+struct SlashCommand {
+    team_id: String,
+    #[serde(default)]
+    enterprise_id: Option<String>,
+    #[serde(default)]
+    is_enterprise_install: Option<String>,
+    #[serde(default)]
+    channel_id: Option<String>,
+    user_id: String,
+    #[serde(default)]
+    user_name: Option<String>,
+    #[serde(default)]
+    text: String,
+}
+
+/// An immediate answer to a slash command.
+#[derive(Debug, Serialize)]
+pub struct CommandResponse {
+    response_type: &'static str,
+    text: String,
+}
+
+impl CommandResponse {
+    /// An answer only the author sees.
+    pub fn ephemeral(text: &Text) -> Self {
+        CommandResponse { response_type: "ephemeral", text: mrkdwn::render(text) }
+    }
+}
+
+/// Handles one slash command.
+#[tracing::instrument(name = "slack_command", skip_all, fields(tenant, user))]
+pub async fn handle(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<CommandResponse>, AppError> {
+    verify_request(&state, &headers, &body)?;
+    let form: SlashCommand = serde_urlencoded::from_bytes(&body)
+        .map_err(|e| AppError::BadRequest(format!("malformed slash command form: {e}")))?;
+    // Org-wide installs are one tenant for the whole Enterprise Grid organisation.
+    let org_wide = form.is_enterprise_install.as_deref() == Some("true");
+    let tenant = match (&form.enterprise_id, org_wide) {
+        (Some(enterprise), true) if !enterprise.is_empty() => enterprise.clone(),
+        _ => form.team_id.clone(),
+    };
+    if tenant.is_empty() || form.user_id.is_empty() {
+        return Err(AppError::BadRequest("slash command without team_id or user_id".to_owned()));
+    }
+    let span = tracing::Span::current();
+    span.record("tenant", tenant.as_str());
+    span.record("user", form.user_id.as_str());
+
+    let workspace_admin = match &state.directory {
+        Some(directory) if needs_admin_check(&form.text) => directory.is_admin(&form.user_id).await,
+        _ => false,
+    };
+    let invocation = Invocation {
+        platform: Platform::Slack,
+        tenant,
+        user_name: form.user_name.clone().unwrap_or_else(|| form.user_id.clone()),
+        user_id: form.user_id,
+        channel_id: form.channel_id.filter(|c| !c.is_empty()),
+        workspace_admin,
+        source: DecisionSource::SlashCommand,
+        text: form.text,
+    };
+    let reply = state.commands.run(&invocation).await?;
+    Ok(Json(CommandResponse::ephemeral(&reply.text)))
+}
+
+/// Only set-up commands consult the workspace's admin list, so the common path never waits on
+/// Slack's API.
+fn needs_admin_check(text: &str) -> bool {
+    let first = text
+        .split_whitespace()
+        .find(|word| !word.to_ascii_lowercase().starts_with("team:"))
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    matches!(first.as_str(), "team" | "capability")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_set_up_commands_ask_slack_about_admins() {
+        assert!(needs_admin_check("team create Atlas"));
+        assert!(needs_admin_check("team:Atlas team add <@U1>"));
+        assert!(needs_admin_check("Capability add x"));
+        assert!(!needs_admin_check("level <@U1|a> x mastery"));
+        assert!(!needs_admin_check(""));
+    }
+}

@@ -1,0 +1,104 @@
+//! The `cadence` binary: parses the command line, loads configuration, and runs. Errors are
+//! reported here, at the edge, with `anyhow`.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use cadence::app::Server;
+use cadence::config::Config;
+use cadence::domain::clock::SystemClock;
+use cadence::store::Store;
+
+/// Capability planning inside the rituals your team already runs.
+#[derive(Debug, Parser)]
+#[command(name = "cadence", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the service (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = Config::from_env().context("invalid configuration")?;
+    cadence::telemetry::init(config.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            let store = Store::connect(&config.database_url).await.context("opening the database")?;
+            store.migrate().await.context("applying migrations")?;
+            tracing::info!(database = %redact(&config.database_url), "migrations applied");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    if config.slack.is_none() {
+        tracing::warn!("Slack is not configured: set SLACK_SIGNING_SECRET; Slack routes refuse all requests");
+    } else if config.slack.as_ref().and_then(|s| s.bot_token.as_ref()).is_none() {
+        tracing::info!("SLACK_BOT_TOKEN is not set: workspace admins are not recognised; use CADENCE_ADMINS");
+    }
+    if !config.teams_configured {
+        tracing::warn!("Microsoft Teams is not configured: set TEAMS_APP_ID and TEAMS_APP_PASSWORD");
+    }
+    let database = redact(&config.database_url);
+    let server = Server::start(config, Arc::new(SystemClock)).await.context("starting the server")?;
+    tracing::info!(addr = %server.addr(), %database, "cadence is listening");
+    shutdown_signal().await;
+    tracing::info!("shutting down: finishing in-flight requests");
+    server.stop().await;
+    Ok(())
+}
+
+/// Waits for Ctrl-C or SIGTERM (what Kubernetes sends).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
+
+/// The database URL without its password, for logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}://{user}:***{}", &url[..scheme_end], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,4 @@
+//! Outbound adapters: rendering neutral text and cards for each platform, and calling the
+//! platforms' APIs.
+
+pub mod slack;

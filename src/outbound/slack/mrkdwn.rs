@@ -1,0 +1,116 @@
+//! Renders neutral [`Text`] as Slack mrkdwn.
+//!
+//! Every word that came from a person is escaped (`&`, `<`, `>` as Slack documents), so nobody
+//! can make the bot ping `@channel` or forge a mention by typing `<!channel>` or `<@U…>`.
+//! Only [`Span::Mention`] and [`Span::Channel`] produce Slack's angle-bracket syntax, and only
+//! for ids that look like Slack ids.
+//! <https://api.slack.com/reference/surfaces/formatting#escaping>
+
+use crate::domain::text::{Span, Text};
+
+/// Escapes user text for mrkdwn: `&` → `&amp;`, `<` → `&lt;`, `>` → `&gt;`, nothing else.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders `text` as mrkdwn.
+pub fn render(text: &Text) -> String {
+    let mut out = String::new();
+    for span in text.spans() {
+        match span {
+            Span::Plain(s) => out.push_str(&escape(s)),
+            Span::Strong(s) => wrap(&mut out, '*', s),
+            Span::Code(s) => wrap(&mut out, '`', s),
+            Span::Mention(id) if is_slack_id(id) => {
+                out.push_str("<@");
+                out.push_str(id);
+                out.push('>');
+            }
+            Span::Channel(id) if is_slack_id(id) => {
+                out.push_str("<#");
+                out.push_str(id);
+                out.push('>');
+            }
+            Span::Mention(id) => {
+                out.push('@');
+                out.push_str(&escape(id));
+            }
+            Span::Channel(id) => {
+                out.push('#');
+                out.push_str(&escape(id));
+            }
+            Span::Break => out.push('\n'),
+        }
+    }
+    out
+}
+
+/// Bold or code: the marker must hug the words, so surrounding spaces go outside it.
+fn wrap(out: &mut String, marker: char, words: &str) {
+    let trimmed = words.trim();
+    if trimmed.is_empty() {
+        out.push_str(&escape(words));
+        return;
+    }
+    let lead = &words[..words.len() - words.trim_start().len()];
+    let trail = &words[words.trim_end().len()..];
+    out.push_str(lead);
+    out.push(marker);
+    out.push_str(&escape(trimmed));
+    out.push(marker);
+    out.push_str(trail);
+}
+
+/// Slack user, channel and team ids: an upper-case letter then upper-case letters and digits.
+fn is_slack_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_uppercase())
+        && id.len() <= 32
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_exactly_the_three_control_characters() {
+        assert_eq!(escape("a & b < c > d \"e\" 'f' *g*"), "a &amp; b &lt; c &gt; d \"e\" 'f' *g*");
+    }
+
+    #[test]
+    fn user_text_cannot_ping_or_forge_mentions() {
+        let text = Text::new()
+            .plain("<!channel> <!here> <!everyone> <!subteam^S1> <@U999>")
+            .strong("<@U1|boss>")
+            .code("<!here>");
+        let out = render(&text);
+        for forbidden in ["<!channel>", "<!here>", "<!everyone>", "<!subteam", "<@U999>", "<@U1"] {
+            assert!(!out.contains(forbidden), "{forbidden} leaked into {out}");
+        }
+        assert!(out.contains("&lt;!channel&gt;"));
+    }
+
+    #[test]
+    fn mentions_render_only_for_real_ids() {
+        assert_eq!(render(&Text::new().mention("U123ABC")), "<@U123ABC>");
+        assert_eq!(render(&Text::new().channel("C42")), "<#C42>");
+        assert_eq!(render(&Text::new().mention("U1> <!channel")), "@U1&gt; &lt;!channel");
+    }
+
+    #[test]
+    fn bold_and_code_hug_their_words() {
+        assert_eq!(render(&Text::new().plain("a").strong(" run EBR ").plain("b")), "a *run EBR* b");
+        assert_eq!(render(&Text::new().code("/cadence help")), "`/cadence help`");
+        assert_eq!(render(&Text::new().plain("x").line().plain("y")), "x\ny");
+    }
+}

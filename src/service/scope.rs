@@ -1,0 +1,229 @@
+//! Who is asking, for which team, about whom: resolution of names to records, and the
+//! authorisation rules of design.md §3 (admins set up; a team's managers decide for it; members
+//! read their own profile, request tracks and record their own absences).
+
+use chrono::NaiveDate;
+
+use super::similar::closest;
+use super::{Commands, Invocation, Reply, ServiceError};
+use crate::domain::command::UserRef;
+use crate::domain::ids::TenantId;
+use crate::domain::text::Text;
+use crate::store::{Capability, Person, Role, StoreError, Team};
+
+/// Why a command stops early: a reply to the author, or a store failure.
+#[derive(Debug)]
+pub enum Stop {
+    /// Tell the author this; nothing was recorded.
+    Reply(Reply),
+    /// The store failed.
+    Store(StoreError),
+}
+
+impl From<StoreError> for Stop {
+    fn from(e: StoreError) -> Self {
+        Stop::Store(e)
+    }
+}
+
+impl From<Reply> for Stop {
+    fn from(r: Reply) -> Self {
+        Stop::Reply(r)
+    }
+}
+
+/// Turns the outcome of a command body into the service's result.
+pub fn finish(result: Result<Reply, Stop>) -> Result<Reply, ServiceError> {
+    match result {
+        Ok(reply) | Err(Stop::Reply(reply)) => Ok(reply),
+        Err(Stop::Store(e)) => Err(ServiceError(e)),
+    }
+}
+
+/// The context a command runs in.
+#[derive(Debug)]
+pub struct Scope<'a> {
+    /// The service, for its store and clock.
+    pub commands: &'a Commands,
+    /// The request.
+    pub invocation: &'a Invocation,
+    /// The tenant.
+    pub tenant: TenantId,
+    /// The author.
+    pub actor: Person,
+}
+
+impl<'a> Scope<'a> {
+    /// Resolves the tenant and the author, creating them on first sight.
+    pub async fn open(commands: &'a Commands, invocation: &'a Invocation) -> Result<Self, StoreError> {
+        let now = commands.clock.now();
+        let tenant = commands.store.tenant(invocation.platform, &invocation.tenant, now).await?;
+        let actor = commands
+            .store
+            .person(tenant, &invocation.user_id, Some(&invocation.user_name), now)
+            .await?;
+        Ok(Scope { commands, invocation, tenant, actor })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &crate::store::Store {
+        &self.commands.store
+    }
+
+    /// Now.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.commands.clock.now()
+    }
+
+    /// Today in the team's time zone (UTC if the stored zone is unknown).
+    pub fn today(&self, team: &Team) -> NaiveDate {
+        let now = self.now();
+        match team.tz.parse::<chrono_tz::Tz>() {
+            Ok(tz) => now.with_timezone(&tz).date_naive(),
+            Err(_) => now.date_naive(),
+        }
+    }
+
+    /// Whether the author is listed in `CADENCE_ADMINS`: they may act for any team.
+    pub fn is_admin(&self) -> bool {
+        self.commands.is_configured_admin(&self.invocation.user_id)
+    }
+
+    /// Whether the author may set up teams and capabilities: a Cadence admin, or a workspace
+    /// admin or owner according to the platform.
+    pub fn may_set_up(&self) -> bool {
+        self.invocation.workspace_admin || self.is_admin()
+    }
+
+    /// The team a command is for: `team:NAME` if given, else the channel's team, else the one
+    /// team the author manages or belongs to.
+    pub async fn team(&self, named: Option<&str>) -> Result<Team, Stop> {
+        let store = self.store();
+        if let Some(name) = named {
+            if let Some(team) = store.team_by_name(self.tenant, name).await? {
+                return Ok(team);
+            }
+            let names = store.team_names(self.tenant).await?;
+            let mut text = Text::new().plain("There's no team called ").strong(name).plain(".");
+            if let Some(near) = closest(name, &names) {
+                text = text.plain(" Did you mean ").strong(near).plain("?");
+            }
+            return Err(Reply::invalid(text.plain(" Nothing was recorded.")).into());
+        }
+        if let Some(channel) = &self.invocation.channel_id {
+            if let Some(team) = store.team_by_channel(self.tenant, channel).await? {
+                return Ok(team);
+            }
+        }
+        let mine = store.teams_of(self.tenant, self.actor.id).await?;
+        let managed: Vec<&Team> =
+            mine.iter().filter(|(_, role)| *role == Role::Manager).map(|(t, _)| t).collect();
+        if managed.len() == 1 {
+            return Ok(managed[0].clone());
+        }
+        if mine.len() == 1 {
+            return Ok(mine[0].0.clone());
+        }
+        let text = if mine.is_empty() {
+            Text::new()
+                .plain("This channel isn't a team's home channel and you're not in a team yet. ")
+                .plain("Create one with ")
+                .code("/cadence team create NAME managers @you members @them")
+                .plain(".")
+        } else {
+            let names: Vec<String> = mine.iter().map(|(t, _)| t.name.clone()).collect();
+            Text::new()
+                .plain("This channel isn't a team's home channel. Run the command in the team's channel, or add ")
+                .code("team:NAME")
+                .plain(format!(" (your teams: {}).", names.join(", ")))
+        };
+        Err(Reply::invalid(text.plain(" Nothing was recorded.")).into())
+    }
+
+    /// The author's role in `team`, if any.
+    pub async fn role(&self, team: &Team) -> Result<Option<Role>, Stop> {
+        Ok(self.store().role_in(team, self.actor.id).await?)
+    }
+
+    /// Refuses unless the author manages `team` or is an admin.
+    pub async fn require_manager(&self, team: &Team) -> Result<(), Stop> {
+        if self.is_admin() || self.role(team).await? == Some(Role::Manager) {
+            return Ok(());
+        }
+        Err(self.refusal(team, "record decisions for").await?.into())
+    }
+
+    /// A refusal naming the team's managers, so the author knows whom to ask.
+    pub async fn refusal(&self, team: &Team, what: &str) -> Result<Reply, Stop> {
+        let managers: Vec<String> = self
+            .store()
+            .members(team)
+            .await?
+            .into_iter()
+            .filter(|m| m.role == Role::Manager)
+            .map(|m| m.person.user_id)
+            .collect();
+        let mut text = Text::new()
+            .plain(format!("Only the team's managers can {what} "))
+            .strong(team.name.clone())
+            .plain(".");
+        if !managers.is_empty() {
+            text = text.plain(" Ask ");
+            for (i, id) in managers.iter().enumerate() {
+                if i > 0 {
+                    text = text.plain(if i + 1 == managers.len() { " or " } else { ", " });
+                }
+                text = text.mention(id.clone());
+            }
+            text = text.plain(".");
+        }
+        Ok(Reply::refused(text.plain(" Nothing was recorded.")))
+    }
+
+    /// The person a mention names, created on first sight.
+    pub async fn person(&self, user: &UserRef) -> Result<Person, Stop> {
+        Ok(self.store().person(self.tenant, &user.id, user.label.as_deref(), self.now()).await?)
+    }
+
+    /// The person a mention names, who must currently belong to `team`.
+    pub async fn member(&self, team: &Team, user: &UserRef) -> Result<Person, Stop> {
+        let person = self.person(user).await?;
+        if self.store().role_in(team, person.id).await?.is_some() {
+            return Ok(person);
+        }
+        let text = Text::new()
+            .mention(user.id.clone())
+            .plain(" isn't in ")
+            .strong(team.name.clone())
+            .plain(". Add them with ")
+            .code(format!("/cadence team add @{}", person.display_name))
+            .plain(" first. Nothing was recorded.");
+        Err(Reply::invalid(text).into())
+    }
+
+    /// The capability with this name, or a reply that suggests the nearest and how to add it.
+    pub async fn capability(&self, name: &str) -> Result<Capability, Stop> {
+        if let Some(found) = self.store().capability_by_name(self.tenant, name).await? {
+            return Ok(found);
+        }
+        Err(self.unknown_capability(name).await?.into())
+    }
+
+    /// The capability with this name, if the library has it.
+    pub async fn maybe_capability(&self, name: &str) -> Result<Option<Capability>, Stop> {
+        Ok(self.store().capability_by_name(self.tenant, name).await?)
+    }
+
+    async fn unknown_capability(&self, name: &str) -> Result<Reply, Stop> {
+        let names = self.store().capability_names(self.tenant).await?;
+        let mut text = Text::new().plain("There's no capability called ").strong(name).plain(" yet.");
+        if let Some(near) = closest(name, &names) {
+            text = text.plain(" Did you mean ").strong(near).plain("?");
+        }
+        text = text
+            .plain(" To add it: ")
+            .code(format!("/cadence capability add \"{name}\" \"what it means\""))
+            .plain(". Nothing was recorded.");
+        Ok(Reply::invalid(text))
+    }
+}

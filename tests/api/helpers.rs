@@ -1,0 +1,262 @@
+//! Test helpers: a real Cadence server on a random loopback port over a database of its own
+//! (an SQLite file in a temporary directory, or a fresh PostgreSQL database), and a client that
+//! signs requests exactly as Slack does.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use cadence::app::Server;
+use cadence::config::{Config, SlackConfig};
+use cadence::domain::clock::{Clock, SystemClock};
+use cadence::inbound::slack::signature::sign;
+use secrecy::SecretString;
+use sqlx::Connection;
+
+/// The signing secret every test app uses.
+pub const SECRET: &str = "test-signing-secret-0123456789abcdef";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    /// An SQLite file of the test's own.
+    Sqlite,
+    /// A PostgreSQL database of the test's own, on `CADENCE_TEST_DATABASE_URL`.
+    Postgres,
+}
+
+/// A database made for one test.
+pub struct TestDb {
+    /// Its URL.
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    /// A fresh database, or `None` when PostgreSQL is asked for but not configured.
+    pub async fn new(db: Db) -> Option<TestDb> {
+        match db {
+            Db::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("cadence.db").display());
+                Some(TestDb { url, _dir: Some(dir) })
+            }
+            Db::Postgres => {
+                let Ok(admin_url) = std::env::var("CADENCE_TEST_DATABASE_URL") else {
+                    eprintln!("CADENCE_TEST_DATABASE_URL is not set: skipping the PostgreSQL run of this test");
+                    return None;
+                };
+                let name = format!("cadence_t_{}_{}", unix_now(), rand_suffix());
+                let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("connect to PostgreSQL");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create test database");
+                drop_stale_databases(&mut admin).await;
+                let url = match admin_url.rsplit_once('/') {
+                    Some((base, _)) => format!("{base}/{name}"),
+                    None => panic!("CADENCE_TEST_DATABASE_URL needs a database path"),
+                };
+                Some(TestDb { url, _dir: None })
+            }
+        }
+    }
+}
+
+/// Test databases are named with their creation time; ones older than two hours are left over
+/// from earlier runs and are dropped so the server does not fill up.
+async fn drop_stale_databases(admin: &mut sqlx::PgConnection) {
+    let cutoff = unix_now() - 7200;
+    let names: Vec<(String,)> =
+        sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE 'cadence_t_%'")
+            .fetch_all(&mut *admin)
+            .await
+            .unwrap_or_default();
+    for (name,) in names {
+        let created = name.split('_').nth(2).and_then(|t| t.parse::<i64>().ok()).unwrap_or(i64::MAX);
+        if created < cutoff {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut *admin).await;
+        }
+    }
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
+}
+
+fn rand_suffix() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default());
+    format!("{:x}", h.finish())
+}
+
+/// A running Cadence with a signing client.
+pub struct TestApp {
+    /// The base URL, e.g. `http://127.0.0.1:41234`.
+    pub base: String,
+    /// The database.
+    pub db: TestDb,
+    /// Extra configuration applied on (re)start.
+    pub admins: Vec<String>,
+    server: Option<Server>,
+    client: reqwest::Client,
+    clock: Arc<dyn Clock>,
+}
+
+/// What Slack would show the person after a slash command.
+#[derive(Debug)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: u16,
+    /// `response_type`.
+    pub response_type: String,
+    /// The mrkdwn text.
+    pub text: String,
+}
+
+impl TestApp {
+    /// Starts Cadence on `db` with admin `UADMIN`, or `None` when the database is unavailable.
+    pub async fn spawn(db: Db) -> Option<TestApp> {
+        Self::spawn_with_clock(db, Arc::new(SystemClock)).await
+    }
+
+    /// Starts Cadence with a given clock.
+    pub async fn spawn_with_clock(db: Db, clock: Arc<dyn Clock>) -> Option<TestApp> {
+        let db = TestDb::new(db).await?;
+        let mut app = TestApp {
+            base: String::new(),
+            db,
+            admins: vec!["UADMIN".to_owned()],
+            server: None,
+            client: reqwest::Client::new(),
+            clock,
+        };
+        app.start().await;
+        Some(app)
+    }
+
+    async fn start(&mut self) {
+        let mut config = Config::for_database(&self.db.url);
+        config.admins = self.admins.clone();
+        config.slack = Some(SlackConfig { signing_secret: SecretString::from(SECRET), bot_token: None });
+        let server = Server::start(config, self.clock.clone()).await.expect("server starts");
+        self.base = format!("http://{}", server.addr());
+        self.server = Some(server);
+    }
+
+    /// Stops the server gracefully and starts a new one on the same database.
+    pub async fn restart(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.stop().await;
+        }
+        self.start().await;
+    }
+
+    /// Runs a `SELECT COUNT(*) …` on the test's database.
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&self.db.url).await.expect("connect");
+        let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&mut conn).await.expect("count");
+        n
+    }
+
+    /// Runs a statement on the test's database directly, bypassing Cadence.
+    pub async fn execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&self.db.url).await?;
+        Ok(sqlx::query(sql).execute(&mut conn).await?.rows_affected())
+    }
+
+    /// POSTs a raw body to `path` with the given headers.
+    pub async fn post(&self, path: &str, headers: &[(&str, String)], body: &str) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_owned());
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        request.send().await.expect("request is sent")
+    }
+
+    /// Sends `/cadence TEXT` as `user` of workspace `team` in `channel`, signed.
+    pub async fn command_in(&self, team: &str, channel: &str, user: &str, text: &str) -> Answer {
+        let body = command_body(team, channel, user, text);
+        let ts = self.clock.now().timestamp();
+        let headers =
+            [("x-slack-request-timestamp", ts.to_string()), ("x-slack-signature", sign(SECRET, ts, body.as_bytes()))];
+        let response = self.post("/slack/commands", &headers, &body).await;
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(json) => Answer {
+                status,
+                response_type: json["response_type"].as_str().unwrap_or_default().to_owned(),
+                text: json["text"].as_str().unwrap_or_default().to_owned(),
+            },
+            Err(_) => Answer { status, response_type: String::new(), text },
+        }
+    }
+
+    /// Sends `/cadence TEXT` in workspace `T1`, channel `CATLAS`.
+    pub async fn command(&self, user: &str, text: &str) -> Answer {
+        self.command_in("T1", "CATLAS", user, text).await
+    }
+}
+
+/// A slash-command form body as Slack sends it.
+pub fn command_body(team: &str, channel: &str, user: &str, text: &str) -> String {
+    let pairs = [
+        ("token", "legacy-ignored"),
+        ("team_id", team),
+        ("team_domain", "acme"),
+        ("channel_id", channel),
+        ("channel_name", "team-atlas"),
+        ("user_id", user),
+        ("user_name", &user.to_lowercase()),
+        ("command", "/cadence"),
+        ("text", text),
+        ("api_app_id", "A1"),
+        ("is_enterprise_install", "false"),
+        ("response_url", "https://hooks.slack.com/commands/T1/1/x"),
+        ("trigger_id", "1.2.3"),
+    ];
+    serde_urlencoded::to_string(pairs).expect("form encodes")
+}
+
+/// Mention syntax as Slack sends it.
+pub fn at(user: &str) -> String {
+    format!("<@{user}|{}>", user.to_lowercase())
+}
+
+/// Runs the body on SQLite and, when configured, on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident($app:ident) $body:block)+) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    #[allow(unused_mut)]
+                    let Some(mut $app) = $crate::helpers::TestApp::spawn($crate::helpers::Db::Sqlite).await else { return };
+                    $body
+                }
+            )+
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    #[allow(unused_mut)]
+                    let Some(mut $app) = $crate::helpers::TestApp::spawn($crate::helpers::Db::Postgres).await else { return };
+                    $body
+                }
+            )+
+        }
+    };
+}

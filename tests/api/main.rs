@@ -1,0 +1,25 @@
+//! Black-box tests: the real server on loopback, driven with signed requests as Slack sends
+//! them, on SQLite and (when `CADENCE_TEST_DATABASE_URL` is set) on PostgreSQL.
+
+// Helpers outside #[test] functions may panic: that is a failing test, which is what we want.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod helpers;
+
+mod authorisation;
+mod decisions;
+mod health;
+mod persistence;
+mod signatures;
+mod tenancy;
+
+#[test]
+fn reports_which_databases_run() {
+    match std::env::var("CADENCE_TEST_DATABASE_URL") {
+        Ok(_) => eprintln!("API suite: running on SQLite and PostgreSQL"),
+        Err(_) => eprintln!(
+            "API suite: CADENCE_TEST_DATABASE_URL is not set, so only the SQLite runs are real; \
+             the postgres:: tests return early"
+        ),
+    }
+}
