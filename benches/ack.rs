@@ -47,7 +47,11 @@ struct Bare {
 }
 
 /// The bare handler: the same signature check and form parse, then one insert.
-async fn bare_handler(State(bare): State<Bare>, headers: HeaderMap, body: Bytes) -> (StatusCode, String) {
+async fn bare_handler(
+    State(bare): State<Bare>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, String) {
     let now = chrono::Utc::now().timestamp();
     if verify(Some(&bare.secret), &headers, &body, now).is_err() {
         return (StatusCode::UNAUTHORIZED, String::new());
@@ -55,16 +59,21 @@ async fn bare_handler(State(bare): State<Bare>, headers: HeaderMap, body: Bytes)
     let Ok(form) = serde_urlencoded::from_bytes::<Form>(&body) else {
         return (StatusCode::BAD_REQUEST, String::new());
     };
-    let inserted = sqlx::query("INSERT INTO acks (team_id, user_id, channel_id, text, created_at) VALUES (?, ?, ?, ?, ?)")
-        .bind(&form.team_id)
-        .bind(&form.user_id)
-        .bind(&form.channel_id)
-        .bind(&form.text)
-        .bind(chrono::Utc::now().timestamp_millis())
-        .execute(&bare.pool)
-        .await;
+    let inserted = sqlx::query(
+        "INSERT INTO acks (team_id, user_id, channel_id, text, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(&form.team_id)
+    .bind(&form.user_id)
+    .bind(&form.channel_id)
+    .bind(&form.text)
+    .bind(chrono::Utc::now().timestamp_millis())
+    .execute(&bare.pool)
+    .await;
     match inserted {
-        Ok(_) => (StatusCode::OK, r#"{"response_type":"ephemeral","text":"ok"}"#.to_owned()),
+        Ok(_) => (
+            StatusCode::OK,
+            r#"{"response_type":"ephemeral","text":"ok"}"#.to_owned(),
+        ),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, String::new()),
     }
 }
@@ -75,15 +84,24 @@ async fn run_bare_server(db: &str, addr: &str) {
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal);
-    let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.expect("bare db");
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await
+        .expect("bare db");
     sqlx::query("CREATE TABLE IF NOT EXISTS acks (id INTEGER PRIMARY KEY, team_id TEXT, user_id TEXT, channel_id TEXT, text TEXT, created_at BIGINT)")
         .execute(&pool)
         .await
         .expect("bare schema");
     let app = Router::new()
         .route("/slack/commands", post(bare_handler))
-        .with_state(Bare { pool, secret: SecretString::from(SECRET) });
-    let listener = tokio::net::TcpListener::bind(addr).await.expect("bare bind");
+        .with_state(Bare {
+            pool,
+            secret: SecretString::from(SECRET),
+        });
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .expect("bare bind");
     axum::serve(listener, app).await.expect("bare serve");
 }
 
@@ -118,7 +136,11 @@ async fn send(client: &reqwest::Client, url: &str, form: String) -> Result<Strin
         .map_err(|e| e.to_string())?;
     let status = response.status();
     let text = response.text().await.map_err(|e| e.to_string())?;
-    if status.is_success() { Ok(text) } else { Err(format!("HTTP {status}: {text}")) }
+    if status.is_success() {
+        Ok(text)
+    } else {
+        Err(format!("HTTP {status}: {text}"))
+    }
 }
 
 struct Figures {
@@ -131,12 +153,18 @@ struct Figures {
 }
 
 async fn load(url: &str, seconds: u64, connections: usize) -> Figures {
-    let client = reqwest::Client::builder().pool_max_idle_per_host(connections).build().expect("client");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .build()
+        .expect("client");
     let url = Arc::new(url.to_owned());
     let started = Instant::now();
     let results = drive(&client, &url, Duration::from_secs(seconds), connections).await;
     let elapsed = started.elapsed().as_secs_f64();
-    let mut latencies: Vec<u32> = results.iter().flat_map(|(l, _)| l.iter().copied()).collect();
+    let mut latencies: Vec<u32> = results
+        .iter()
+        .flat_map(|(l, _)| l.iter().copied())
+        .collect();
     let errors: usize = results.iter().map(|(_, e)| e).sum();
     latencies.sort_unstable();
     let at = |q: f64| -> f64 {
@@ -158,11 +186,25 @@ async fn load(url: &str, seconds: u64, connections: usize) -> Figures {
 
 /// Opens the connections and warms caches for a second; not counted.
 async fn warm_up(url: &str, connections: usize) {
-    let client = reqwest::Client::builder().pool_max_idle_per_host(connections).build().expect("client");
-    drive(&client, &Arc::new(url.to_owned()), Duration::from_secs(1), connections).await;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .build()
+        .expect("client");
+    drive(
+        &client,
+        &Arc::new(url.to_owned()),
+        Duration::from_secs(1),
+        connections,
+    )
+    .await;
 }
 
-async fn drive(client: &reqwest::Client, url: &Arc<String>, length: Duration, connections: usize) -> Vec<(Vec<u32>, usize)> {
+async fn drive(
+    client: &reqwest::Client,
+    url: &Arc<String>,
+    length: Duration,
+    connections: usize,
+) -> Vec<(Vec<u32>, usize)> {
     let deadline = Instant::now() + length;
     let mut tasks = Vec::new();
     for worker in 0..connections {
@@ -176,13 +218,15 @@ async fn drive(client: &reqwest::Client, url: &Arc<String>, length: Duration, co
                 n += connections;
                 let member = format!("UM{}", n % MEMBERS);
                 let level = ["learning", "practising", "mastery"][n % 3];
-                let text = format!("level <@{member}|{}> \"run EBR\" {level} \"bench {n}\"", member.to_lowercase());
+                let text = format!(
+                    "level <@{member}|{}> \"run EBR\" {level} \"bench {n}\"",
+                    member.to_lowercase()
+                );
                 let form = body("T1", "CATLAS", "UMANAGER", &text);
                 let started = Instant::now();
                 match send(&client, &url, form).await {
-                    Ok(answer) if !answer.contains("Nothing was recorded") => {
-                        latencies.push(started.elapsed().as_micros().min(u128::from(u32::MAX)) as u32)
-                    }
+                    Ok(answer) if !answer.contains("Nothing was recorded") => latencies
+                        .push(started.elapsed().as_micros().min(u128::from(u32::MAX)) as u32),
                     Ok(answer) => {
                         if errors == 0 {
                             eprintln!("unexpected answer: {answer}");
@@ -229,13 +273,21 @@ async fn wait_until_up(url: &str) {
 }
 
 async fn count(db: &Path, table: &str) -> i64 {
-    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.expect("open db");
-    let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&mut conn).await.expect("count");
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .expect("open db");
+    let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(&mut conn)
+        .await
+        .expect("count");
     n
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
 }
 
 struct Killed(Child);
@@ -257,7 +309,8 @@ fn print(name: &str, f: &Figures, rows: i64, rss: Option<f64>) {
         f.p99_ms,
         f.max_ms,
         rows,
-        rss.map(|r| format!("{r:.1} MB")).unwrap_or_else(|| "n/a".to_owned())
+        rss.map(|r| format!("{r:.1} MB"))
+            .unwrap_or_else(|| "n/a".to_owned())
     );
 }
 
@@ -281,10 +334,21 @@ fn main() {
 }
 
 async fn bench() {
-    let seconds: u64 = std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
-    let connections: usize = std::env::var("BENCH_CONNECTIONS").ok().and_then(|s| s.parse().ok()).unwrap_or(64);
+    let seconds: u64 = std::env::var("BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
+    let connections: usize = std::env::var("BENCH_CONNECTIONS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(64);
     let dir = tempfile::tempdir().expect("temp dir");
-    println!("ack benchmark: {connections} connections, {seconds} s each, SQLite, loopback, {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+    println!(
+        "ack benchmark: {connections} connections, {seconds} s each, SQLite, loopback, {} cores",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0)
+    );
 
     // Cadence, the release binary, as deployed.
     let cadence_db = dir.path().join("cadence.db");
@@ -294,7 +358,7 @@ async fn bench() {
         .env("DATABASE_URL", format!("sqlite://{}", cadence_db.display()))
         .env("CADENCE_LISTEN", format!("127.0.0.1:{port}"))
         .env("SLACK_SIGNING_SECRET", SECRET)
-        .env("CADENCE_ADMINS", "UMANAGER")
+        .env("CADENCE_ADMINS", "UADMIN")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()
@@ -304,12 +368,23 @@ async fn bench() {
     wait_until_up(&format!("http://127.0.0.1:{port}/healthz")).await;
     let client = reqwest::Client::new();
     let members: Vec<String> = (0..MEMBERS).map(|i| format!("<@UM{i}|um{i}>")).collect();
-    for setup in [
-        format!("team create Atlas managers <@UMANAGER|manager> members {} channel <#CATLAS|team-atlas>", members.join(" ")),
-        "capability add \"run EBR\" \"runs an executive business review end to end\"".to_owned(),
-        "target \"run EBR\" 4".to_owned(),
+    // An admin sets the team up; its manager (not an admin) then records the decisions.
+    let team = format!(
+        "team create Atlas managers <@UMANAGER|manager> members {} channel <#CATLAS|team-atlas>",
+        members.join(" ")
+    );
+    for (user, setup) in [
+        ("UADMIN", team),
+        (
+            "UADMIN",
+            "capability add \"run EBR\" \"runs an executive business review end to end\""
+                .to_owned(),
+        ),
+        ("UMANAGER", "target \"run EBR\" 4".to_owned()),
     ] {
-        let answer = send(&client, &url, body("T1", "CATLAS", "UMANAGER", &setup)).await.expect("setup");
+        let answer = send(&client, &url, body("T1", "CATLAS", user, &setup))
+            .await
+            .expect("setup");
         assert!(!answer.contains("Nothing was"), "setup failed: {answer}");
     }
     warm_up(&url, connections).await;
@@ -341,7 +416,10 @@ async fn bench() {
 
     print("cadence", &figures, rows, rss);
     print("bare", &bare_figures, bare_rows, bare_rss);
-    println!("throughput ratio cadence/bare: {:.2}", figures.rps / bare_figures.rps);
+    println!(
+        "throughput ratio cadence/bare: {:.2}",
+        figures.rps / bare_figures.rps
+    );
     let acknowledged = figures.requests - figures.errors;
     println!(
         "every acknowledged request written: {} ({acknowledged} acknowledged, {rows} decision rows)",

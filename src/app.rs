@@ -75,18 +75,32 @@ impl Server {
     pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Server, StartError> {
         let store = Store::connect(&config.database_url).await?;
         store.migrate().await?;
-        let listener = TcpListener::bind(config.listen)
-            .await
-            .map_err(|source| StartError::Bind { addr: config.listen, source })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| StartError::Bind {
+                    addr: config.listen,
+                    source,
+                })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: config.listen,
+            source,
+        })?;
         let state = state(config, store.clone(), clock);
         let shutdown = CancellationToken::new();
         let signal = shutdown.clone();
         let app = router(state);
         let task = tokio::spawn(async move {
-            axum::serve(listener, app).with_graceful_shutdown(signal.cancelled_owned()).await
+            axum::serve(listener, app)
+                .with_graceful_shutdown(signal.cancelled_owned())
+                .await
         });
-        Ok(Server { addr, store, shutdown, task })
+        Ok(Server {
+            addr,
+            store,
+            shutdown,
+            task,
+        })
     }
 
     /// The bound address (useful when the configured port was 0).
@@ -116,7 +130,13 @@ pub fn state(config: Config, store: Store, clock: Arc<dyn Clock>) -> AppState {
         .and_then(|s| s.bot_token.clone())
         .map(|token| SlackDirectory::new(&config.slack_api_base_url, token));
     let commands = Commands::new(store.clone(), config.admins.clone(), clock.clone());
-    AppState { config: Arc::new(config), store, commands, clock, directory }
+    AppState {
+        config: Arc::new(config),
+        store,
+        commands,
+        clock,
+        directory,
+    }
 }
 
 /// Every route, with tracing, request ids, a timeout and the body limit.
@@ -139,7 +159,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(10)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(10),
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(trace)
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -33,7 +33,11 @@ impl IntoResponse for AppError {
         match &self {
             AppError::Unauthorised(reason) => {
                 tracing::warn!(%reason, "refused unsigned or badly signed request");
-                (StatusCode::UNAUTHORIZED, "invalid or missing request signature\n").into_response()
+                (
+                    StatusCode::UNAUTHORIZED,
+                    "invalid or missing request signature\n",
+                )
+                    .into_response()
             }
             AppError::BadRequest(reason) => {
                 tracing::info!(%reason, "bad request");
@@ -41,7 +45,10 @@ impl IntoResponse for AppError {
             }
             AppError::Unavailable(reason) => {
                 tracing::error!(%reason, "store failure");
-                (StatusCode::SERVICE_UNAVAILABLE, "the database is unavailable; try again shortly\n")
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the database is unavailable; try again shortly\n",
+                )
                     .into_response()
             }
         }

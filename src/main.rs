@@ -35,7 +35,9 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::Migrate => {
-            let store = Store::connect(&config.database_url).await.context("opening the database")?;
+            let store = Store::connect(&config.database_url)
+                .await
+                .context("opening the database")?;
             store.migrate().await.context("applying migrations")?;
             tracing::info!(database = %redact(&config.database_url), "migrations applied");
             Ok(())
@@ -45,15 +47,28 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     if config.slack.is_none() {
-        tracing::warn!("Slack is not configured: set SLACK_SIGNING_SECRET; Slack routes refuse all requests");
-    } else if config.slack.as_ref().and_then(|s| s.bot_token.as_ref()).is_none() {
-        tracing::info!("SLACK_BOT_TOKEN is not set: workspace admins are not recognised; use CADENCE_ADMINS");
+        tracing::warn!(
+            "Slack is not configured: set SLACK_SIGNING_SECRET; Slack routes refuse all requests"
+        );
+    } else if config
+        .slack
+        .as_ref()
+        .and_then(|s| s.bot_token.as_ref())
+        .is_none()
+    {
+        tracing::info!(
+            "SLACK_BOT_TOKEN is not set: workspace admins are not recognised; use CADENCE_ADMINS"
+        );
     }
     if !config.teams_configured {
-        tracing::warn!("Microsoft Teams is not configured: set TEAMS_APP_ID and TEAMS_APP_PASSWORD");
+        tracing::warn!(
+            "Microsoft Teams is not configured: set TEAMS_APP_ID and TEAMS_APP_PASSWORD"
+        );
     }
     let database = redact(&config.database_url);
-    let server = Server::start(config, Arc::new(SystemClock)).await.context("starting the server")?;
+    let server = Server::start(config, Arc::new(SystemClock))
+        .await
+        .context("starting the server")?;
     tracing::info!(addr = %server.addr(), %database, "cadence is listening");
     shutdown_signal().await;
     tracing::info!("shutting down: finishing in-flight requests");

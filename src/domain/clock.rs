@@ -30,7 +30,9 @@ pub struct ManualClock {
 impl ManualClock {
     /// A clock stopped at `now`.
     pub fn new(now: DateTime<Utc>) -> Self {
-        ManualClock { now: Mutex::new(now) }
+        ManualClock {
+            now: Mutex::new(now),
+        }
     }
 
     /// Moves the clock forward (or back, with a negative duration).

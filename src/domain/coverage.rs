@@ -112,7 +112,10 @@ pub fn coverage_on(inputs: &CoverageInputs, day: NaiveDate) -> Vec<CapabilityCov
         })
         .collect();
     rows.sort_by(|a, b| {
-        b.target.is_some().cmp(&a.target.is_some()).then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+        b.target
+            .is_some()
+            .cmp(&a.target.is_some())
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
     });
     rows
 }
@@ -128,20 +131,49 @@ mod tests {
     fn inputs() -> CoverageInputs {
         CoverageInputs {
             capabilities: vec![
-                CapabilityTarget { capability: CapabilityId(1), name: "run EBR".into(), target: Some(4) },
-                CapabilityTarget { capability: CapabilityId(2), name: "on-call".into(), target: Some(0) },
-                CapabilityTarget { capability: CapabilityId(3), name: "ADRs".into(), target: None },
-                CapabilityTarget { capability: CapabilityId(4), name: "pricing".into(), target: Some(2) },
+                CapabilityTarget {
+                    capability: CapabilityId(1),
+                    name: "run EBR".into(),
+                    target: Some(4),
+                },
+                CapabilityTarget {
+                    capability: CapabilityId(2),
+                    name: "on-call".into(),
+                    target: Some(0),
+                },
+                CapabilityTarget {
+                    capability: CapabilityId(3),
+                    name: "ADRs".into(),
+                    target: None,
+                },
+                CapabilityTarget {
+                    capability: CapabilityId(4),
+                    name: "pricing".into(),
+                    target: Some(2),
+                },
             ],
             masters: vec![
-                Master { capability: CapabilityId(1), person: PersonId(1), name: "alice".into(), absences: vec![] },
+                Master {
+                    capability: CapabilityId(1),
+                    person: PersonId(1),
+                    name: "alice".into(),
+                    absences: vec![],
+                },
                 Master {
                     capability: CapabilityId(1),
                     person: PersonId(2),
                     name: "bob".into(),
-                    absences: vec![DateRange { from: day("2026-12-01"), to: day("2026-12-14") }],
+                    absences: vec![DateRange {
+                        from: day("2026-12-01"),
+                        to: day("2026-12-14"),
+                    }],
                 },
-                Master { capability: CapabilityId(3), person: PersonId(2), name: "bob".into(), absences: vec![] },
+                Master {
+                    capability: CapabilityId(3),
+                    person: PersonId(2),
+                    name: "bob".into(),
+                    absences: vec![],
+                },
             ],
         }
     }
@@ -182,8 +214,10 @@ mod tests {
 
     #[test]
     fn targeted_capabilities_come_first() {
-        let names: Vec<String> =
-            coverage_on(&inputs(), day("2026-11-30")).into_iter().map(|r| r.name).collect();
+        let names: Vec<String> = coverage_on(&inputs(), day("2026-11-30"))
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
         assert_eq!(names, vec!["on-call", "pricing", "run EBR", "ADRs"]);
     }
 }

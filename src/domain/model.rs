@@ -48,7 +48,12 @@ pub enum Level {
 
 impl Level {
     /// Every level, lowest first.
-    pub const ALL: [Level; 4] = [Level::None, Level::Learning, Level::Practising, Level::Mastery];
+    pub const ALL: [Level; 4] = [
+        Level::None,
+        Level::Learning,
+        Level::Practising,
+        Level::Mastery,
+    ];
 
     /// The stable name used in commands and in the database.
     pub fn as_str(self) -> &'static str {

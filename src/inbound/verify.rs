@@ -46,10 +46,22 @@ mod tests {
         let expected = "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
         let key = b"It's a Secret to Everybody";
         assert_eq!(hmac_sha256_hex(key, &[b"Hello, World!"]), expected);
-        assert!(hmac_sha256_matches_hex(key, &[b"Hello, ", b"World!"], expected));
-        assert!(hmac_sha256_matches_hex(key, &[b"Hello, World!"], &expected.to_uppercase()));
+        assert!(hmac_sha256_matches_hex(
+            key,
+            &[b"Hello, ", b"World!"],
+            expected
+        ));
+        assert!(hmac_sha256_matches_hex(
+            key,
+            &[b"Hello, World!"],
+            &expected.to_uppercase()
+        ));
         assert!(!hmac_sha256_matches_hex(key, &[b"Hello, World?"], expected));
         assert!(!hmac_sha256_matches_hex(key, &[b"Hello, World!"], "zz"));
-        assert!(!hmac_sha256_matches_hex(key, &[b"Hello, World!"], &expected[..60]));
+        assert!(!hmac_sha256_matches_hex(
+            key,
+            &[b"Hello, World!"],
+            &expected[..60]
+        ));
     }
 }

@@ -17,7 +17,11 @@ use crate::store::Team;
 const MAX_ABSENCE_DAYS: i64 = 366;
 
 /// Runs a decision command.
-pub async fn run(scope: &Scope<'_>, team: Option<&str>, command: &Command) -> Result<Reply, ServiceError> {
+pub async fn run(
+    scope: &Scope<'_>,
+    team: Option<&str>,
+    command: &Command,
+) -> Result<Reply, ServiceError> {
     finish(decide(scope, team, command).await)
 }
 
@@ -31,7 +35,11 @@ struct Draft {
     confirmation: Text,
 }
 
-async fn decide(scope: &Scope<'_>, named_team: Option<&str>, command: &Command) -> Result<Reply, Stop> {
+async fn decide(
+    scope: &Scope<'_>,
+    named_team: Option<&str>,
+    command: &Command,
+) -> Result<Reply, Stop> {
     let team = scope.team(named_team).await?;
     authorise(scope, &team, command).await?;
     let draft = draft(scope, &team, command).await?;
@@ -52,7 +60,10 @@ async fn decide(scope: &Scope<'_>, named_team: Option<&str>, command: &Command) 
         })
         .await?;
     tracing::info!(decision = id.0, kind = %draft.kind, team = team.id.0, "decision recorded");
-    Ok(Reply { text: draft.confirmation, outcome: Outcome::Recorded(id) })
+    Ok(Reply {
+        text: draft.confirmation,
+        outcome: Outcome::Recorded(id),
+    })
 }
 
 /// Managers and admins decide; a member may request a track and record their own absence.
@@ -101,7 +112,11 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
                 confirmation,
             }
         }
-        Command::Coach { person, capability, note } => {
+        Command::Coach {
+            person,
+            capability,
+            note,
+        } => {
             let who = scope.member(team, person).await?;
             let known = scope.maybe_capability(capability).await?;
             let mut confirmation = Text::new()
@@ -121,14 +136,21 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
                 confirmation: confirmation.plain("."),
             }
         }
-        Command::Intervene { person, capability, means, due } => {
+        Command::Intervene {
+            person,
+            capability,
+            means,
+            due,
+        } => {
             let who = scope.member(team, person).await?;
             let cap = scope.capability(capability).await?;
             let today = scope.today(team);
             if let Some(due) = due {
                 if *due < today {
                     let text = Text::new()
-                        .plain(format!("The due date {due} is in the past (today is {today}). "))
+                        .plain(format!(
+                            "The due date {due} is in the past (today is {today}). "
+                        ))
                         .plain("Nothing was recorded.");
                     return Err(Reply::invalid(text).into());
                 }
@@ -161,27 +183,76 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
                 confirmation: confirmation.plain("."),
             }
         }
-        Command::Level { person, capability, level, evidence } => {
-            level_draft(scope, team, person, capability, *level, evidence, DecisionKind::Level).await?
+        Command::Level {
+            person,
+            capability,
+            level,
+            evidence,
+        } => {
+            level_draft(
+                scope,
+                team,
+                person,
+                capability,
+                *level,
+                evidence,
+                DecisionKind::Level,
+            )
+            .await?
         }
-        Command::Certify { person, capability, evidence } => {
-            level_draft(scope, team, person, capability, Level::Mastery, evidence, DecisionKind::Certify)
-                .await?
+        Command::Certify {
+            person,
+            capability,
+            evidence,
+        } => {
+            level_draft(
+                scope,
+                team,
+                person,
+                capability,
+                Level::Mastery,
+                evidence,
+                DecisionKind::Certify,
+            )
+            .await?
         }
         Command::Approve { person, track } => {
             track_draft(scope, team, person, track, TrackStatus::Approved, None).await?
         }
-        Command::Decline { person, track, reason } => {
-            track_draft(scope, team, person, track, TrackStatus::Declined, reason.clone()).await?
+        Command::Decline {
+            person,
+            track,
+            reason,
+        } => {
+            track_draft(
+                scope,
+                team,
+                person,
+                track,
+                TrackStatus::Declined,
+                reason.clone(),
+            )
+            .await?
         }
         Command::Request { track, note } => {
             let me = crate::domain::command::UserRef {
                 id: scope.actor.user_id.clone(),
                 label: Some(scope.actor.display_name.clone()),
             };
-            track_draft(scope, team, &me, track, TrackStatus::Requested, note.clone()).await?
+            track_draft(
+                scope,
+                team,
+                &me,
+                track,
+                TrackStatus::Requested,
+                note.clone(),
+            )
+            .await?
         }
-        Command::Sequence { family, capabilities } => {
+        Command::Sequence {
+            family,
+            capabilities,
+        } => {
             let mut found = Vec::with_capacity(capabilities.len());
             let mut missing = Vec::new();
             for name in capabilities {
@@ -224,7 +295,11 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
                     .plain("."),
             }
         }
-        Command::Hours { person, hours, period } => {
+        Command::Hours {
+            person,
+            hours,
+            period,
+        } => {
             let who = scope.member(team, person).await?;
             let (period_kind, period_label) = match period {
                 Some(Period::Sprint(name)) => ("sprint", name.clone()),
@@ -251,21 +326,31 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
                     period_label,
                 },
                 confirmation: Text::new()
-                    .plain(format!("Allocated {} learning hours to ", format_hours(*hours)))
+                    .plain(format!(
+                        "Allocated {} learning hours to ",
+                        format_hours(*hours)
+                    ))
                     .mention(who.user_id.clone())
                     .plain(" in ")
                     .plain(period_text)
                     .plain("."),
             }
         }
-        Command::Mastery { capability, criteria } => {
+        Command::Mastery {
+            capability,
+            criteria,
+        } => {
             let cap = scope.capability(capability).await?;
             Draft {
                 kind: DecisionKind::Mastery,
                 subject: None,
                 capability: Some(cap.id),
                 payload: json!({ "capability": cap.name, "criteria": criteria }),
-                effect: Effect::SetCriteria { team: team.id, capability: cap.id, criteria: criteria.clone() },
+                effect: Effect::SetCriteria {
+                    team: team.id,
+                    capability: cap.id,
+                    criteria: criteria.clone(),
+                },
                 confirmation: Text::new()
                     .plain("In ")
                     .strong(team.name.clone())
@@ -283,10 +368,17 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
                 subject: None,
                 capability: Some(cap.id),
                 payload: json!({ "capability": cap.name, "target": count }),
-                effect: Effect::SetTarget { team: team.id, capability: cap.id, count: *count },
+                effect: Effect::SetTarget {
+                    team: team.id,
+                    capability: cap.id,
+                    count: *count,
+                },
                 confirmation: Text::new()
                     .strong(team.name.clone())
-                    .plain(format!(" now aims for {count} {} at mastery of ", people(*count)))
+                    .plain(format!(
+                        " now aims for {count} {} at mastery of ",
+                        people(*count)
+                    ))
                     .strong(cap.name.clone())
                     .plain("."),
             }
@@ -307,19 +399,31 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
                 subject: Some(who.id),
                 capability: None,
                 payload: json!({ "person": who.user_id, "from": dates.from.to_string(), "to": dates.to.to_string() }),
-                effect: Effect::AddAbsence { person: who.id, dates: *dates },
+                effect: Effect::AddAbsence {
+                    person: who.id,
+                    dates: *dates,
+                },
                 confirmation: Text::new()
                     .plain("Noted: ")
                     .mention(who.user_id.clone())
-                    .plain(format!(" is away {}. Coverage on those days counts without them.", describe(dates))),
+                    .plain(format!(
+                        " is away {}. Coverage on those days counts without them.",
+                        describe(dates)
+                    )),
             }
         }
-        Command::Commission { title, budget, capability } => {
+        Command::Commission {
+            title,
+            budget,
+            capability,
+        } => {
             let cap = match capability {
                 Some(name) => Some(scope.capability(name).await?),
                 None => None,
             };
-            let mut confirmation = Text::new().plain("Commissioned a module: ").strong(title.clone());
+            let mut confirmation = Text::new()
+                .plain("Commissioned a module: ")
+                .strong(title.clone());
             if let Some(budget) = budget {
                 confirmation = confirmation.plain(format!(", budget {budget}"));
             }
@@ -349,7 +453,9 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
         | Command::TeamMembers { .. }
         | Command::CapabilityAdd { .. } => {
             // The dispatcher sends these elsewhere; answering keeps this total without a panic.
-            return Err(Reply::invalid(Text::new().plain("That command records no decision.")).into());
+            return Err(
+                Reply::invalid(Text::new().plain("That command records no decision.")).into(),
+            );
         }
     };
     Ok(draft)
@@ -366,7 +472,11 @@ async fn level_draft(
 ) -> Result<Draft, Stop> {
     let who = scope.member(team, person).await?;
     let cap = scope.capability(capability).await?;
-    let verb = if kind == DecisionKind::Certify { "Certified " } else { "Set " };
+    let verb = if kind == DecisionKind::Certify {
+        "Certified "
+    } else {
+        "Set "
+    };
     let mut confirmation = Text::new()
         .plain(verb)
         .mention(who.user_id.clone())
@@ -375,7 +485,10 @@ async fn level_draft(
         .plain(" in ")
         .strong(cap.name.clone());
     if let Some(evidence) = evidence {
-        confirmation = confirmation.plain(" (evidence: ").plain(evidence.clone()).plain(")");
+        confirmation = confirmation
+            .plain(" (evidence: ")
+            .plain(evidence.clone())
+            .plain(")");
     }
     Ok(Draft {
         kind,
@@ -384,7 +497,12 @@ async fn level_draft(
         payload: json!({
             "person": who.user_id, "capability": cap.name, "level": level.as_str(), "evidence": evidence,
         }),
-        effect: Effect::SetLevel { person: who.id, capability: cap.id, level, evidence: evidence.clone() },
+        effect: Effect::SetLevel {
+            person: who.id,
+            capability: cap.id,
+            level,
+            evidence: evidence.clone(),
+        },
         confirmation: confirmation.plain("."),
     })
 }

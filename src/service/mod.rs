@@ -59,8 +59,16 @@ pub struct Commands {
 
 impl Commands {
     /// Commands over `store`; `admins` are the user ids of `CADENCE_ADMINS`.
-    pub fn new(store: Store, admins: impl IntoIterator<Item = String>, clock: Arc<dyn Clock>) -> Self {
-        Commands { store, admins: Arc::new(admins.into_iter().collect()), clock }
+    pub fn new(
+        store: Store,
+        admins: impl IntoIterator<Item = String>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Commands {
+            store,
+            admins: Arc::new(admins.into_iter().collect()),
+            clock,
+        }
     }
 
     /// Parses and runs one command, answering the author.
@@ -71,14 +79,16 @@ impl Commands {
             Err(error) => return Ok(reply::parse_error(&error)),
         };
         tracing::Span::current().record("subcommand", subcommand_name(&line.command));
-        let scope = scope::Scope::open(self, invocation).await?;
+        let scope = scope::Scope::open(self, invocation, &line.command.people()).await?;
         let reply = match &line.command {
             Command::Help { topic } => views::help(topic.as_deref()),
             Command::Me => views::me(&scope).await?,
             Command::Coverage { capability } => {
                 views::coverage(&scope, line.team.as_deref(), capability.as_deref()).await?
             }
-            Command::TeamCreate { .. } | Command::TeamMembers { .. } | Command::CapabilityAdd { .. } => {
+            Command::TeamCreate { .. }
+            | Command::TeamMembers { .. }
+            | Command::CapabilityAdd { .. } => {
                 setup::run(&scope, line.team.as_deref(), &line.command).await?
             }
             _ => decide::run(&scope, line.team.as_deref(), &line.command).await?,

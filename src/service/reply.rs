@@ -31,22 +31,34 @@ pub struct Reply {
 impl Reply {
     /// Something was wrong with what they asked; nothing was recorded.
     pub fn invalid(text: Text) -> Self {
-        Reply { text, outcome: Outcome::Invalid }
+        Reply {
+            text,
+            outcome: Outcome::Invalid,
+        }
     }
 
     /// They may not do this; nothing was recorded.
     pub fn refused(text: Text) -> Self {
-        Reply { text, outcome: Outcome::Refused }
+        Reply {
+            text,
+            outcome: Outcome::Refused,
+        }
     }
 }
 
 /// Explains a command that did not parse: what, where, and how it is written.
 pub fn parse_error(error: &ParseError) -> Reply {
-    let mut text = Text::new().plain("I couldn't read that: ").plain(error.message.clone());
+    let mut text = Text::new()
+        .plain("I couldn't read that: ")
+        .plain(error.message.clone());
     if let Some(sub) = error.subcommand {
         text = text.line().plain("Usage: ").code(usage_for(sub));
     } else {
-        text = text.line().plain("Try ").code("/cadence help").plain(" for the list of commands.");
+        text = text
+            .line()
+            .plain("Try ")
+            .code("/cadence help")
+            .plain(" for the list of commands.");
     }
     text = text.line().plain("Nothing was recorded.");
     Reply::invalid(text)

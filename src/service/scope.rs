@@ -2,12 +2,15 @@
 //! authorisation rules of design.md §3 (admins set up; a team's managers decide for it; members
 //! read their own profile, request tracks and record their own absences).
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use chrono::NaiveDate;
 
 use super::similar::closest;
 use super::{Commands, Invocation, Reply, ServiceError};
 use crate::domain::command::UserRef;
-use crate::domain::ids::TenantId;
+use crate::domain::ids::{PersonId, TeamId, TenantId};
 use crate::domain::text::Text;
 use crate::store::{Capability, Person, Role, StoreError, Team};
 
@@ -51,18 +54,58 @@ pub struct Scope<'a> {
     pub tenant: TenantId,
     /// The author.
     pub actor: Person,
+    /// The people the command names, resolved when the scope opened.
+    mentioned: HashMap<String, Person>,
+    /// Roles learnt together with the channel's team, to save a query per person.
+    known_roles: Mutex<Option<KnownRoles>>,
+}
+
+/// Roles in one team of the people asked about; anyone asked but absent is not a member.
+#[derive(Debug)]
+struct KnownRoles {
+    team: TeamId,
+    asked: Vec<PersonId>,
+    roles: HashMap<PersonId, Role>,
 }
 
 impl<'a> Scope<'a> {
-    /// Resolves the tenant and the author, creating them on first sight.
-    pub async fn open(commands: &'a Commands, invocation: &'a Invocation) -> Result<Self, StoreError> {
+    /// Resolves the tenant, the author and the people the command names, creating them on
+    /// first sight.
+    pub async fn open(
+        commands: &'a Commands,
+        invocation: &'a Invocation,
+        people: &[&UserRef],
+    ) -> Result<Self, StoreError> {
         let now = commands.clock.now();
-        let tenant = commands.store.tenant(invocation.platform, &invocation.tenant, now).await?;
+        let tenant = commands
+            .store
+            .tenant(invocation.platform, &invocation.tenant, now)
+            .await?;
         let actor = commands
             .store
-            .person(tenant, &invocation.user_id, Some(&invocation.user_name), now)
+            .person(
+                tenant,
+                &invocation.user_id,
+                Some(&invocation.user_name),
+                now,
+            )
             .await?;
-        Ok(Scope { commands, invocation, tenant, actor })
+        let mut mentioned = HashMap::new();
+        for user in people {
+            let person = commands
+                .store
+                .person(tenant, &user.id, user.label.as_deref(), now)
+                .await?;
+            mentioned.insert(user.id.clone(), person);
+        }
+        Ok(Scope {
+            commands,
+            invocation,
+            tenant,
+            actor,
+            mentioned,
+            known_roles: Mutex::new(None),
+        })
     }
 
     /// The store.
@@ -104,20 +147,38 @@ impl<'a> Scope<'a> {
                 return Ok(team);
             }
             let names = store.team_names(self.tenant).await?;
-            let mut text = Text::new().plain("There's no team called ").strong(name).plain(".");
+            let mut text = Text::new()
+                .plain("There's no team called ")
+                .strong(name)
+                .plain(".");
             if let Some(near) = closest(name, &names) {
                 text = text.plain(" Did you mean ").strong(near).plain("?");
             }
             return Err(Reply::invalid(text.plain(" Nothing was recorded.")).into());
         }
         if let Some(channel) = &self.invocation.channel_id {
-            if let Some(team) = store.team_by_channel(self.tenant, channel).await? {
+            let mut asked: Vec<PersonId> = vec![self.actor.id];
+            asked.extend(self.mentioned.values().map(|p| p.id));
+            if let Some((team, roles)) = store
+                .team_by_channel_with_roles(self.tenant, channel, &asked)
+                .await?
+            {
+                if let Ok(mut known) = self.known_roles.lock() {
+                    *known = Some(KnownRoles {
+                        team: team.id,
+                        asked,
+                        roles,
+                    });
+                }
                 return Ok(team);
             }
         }
         let mine = store.teams_of(self.tenant, self.actor.id).await?;
-        let managed: Vec<&Team> =
-            mine.iter().filter(|(_, role)| *role == Role::Manager).map(|(t, _)| t).collect();
+        let managed: Vec<&Team> = mine
+            .iter()
+            .filter(|(_, role)| *role == Role::Manager)
+            .map(|(t, _)| t)
+            .collect();
         if managed.len() == 1 {
             return Ok(managed[0].clone());
         }
@@ -142,7 +203,20 @@ impl<'a> Scope<'a> {
 
     /// The author's role in `team`, if any.
     pub async fn role(&self, team: &Team) -> Result<Option<Role>, Stop> {
-        Ok(self.store().role_in(team, self.actor.id).await?)
+        self.role_of(team, self.actor.id).await
+    }
+
+    /// A person's current role in `team`, from what the team query learnt or from the store.
+    async fn role_of(&self, team: &Team, person: PersonId) -> Result<Option<Role>, Stop> {
+        if let Ok(known) = self.known_roles.lock() {
+            if let Some(known) = known
+                .as_ref()
+                .filter(|k| k.team == team.id && k.asked.contains(&person))
+            {
+                return Ok(known.roles.get(&person).copied());
+            }
+        }
+        Ok(self.store().role_in(team, person).await?)
     }
 
     /// Refuses unless the author manages `team` or is an admin.
@@ -171,7 +245,11 @@ impl<'a> Scope<'a> {
             text = text.plain(" Ask ");
             for (i, id) in managers.iter().enumerate() {
                 if i > 0 {
-                    text = text.plain(if i + 1 == managers.len() { " or " } else { ", " });
+                    text = text.plain(if i + 1 == managers.len() {
+                        " or "
+                    } else {
+                        ", "
+                    });
                 }
                 text = text.mention(id.clone());
             }
@@ -182,13 +260,16 @@ impl<'a> Scope<'a> {
 
     /// The person a mention names, created on first sight.
     pub async fn person(&self, user: &UserRef) -> Result<Person, Stop> {
-        Ok(self.store().person(self.tenant, &user.id, user.label.as_deref(), self.now()).await?)
+        Ok(self
+            .store()
+            .person(self.tenant, &user.id, user.label.as_deref(), self.now())
+            .await?)
     }
 
     /// The person a mention names, who must currently belong to `team`.
     pub async fn member(&self, team: &Team, user: &UserRef) -> Result<Person, Stop> {
         let person = self.person(user).await?;
-        if self.store().role_in(team, person.id).await?.is_some() {
+        if self.role_of(team, person.id).await?.is_some() {
             return Ok(person);
         }
         let text = Text::new()
@@ -216,13 +297,18 @@ impl<'a> Scope<'a> {
 
     async fn unknown_capability(&self, name: &str) -> Result<Reply, Stop> {
         let names = self.store().capability_names(self.tenant).await?;
-        let mut text = Text::new().plain("There's no capability called ").strong(name).plain(" yet.");
+        let mut text = Text::new()
+            .plain("There's no capability called ")
+            .strong(name)
+            .plain(" yet.");
         if let Some(near) = closest(name, &names) {
             text = text.plain(" Did you mean ").strong(near).plain("?");
         }
         text = text
             .plain(" To add it: ")
-            .code(format!("/cadence capability add \"{name}\" \"what it means\""))
+            .code(format!(
+                "/cadence capability add \"{name}\" \"what it means\""
+            ))
             .plain(". Nothing was recorded.");
         Ok(Reply::invalid(text))
     }

@@ -8,13 +8,27 @@ use crate::domain::text::Text;
 use crate::store::{NewTeam, Role};
 
 /// Runs `team create`, `team add|remove|managers` or `capability add`.
-pub async fn run(scope: &Scope<'_>, team: Option<&str>, command: &Command) -> Result<Reply, ServiceError> {
+pub async fn run(
+    scope: &Scope<'_>,
+    team: Option<&str>,
+    command: &Command,
+) -> Result<Reply, ServiceError> {
     finish(setup(scope, team, command).await)
 }
 
-async fn setup(scope: &Scope<'_>, named_team: Option<&str>, command: &Command) -> Result<Reply, Stop> {
+async fn setup(
+    scope: &Scope<'_>,
+    named_team: Option<&str>,
+    command: &Command,
+) -> Result<Reply, Stop> {
     match command {
-        Command::TeamCreate { name, managers, members, tz, channel } => {
+        Command::TeamCreate {
+            name,
+            managers,
+            members,
+            tz,
+            channel,
+        } => {
             if !scope.may_set_up() {
                 return Err(admins_only("create teams").into());
             }
@@ -24,8 +38,13 @@ async fn setup(scope: &Scope<'_>, named_team: Option<&str>, command: &Command) -
                 people(scope, managers).await?
             };
             let member_ids = people(scope, members).await?;
-            let tz_name = tz.map(|tz| tz.name().to_owned()).unwrap_or_else(|| "UTC".to_owned());
-            let home = channel.as_ref().map(|c| c.id.clone()).or_else(|| scope.invocation.channel_id.clone());
+            let tz_name = tz
+                .map(|tz| tz.name().to_owned())
+                .unwrap_or_else(|| "UTC".to_owned());
+            let home = channel
+                .as_ref()
+                .map(|c| c.id.clone())
+                .or_else(|| scope.invocation.channel_id.clone());
             let created = scope
                 .store()
                 .create_team(
@@ -53,34 +72,60 @@ async fn setup(scope: &Scope<'_>, named_team: Option<&str>, command: &Command) -
             let mut text = Text::new()
                 .plain("Created team ")
                 .strong(team.name.clone())
-                .plain(format!(" ({tz_name}) with {} managers and {} members", manager_ids.len(), member_ids.len()));
+                .plain(format!(
+                    " ({tz_name}) with {} managers and {} members",
+                    manager_ids.len(),
+                    member_ids.len()
+                ));
             if let Some(channel) = &home {
                 text = text.plain(", home channel ").channel(channel.clone());
             }
-            Ok(Reply { text: text.plain("."), outcome: Outcome::Changed })
+            Ok(Reply {
+                text: text.plain("."),
+                outcome: Outcome::Changed,
+            })
         }
-        Command::TeamMembers { change, people: who } => {
+        Command::TeamMembers {
+            change,
+            people: who,
+        } => {
             let team = scope.team(named_team).await?;
             if !(scope.may_set_up() || scope.role(&team).await? == Some(Role::Manager)) {
-                return Err(scope.refusal(&team, "change the membership of").await?.into());
+                return Err(scope
+                    .refusal(&team, "change the membership of")
+                    .await?
+                    .into());
             }
             let ids = people(scope, who).await?;
-            scope.store().change_membership(&team, *change, &ids, scope.now()).await?;
+            scope
+                .store()
+                .change_membership(&team, *change, &ids, scope.now())
+                .await?;
             let verb = match change {
                 MembershipChange::Add => "Added to ",
                 MembershipChange::Remove => "Removed from ",
                 MembershipChange::Managers => "Managers of ",
             };
-            let mut text = Text::new().plain(verb).strong(team.name.clone()).plain(": ");
+            let mut text = Text::new()
+                .plain(verb)
+                .strong(team.name.clone())
+                .plain(": ");
             for (i, user) in who.iter().enumerate() {
                 if i > 0 {
                     text = text.plain(", ");
                 }
                 text = text.mention(user.id.clone());
             }
-            Ok(Reply { text: text.plain("."), outcome: Outcome::Changed })
+            Ok(Reply {
+                text: text.plain("."),
+                outcome: Outcome::Changed,
+            })
         }
-        Command::CapabilityAdd { name, description, family } => {
+        Command::CapabilityAdd {
+            name,
+            description,
+            family,
+        } => {
             let manages_a_team = scope
                 .store()
                 .teams_of(scope.tenant, scope.actor.id)
@@ -92,7 +137,13 @@ async fn setup(scope: &Scope<'_>, named_team: Option<&str>, command: &Command) -
             }
             let added = scope
                 .store()
-                .add_capability(scope.tenant, name, description.as_deref(), family.as_deref(), scope.now())
+                .add_capability(
+                    scope.tenant,
+                    name,
+                    description.as_deref(),
+                    family.as_deref(),
+                    scope.now(),
+                )
                 .await;
             match added {
                 Ok(cap) => {
@@ -100,7 +151,10 @@ async fn setup(scope: &Scope<'_>, named_team: Option<&str>, command: &Command) -
                     if let Some(family) = family {
                         text = text.plain(" for ").strong(family.clone());
                     }
-                    Ok(Reply { text: text.plain("."), outcome: Outcome::Changed })
+                    Ok(Reply {
+                        text: text.plain("."),
+                        outcome: Outcome::Changed,
+                    })
                 }
                 Err(e) if e.is_duplicate() => {
                     let text = Text::new()
@@ -130,7 +184,9 @@ async fn people(scope: &Scope<'_>, users: &[UserRef]) -> Result<Vec<PersonId>, S
 fn admins_only(what: &str) -> Reply {
     Reply::refused(
         Text::new()
-            .plain(format!("Only workspace admins, owners and Cadence admins can {what}. "))
+            .plain(format!(
+                "Only workspace admins, owners and Cadence admins can {what}. "
+            ))
             .plain("Ask one of them, or ask your admin to add you to ")
             .code("CADENCE_ADMINS")
             .plain(". Nothing was changed."),

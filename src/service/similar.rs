@@ -34,7 +34,10 @@ mod tests {
     fn suggests_near_misses_only() {
         let names = vec!["run EBR".to_owned(), "architecture trade-offs".to_owned()];
         assert_eq!(closest("run EBRs", &names), Some("run EBR"));
-        assert_eq!(closest("Architecture tradeoffs", &names), Some("architecture trade-offs"));
+        assert_eq!(
+            closest("Architecture tradeoffs", &names),
+            Some("architecture trade-offs")
+        );
         assert_eq!(closest("knitting", &names), None);
     }
 }

@@ -29,13 +29,24 @@ pub fn help(topic: Option<&str>) -> Reply {
             .append(overview());
         return say(text, Outcome::Shown);
     }
-    say(Text::new().strong("Cadence commands").line().append(overview()), Outcome::Shown)
+    say(
+        Text::new()
+            .strong("Cadence commands")
+            .line()
+            .append(overview()),
+        Outcome::Shown,
+    )
 }
 
 fn overview() -> Text {
     let mut text = Text::new();
     for sub in Subcommand::ALL {
-        text = text.plain("• ").code(sub.usage()).plain(" — ").plain(sub.summary()).line();
+        text = text
+            .plain("• ")
+            .code(sub.usage())
+            .plain(" — ")
+            .plain(sub.summary())
+            .line();
     }
     text.plain("Add ")
         .code("team:NAME")
@@ -69,7 +80,10 @@ async fn me_inner(scope: &Scope<'_>) -> Result<Reply, Stop> {
         text = text.plain("No levels recorded yet.").line();
     }
     for level in &profile.levels {
-        text = text.plain("• ").strong(level.capability.clone()).plain(format!(": {}", level.level));
+        text = text
+            .plain("• ")
+            .strong(level.capability.clone())
+            .plain(format!(": {}", level.level));
         if let Some(evidence) = &level.evidence {
             text = text.plain(" — ").plain(evidence.clone());
         }
@@ -81,14 +95,19 @@ async fn me_inner(scope: &Scope<'_>) -> Result<Reply, Stop> {
             TrackStatus::Approved => "approved",
             TrackStatus::Declined => "declined",
         };
-        text = text.plain("Track ").strong(track.track.clone()).plain(format!(": {status}"));
+        text = text
+            .plain("Track ")
+            .strong(track.track.clone())
+            .plain(format!(": {status}"));
         if let Some(note) = &track.note {
             text = text.plain(" — ").plain(note.clone());
         }
         text = text.line();
     }
     for away in &profile.absences {
-        text = text.plain(format!("Away {} to {}", away.from, away.to)).line();
+        text = text
+            .plain(format!("Away {} to {}", away.from, away.to))
+            .line();
     }
     Ok(say(text, Outcome::Shown))
 }
@@ -127,10 +146,17 @@ async fn coverage_inner(
         .line();
     if rows.is_empty() {
         let what = match &only {
-            Some(cap) => format!("Nobody in the team is at mastery of {} and it has no target.", cap.name),
+            Some(cap) => format!(
+                "Nobody in the team is at mastery of {} and it has no target.",
+                cap.name
+            ),
             None => "No targets set and nobody at mastery yet.".to_owned(),
         };
-        text = text.plain(what).plain(" Set one with ").code("/cadence target \"capability\" N").plain(".");
+        text = text
+            .plain(what)
+            .plain(" Set one with ")
+            .code("/cadence target \"capability\" N")
+            .plain(".");
         return Ok(say(text, Outcome::Shown));
     }
     for row in &rows {
@@ -159,8 +185,14 @@ async fn coverage_inner(
         }
         text = text.line();
     }
-    let spofs = rows.iter().filter(|r| r.is_single_point_of_failure()).count();
-    let met = rows.iter().filter(|r| r.target.is_some() && r.meets_target()).count();
+    let spofs = rows
+        .iter()
+        .filter(|r| r.is_single_point_of_failure())
+        .count();
+    let met = rows
+        .iter()
+        .filter(|r| r.target.is_some() && r.meets_target())
+        .count();
     let targeted = rows.iter().filter(|r| r.target.is_some()).count();
     if targeted > 0 {
         text = text.plain(format!(

@@ -22,7 +22,12 @@ pub struct Capability {
 type CapabilityRow = (i64, String, Option<String>, Option<String>);
 
 fn from_row((id, name, description, family): CapabilityRow) -> Capability {
-    Capability { id: CapabilityId(id), name, description, family }
+    Capability {
+        id: CapabilityId(id),
+        name,
+        description,
+        family,
+    }
 }
 
 impl Store {
@@ -32,15 +37,23 @@ impl Store {
         tenant: TenantId,
         name: &str,
     ) -> StoreResult<Option<Capability>> {
+        let key = (tenant, name_key(name));
+        if let Some(known) = self.caches.capabilities.get(&key) {
+            return Ok(Some(known));
+        }
         let row: Option<CapabilityRow> = sqlx::query_as(
             "SELECT id, name, description, family FROM capabilities \
              WHERE tenant_id = $1 AND name_key = $2",
         )
         .bind(tenant.0)
-        .bind(name_key(name))
+        .bind(&key.1)
         .fetch_optional(&self.read)
         .await?;
-        Ok(row.map(from_row))
+        let found = row.map(from_row);
+        if let Some(capability) = &found {
+            self.caches.capabilities.put(key, capability.clone());
+        }
+        Ok(found)
     }
 
     /// Every capability's name in the tenant, for suggestions and listings.
@@ -81,9 +94,9 @@ impl Store {
                 description: description.map(str::to_owned),
                 family: family.map(str::to_owned),
             }),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                Err(StoreError::Duplicate(format!("a capability called {name} exists")))
-            }
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::Duplicate(
+                format!("a capability called {name} exists"),
+            )),
             Err(e) => Err(e.into()),
         }
     }

@@ -32,27 +32,13 @@ type DecisionRow = (i64, String, String, Option<String>, String, String, i64);
 impl Store {
     /// Appends a decision and applies its effect in one transaction: both or neither.
     pub async fn record(&self, decision: &NewDecision) -> StoreResult<DecisionId> {
+        if let Some(writer) = &self.group_commit {
+            return writer.record(decision).await;
+        }
         let mut tx = self.write.begin().await?;
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO decisions (tenant_id, team_id, kind, actor_person_id, subject_person_id, \
-             capability_id, channel_id, source, payload, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-        )
-        .bind(decision.tenant.0)
-        .bind(decision.team.map(|t| t.0))
-        .bind(decision.kind.as_str())
-        .bind(decision.actor.0)
-        .bind(decision.subject.map(|p| p.0))
-        .bind(decision.capability.map(|c| c.0))
-        .bind(decision.channel.as_deref())
-        .bind(decision.source.as_str())
-        .bind(decision.payload.to_string())
-        .bind(millis(decision.at))
-        .fetch_one(&mut *tx)
-        .await?;
-        apply(&mut tx, decision, DecisionId(id)).await?;
+        let id = write_decision(&mut tx, decision).await?;
         tx.commit().await?;
-        Ok(DecisionId(id))
+        Ok(id)
     }
 
     /// A team's decisions, oldest first.
@@ -72,20 +58,170 @@ impl Store {
         .fetch_all(&self.read)
         .await?;
         rows.into_iter()
-            .map(|(id, kind, actor_user_id, subject_user_id, payload, source, at)| {
-                Ok(RecordedDecision {
-                    id: DecisionId(id),
-                    kind,
-                    actor_user_id,
-                    subject_user_id,
-                    payload: serde_json::from_str(&payload)
-                        .map_err(|e| StoreError::Corrupt(format!("decision {id} payload: {e}")))?,
-                    source,
-                    at: from_millis(at)?,
-                })
-            })
+            .map(
+                |(id, kind, actor_user_id, subject_user_id, payload, source, at)| {
+                    Ok(RecordedDecision {
+                        id: DecisionId(id),
+                        kind,
+                        actor_user_id,
+                        subject_user_id,
+                        payload: serde_json::from_str(&payload).map_err(|e| {
+                            StoreError::Corrupt(format!("decision {id} payload: {e}"))
+                        })?,
+                        source,
+                        at: from_millis(at)?,
+                    })
+                },
+            )
             .collect()
     }
+}
+
+/// Appends the decision row and applies its effect inside `tx`.
+pub(super) async fn write_decision(
+    tx: &mut Transaction<'_, Any>,
+    decision: &NewDecision,
+) -> StoreResult<DecisionId> {
+    let ids = insert_decisions(tx, &[decision]).await?;
+    let id = ids
+        .first()
+        .copied()
+        .ok_or_else(|| StoreError::Corrupt("insert returned no id".to_owned()))?;
+    apply(tx, decision, id).await?;
+    Ok(id)
+}
+
+/// Appends decisions with their effects inside `tx`, using one statement for all decision rows
+/// and one for all level changes, the common effect. Returns ids in the order given.
+pub(super) async fn write_decisions(
+    tx: &mut Transaction<'_, Any>,
+    decisions: &[&NewDecision],
+) -> StoreResult<Vec<DecisionId>> {
+    let ids = insert_decisions(tx, decisions).await?;
+    let mut levels: Vec<LevelChange<'_>> = Vec::new();
+    for (decision, id) in decisions.iter().zip(&ids) {
+        match &decision.effect {
+            Effect::SetLevel {
+                person,
+                capability,
+                level,
+                evidence,
+            } => {
+                // A later decision about the same person and capability wins; keep only it, so
+                // one statement never touches a row twice.
+                levels.retain(|l| !(l.person == person.0 && l.capability == capability.0));
+                levels.push(LevelChange {
+                    person: person.0,
+                    capability: capability.0,
+                    tenant: decision.tenant.0,
+                    level: level.as_str(),
+                    evidence: evidence.as_deref(),
+                    set_by: decision.actor.0,
+                    decision: id.0,
+                    at: millis(decision.at),
+                });
+            }
+            _ => apply(tx, decision, *id).await?,
+        }
+    }
+    set_levels(tx, &levels).await?;
+    Ok(ids)
+}
+
+/// Inserts decision rows in one statement and returns their ids in the order given.
+async fn insert_decisions(
+    tx: &mut Transaction<'_, Any>,
+    decisions: &[&NewDecision],
+) -> StoreResult<Vec<DecisionId>> {
+    let sql = format!(
+        "INSERT INTO decisions (tenant_id, team_id, kind, actor_person_id, subject_person_id, \
+         capability_id, channel_id, source, payload, created_at) VALUES {} RETURNING id",
+        values_placeholders(decisions.len(), 10)
+    );
+    let mut query = sqlx::query_as::<_, (i64,)>(&sql);
+    for decision in decisions {
+        query = query
+            .bind(decision.tenant.0)
+            .bind(decision.team.map(|t| t.0))
+            .bind(decision.kind.as_str())
+            .bind(decision.actor.0)
+            .bind(decision.subject.map(|p| p.0))
+            .bind(decision.capability.map(|c| c.0))
+            .bind(decision.channel.as_deref())
+            .bind(decision.source.as_str())
+            .bind(decision.payload.to_string())
+            .bind(millis(decision.at));
+    }
+    let mut ids: Vec<i64> = query
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .map(|(id,)| id)
+        .collect();
+    if ids.len() != decisions.len() {
+        return Err(StoreError::Corrupt(format!(
+            "inserted {} decisions but got {} ids",
+            decisions.len(),
+            ids.len()
+        )));
+    }
+    // Rows get increasing ids in VALUES order, but RETURNING may list them in any order.
+    ids.sort_unstable();
+    Ok(ids.into_iter().map(DecisionId).collect())
+}
+
+/// `($1, $2), ($3, $4)` for `rows` rows of `columns` parameters.
+fn values_placeholders(rows: usize, columns: usize) -> String {
+    let rows: Vec<String> = (0..rows)
+        .map(|row| {
+            let params: Vec<String> = (1..=columns)
+                .map(|col| format!("${}", row * columns + col))
+                .collect();
+            format!("({})", params.join(", "))
+        })
+        .collect();
+    rows.join(", ")
+}
+
+/// One row of `person_levels`.
+struct LevelChange<'a> {
+    person: i64,
+    capability: i64,
+    tenant: i64,
+    level: &'a str,
+    evidence: Option<&'a str>,
+    set_by: i64,
+    decision: i64,
+    at: i64,
+}
+
+/// Upserts levels in one statement; at most one change per person and capability.
+async fn set_levels(tx: &mut Transaction<'_, Any>, changes: &[LevelChange<'_>]) -> StoreResult<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO person_levels (person_id, capability_id, tenant_id, level, evidence, set_by, \
+         decision_id, set_at) VALUES {} \
+         ON CONFLICT (person_id, capability_id) DO UPDATE SET level = excluded.level, \
+         evidence = excluded.evidence, set_by = excluded.set_by, \
+         decision_id = excluded.decision_id, set_at = excluded.set_at",
+        values_placeholders(changes.len(), 8)
+    );
+    let mut query = sqlx::query(&sql);
+    for c in changes {
+        query = query
+            .bind(c.person)
+            .bind(c.capability)
+            .bind(c.tenant)
+            .bind(c.level)
+            .bind(c.evidence)
+            .bind(c.set_by)
+            .bind(c.decision)
+            .bind(c.at);
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
 }
 
 async fn apply(
@@ -97,26 +233,31 @@ async fn apply(
     let at = millis(decision.at);
     match &decision.effect {
         Effect::None => {}
-        Effect::SetLevel { person, capability, level, evidence } => {
-            sqlx::query(
-                "INSERT INTO person_levels (person_id, capability_id, tenant_id, level, evidence, \
-                 set_by, decision_id, set_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                 ON CONFLICT (person_id, capability_id) DO UPDATE SET level = excluded.level, \
-                 evidence = excluded.evidence, set_by = excluded.set_by, \
-                 decision_id = excluded.decision_id, set_at = excluded.set_at",
-            )
-            .bind(person.0)
-            .bind(capability.0)
-            .bind(tenant)
-            .bind(level.as_str())
-            .bind(evidence.as_deref())
-            .bind(decision.actor.0)
-            .bind(id.0)
-            .bind(at)
-            .execute(&mut **tx)
-            .await?;
+        Effect::SetLevel {
+            person,
+            capability,
+            level,
+            evidence,
+        } => {
+            let change = LevelChange {
+                person: person.0,
+                capability: capability.0,
+                tenant,
+                level: level.as_str(),
+                evidence: evidence.as_deref(),
+                set_by: decision.actor.0,
+                decision: id.0,
+                at,
+            };
+            set_levels(tx, &[change]).await?;
         }
-        Effect::PlanIntervention { team, person, capability, means, due } => {
+        Effect::PlanIntervention {
+            team,
+            person,
+            capability,
+            means,
+            due,
+        } => {
             sqlx::query(
                 "INSERT INTO interventions (tenant_id, team_id, person_id, capability_id, means, \
                  due_on, status, decision_id, created_at) \
@@ -133,7 +274,13 @@ async fn apply(
             .execute(&mut **tx)
             .await?;
         }
-        Effect::SetTrackStatus { team, person, track, status, note } => {
+        Effect::SetTrackStatus {
+            team,
+            person,
+            track,
+            status,
+            note,
+        } => {
             sqlx::query(
                 "INSERT INTO tracks (tenant_id, name, name_key, created_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (tenant_id, name_key) DO NOTHING",
@@ -174,7 +321,11 @@ async fn apply(
             .execute(&mut **tx)
             .await?;
         }
-        Effect::SetSequence { team, family, capabilities } => {
+        Effect::SetSequence {
+            team,
+            family,
+            capabilities,
+        } => {
             sqlx::query(
                 "DELETE FROM sequence_steps WHERE tenant_id = $1 AND team_id = $2 AND family_key = $3",
             )
@@ -199,7 +350,13 @@ async fn apply(
                 .await?;
             }
         }
-        Effect::AllocateHours { team, person, hours, period_kind, period_label } => {
+        Effect::AllocateHours {
+            team,
+            person,
+            hours,
+            period_kind,
+            period_label,
+        } => {
             sqlx::query(
                 "INSERT INTO learning_hours (tenant_id, team_id, person_id, hours_centi, \
                  period_kind, period_label, decision_id, created_at) \
@@ -216,7 +373,11 @@ async fn apply(
             .execute(&mut **tx)
             .await?;
         }
-        Effect::SetCriteria { team, capability, criteria } => {
+        Effect::SetCriteria {
+            team,
+            capability,
+            criteria,
+        } => {
             sqlx::query(
                 "INSERT INTO team_mastery_criteria (team_id, capability_id, tenant_id, criteria, \
                  decision_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -232,7 +393,11 @@ async fn apply(
             .execute(&mut **tx)
             .await?;
         }
-        Effect::SetTarget { team, capability, count } => {
+        Effect::SetTarget {
+            team,
+            capability,
+            count,
+        } => {
             sqlx::query(
                 "INSERT INTO team_targets (team_id, capability_id, tenant_id, target, decision_id, \
                  updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -262,7 +427,12 @@ async fn apply(
             .execute(&mut **tx)
             .await?;
         }
-        Effect::Commission { team, title, budget, capability } => {
+        Effect::Commission {
+            team,
+            title,
+            budget,
+            capability,
+        } => {
             let budget = budget.map(|b| i64::try_from(b).unwrap_or(i64::MAX));
             sqlx::query(
                 "INSERT INTO modules (tenant_id, team_id, title, capability_id, budget, status, \

@@ -8,26 +8,24 @@
 //! writes go through a pool of exactly one connection, and reads use a separate pool (WAL mode
 //! lets them run alongside the writer). PostgreSQL uses one pool for both.
 
+mod cache;
 mod capabilities;
 mod decisions;
+mod group_commit;
 mod people;
 mod profile;
 mod teams;
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
-use crate::domain::Platform;
-use crate::domain::ids::TenantId;
-
 pub use capabilities::Capability;
-pub use people::Person;
 pub use decisions::RecordedDecision;
+pub use people::Person;
 pub use profile::{LevelRow, Profile, TrackRow};
 pub use teams::{Membership, NewTeam, Role, Team};
 
@@ -74,17 +72,14 @@ impl StoreError {
 /// Result of a store operation.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Tenant ids never change once created, so they are safe to keep in memory; this saves a
-/// query on every request.
-type TenantCache = RwLock<HashMap<(Platform, String), TenantId>>;
-
 /// Handle to the database; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
     read: AnyPool,
     write: AnyPool,
     backend: Backend,
-    tenants: Arc<TenantCache>,
+    caches: Arc<cache::Caches>,
+    group_commit: Option<group_commit::GroupCommit>,
 }
 
 impl Store {
@@ -97,7 +92,14 @@ impl Store {
             // before any reader opens it.
             let write = sqlite_pool(&url, 1).await?;
             let read = sqlite_pool(&url, 4).await?;
-            Ok(Store { read, write, backend: Backend::Sqlite, tenants: Arc::default() })
+            let group_commit = Some(group_commit::GroupCommit::start(write.clone()));
+            Ok(Store {
+                read,
+                write,
+                backend: Backend::Sqlite,
+                caches: Arc::default(),
+                group_commit,
+            })
         } else {
             let pool = AnyPoolOptions::new()
                 .max_connections(16)
@@ -108,7 +110,8 @@ impl Store {
                 read: pool.clone(),
                 write: pool,
                 backend: Backend::Postgres,
-                tenants: Arc::default(),
+                caches: Arc::default(),
+                group_commit: None,
             })
         }
     }
@@ -205,8 +208,17 @@ mod tests {
 
     #[test]
     fn sqlite_urls_create_missing_files() {
-        assert_eq!(sqlite_url_with_create("sqlite://a.db"), "sqlite://a.db?mode=rwc");
-        assert_eq!(sqlite_url_with_create("sqlite://a.db?x=1"), "sqlite://a.db?x=1&mode=rwc");
-        assert_eq!(sqlite_url_with_create("sqlite://a.db?mode=ro"), "sqlite://a.db?mode=ro");
+        assert_eq!(
+            sqlite_url_with_create("sqlite://a.db"),
+            "sqlite://a.db?mode=rwc"
+        );
+        assert_eq!(
+            sqlite_url_with_create("sqlite://a.db?x=1"),
+            "sqlite://a.db?x=1&mode=rwc"
+        );
+        assert_eq!(
+            sqlite_url_with_create("sqlite://a.db?mode=ro"),
+            "sqlite://a.db?mode=ro"
+        );
     }
 }

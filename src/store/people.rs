@@ -26,7 +26,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> StoreResult<TenantId> {
         let key = (platform, external_id.to_owned());
-        if let Some(id) = self.tenants.read().ok().and_then(|c| c.get(&key).copied()) {
+        if let Some(id) = self.caches.tenants.get(&key) {
             return Ok(id);
         }
         let found: Option<(i64,)> =
@@ -57,15 +57,33 @@ impl Store {
                 id
             }
         };
-        if let Ok(mut cache) = self.tenants.write() {
-            cache.insert(key, TenantId(id));
-        }
+        self.caches.tenants.put(key, TenantId(id));
         Ok(TenantId(id))
     }
 
     /// The person with this platform user id, created on first sight. A `display_name` that
     /// differs from the stored one replaces it (people rename themselves).
     pub async fn person(
+        &self,
+        tenant: TenantId,
+        user_id: &str,
+        display_name: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Person> {
+        let key = (tenant, user_id.to_owned());
+        if let Some(known) = self.caches.people.get(&key) {
+            if display_name.is_none_or(|name| name == known.display_name) {
+                return Ok(known);
+            }
+        }
+        let person = self
+            .person_from_db(tenant, user_id, display_name, at)
+            .await?;
+        self.caches.people.put(key, person.clone());
+        Ok(person)
+    }
+
+    async fn person_from_db(
         &self,
         tenant: TenantId,
         user_id: &str,
@@ -87,11 +105,17 @@ impl Store {
                     .bind(tenant.0)
                     .execute(&self.write)
                     .await?;
-                Ok(Person { id: PersonId(id), user_id: user_id.to_owned(), display_name: name.to_owned() })
+                Ok(Person {
+                    id: PersonId(id),
+                    user_id: user_id.to_owned(),
+                    display_name: name.to_owned(),
+                })
             }
-            (Some((id, stored)), _) => {
-                Ok(Person { id: PersonId(id), user_id: user_id.to_owned(), display_name: stored })
-            }
+            (Some((id, stored)), _) => Ok(Person {
+                id: PersonId(id),
+                user_id: user_id.to_owned(),
+                display_name: stored,
+            }),
             (None, name) => {
                 let name = name.unwrap_or(user_id);
                 let (id,): (i64,) = sqlx::query_as(
@@ -106,9 +130,12 @@ impl Store {
                 .bind(millis(at))
                 .fetch_one(&self.write)
                 .await?;
-                Ok(Person { id: PersonId(id), user_id: user_id.to_owned(), display_name: name.to_owned() })
+                Ok(Person {
+                    id: PersonId(id),
+                    user_id: user_id.to_owned(),
+                    display_name: name.to_owned(),
+                })
             }
         }
     }
-
 }

@@ -86,15 +86,24 @@ impl Store {
 
         let mut away: HashMap<i64, Vec<DateRange>> = HashMap::new();
         for (person, from, to) in absences {
-            away.entry(person).or_default().push(DateRange { from: parse_day(&from)?, to: parse_day(&to)? });
+            away.entry(person).or_default().push(DateRange {
+                from: parse_day(&from)?,
+                to: parse_day(&to)?,
+            });
         }
         let capabilities = targeted
             .into_iter()
             .map(|(id, name, target)| {
                 let target = target
-                    .map(|t| u32::try_from(t).map_err(|_| StoreError::Corrupt(format!("target {t}"))))
+                    .map(|t| {
+                        u32::try_from(t).map_err(|_| StoreError::Corrupt(format!("target {t}")))
+                    })
                     .transpose()?;
-                Ok(CapabilityTarget { capability: CapabilityId(id), name, target })
+                Ok(CapabilityTarget {
+                    capability: CapabilityId(id),
+                    name,
+                    target,
+                })
             })
             .collect::<StoreResult<_>>()?;
         let masters = masters
@@ -106,7 +115,10 @@ impl Store {
                 absences: away.get(&person).cloned().unwrap_or_default(),
             })
             .collect();
-        Ok(CoverageInputs { capabilities, masters })
+        Ok(CoverageInputs {
+            capabilities,
+            masters,
+        })
     }
 
     /// A person's levels, tracks and absences ending on or after `today`.
@@ -150,7 +162,11 @@ impl Store {
                 let level = level
                     .parse()
                     .map_err(|_| StoreError::Corrupt(format!("level `{level}`")))?;
-                Ok(LevelRow { capability, level, evidence })
+                Ok(LevelRow {
+                    capability,
+                    level,
+                    evidence,
+                })
             })
             .collect::<StoreResult<Vec<_>>>()?;
         levels.sort_by_key(|l| std::cmp::Reverse(l.level));
@@ -159,13 +175,26 @@ impl Store {
             .map(|(track, status, note)| {
                 let status = TrackStatus::parse(&status)
                     .ok_or_else(|| StoreError::Corrupt(format!("track status `{status}`")))?;
-                Ok(TrackRow { track, status, note })
+                Ok(TrackRow {
+                    track,
+                    status,
+                    note,
+                })
             })
             .collect::<StoreResult<_>>()?;
         let absences = absences
             .into_iter()
-            .map(|(from, to)| Ok(DateRange { from: parse_day(&from)?, to: parse_day(&to)? }))
+            .map(|(from, to)| {
+                Ok(DateRange {
+                    from: parse_day(&from)?,
+                    to: parse_day(&to)?,
+                })
+            })
             .collect::<StoreResult<_>>()?;
-        Ok(Profile { levels, tracks, absences })
+        Ok(Profile {
+            levels,
+            tracks,
+            absences,
+        })
     }
 }

@@ -1,5 +1,7 @@
 //! Teams and their membership: who manages, who belongs, which channel is home.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sqlx::{Any, Transaction};
 
@@ -60,24 +62,71 @@ pub struct Membership {
 
 type TeamRow = (i64, i64, String, String, Option<String>);
 
+/// A team's columns followed by one member's id and role (both null when nobody matched).
+type TeamRoleRow = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+);
+
 const TEAM_COLUMNS: &str = "id, tenant_id, name, tz, home_channel";
 
 fn team_from_row((id, tenant, name, tz, home_channel): TeamRow) -> Team {
-    Team { id: TeamId(id), tenant: TenantId(tenant), name, tz, home_channel }
+    Team {
+        id: TeamId(id),
+        tenant: TenantId(tenant),
+        name,
+        tz,
+        home_channel,
+    }
 }
 
 impl Store {
-    /// The team whose home channel this is.
-    pub async fn team_by_channel(&self, tenant: TenantId, channel: &str) -> StoreResult<Option<Team>> {
-        let row: Option<TeamRow> = sqlx::query_as(&format!(
-            "SELECT {TEAM_COLUMNS} FROM teams WHERE tenant_id = $1 AND home_channel = $2 \
-             ORDER BY id LIMIT 1"
-        ))
-        .bind(tenant.0)
-        .bind(channel)
-        .fetch_optional(&self.read)
-        .await?;
-        Ok(row.map(team_from_row))
+    /// The team whose home channel this is, with the current roles of those of `people` who
+    /// belong to it: one query for the facts every command in a team's channel needs first.
+    pub async fn team_by_channel_with_roles(
+        &self,
+        tenant: TenantId,
+        channel: &str,
+        people: &[PersonId],
+    ) -> StoreResult<Option<(Team, HashMap<PersonId, Role>)>> {
+        let placeholders: Vec<String> = (0..people.len()).map(|i| format!("${}", i + 3)).collect();
+        let sql = format!(
+            "SELECT t.id, t.tenant_id, t.name, t.tz, t.home_channel, m.person_id, m.role FROM teams t \
+             LEFT JOIN team_members m ON m.team_id = t.id AND m.left_at IS NULL AND m.person_id IN ({}) \
+             WHERE t.tenant_id = $1 AND t.home_channel = $2 ORDER BY t.id",
+            if placeholders.is_empty() {
+                "NULL".to_owned()
+            } else {
+                placeholders.join(", ")
+            }
+        );
+        let mut query = sqlx::query_as(&sql).bind(tenant.0).bind(channel);
+        for person in people {
+            query = query.bind(person.0);
+        }
+        let rows: Vec<TeamRoleRow> = query.fetch_all(&self.read).await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let team_id = first.0;
+        let mut roles = HashMap::new();
+        let mut team = None;
+        for (id, tenant, name, tz, home, person, role) in rows {
+            // Two teams sharing a channel is prevented on creation; take the oldest regardless.
+            if id != team_id {
+                continue;
+            }
+            if let (Some(person), Some(role)) = (person, role) {
+                roles.insert(PersonId(person), Role::parse(&role)?);
+            }
+            team.get_or_insert_with(|| team_from_row((id, tenant, name, tz, home)));
+        }
+        Ok(team.map(|team| (team, roles)))
     }
 
     /// The team with this name, ignoring case and spacing.
@@ -103,7 +152,11 @@ impl Store {
     }
 
     /// The teams a person currently belongs to, with their role in each.
-    pub async fn teams_of(&self, tenant: TenantId, person: PersonId) -> StoreResult<Vec<(Team, Role)>> {
+    pub async fn teams_of(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+    ) -> StoreResult<Vec<(Team, Role)>> {
         let rows: Vec<(i64, i64, String, String, Option<String>, String)> = sqlx::query_as(
             "SELECT t.id, t.tenant_id, t.name, t.tz, t.home_channel, m.role \
              FROM team_members m JOIN teams t ON t.id = m.team_id \
@@ -115,7 +168,10 @@ impl Store {
         .await?;
         rows.into_iter()
             .map(|(id, tenant, name, tz, channel, role)| {
-                Ok((team_from_row((id, tenant, name, tz, channel)), Role::parse(&role)?))
+                Ok((
+                    team_from_row((id, tenant, name, tz, channel)),
+                    Role::parse(&role)?,
+                ))
             })
             .collect()
     }
@@ -149,7 +205,11 @@ impl Store {
         rows.into_iter()
             .map(|(id, user_id, display_name, role)| {
                 Ok(Membership {
-                    person: Person { id: PersonId(id), user_id, display_name },
+                    person: Person {
+                        id: PersonId(id),
+                        user_id,
+                        display_name,
+                    },
                     role: Role::parse(&role)?,
                 })
             })
@@ -166,15 +226,16 @@ impl Store {
     ) -> StoreResult<Team> {
         let mut tx = self.write.begin().await?;
         if let Some(channel) = new.home_channel {
-            let taken: Option<(String,)> = sqlx::query_as(
-                "SELECT name FROM teams WHERE tenant_id = $1 AND home_channel = $2",
-            )
-            .bind(tenant.0)
-            .bind(channel)
-            .fetch_optional(&mut *tx)
-            .await?;
+            let taken: Option<(String,)> =
+                sqlx::query_as("SELECT name FROM teams WHERE tenant_id = $1 AND home_channel = $2")
+                    .bind(tenant.0)
+                    .bind(channel)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if let Some((name,)) = taken {
-                return Err(StoreError::Duplicate(format!("that channel is already home to {name}")));
+                return Err(StoreError::Duplicate(format!(
+                    "that channel is already home to {name}"
+                )));
             }
         }
         let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
@@ -191,7 +252,10 @@ impl Store {
         .await;
         let (id,) = match inserted {
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                return Err(StoreError::Duplicate(format!("a team called {} exists", new.name)));
+                return Err(StoreError::Duplicate(format!(
+                    "a team called {} exists",
+                    new.name
+                )));
             }
             other => other?,
         };

@@ -13,7 +13,11 @@ pub async fn atlas(app: &TestApp) {
         at("UCAROL")
     );
     let answer = app.command("UADMIN", &create).await;
-    assert!(answer.text.starts_with("Created team *Atlas*"), "{}", answer.text);
+    assert!(
+        answer.text.starts_with("Created team *Atlas*"),
+        "{}",
+        answer.text
+    );
     for add in [
         r#"capability add "run EBR" "runs an executive business review end to end" family:"account exec""#,
         r#"capability add "architecture trade-offs" "weighs options and records an ADR""#,
@@ -21,7 +25,11 @@ pub async fn atlas(app: &TestApp) {
         r#"capability add observability"#,
     ] {
         let answer = app.command("UALICE", add).await;
-        assert!(answer.text.starts_with("Added capability"), "{add}: {}", answer.text);
+        assert!(
+            answer.text.starts_with("Added capability"),
+            "{add}: {}",
+            answer.text
+        );
     }
 }
 

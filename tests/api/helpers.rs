@@ -38,15 +38,22 @@ impl TestDb {
             Db::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}", dir.path().join("cadence.db").display());
-                Some(TestDb { url, _dir: Some(dir) })
+                Some(TestDb {
+                    url,
+                    _dir: Some(dir),
+                })
             }
             Db::Postgres => {
                 let Ok(admin_url) = std::env::var("CADENCE_TEST_DATABASE_URL") else {
-                    eprintln!("CADENCE_TEST_DATABASE_URL is not set: skipping the PostgreSQL run of this test");
+                    eprintln!(
+                        "CADENCE_TEST_DATABASE_URL is not set: skipping the PostgreSQL run of this test"
+                    );
                     return None;
                 };
                 let name = format!("cadence_t_{}_{}", unix_now(), rand_suffix());
-                let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("connect to PostgreSQL");
+                let mut admin = sqlx::PgConnection::connect(&admin_url)
+                    .await
+                    .expect("connect to PostgreSQL");
                 sqlx::query(&format!("CREATE DATABASE {name}"))
                     .execute(&mut admin)
                     .await
@@ -72,21 +79,35 @@ async fn drop_stale_databases(admin: &mut sqlx::PgConnection) {
             .await
             .unwrap_or_default();
     for (name,) in names {
-        let created = name.split('_').nth(2).and_then(|t| t.parse::<i64>().ok()).unwrap_or(i64::MAX);
+        let created = name
+            .split('_')
+            .nth(2)
+            .and_then(|t| t.parse::<i64>().ok())
+            .unwrap_or(i64::MAX);
         if created < cutoff {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut *admin).await;
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                .execute(&mut *admin)
+                .await;
         }
     }
 }
 
 fn unix_now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
 }
 
 fn rand_suffix() -> String {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default());
+    h.write_u128(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default(),
+    );
     format!("{:x}", h.finish())
 }
 
@@ -138,8 +159,13 @@ impl TestApp {
     async fn start(&mut self) {
         let mut config = Config::for_database(&self.db.url);
         config.admins = self.admins.clone();
-        config.slack = Some(SlackConfig { signing_secret: SecretString::from(SECRET), bot_token: None });
-        let server = Server::start(config, self.clock.clone()).await.expect("server starts");
+        config.slack = Some(SlackConfig {
+            signing_secret: SecretString::from(SECRET),
+            bot_token: None,
+        });
+        let server = Server::start(config, self.clock.clone())
+            .await
+            .expect("server starts");
         self.base = format!("http://{}", server.addr());
         self.server = Some(server);
     }
@@ -155,8 +181,13 @@ impl TestApp {
     /// Runs a `SELECT COUNT(*) …` on the test's database.
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::any::install_default_drivers();
-        let mut conn = sqlx::AnyConnection::connect(&self.db.url).await.expect("connect");
-        let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&mut conn).await.expect("count");
+        let mut conn = sqlx::AnyConnection::connect(&self.db.url)
+            .await
+            .expect("connect");
+        let (n,): (i64,) = sqlx::query_as(sql)
+            .fetch_one(&mut conn)
+            .await
+            .expect("count");
         n
     }
 
@@ -168,7 +199,12 @@ impl TestApp {
     }
 
     /// POSTs a raw body to `path` with the given headers.
-    pub async fn post(&self, path: &str, headers: &[(&str, String)], body: &str) -> reqwest::Response {
+    pub async fn post(
+        &self,
+        path: &str,
+        headers: &[(&str, String)],
+        body: &str,
+    ) -> reqwest::Response {
         let mut request = self
             .client
             .post(format!("{}{path}", self.base))
@@ -184,18 +220,27 @@ impl TestApp {
     pub async fn command_in(&self, team: &str, channel: &str, user: &str, text: &str) -> Answer {
         let body = command_body(team, channel, user, text);
         let ts = self.clock.now().timestamp();
-        let headers =
-            [("x-slack-request-timestamp", ts.to_string()), ("x-slack-signature", sign(SECRET, ts, body.as_bytes()))];
+        let headers = [
+            ("x-slack-request-timestamp", ts.to_string()),
+            ("x-slack-signature", sign(SECRET, ts, body.as_bytes())),
+        ];
         let response = self.post("/slack/commands", &headers, &body).await;
         let status = response.status().as_u16();
         let text = response.text().await.expect("body");
         match serde_json::from_str::<serde_json::Value>(&text) {
             Ok(json) => Answer {
                 status,
-                response_type: json["response_type"].as_str().unwrap_or_default().to_owned(),
+                response_type: json["response_type"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
                 text: json["text"].as_str().unwrap_or_default().to_owned(),
             },
-            Err(_) => Answer { status, response_type: String::new(), text },
+            Err(_) => Answer {
+                status,
+                response_type: String::new(),
+                text,
+            },
         }
     }
 

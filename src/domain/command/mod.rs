@@ -260,3 +260,33 @@ pub struct ParseError {
     /// The subcommand being parsed, if the parser got that far, for its usage line.
     pub subcommand: Option<Subcommand>,
 }
+
+impl Command {
+    /// Everyone the command names, in order of appearance.
+    pub fn people(&self) -> Vec<&UserRef> {
+        match self {
+            Command::Gap { person, .. }
+            | Command::Coach { person, .. }
+            | Command::Intervene { person, .. }
+            | Command::Level { person, .. }
+            | Command::Certify { person, .. }
+            | Command::Approve { person, .. }
+            | Command::Decline { person, .. }
+            | Command::Hours { person, .. }
+            | Command::Away { person, .. } => vec![person],
+            Command::TeamCreate {
+                managers, members, ..
+            } => managers.iter().chain(members).collect(),
+            Command::TeamMembers { people, .. } => people.iter().collect(),
+            Command::Help { .. }
+            | Command::Request { .. }
+            | Command::Sequence { .. }
+            | Command::Mastery { .. }
+            | Command::Target { .. }
+            | Command::Commission { .. }
+            | Command::Coverage { .. }
+            | Command::Me
+            | Command::CapabilityAdd { .. } => Vec::new(),
+        }
+    }
+}

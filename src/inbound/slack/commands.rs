@@ -7,9 +7,9 @@
 //! undecodable form (400) are HTTP errors.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::body::Bytes;
 use serde::{Deserialize, Serialize};
 
 use super::verify_request;
@@ -47,7 +47,10 @@ pub struct CommandResponse {
 impl CommandResponse {
     /// An answer only the author sees.
     pub fn ephemeral(text: &Text) -> Self {
-        CommandResponse { response_type: "ephemeral", text: mrkdwn::render(text) }
+        CommandResponse {
+            response_type: "ephemeral",
+            text: mrkdwn::render(text),
+        }
     }
 }
 
@@ -68,7 +71,9 @@ pub async fn handle(
         _ => form.team_id.clone(),
     };
     if tenant.is_empty() || form.user_id.is_empty() {
-        return Err(AppError::BadRequest("slash command without team_id or user_id".to_owned()));
+        return Err(AppError::BadRequest(
+            "slash command without team_id or user_id".to_owned(),
+        ));
     }
     let span = tracing::Span::current();
     span.record("tenant", tenant.as_str());
@@ -81,7 +86,10 @@ pub async fn handle(
     let invocation = Invocation {
         platform: Platform::Slack,
         tenant,
-        user_name: form.user_name.clone().unwrap_or_else(|| form.user_id.clone()),
+        user_name: form
+            .user_name
+            .clone()
+            .unwrap_or_else(|| form.user_id.clone()),
         user_id: form.user_id,
         channel_id: form.channel_id.filter(|c| !c.is_empty()),
         workspace_admin,

@@ -3,8 +3,8 @@
 pub mod commands;
 pub mod signature;
 
-use axum::http::HeaderMap;
 use axum::body::Bytes;
+use axum::http::HeaderMap;
 
 use crate::app::AppState;
 use crate::error::AppError;

@@ -41,12 +41,16 @@ pub fn verify(
     let secret = secret.ok_or(SignatureError::NotConfigured)?;
     let timestamp = header(headers, "x-slack-request-timestamp")?;
     let signature = header(headers, "x-slack-signature")?;
-    let seconds: i64 = timestamp.parse().map_err(|_| SignatureError::MalformedTimestamp)?;
+    let seconds: i64 = timestamp
+        .parse()
+        .map_err(|_| SignatureError::MalformedTimestamp)?;
     let skew = now_unix.saturating_sub(seconds);
     if skew.abs() > MAX_CLOCK_SKEW_SECS {
         return Err(SignatureError::Stale(skew));
     }
-    let hex = signature.strip_prefix("v0=").ok_or(SignatureError::Mismatch)?;
+    let hex = signature
+        .strip_prefix("v0=")
+        .ok_or(SignatureError::Mismatch)?;
     let key = secret.expose_secret().as_bytes();
     if hmac_sha256_matches_hex(key, &[b"v0:", timestamp.as_bytes(), b":", body], hex) {
         Ok(())
@@ -58,8 +62,10 @@ pub fn verify(
 /// The `X-Slack-Signature` value for a body; for tests, the demo and benchmarks.
 pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
     let ts = timestamp.to_string();
-    let hex =
-        crate::inbound::verify::hmac_sha256_hex(secret.as_bytes(), &[b"v0:", ts.as_bytes(), b":", body]);
+    let hex = crate::inbound::verify::hmac_sha256_hex(
+        secret.as_bytes(),
+        &[b"v0:", ts.as_bytes(), b":", body],
+    );
     format!("v0={hex}")
 }
 
@@ -83,8 +89,14 @@ mod tests {
 
     fn headers(timestamp: &str, signature: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert("x-slack-request-timestamp", HeaderValue::from_str(timestamp).expect("ascii"));
-        h.insert("x-slack-signature", HeaderValue::from_str(signature).expect("ascii"));
+        h.insert(
+            "x-slack-request-timestamp",
+            HeaderValue::from_str(timestamp).expect("ascii"),
+        );
+        h.insert(
+            "x-slack-signature",
+            HeaderValue::from_str(signature).expect("ascii"),
+        );
         h
     }
 
@@ -100,32 +112,62 @@ mod tests {
     #[test]
     fn accepts_slacks_worked_example_within_the_window() {
         let h = headers("1531420618", EXPECTED);
-        assert_eq!(verify(Some(&secret()), &h, BODY.as_bytes(), TIMESTAMP), Ok(()));
-        assert_eq!(verify(Some(&secret()), &h, BODY.as_bytes(), TIMESTAMP + 300), Ok(()));
-        assert_eq!(verify(Some(&secret()), &h, BODY.as_bytes(), TIMESTAMP - 300), Ok(()));
+        assert_eq!(
+            verify(Some(&secret()), &h, BODY.as_bytes(), TIMESTAMP),
+            Ok(())
+        );
+        assert_eq!(
+            verify(Some(&secret()), &h, BODY.as_bytes(), TIMESTAMP + 300),
+            Ok(())
+        );
+        assert_eq!(
+            verify(Some(&secret()), &h, BODY.as_bytes(), TIMESTAMP - 300),
+            Ok(())
+        );
     }
 
     #[test]
     fn refuses_stale_and_future_timestamps() {
         let h = headers("1531420618", EXPECTED);
-        assert_eq!(verify(Some(&secret()), &h, BODY.as_bytes(), TIMESTAMP + 301), Err(SignatureError::Stale(301)));
-        assert_eq!(verify(Some(&secret()), &h, BODY.as_bytes(), TIMESTAMP - 301), Err(SignatureError::Stale(-301)));
+        assert_eq!(
+            verify(Some(&secret()), &h, BODY.as_bytes(), TIMESTAMP + 301),
+            Err(SignatureError::Stale(301))
+        );
+        assert_eq!(
+            verify(Some(&secret()), &h, BODY.as_bytes(), TIMESTAMP - 301),
+            Err(SignatureError::Stale(-301))
+        );
     }
 
     #[test]
     fn refuses_any_change_to_body_signature_or_secret() {
         let h = headers("1531420618", EXPECTED);
         let tampered = BODY.replace("roadrunner", "coyote");
-        assert_eq!(verify(Some(&secret()), &h, tampered.as_bytes(), TIMESTAMP), Err(SignatureError::Mismatch));
+        assert_eq!(
+            verify(Some(&secret()), &h, tampered.as_bytes(), TIMESTAMP),
+            Err(SignatureError::Mismatch)
+        );
         let other = SecretString::from("another-secret");
-        assert_eq!(verify(Some(&other), &h, BODY.as_bytes(), TIMESTAMP), Err(SignatureError::Mismatch));
+        assert_eq!(
+            verify(Some(&other), &h, BODY.as_bytes(), TIMESTAMP),
+            Err(SignatureError::Mismatch)
+        );
         let no_prefix = headers("1531420618", EXPECTED.trim_start_matches("v0="));
-        assert_eq!(verify(Some(&secret()), &no_prefix, BODY.as_bytes(), TIMESTAMP), Err(SignatureError::Mismatch));
+        assert_eq!(
+            verify(Some(&secret()), &no_prefix, BODY.as_bytes(), TIMESTAMP),
+            Err(SignatureError::Mismatch)
+        );
         let v1 = headers("1531420618", &EXPECTED.replace("v0=", "v1="));
-        assert_eq!(verify(Some(&secret()), &v1, BODY.as_bytes(), TIMESTAMP), Err(SignatureError::Mismatch));
+        assert_eq!(
+            verify(Some(&secret()), &v1, BODY.as_bytes(), TIMESTAMP),
+            Err(SignatureError::Mismatch)
+        );
         // The timestamp is part of what is signed: moving it breaks the signature.
         let moved = headers("1531420619", EXPECTED);
-        assert_eq!(verify(Some(&secret()), &moved, BODY.as_bytes(), TIMESTAMP), Err(SignatureError::Mismatch));
+        assert_eq!(
+            verify(Some(&secret()), &moved, BODY.as_bytes(), TIMESTAMP),
+            Err(SignatureError::Mismatch)
+        );
     }
 
     #[test]
@@ -136,14 +178,23 @@ mod tests {
             Err(SignatureError::MissingHeader("x-slack-request-timestamp"))
         );
         let mut only_ts = HeaderMap::new();
-        only_ts.insert("x-slack-request-timestamp", HeaderValue::from_static("1531420618"));
+        only_ts.insert(
+            "x-slack-request-timestamp",
+            HeaderValue::from_static("1531420618"),
+        );
         assert_eq!(
             verify(Some(&secret()), &only_ts, BODY.as_bytes(), TIMESTAMP),
             Err(SignatureError::MissingHeader("x-slack-signature"))
         );
         let bad_ts = headers("yesterday", EXPECTED);
-        assert_eq!(verify(Some(&secret()), &bad_ts, BODY.as_bytes(), TIMESTAMP), Err(SignatureError::MalformedTimestamp));
+        assert_eq!(
+            verify(Some(&secret()), &bad_ts, BODY.as_bytes(), TIMESTAMP),
+            Err(SignatureError::MalformedTimestamp)
+        );
         let h = headers("1531420618", EXPECTED);
-        assert_eq!(verify(None, &h, BODY.as_bytes(), TIMESTAMP), Err(SignatureError::NotConfigured));
+        assert_eq!(
+            verify(None, &h, BODY.as_bytes(), TIMESTAMP),
+            Err(SignatureError::NotConfigured)
+        );
     }
 }

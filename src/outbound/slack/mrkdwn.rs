@@ -84,7 +84,10 @@ mod tests {
 
     #[test]
     fn escapes_exactly_the_three_control_characters() {
-        assert_eq!(escape("a & b < c > d \"e\" 'f' *g*"), "a &amp; b &lt; c &gt; d \"e\" 'f' *g*");
+        assert_eq!(
+            escape("a & b < c > d \"e\" 'f' *g*"),
+            "a &amp; b &lt; c &gt; d \"e\" 'f' *g*"
+        );
     }
 
     #[test]
@@ -94,7 +97,14 @@ mod tests {
             .strong("<@U1|boss>")
             .code("<!here>");
         let out = render(&text);
-        for forbidden in ["<!channel>", "<!here>", "<!everyone>", "<!subteam", "<@U999>", "<@U1"] {
+        for forbidden in [
+            "<!channel>",
+            "<!here>",
+            "<!everyone>",
+            "<!subteam",
+            "<@U999>",
+            "<@U1",
+        ] {
             assert!(!out.contains(forbidden), "{forbidden} leaked into {out}");
         }
         assert!(out.contains("&lt;!channel&gt;"));
@@ -104,13 +114,22 @@ mod tests {
     fn mentions_render_only_for_real_ids() {
         assert_eq!(render(&Text::new().mention("U123ABC")), "<@U123ABC>");
         assert_eq!(render(&Text::new().channel("C42")), "<#C42>");
-        assert_eq!(render(&Text::new().mention("U1> <!channel")), "@U1&gt; &lt;!channel");
+        assert_eq!(
+            render(&Text::new().mention("U1> <!channel")),
+            "@U1&gt; &lt;!channel"
+        );
     }
 
     #[test]
     fn bold_and_code_hug_their_words() {
-        assert_eq!(render(&Text::new().plain("a").strong(" run EBR ").plain("b")), "a *run EBR* b");
-        assert_eq!(render(&Text::new().code("/cadence help")), "`/cadence help`");
+        assert_eq!(
+            render(&Text::new().plain("a").strong(" run EBR ").plain("b")),
+            "a *run EBR* b"
+        );
+        assert_eq!(
+            render(&Text::new().code("/cadence help")),
+            "`/cadence help`"
+        );
         assert_eq!(render(&Text::new().plain("x").line().plain("y")), "x\ny");
     }
 }

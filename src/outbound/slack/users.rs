@@ -45,8 +45,16 @@ struct UserInfo {
 impl SlackDirectory {
     /// A directory calling `base_url` (ending in `/`) with the bot token.
     pub fn new(base_url: &str, token: SecretString) -> Self {
-        let http = reqwest::Client::builder().timeout(TIMEOUT).build().unwrap_or_default();
-        SlackDirectory { http, base_url: base_url.to_owned(), token, cache: Arc::default() }
+        let http = reqwest::Client::builder()
+            .timeout(TIMEOUT)
+            .build()
+            .unwrap_or_default();
+        SlackDirectory {
+            http,
+            base_url: base_url.to_owned(),
+            token,
+            cache: Arc::default(),
+        }
     }
 
     /// Whether `user_id` is an admin or owner of the workspace; false when Slack can't say.
