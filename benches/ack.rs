@@ -359,7 +359,6 @@ async fn bench() {
         .env("CADENCE_LISTEN", format!("127.0.0.1:{port}"))
         .env("SLACK_SIGNING_SECRET", SECRET)
         .env("CADENCE_ADMINS", "UADMIN")
-        .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()
         .expect("start cadence");

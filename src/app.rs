@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::config::Config;
 use crate::domain::clock::Clock;
@@ -141,19 +141,30 @@ pub fn state(config: Config, store: Store, clock: Arc<dyn Clock>) -> AppState {
 
 /// Every route, with tracing, request ids, a timeout and the body limit.
 pub fn router(state: AppState) -> Router {
-    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-        let route = request
-            .extensions()
-            .get::<MatchedPath>()
-            .map(MatchedPath::as_str)
-            .unwrap_or("unmatched");
-        let request_id = request
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        tracing::info_span!("request", method = %request.method(), route, request_id)
-    });
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|request: &Request<_>| {
+            let route = request
+                .extensions()
+                .get::<MatchedPath>()
+                .map(MatchedPath::as_str)
+                .unwrap_or("unmatched");
+            let request_id = request
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            // tenant, user and command are filled in by the handlers once they know them.
+            tracing::info_span!(
+                "request",
+                method = %request.method(),
+                route,
+                request_id,
+                tenant = tracing::field::Empty,
+                user = tracing::field::Empty,
+                command = tracing::field::Empty,
+            )
+        })
+        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
     Router::new()
         .route("/slack/commands", post(slack::commands::handle))
         .route("/healthz", get(healthz))

@@ -71,14 +71,14 @@ impl Commands {
         }
     }
 
-    /// Parses and runs one command, answering the author.
-    #[tracing::instrument(skip_all, fields(subcommand))]
+    /// Parses and runs one command, answering the author. Records the subcommand as `command`
+    /// on the caller's span when it declares that field.
     pub async fn run(&self, invocation: &Invocation) -> Result<Reply, ServiceError> {
         let line = match command::parse(&invocation.text) {
             Ok(line) => line,
             Err(error) => return Ok(reply::parse_error(&error)),
         };
-        tracing::Span::current().record("subcommand", subcommand_name(&line.command));
+        tracing::Span::current().record("command", subcommand_name(&line.command));
         let scope = scope::Scope::open(self, invocation, &line.command.people()).await?;
         let reply = match &line.command {
             Command::Help { topic } => views::help(topic.as_deref()),

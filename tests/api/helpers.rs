@@ -119,6 +119,8 @@ pub struct TestApp {
     pub db: TestDb,
     /// Extra configuration applied on (re)start.
     pub admins: Vec<String>,
+    /// Where the Slack Web API is, when a bot token is configured.
+    pub slack_api: Option<String>,
     server: Option<Server>,
     client: reqwest::Client,
     clock: Arc<dyn Clock>,
@@ -138,19 +140,24 @@ pub struct Answer {
 impl TestApp {
     /// Starts Cadence on `db` with admin `UADMIN`, or `None` when the database is unavailable.
     pub async fn spawn(db: Db) -> Option<TestApp> {
-        Self::spawn_with_clock(db, Arc::new(SystemClock)).await
+        Self::launch(db, None).await
     }
 
-    /// Starts Cadence with a given clock.
-    pub async fn spawn_with_clock(db: Db, clock: Arc<dyn Clock>) -> Option<TestApp> {
+    /// Starts Cadence with a bot token and the Slack Web API at `base_url`.
+    pub async fn spawn_with_slack_api(db: Db, base_url: &str) -> Option<TestApp> {
+        Self::launch(db, Some(base_url.to_owned())).await
+    }
+
+    async fn launch(db: Db, slack_api: Option<String>) -> Option<TestApp> {
         let db = TestDb::new(db).await?;
         let mut app = TestApp {
             base: String::new(),
             db,
             admins: vec!["UADMIN".to_owned()],
+            slack_api,
             server: None,
             client: reqwest::Client::new(),
-            clock,
+            clock: Arc::new(SystemClock),
         };
         app.start().await;
         Some(app)
@@ -161,8 +168,14 @@ impl TestApp {
         config.admins = self.admins.clone();
         config.slack = Some(SlackConfig {
             signing_secret: SecretString::from(SECRET),
-            bot_token: None,
+            bot_token: self
+                .slack_api
+                .as_ref()
+                .map(|_| SecretString::from("xoxb-test-token")),
         });
+        if let Some(base) = &self.slack_api {
+            config.slack_api_base_url = base.clone();
+        }
         let server = Server::start(config, self.clock.clone())
             .await
             .expect("server starts");

@@ -5,13 +5,16 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod helpers;
+mod slack_standin;
 
 mod authorisation;
 mod decisions;
 mod health;
 mod persistence;
 mod signatures;
+mod store;
 mod tenancy;
+mod workspace_admins;
 
 #[test]
 fn reports_which_databases_run() {

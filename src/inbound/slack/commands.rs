@@ -55,7 +55,6 @@ impl CommandResponse {
 }
 
 /// Handles one slash command.
-#[tracing::instrument(name = "slack_command", skip_all, fields(tenant, user))]
 pub async fn handle(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -75,6 +74,7 @@ pub async fn handle(
             "slash command without team_id or user_id".to_owned(),
         ));
     }
+    // The request span (see app.rs) carries who asked, so every log line of it does too.
     let span = tracing::Span::current();
     span.record("tenant", tenant.as_str());
     span.record("user", form.user_id.as_str());

@@ -1,0 +1,215 @@
+//! The store on its own, on SQLite and PostgreSQL: migrations, readiness, the append-only log,
+//! and concurrent decisions (SQLite's group commit included).
+
+use std::sync::Arc;
+
+use cadence::domain::decision::{Effect, NewDecision};
+use cadence::domain::ids::{CapabilityId, PersonId};
+use cadence::domain::{DecisionKind, DecisionSource, Level, Platform};
+use cadence::store::{NewTeam, Store};
+use serde_json::json;
+
+use crate::helpers::{Db, TestDb};
+
+async fn store(db: Db) -> Option<(TestDb, Store)> {
+    let test_db = TestDb::new(db).await?;
+    let store = Store::connect(&test_db.url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    Some((test_db, store))
+}
+
+fn level(
+    tenant: cadence::domain::ids::TenantId,
+    team: cadence::domain::ids::TeamId,
+    actor: PersonId,
+    person: PersonId,
+    capability: CapabilityId,
+    level: Level,
+    n: usize,
+) -> NewDecision {
+    NewDecision {
+        tenant,
+        team: Some(team),
+        kind: DecisionKind::Level,
+        actor,
+        subject: Some(person),
+        capability: Some(capability),
+        channel: Some("C1".into()),
+        source: DecisionSource::Api,
+        payload: json!({ "n": n }),
+        effect: Effect::SetLevel {
+            person,
+            capability,
+            level,
+            evidence: Some(format!("#{n}")),
+        },
+        at: chrono::Utc::now(),
+    }
+}
+
+async fn concurrent_decisions_are_all_committed_and_one_bad_one_fails_alone(db: Db) {
+    let Some((_db, store)) = store(db).await else {
+        return;
+    };
+    let now = chrono::Utc::now();
+    let tenant = store
+        .tenant(Platform::Slack, "T1", now)
+        .await
+        .expect("tenant");
+    let actor = store
+        .person(tenant, "UM", Some("manager"), now)
+        .await
+        .expect("actor");
+    let people: Vec<PersonId> = {
+        let mut ids = Vec::new();
+        for i in 0..8 {
+            ids.push(
+                store
+                    .person(tenant, &format!("U{i}"), None, now)
+                    .await
+                    .expect("person")
+                    .id,
+            );
+        }
+        ids
+    };
+    let team = store
+        .create_team(
+            tenant,
+            NewTeam {
+                name: "Atlas",
+                tz: "UTC",
+                home_channel: Some("C1"),
+                managers: &[actor.id],
+                members: &people,
+            },
+            now,
+        )
+        .await
+        .expect("team");
+    let cap = store
+        .add_capability(tenant, "run EBR", None, None, now)
+        .await
+        .expect("capability");
+
+    let store = Arc::new(store);
+    let mut tasks = Vec::new();
+    for n in 0..200usize {
+        let store = store.clone();
+        let person = if n == 77 {
+            PersonId(999_999)
+        } else {
+            people[n % people.len()]
+        };
+        let decision = level(
+            tenant,
+            team.id,
+            actor.id,
+            person,
+            cap.id,
+            Level::ALL[n % 4],
+            n,
+        );
+        tasks.push(tokio::spawn(
+            async move { (n, store.record(&decision).await) },
+        ));
+    }
+    let mut ids = Vec::new();
+    for task in tasks {
+        let (n, result) = task.await.expect("task");
+        if n == 77 {
+            assert!(result.is_err(), "a decision about nobody must fail");
+        } else {
+            ids.push(result.expect("recorded"));
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 199, "every good decision has its own id");
+
+    let log = store.decisions_of(tenant, team.id).await.expect("log");
+    assert_eq!(log.len(), 199);
+    assert!(
+        log.iter()
+            .all(|d| d.kind == "level" && d.actor_user_id == "UM")
+    );
+    // Each person's stored level is the one from their last recorded decision.
+    let profile = store
+        .profile(tenant, people[1], now.date_naive())
+        .await
+        .expect("profile");
+    let last_for_person_1 = log
+        .iter()
+        .filter(|d| d.subject_user_id.as_deref() == Some("U1"))
+        .max_by_key(|d| d.id)
+        .expect("decisions for U1");
+    let n = last_for_person_1.payload["n"].as_u64().expect("n") as usize;
+    let expected = Level::ALL[n % 4];
+    match expected {
+        Level::None => assert!(profile.levels.is_empty()),
+        level => assert_eq!(profile.levels[0].level, level, "decision #{n}"),
+    }
+}
+
+async fn migrations_are_idempotent_and_readiness_sees_them(db: Db) {
+    let Some((test_db, store)) = store(db).await else {
+        return;
+    };
+    assert!(store.ready().await.expect("ready"));
+    store.migrate().await.expect("second migrate is a no-op");
+    store.close().await;
+    let again = Store::connect(&test_db.url).await.expect("reconnect");
+    again.migrate().await.expect("migrate on reopen");
+    assert!(again.ready().await.expect("ready"));
+}
+
+async fn tenants_are_distinct_per_platform_and_workspace(db: Db) {
+    let Some((_db, store)) = store(db).await else {
+        return;
+    };
+    let now = chrono::Utc::now();
+    let a = store.tenant(Platform::Slack, "T1", now).await.expect("a");
+    let a_again = store
+        .tenant(Platform::Slack, "T1", now)
+        .await
+        .expect("a again");
+    let b = store.tenant(Platform::Slack, "T2", now).await.expect("b");
+    let c = store.tenant(Platform::Teams, "T1", now).await.expect("c");
+    assert_eq!(a, a_again);
+    assert_ne!(a, b);
+    assert_ne!(a, c);
+    let alice_a = store
+        .person(a, "UALICE", Some("alice"), now)
+        .await
+        .expect("alice a");
+    let alice_b = store
+        .person(b, "UALICE", Some("alice"), now)
+        .await
+        .expect("alice b");
+    assert_ne!(alice_a.id, alice_b.id);
+    let renamed = store
+        .person(a, "UALICE", Some("Alice Smith"), now)
+        .await
+        .expect("rename");
+    assert_eq!(renamed.id, alice_a.id);
+    assert_eq!(renamed.display_name, "Alice Smith");
+}
+
+macro_rules! store_suite {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(super::Db::Sqlite).await })+
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(super::Db::Postgres).await })+
+        }
+    };
+}
+
+store_suite!(
+    concurrent_decisions_are_all_committed_and_one_bad_one_fails_alone,
+    migrations_are_idempotent_and_readiness_sees_them,
+    tenants_are_distinct_per_platform_and_workspace,
+);

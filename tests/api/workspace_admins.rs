@@ -1,0 +1,78 @@
+//! Workspace admins and owners may set up teams without being in `CADENCE_ADMINS`; Cadence asks
+//! Slack's `users.info` with the bot token, and treats anyone Slack cannot vouch for as a member.
+
+use std::time::Instant;
+
+use crate::helpers::{Db, TestApp};
+use crate::slack_standin::SlackStandIn;
+
+async fn app_with_slack(db: Db) -> Option<(TestApp, SlackStandIn)> {
+    let slack = SlackStandIn::start().await;
+    let app = TestApp::spawn_with_slack_api(db, &slack.base_url).await?;
+    Some((app, slack))
+}
+
+#[tokio::test]
+async fn workspace_owners_and_admins_may_create_teams() {
+    let Some((app, slack)) = app_with_slack(Db::Sqlite).await else {
+        return;
+    };
+    let answer = app.command("UOWNER1", "team create Atlas").await;
+    assert!(
+        answer.text.contains("Created team *Atlas*"),
+        "{}",
+        answer.text
+    );
+    let answer = app
+        .command_in("T1", "CBETA", "UWSADMIN1", "team create Beta")
+        .await;
+    assert!(
+        answer.text.contains("Created team *Beta*"),
+        "{}",
+        answer.text
+    );
+    let calls = slack.calls();
+    let asked: Vec<&str> = calls.iter().map(|c| c.user.as_str()).collect();
+    assert_eq!(asked, ["UOWNER1", "UWSADMIN1"]);
+    assert!(
+        calls
+            .iter()
+            .all(|c| c.method == "users.info" && c.authorization == "Bearer xoxb-test-token")
+    );
+    // The answer is cached: asking again does not call Slack.
+    app.command_in("T1", "CGAMMA", "UOWNER1", "team create Gamma")
+        .await;
+    assert_eq!(slack.calls().len(), 2);
+}
+
+#[tokio::test]
+async fn members_and_people_slack_cannot_vouch_for_are_refused() {
+    let Some((app, slack)) = app_with_slack(Db::Sqlite).await else {
+        return;
+    };
+    for user in ["UMEMBER", "UGONE"] {
+        let answer = app.command(user, "team create Atlas").await;
+        assert!(
+            answer.text.contains("Only workspace admins"),
+            "{user}: {}",
+            answer.text
+        );
+    }
+    // A slow Slack must not push the answer past Slack's 3-second budget.
+    let started = Instant::now();
+    let answer = app.command("USLOW", "team create Atlas").await;
+    assert!(
+        answer.text.contains("Only workspace admins"),
+        "{}",
+        answer.text
+    );
+    assert!(
+        started.elapsed().as_millis() < 2500,
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM teams").await, 0);
+    // Decisions never wait on Slack: only set-up commands ask.
+    app.command("UMEMBER", "me").await;
+    assert_eq!(slack.calls().len(), 3);
+}
