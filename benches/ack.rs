@@ -83,7 +83,7 @@ async fn run_bare_server(db: &str, addr: &str) {
         .filename(db)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal);
+        .synchronous(SqliteSynchronous::Full);
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .connect_with(options)

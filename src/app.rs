@@ -51,6 +51,9 @@ pub enum StartError {
     /// The database could not be opened or migrated.
     #[error("database: {0}")]
     Store(#[from] StoreError),
+    /// The HTTP client for platform APIs could not be built.
+    #[error("HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
     /// The listen address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -86,7 +89,7 @@ impl Server {
             addr: config.listen,
             source,
         })?;
-        let state = state(config, store.clone(), clock);
+        let state = state(config, store.clone(), clock)?;
         let shutdown = CancellationToken::new();
         let signal = shutdown.clone();
         let app = router(state);
@@ -123,20 +126,19 @@ impl Server {
 }
 
 /// The application state for a configuration and an opened store.
-pub fn state(config: Config, store: Store, clock: Arc<dyn Clock>) -> AppState {
-    let directory = config
-        .slack
-        .as_ref()
-        .and_then(|s| s.bot_token.clone())
-        .map(|token| SlackDirectory::new(&config.slack_api_base_url, token));
+pub fn state(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<AppState, StartError> {
+    let directory = match config.slack.as_ref().and_then(|s| s.bot_token.clone()) {
+        Some(token) => Some(SlackDirectory::new(&config.slack_api_base_url, token)?),
+        None => None,
+    };
     let commands = Commands::new(store.clone(), config.admins.clone(), clock.clone());
-    AppState {
+    Ok(AppState {
         config: Arc::new(config),
         store,
         commands,
         clock,
         directory,
-    }
+    })
 }
 
 /// Every route, with tracing, request ids, a timeout and the body limit.
@@ -159,7 +161,8 @@ pub fn router(state: AppState) -> Router {
                 method = %request.method(),
                 route,
                 request_id,
-                tenant = tracing::field::Empty,
+                platform = tracing::field::Empty,
+            tenant = tracing::field::Empty,
                 user = tracing::field::Empty,
                 command = tracing::field::Empty,
             )

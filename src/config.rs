@@ -4,6 +4,7 @@
 //! Secrets are wrapped in [`SecretString`] so they cannot reach a log by accident. Every variable
 //! is documented in the README's configuration table and in `.env.example`.
 
+use std::fmt;
 use std::net::SocketAddr;
 
 use secrecy::SecretString;
@@ -16,7 +17,7 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:3000";
 pub const DEFAULT_SLACK_API_BASE_URL: &str = "https://slack.com/api/";
 
 /// Everything the service needs to start.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     /// `DATABASE_URL`: `sqlite://PATH` or `postgres://…`.
     pub database_url: String,
@@ -32,6 +33,41 @@ pub struct Config {
     pub slack_api_base_url: String,
     /// Whether `TEAMS_APP_ID` and `TEAMS_APP_PASSWORD` are set (Teams arrives in a later release).
     pub teams_configured: bool,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_database_url(&self.database_url))
+            .field("listen", &self.listen)
+            .field("admins", &self.admins)
+            .field("log_format", &self.log_format)
+            .field("slack", &self.slack)
+            .field("slack_api_base_url", &self.slack_api_base_url)
+            .field("teams_configured", &self.teams_configured)
+            .finish()
+    }
+}
+
+/// The database URL without its password (in the authority or as a `password=` parameter),
+/// for logs and debug output.
+pub fn redact_database_url(url: &str) -> String {
+    let mut out = url.to_owned();
+    if let (Some(scheme_end), Some(at)) = (url.find("://"), url.rfind('@')) {
+        if at > scheme_end {
+            if let Some((user, _)) = url[scheme_end + 3..at].split_once(':') {
+                out = format!("{}://{user}:***{}", &url[..scheme_end], &url[at..]);
+            }
+        }
+    }
+    if let Some(start) = out.find("password=") {
+        let value_start = start + "password=".len();
+        let value_end = out[value_start..]
+            .find('&')
+            .map_or(out.len(), |i| value_start + i);
+        out.replace_range(value_start..value_end, "***");
+    }
+    out
 }
 
 /// Slack credentials.
@@ -85,7 +121,7 @@ impl Config {
             problem: format!("`{listen_text}` is not an address like 127.0.0.1:3000 or [::]:8080"),
         })?;
 
-        let admins = get("CADENCE_ADMINS")
+        let admins: Vec<String> = get("CADENCE_ADMINS")
             .map(|list| {
                 list.split(',')
                     .map(str::trim)
@@ -94,6 +130,12 @@ impl Config {
                     .collect()
             })
             .unwrap_or_default();
+        if let Some(name) = admins.iter().find(|id| id.contains(['@', '<', '#', ' '])) {
+            return Err(ConfigError {
+                variable: "CADENCE_ADMINS",
+                problem: format!("`{name}` is a name, not a user id; list ids like U0123ABCD"),
+            });
+        }
 
         let log_format = match get("CADENCE_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
@@ -152,6 +194,13 @@ impl Config {
 }
 
 fn validate_database_url(url: &str) -> Result<(), ConfigError> {
+    if url.starts_with("sqlite:") && url.contains(":memory:") {
+        // Each pooled connection would get its own empty database.
+        return Err(ConfigError {
+            variable: "DATABASE_URL",
+            problem: "an in-memory SQLite database cannot be shared; use sqlite://PATH".to_owned(),
+        });
+    }
     let known = ["sqlite:", "postgres://", "postgresql://"];
     if known.iter().any(|prefix| url.starts_with(prefix)) {
         Ok(())
@@ -206,6 +255,8 @@ mod tests {
         let cases = [
             ("CADENCE_LISTEN", "localhost"),
             ("DATABASE_URL", "mysql://x"),
+            ("DATABASE_URL", "sqlite::memory:"),
+            ("CADENCE_ADMINS", "U1,@alice"),
             ("CADENCE_LOG_FORMAT", "yaml"),
             ("SLACK_API_BASE_URL", "ftp://x"),
             ("SLACK_BOT_TOKEN", "xoxp-user-token"),
@@ -234,7 +285,31 @@ mod tests {
 
     #[test]
     fn secrets_do_not_print() {
-        let c = config(&[("SLACK_SIGNING_SECRET", "very-secret-value")]).expect("valid");
-        assert!(!format!("{c:?}").contains("very-secret-value"));
+        let c = config(&[
+            ("SLACK_SIGNING_SECRET", "very-secret-value"),
+            ("SLACK_BOT_TOKEN", "xoxb-secret-token"),
+            ("DATABASE_URL", "postgres://cadence:hunter2@db/cadence"),
+        ])
+        .expect("valid");
+        let printed = format!("{c:?}");
+        for secret in ["very-secret-value", "xoxb-secret-token", "hunter2"] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+    }
+
+    #[test]
+    fn database_passwords_are_redacted() {
+        assert_eq!(
+            redact_database_url("postgres://u:p@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(
+            redact_database_url("postgres://h/db?password=p&x=1"),
+            "postgres://h/db?password=***&x=1"
+        );
+        assert_eq!(
+            redact_database_url("sqlite://cadence.db"),
+            "sqlite://cadence.db"
+        );
     }
 }

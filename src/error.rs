@@ -43,6 +43,14 @@ impl IntoResponse for AppError {
                 tracing::info!(%reason, "bad request");
                 (StatusCode::BAD_REQUEST, format!("{reason}\n")).into_response()
             }
+            AppError::Unavailable(reason @ StoreError::Corrupt(_)) => {
+                tracing::error!(%reason, "stored data is not valid");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "stored data is not valid; an operator must look\n",
+                )
+                    .into_response()
+            }
             AppError::Unavailable(reason) => {
                 tracing::error!(%reason, "store failure");
                 (

@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use cadence::app::Server;
-use cadence::config::Config;
+use cadence::config::{Config, redact_database_url};
 use cadence::domain::clock::SystemClock;
 use cadence::store::Store;
 
@@ -39,7 +39,7 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .context("opening the database")?;
             store.migrate().await.context("applying migrations")?;
-            tracing::info!(database = %redact(&config.database_url), "migrations applied");
+            tracing::info!(database = %redact_database_url(&config.database_url), "migrations applied");
             Ok(())
         }
     }
@@ -65,7 +65,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             "Microsoft Teams is not configured: set TEAMS_APP_ID and TEAMS_APP_PASSWORD"
         );
     }
-    let database = redact(&config.database_url);
+    let database = redact_database_url(&config.database_url);
     let server = Server::start(config, Arc::new(SystemClock))
         .await
         .context("starting the server")?;
@@ -101,19 +101,5 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {}
         () = terminate => {}
-    }
-}
-
-/// The database URL without its password, for logs.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let credentials = &url[scheme_end + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}://{user}:***{}", &url[..scheme_end], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
     }
 }

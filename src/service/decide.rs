@@ -66,14 +66,9 @@ async fn decide(
     })
 }
 
-/// Managers and admins decide; a member may request a track and record their own absence.
+/// Managers and admins decide; a member may only request a track for themselves.
 async fn authorise(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<(), Stop> {
-    let own = match command {
-        Command::Request { .. } => true,
-        Command::Away { person, .. } => person.id == scope.invocation.user_id,
-        _ => false,
-    };
-    if own {
+    if let Command::Request { .. } = command {
         if scope.is_admin() || scope.role(team).await?.is_some() {
             return Ok(());
         }
@@ -235,6 +230,24 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
             .await?
         }
         Command::Request { track, note } => {
+            let already = scope
+                .store()
+                .track_status(scope.tenant, scope.actor.id, track)
+                .await?;
+            let waiting = match already {
+                Some(TrackStatus::Approved) => Some("You're already approved for the "),
+                Some(TrackStatus::Requested) => {
+                    Some("Your request is already waiting for a manager: the ")
+                }
+                Some(TrackStatus::Declined) | None => None,
+            };
+            if let Some(words) = waiting {
+                let text = Text::new()
+                    .plain(words)
+                    .strong(track.clone())
+                    .plain(" track. Nothing was recorded.");
+                return Err(Reply::invalid(text).into());
+            }
             let me = crate::domain::command::UserRef {
                 id: scope.actor.user_id.clone(),
                 label: Some(scope.actor.display_name.clone()),

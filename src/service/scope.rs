@@ -91,12 +91,11 @@ impl<'a> Scope<'a> {
             )
             .await?;
         let mut mentioned = HashMap::new();
+        // Only look people up here: nobody is written before the command is authorised.
         for user in people {
-            let person = commands
-                .store
-                .person(tenant, &user.id, user.label.as_deref(), now)
-                .await?;
-            mentioned.insert(user.id.clone(), person);
+            if let Some(person) = commands.store.find_person(tenant, &user.id).await? {
+                mentioned.insert(user.id.clone(), person);
+            }
         }
         Ok(Scope {
             commands,
@@ -268,16 +267,22 @@ impl<'a> Scope<'a> {
 
     /// The person a mention names, who must currently belong to `team`.
     pub async fn member(&self, team: &Team, user: &UserRef) -> Result<Person, Stop> {
-        let person = self.person(user).await?;
-        if self.role_of(team, person.id).await?.is_some() {
-            return Ok(person);
+        let known = match self.mentioned.get(&user.id) {
+            Some(person) => Some(person.clone()),
+            None => self.store().find_person(self.tenant, &user.id).await?,
+        };
+        if let Some(person) = known {
+            if self.role_of(team, person.id).await?.is_some() {
+                return Ok(person);
+            }
         }
+        let name = user.label.clone().unwrap_or_else(|| user.id.clone());
         let text = Text::new()
             .mention(user.id.clone())
             .plain(" isn't in ")
             .strong(team.name.clone())
             .plain(". Add them with ")
-            .code(format!("/cadence team add @{}", person.display_name))
+            .code(format!("/cadence team add @{name}"))
             .plain(" first. Nothing was recorded.");
         Err(Reply::invalid(text).into())
     }

@@ -3,9 +3,9 @@
 use super::scope::{Scope, Stop, finish};
 use super::{Outcome, Reply, ServiceError};
 use crate::domain::command::{Command, MembershipChange, UserRef};
-use crate::domain::ids::PersonId;
+use crate::domain::ids::{PersonId, TeamId};
 use crate::domain::text::Text;
-use crate::store::{NewTeam, Role};
+use crate::store::{NewTeam, Role, Team};
 
 /// Runs `team create`, `team add|remove|managers` or `capability add`.
 pub async fn run(
@@ -96,6 +96,9 @@ async fn setup(
                     .await?
                     .into());
             }
+            if *change == MembershipChange::Add && !scope.may_set_up() {
+                refuse_poaching(scope, &team, who).await?;
+            }
             let ids = people(scope, who).await?;
             scope
                 .store()
@@ -168,6 +171,40 @@ async fn setup(
         }
         _ => Err(Reply::invalid(Text::new().plain("That is not a set-up command.")).into()),
     }
+}
+
+/// A manager may add people who are in no team yet, or only in teams they also manage. Levels
+/// and absences belong to the person, so adding someone from another team would let this
+/// manager change what that team's coverage says; that takes an admin or the other team's
+/// manager.
+async fn refuse_poaching(scope: &Scope<'_>, team: &Team, users: &[UserRef]) -> Result<(), Stop> {
+    let store = scope.store();
+    let managed: Vec<TeamId> = store
+        .teams_of(scope.tenant, scope.actor.id)
+        .await?
+        .into_iter()
+        .filter(|(_, role)| *role == Role::Manager)
+        .map(|(t, _)| t.id)
+        .collect();
+    for user in users {
+        let Some(person) = store.find_person(scope.tenant, &user.id).await? else {
+            continue;
+        };
+        let elsewhere = store
+            .teams_of(scope.tenant, person.id)
+            .await?
+            .into_iter()
+            .find(|(other, _)| other.id != team.id && !managed.contains(&other.id));
+        if let Some((other, _)) = elsewhere {
+            let text = Text::new()
+                .mention(user.id.clone())
+                .plain(" is in ")
+                .strong(other.name)
+                .plain(". Only an admin or that team's managers can add them to another team. Nothing was changed.");
+            return Err(Reply::refused(text).into());
+        }
+    }
+    Ok(())
 }
 
 async fn people(scope: &Scope<'_>, users: &[UserRef]) -> Result<Vec<PersonId>, Stop> {

@@ -127,7 +127,8 @@ async fn coverage_inner(
     capability: Option<&str>,
 ) -> Result<Reply, Stop> {
     let team = scope.team(named_team).await?;
-    if !scope.is_admin() && scope.role(&team).await?.is_none() {
+    // Coverage names who is away; it is the managers' view (members see their own with `me`).
+    if !scope.is_admin() && scope.role(&team).await? != Some(Role::Manager) {
         return Err(scope.refusal(&team, "see the coverage of").await?.into());
     }
     let only = match capability {

@@ -40,6 +40,11 @@ impl GroupCommit {
         GroupCommit { jobs }
     }
 
+    /// Whether the writer task is still taking decisions.
+    pub fn is_running(&self) -> bool {
+        !self.jobs.is_closed()
+    }
+
     /// Records a decision; returns once it is committed.
     pub async fn record(&self, decision: &NewDecision) -> StoreResult<DecisionId> {
         let (done, committed) = oneshot::channel();
@@ -78,13 +83,21 @@ async fn commit(pool: &AnyPool, batch: &mut Vec<Job>) {
                 let _ = job.done.send(Ok(id));
             }
         }
-        Err(error) => {
-            if batch.len() > 1 {
-                tracing::warn!(%error, size = batch.len(), "batch failed; committing its decisions one by one");
-            }
+        // A decision the database refuses (a constraint) must not fail its neighbours: retry
+        // them one by one. Anything else (the database busy or gone) would fail them all again,
+        // slowly, so the whole batch is answered with the error at once.
+        Err(StoreError::Database(sqlx::Error::Database(refusal))) if batch.len() > 1 => {
+            tracing::warn!(error = %refusal, size = batch.len(), "batch refused; committing its decisions one by one");
             for job in batch.drain(..) {
                 let result = write_one(pool, &job.decision).await;
                 let _ = job.done.send(result);
+            }
+        }
+        Err(error) => {
+            tracing::error!(%error, size = batch.len(), "batch failed; nothing in it was committed");
+            let reason = error.to_string();
+            for job in batch.drain(..) {
+                let _ = job.done.send(Err(StoreError::Unavailable(reason.clone())));
             }
         }
     }

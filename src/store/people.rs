@@ -61,6 +61,34 @@ impl Store {
         Ok(TenantId(id))
     }
 
+    /// The person with this platform user id, if Cadence has seen them; never writes.
+    pub async fn find_person(
+        &self,
+        tenant: TenantId,
+        user_id: &str,
+    ) -> StoreResult<Option<Person>> {
+        let key = (tenant, user_id.to_owned());
+        if let Some(known) = self.caches.people.get(&key) {
+            return Ok(Some(known));
+        }
+        let found: Option<(i64, String)> = sqlx::query_as(
+            "SELECT id, display_name FROM people WHERE tenant_id = $1 AND user_id = $2",
+        )
+        .bind(tenant.0)
+        .bind(user_id)
+        .fetch_optional(&self.read)
+        .await?;
+        let person = found.map(|(id, display_name)| Person {
+            id: PersonId(id),
+            user_id: user_id.to_owned(),
+            display_name,
+        });
+        if let Some(person) = &person {
+            self.caches.people.put(key, person.clone());
+        }
+        Ok(person)
+    }
+
     /// The person with this platform user id, created on first sight. A `display_name` that
     /// differs from the stored one replaces it (people rename themselves).
     pub async fn person(

@@ -121,6 +121,29 @@ impl Store {
         })
     }
 
+    /// Where a person stands with a track, if they ever asked or were decided on.
+    pub async fn track_status(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+        track: &str,
+    ) -> StoreResult<Option<TrackStatus>> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT e.status FROM track_enrolments e JOIN tracks t ON t.id = e.track_id \
+             WHERE e.tenant_id = $1 AND e.person_id = $2 AND t.tenant_id = $1 AND t.name_key = $3",
+        )
+        .bind(tenant.0)
+        .bind(person.0)
+        .bind(crate::domain::name_key(track))
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(|(status,)| {
+            TrackStatus::parse(&status)
+                .ok_or_else(|| StoreError::Corrupt(format!("track status `{status}`")))
+        })
+        .transpose()
+    }
+
     /// A person's levels, tracks and absences ending on or after `today`.
     pub async fn profile(
         &self,

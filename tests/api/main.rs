@@ -8,6 +8,7 @@ mod helpers;
 mod slack_standin;
 
 mod authorisation;
+mod crash;
 mod decisions;
 mod health;
 mod persistence;

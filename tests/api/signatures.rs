@@ -55,3 +55,28 @@ on_both_databases! {
         assert!(answer.text.contains("Created team *Atlas*"), "{}", answer.text);
     }
 }
+
+#[tokio::test]
+async fn without_a_signing_secret_slack_routes_refuse_everything() {
+    let db = crate::helpers::TestDb::new(crate::helpers::Db::Sqlite)
+        .await
+        .expect("db");
+    let server = cadence::app::Server::start(
+        cadence::config::Config::for_database(&db.url),
+        std::sync::Arc::new(cadence::domain::clock::SystemClock),
+    )
+    .await
+    .expect("server");
+    let body = command_body("T1", "CATLAS", "UADMIN", "team create Atlas");
+    let now = chrono::Utc::now().timestamp();
+    let response = reqwest::Client::new()
+        .post(format!("http://{}/slack/commands", server.addr()))
+        .header("x-slack-request-timestamp", now.to_string())
+        .header("x-slack-signature", sign(SECRET, now, body.as_bytes()))
+        .body(body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 401);
+    server.stop().await;
+}

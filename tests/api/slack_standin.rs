@@ -8,7 +8,7 @@ use axum::Json;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 /// One call the stand-in received.
@@ -37,6 +37,7 @@ impl SlackStandIn {
         let calls: Arc<Mutex<Vec<Call>>> = Arc::default();
         let app = Router::new()
             .route("/api/users.info", get(users_info))
+            .route("/api/auth.test", post(auth_test))
             .with_state(calls.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -55,6 +56,21 @@ impl SlackStandIn {
     pub fn calls(&self) -> Vec<Call> {
         self.calls.lock().expect("calls").clone()
     }
+}
+
+/// The bot token belongs to workspace T1.
+async fn auth_test(State(calls): State<Arc<Mutex<Vec<Call>>>>, headers: HeaderMap) -> Json<Value> {
+    let authorization = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    calls.lock().expect("calls").push(Call {
+        method: "auth.test".into(),
+        authorization,
+        user: String::new(),
+    });
+    Json(json!({ "ok": true, "team_id": "T1", "user_id": "UBOT", "bot_id": "B1" }))
 }
 
 async fn users_info(

@@ -195,6 +195,48 @@ async fn tenants_are_distinct_per_platform_and_workspace(db: Db) {
     assert_eq!(renamed.display_name, "Alice Smith");
 }
 
+async fn the_database_refuses_rows_that_cross_tenants(db: Db) {
+    let Some((_db, store)) = store(db).await else {
+        return;
+    };
+    let now = chrono::Utc::now();
+    let a = store.tenant(Platform::Slack, "TA", now).await.expect("a");
+    let b = store.tenant(Platform::Slack, "TB", now).await.expect("b");
+    let boss_a = store.person(a, "UBOSS", None, now).await.expect("boss");
+    let bob_b = store.person(b, "UBOB", None, now).await.expect("bob");
+    let team_b = store
+        .create_team(
+            b,
+            NewTeam {
+                name: "Beta",
+                tz: "UTC",
+                home_channel: None,
+                managers: &[bob_b.id],
+                members: &[],
+            },
+            now,
+        )
+        .await
+        .expect("team");
+    let cap_b = store
+        .add_capability(b, "run EBR", None, None, now)
+        .await
+        .expect("capability");
+    // A decision filed under tenant A that points at tenant B's team, person and capability.
+    let crossing = level(
+        a,
+        team_b.id,
+        boss_a.id,
+        bob_b.id,
+        cap_b.id,
+        Level::Mastery,
+        1,
+    );
+    assert!(store.record(&crossing).await.is_err());
+    let log = store.decisions_of(b, team_b.id).await.expect("log");
+    assert!(log.is_empty());
+}
+
 macro_rules! store_suite {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
@@ -212,4 +254,5 @@ store_suite!(
     concurrent_decisions_are_all_committed_and_one_bad_one_fails_alone,
     migrations_are_idempotent_and_readiness_sees_them,
     tenants_are_distinct_per_platform_and_workspace,
+    the_database_refuses_rows_that_cross_tenants,
 );

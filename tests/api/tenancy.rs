@@ -36,4 +36,31 @@ on_both_databases! {
         let b = app.command_in("T2", "CATLAS", "UADMIN", "coverage").await;
         assert!(b.text.contains("No targets set"), "{}", b.text);
     }
+
+    org_wide_installs_are_one_tenant_across_workspaces(app) {
+        // An Enterprise Grid org-wide install: workspaces T1 and T3 of organisation E1 share data.
+        let org = |team: &str, user: &str, text: &str| {
+            let mut body = crate::helpers::command_body(team, "CATLAS", user, text);
+            body = body.replace("is_enterprise_install=false", "is_enterprise_install=true");
+            body.push_str("&enterprise_id=E1&enterprise_name=Acme");
+            body
+        };
+        let send = |body: String| {
+            let app = &app;
+            async move {
+                let ts = chrono::Utc::now().timestamp();
+                let signature = cadence::inbound::slack::signature::sign(crate::helpers::SECRET, ts, body.as_bytes());
+                let headers = [("x-slack-request-timestamp", ts.to_string()), ("x-slack-signature", signature)];
+                app.post("/slack/commands", &headers, &body).await.text().await.expect("body")
+            }
+        };
+        let created = send(org("T1", "UADMIN", "team create Atlas")).await;
+        assert!(created.contains("Created team *Atlas*"), "{created}");
+        let seen = send(org("T3", "UADMIN", "coverage team:Atlas")).await;
+        assert!(seen.contains("Coverage in Atlas"), "{seen}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM tenants WHERE external_id = 'E1'").await, 1);
+        // The same workspace without the org-wide install is a tenant of its own.
+        let alone = app.command_in("T1", "CATLAS", "UADMIN", "coverage team:Atlas").await;
+        assert!(alone.text.contains("no team called *Atlas*"), "{}", alone.text);
+    }
 }

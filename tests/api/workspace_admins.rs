@@ -32,17 +32,44 @@ async fn workspace_owners_and_admins_may_create_teams() {
         answer.text
     );
     let calls = slack.calls();
-    let asked: Vec<&str> = calls.iter().map(|c| c.user.as_str()).collect();
-    assert_eq!(asked, ["UOWNER1", "UWSADMIN1"]);
+    let asked: Vec<(&str, &str)> = calls
+        .iter()
+        .map(|c| (c.method.as_str(), c.user.as_str()))
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            ("auth.test", ""),
+            ("users.info", "UOWNER1"),
+            ("users.info", "UWSADMIN1")
+        ]
+    );
     assert!(
         calls
             .iter()
-            .all(|c| c.method == "users.info" && c.authorization == "Bearer xoxb-test-token")
+            .all(|c| c.authorization == "Bearer xoxb-test-token")
     );
     // The answer is cached: asking again does not call Slack.
     app.command_in("T1", "CGAMMA", "UOWNER1", "team create Gamma")
         .await;
-    assert_eq!(slack.calls().len(), 2);
+    assert_eq!(slack.calls().len(), 3);
+}
+
+#[tokio::test]
+async fn the_tokens_workspace_cannot_vouch_for_another_tenant() {
+    let Some((app, slack)) = app_with_slack(Db::Sqlite).await else {
+        return;
+    };
+    // UOWNER1 owns T1, the token's workspace; a command from workspace T2 gets no admin rights.
+    let answer = app
+        .command_in("T2", "CATLAS", "UOWNER1", "team create Atlas")
+        .await;
+    assert!(
+        answer.text.contains("Only workspace admins"),
+        "{}",
+        answer.text
+    );
+    assert!(slack.calls().iter().all(|c| c.method != "users.info"));
 }
 
 #[tokio::test]
@@ -72,7 +99,7 @@ async fn members_and_people_slack_cannot_vouch_for_are_refused() {
         started.elapsed()
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM teams").await, 0);
-    // Decisions never wait on Slack: only set-up commands ask.
+    // Decisions never wait on Slack: only set-up commands ask (auth.test once, users.info thrice).
     app.command("UMEMBER", "me").await;
-    assert_eq!(slack.calls().len(), 3);
+    assert_eq!(slack.calls().len(), 4);
 }

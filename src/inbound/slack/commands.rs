@@ -6,6 +6,8 @@
 //! explanation, because that is what Slack shows the person; only a failed signature (401) or an
 //! undecodable form (400) are HTTP errors.
 
+use std::time::Duration;
+
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -76,11 +78,14 @@ pub async fn handle(
     }
     // The request span (see app.rs) carries who asked, so every log line of it does too.
     let span = tracing::Span::current();
+    span.record("platform", "slack");
     span.record("tenant", tenant.as_str());
     span.record("user", form.user_id.as_str());
 
     let workspace_admin = match &state.directory {
-        Some(directory) if needs_admin_check(&form.text) => directory.is_admin(&form.user_id).await,
+        Some(directory) if needs_admin_check(&form.text) => {
+            directory.is_admin(&tenant, &form.user_id).await
+        }
         _ => false,
     };
     let invocation = Invocation {
@@ -96,8 +101,28 @@ pub async fn handle(
         source: DecisionSource::SlashCommand,
         text: form.text,
     };
-    let reply = state.commands.run(&invocation).await?;
-    Ok(Json(CommandResponse::ephemeral(&reply.text)))
+    match tokio::time::timeout(COMMAND_BUDGET, state.commands.run(&invocation)).await {
+        Ok(reply) => Ok(Json(CommandResponse::ephemeral(&reply?.text))),
+        Err(_) => {
+            tracing::warn!("command overran its budget; answered before it finished");
+            Ok(Json(CommandResponse::ephemeral(&overran())))
+        }
+    }
+}
+
+/// How long a command may run before Cadence answers anyway: Slack shows an error after 3 s.
+const COMMAND_BUDGET: Duration = Duration::from_millis(2500);
+
+/// What the author is told when the database is too slow to confirm in time. A decision queued
+/// for commit may still land, so the answer says to check rather than to repeat.
+fn overran() -> Text {
+    Text::new()
+        .plain("Cadence is slower than usual and couldn't confirm in time. ")
+        .plain("Your command may still be recorded: check with ")
+        .code("/cadence me")
+        .plain(" or ")
+        .code("/cadence coverage")
+        .plain(" before running it again.")
 }
 
 /// Only set-up commands consult the workspace's admin list, so the common path never waits on

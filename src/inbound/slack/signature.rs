@@ -45,7 +45,7 @@ pub fn verify(
         .parse()
         .map_err(|_| SignatureError::MalformedTimestamp)?;
     let skew = now_unix.saturating_sub(seconds);
-    if skew.abs() > MAX_CLOCK_SKEW_SECS {
+    if now_unix.abs_diff(seconds) > MAX_CLOCK_SKEW_SECS.unsigned_abs() {
         return Err(SignatureError::Stale(skew));
     }
     let hex = signature

@@ -1,0 +1,163 @@
+//! Nothing acknowledged is lost when the process dies: the real binary is killed with SIGKILL
+//! while signed commands are in flight, restarted on the same SQLite file, and every command
+//! that was answered "Set …" must have its decision in the log.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use cadence::inbound::slack::signature::sign;
+
+use crate::helpers::{SECRET, at, command_body};
+
+struct Cadence {
+    child: Child,
+    base: String,
+}
+
+impl Cadence {
+    async fn start(db_url: &str) -> Cadence {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("port")
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_cadence"))
+            .arg("serve")
+            .env("DATABASE_URL", db_url)
+            .env("CADENCE_LISTEN", format!("127.0.0.1:{port}"))
+            .env("SLACK_SIGNING_SECRET", SECRET)
+            .env("CADENCE_ADMINS", "UADMIN")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start cadence");
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        for _ in 0..200 {
+            if client
+                .get(format!("{base}/readyz"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == 200)
+            {
+                return Cadence { child, base };
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("cadence did not become ready");
+    }
+
+    fn kill(mut self) {
+        // SIGKILL: no graceful shutdown, no chance to flush anything.
+        self.child.kill().expect("kill");
+        self.child.wait().expect("reap");
+    }
+}
+
+async fn send(client: &reqwest::Client, base: &str, user: &str, text: &str) -> Option<String> {
+    let body = command_body("T1", "CATLAS", user, text);
+    let ts = chrono::Utc::now().timestamp();
+    let response = client
+        .post(format!("{base}/slack/commands"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-slack-request-timestamp", ts.to_string())
+        .header("x-slack-signature", sign(SECRET, ts, body.as_bytes()))
+        .body(body)
+        .send()
+        .await
+        .ok()?;
+    if response.status() != 200 {
+        return None;
+    }
+    let json: serde_json::Value = response.json().await.ok()?;
+    json["text"].as_str().map(str::to_owned)
+}
+
+async fn count(db_url: &str, sql: &str) -> i64 {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(db_url).await.expect("connect");
+    let (n,): (i64,) = sqlx::query_as(sql)
+        .fetch_one(&mut conn)
+        .await
+        .expect("count");
+    n
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_decisions_survive_sigkill() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db_url = format!("sqlite://{}", dir.path().join("cadence.db").display());
+    let client = reqwest::Client::new();
+
+    let cadence = Cadence::start(&db_url).await;
+    let members: Vec<String> = (0..6).map(|i| at(&format!("UM{i}"))).collect();
+    let setup = [
+        (
+            "UADMIN",
+            format!(
+                "team create Atlas managers {} members {} channel <#CATLAS|atlas>",
+                at("UBOSS"),
+                members.join(" ")
+            ),
+        ),
+        ("UADMIN", r#"capability add "run EBR""#.to_owned()),
+    ];
+    for (user, text) in setup {
+        send(&client, &cadence.base, user, &text)
+            .await
+            .expect("setup");
+    }
+
+    let mut acknowledged_total = 0;
+    let mut cadence = Some(cadence);
+    for cycle in 0..5u64 {
+        let running = cadence.take().expect("running");
+        let base = running.base.clone();
+        let mut tasks = Vec::new();
+        for n in 0..150u64 {
+            let client = client.clone();
+            let base = base.clone();
+            let member = members[(n % 6) as usize].clone();
+            tasks.push(tokio::spawn(async move {
+                let evidence = format!("cycle{cycle}-n{n}");
+                let text = format!(r#"level {member} "run EBR" mastery "{evidence}""#);
+                let answer = send(&client, &base, "UBOSS", &text).await;
+                answer.filter(|a| a.starts_with("Set ")).map(|_| evidence)
+            }));
+        }
+        // Let some commands through, then kill the process mid-flight.
+        tokio::time::sleep(Duration::from_millis(40 + 15 * cycle)).await;
+        running.kill();
+        let mut acknowledged = Vec::new();
+        for task in tasks {
+            if let Some(evidence) = task.await.expect("task") {
+                acknowledged.push(evidence);
+            }
+        }
+        let restarted = Cadence::start(&db_url).await;
+        for evidence in &acknowledged {
+            let stored = count(
+                &db_url,
+                &format!("SELECT COUNT(*) FROM decisions WHERE payload LIKE '%\"{evidence}\"%'"),
+            )
+            .await;
+            assert_eq!(
+                stored, 1,
+                "acknowledged decision {evidence} must be stored exactly once"
+            );
+        }
+        acknowledged_total += acknowledged.len();
+        cadence = Some(restarted);
+    }
+    assert!(
+        acknowledged_total > 0,
+        "the test must acknowledge something before each kill"
+    );
+    eprintln!(
+        "SIGKILL test: {acknowledged_total} acknowledged decisions across 5 kills, none lost"
+    );
+    if let Some(running) = cadence {
+        running.kill();
+    }
+}
