@@ -15,6 +15,8 @@ struct Cadence {
 }
 
 impl Cadence {
+    // The child is moved into `Cadence`, whose Drop kills and reaps it on every path.
+    #[allow(clippy::zombie_processes)]
     async fn start(db_url: &str) -> Cadence {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
@@ -47,10 +49,16 @@ impl Cadence {
         panic!("cadence did not become ready");
     }
 
-    fn kill(mut self) {
-        // SIGKILL: no graceful shutdown, no chance to flush anything.
-        self.child.kill().expect("kill");
-        self.child.wait().expect("reap");
+    /// SIGKILL: no graceful shutdown, no chance to flush anything.
+    fn kill(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Cadence {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
