@@ -6,7 +6,8 @@
 //! same against a bare axum handler (this binary with `--bare`) that does only the signature
 //! check, the form parse and one SQLite insert, and prints both results and their ratio.
 //!
-//! Run: `cargo bench --bench ack`. `BENCH_SECONDS` and `BENCH_CONNECTIONS` override the defaults.
+//! Run: `cargo bench --bench ack`. `BENCH_SECONDS` and `BENCH_CONNECTIONS` override the defaults;
+//! `BENCH_BARE_SYNCHRONOUS=normal` lets the bare handler skip the per-commit fsync.
 
 // A measuring tool, not the service: failing loudly on a broken set-up is what we want here.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -78,12 +79,21 @@ async fn bare_handler(
     }
 }
 
+/// The bare handler commits like Cadence (`FULL`, durable against power loss) unless
+/// `BENCH_BARE_SYNCHRONOUS=normal` asks for the cheaper, less durable setting.
+fn bare_synchronous() -> SqliteSynchronous {
+    match std::env::var("BENCH_BARE_SYNCHRONOUS").as_deref() {
+        Ok("normal") => SqliteSynchronous::Normal,
+        _ => SqliteSynchronous::Full,
+    }
+}
+
 async fn run_bare_server(db: &str, addr: &str) {
     let options = SqliteConnectOptions::new()
         .filename(db)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full);
+        .synchronous(bare_synchronous());
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .connect_with(options)
@@ -415,6 +425,10 @@ async fn bench() {
 
     print("cadence", &figures, rows, rss);
     print("bare", &bare_figures, bare_rows, bare_rss);
+    println!(
+        "bare handler synchronous = {:?}; cadence synchronous = Full",
+        bare_synchronous()
+    );
     println!(
         "throughput ratio cadence/bare: {:.2}",
         figures.rps / bare_figures.rps
