@@ -73,9 +73,9 @@ async fn setup(
                 .plain("Created team ")
                 .strong(team.name.clone())
                 .plain(format!(
-                    " ({tz_name}) with {} managers and {} members",
-                    manager_ids.len(),
-                    member_ids.len()
+                    " ({tz_name}) with {} and {}",
+                    count(manager_ids.len(), "manager"),
+                    count(member_ids.len(), "member")
                 ));
             if let Some(channel) = &home {
                 text = text.plain(", home channel ").channel(channel.clone());
@@ -216,6 +216,15 @@ async fn people(scope: &Scope<'_>, users: &[UserRef]) -> Result<Vec<PersonId>, S
         }
     }
     Ok(ids)
+}
+
+/// "1 manager", "2 members".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn admins_only(what: &str) -> Reply {

@@ -2,7 +2,7 @@
 
 use super::scope::{Scope, Stop, finish};
 use super::{Outcome, Reply, ServiceError, say};
-use crate::domain::command::{Subcommand, help_topic};
+use crate::domain::command::{Subcommand, help_topics};
 use crate::domain::coverage::coverage_on;
 use crate::domain::decision::TrackStatus;
 use crate::domain::text::Text;
@@ -11,14 +11,21 @@ use crate::store::Role;
 /// `help [topic]`: every subcommand, or one in detail.
 pub fn help(topic: Option<&str>) -> Reply {
     if let Some(topic) = topic {
-        if let Some(sub) = help_topic(topic) {
-            let text = Text::new()
-                .code(sub.usage())
-                .line()
-                .plain(sub.summary())
-                .line()
-                .plain("Example: ")
-                .code(sub.example());
+        let subs = help_topics(topic);
+        if !subs.is_empty() {
+            let mut text = Text::new();
+            for (i, sub) in subs.iter().enumerate() {
+                if i > 0 {
+                    text = text.line().line();
+                }
+                text = text
+                    .code(sub.usage())
+                    .line()
+                    .plain(sub.summary())
+                    .line()
+                    .plain("Example: ")
+                    .code(sub.example());
+            }
             return say(text, Outcome::Shown);
         }
         let text = Text::new()

@@ -98,52 +98,20 @@ impl Store {
         display_name: Option<&str>,
         at: DateTime<Utc>,
     ) -> StoreResult<Person> {
-        let key = (tenant, user_id.to_owned());
-        if let Some(known) = self.caches.people.get(&key) {
-            if display_name.is_none_or(|name| name == known.display_name) {
-                return Ok(known);
-            }
-        }
-        let person = self
-            .person_from_db(tenant, user_id, display_name, at)
-            .await?;
-        self.caches.people.put(key, person.clone());
-        Ok(person)
-    }
-
-    async fn person_from_db(
-        &self,
-        tenant: TenantId,
-        user_id: &str,
-        display_name: Option<&str>,
-        at: DateTime<Utc>,
-    ) -> StoreResult<Person> {
-        let found: Option<(i64, String)> = sqlx::query_as(
-            "SELECT id, display_name FROM people WHERE tenant_id = $1 AND user_id = $2",
-        )
-        .bind(tenant.0)
-        .bind(user_id)
-        .fetch_optional(&self.read)
-        .await?;
-        match (found, display_name) {
-            (Some((id, stored)), Some(name)) if stored != name => {
+        let person = match (self.find_person(tenant, user_id).await?, display_name) {
+            (Some(known), Some(name)) if known.display_name != name => {
                 sqlx::query("UPDATE people SET display_name = $1 WHERE id = $2 AND tenant_id = $3")
                     .bind(name)
-                    .bind(id)
+                    .bind(known.id.0)
                     .bind(tenant.0)
                     .execute(&self.write)
                     .await?;
-                Ok(Person {
-                    id: PersonId(id),
-                    user_id: user_id.to_owned(),
+                Person {
                     display_name: name.to_owned(),
-                })
+                    ..known
+                }
             }
-            (Some((id, stored)), _) => Ok(Person {
-                id: PersonId(id),
-                user_id: user_id.to_owned(),
-                display_name: stored,
-            }),
+            (Some(known), _) => return Ok(known),
             (None, name) => {
                 let name = name.unwrap_or(user_id);
                 let (id,): (i64,) = sqlx::query_as(
@@ -158,12 +126,16 @@ impl Store {
                 .bind(millis(at))
                 .fetch_one(&self.write)
                 .await?;
-                Ok(Person {
+                Person {
                     id: PersonId(id),
                     user_id: user_id.to_owned(),
                     display_name: name.to_owned(),
-                })
+                }
             }
-        }
+        };
+        self.caches
+            .people
+            .put((tenant, user_id.to_owned()), person.clone());
+        Ok(person)
     }
 }

@@ -58,13 +58,17 @@ impl SlackStandIn {
     }
 }
 
-/// The bot token belongs to workspace T1.
-async fn auth_test(State(calls): State<Arc<Mutex<Vec<Call>>>>, headers: HeaderMap) -> Json<Value> {
-    let authorization = headers
+fn authorization(headers: &HeaderMap) -> String {
+    headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
-        .to_owned();
+        .to_owned()
+}
+
+/// The bot token belongs to workspace T1.
+async fn auth_test(State(calls): State<Arc<Mutex<Vec<Call>>>>, headers: HeaderMap) -> Json<Value> {
+    let authorization = authorization(&headers);
     calls.lock().expect("calls").push(Call {
         method: "auth.test".into(),
         authorization,
@@ -79,11 +83,7 @@ async fn users_info(
     Query(query): Query<std::collections::HashMap<String, String>>,
 ) -> Json<Value> {
     let user = query.get("user").cloned().unwrap_or_default();
-    let authorization = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let authorization = authorization(&headers);
     calls.lock().expect("calls").push(Call {
         method: "users.info".into(),
         authorization,

@@ -51,6 +51,9 @@ pub fn render(text: &Text) -> String {
             Span::Break => out.push('\n'),
         }
     }
+    // A list built line by line ends with a break; Slack would show it as an empty line.
+    let kept = out.trim_end_matches('\n').len();
+    out.truncate(kept);
     out
 }
 
