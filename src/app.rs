@@ -10,17 +10,22 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, State};
 use axum::http::{Request, StatusCode};
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::config::Config;
 use crate::domain::clock::Clock;
-use crate::inbound::slack;
+use crate::inbound::{hook_routes, slack};
+use crate::outbound::outbox::OutboxWorker;
+use crate::outbound::slack::api::SlackApi;
 use crate::outbound::slack::users::SlackDirectory;
 use crate::service::Commands;
+use crate::service::events::EventProcessor;
 use crate::store::{Store, StoreError};
 
 /// The largest request body accepted. Slack's payloads are a few KiB; anything near this is not
@@ -43,6 +48,10 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Slack's user directory, when a bot token is configured.
     pub directory: Option<SlackDirectory>,
+    /// Wakes the event processor when an event is received.
+    pub wake_events: Arc<Notify>,
+    /// Wakes the outbox worker when a message is queued.
+    pub wake_outbox: Arc<Notify>,
 }
 
 /// Why the service could not start.
@@ -71,6 +80,7 @@ pub struct Server {
     store: Store,
     shutdown: CancellationToken,
     task: JoinHandle<std::io::Result<()>>,
+    workers: TaskTracker,
 }
 
 impl Server {
@@ -91,6 +101,9 @@ impl Server {
         })?;
         let state = state(config, store.clone(), clock)?;
         let shutdown = CancellationToken::new();
+        let workers = TaskTracker::new();
+        spawn_workers(&state, &workers, &shutdown)?;
+        workers.close();
         let signal = shutdown.clone();
         let app = router(state);
         let task = tokio::spawn(async move {
@@ -100,6 +113,7 @@ impl Server {
         });
         Ok(Server {
             addr,
+            workers,
             store,
             shutdown,
             task,
@@ -121,8 +135,39 @@ impl Server {
             Ok(Err(e)) => tracing::error!(error = %e, "server task failed"),
             Err(_) => tracing::warn!("in-flight requests did not finish in time"),
         }
+        // Workers finish the message or event in hand; leases cover anything cut short.
+        if tokio::time::timeout(DRAIN_TIMEOUT, self.workers.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("background workers did not stop in time");
+        }
         self.store.close().await;
     }
+}
+
+/// Starts the event processor and the outbox worker, stopped by `shutdown`.
+fn spawn_workers(
+    state: &AppState,
+    workers: &TaskTracker,
+    shutdown: &CancellationToken,
+) -> Result<(), StartError> {
+    let processor = EventProcessor::new(
+        state.store.clone(),
+        state.clock.clone(),
+        state.wake_outbox.clone(),
+        state.config.inbox_retention_days,
+    );
+    workers.spawn(processor.run(state.wake_events.clone(), shutdown.clone()));
+    let token = state
+        .config
+        .slack
+        .as_ref()
+        .and_then(|s| s.bot_token.clone());
+    let slack = SlackApi::new(&state.config.slack_api_base_url)?;
+    let outbox = OutboxWorker::new(state.store.clone(), slack, token, state.clock.clone());
+    workers.spawn(outbox.run(state.wake_outbox.clone(), shutdown.clone()));
+    Ok(())
 }
 
 /// The application state for a configuration and an opened store.
@@ -131,13 +176,21 @@ pub fn state(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<AppS
         Some(token) => Some(SlackDirectory::new(&config.slack_api_base_url, token)?),
         None => None,
     };
-    let commands = Commands::new(store.clone(), config.admins.clone(), clock.clone());
+    let wake_outbox = Arc::new(Notify::new());
+    let commands = Commands::new(
+        store.clone(),
+        config.admins.clone(),
+        clock.clone(),
+        wake_outbox.clone(),
+    );
     Ok(AppState {
         config: Arc::new(config),
         store,
         commands,
         clock,
         directory,
+        wake_events: Arc::new(Notify::new()),
+        wake_outbox,
     })
 }
 
@@ -170,6 +223,12 @@ pub fn router(state: AppState) -> Router {
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
     Router::new()
         .route("/slack/commands", post(slack::commands::handle))
+        .route("/slack/interactions", post(slack::interactions::handle))
+        .route("/hooks/jira", post(hook_routes::jira))
+        .route("/hooks/github", post(hook_routes::github))
+        .route("/hooks/linear", post(hook_routes::linear))
+        .route("/hooks/zoom", post(hook_routes::zoom))
+        .route("/hooks/generic", post(hook_routes::generic))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

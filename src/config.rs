@@ -9,6 +9,8 @@ use std::net::SocketAddr;
 
 use secrecy::SecretString;
 
+use crate::domain::event::Source;
+
 /// The default database: an SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://cadence.db";
 /// The default listen address: loopback only, so a fresh start exposes nothing.
@@ -33,6 +35,51 @@ pub struct Config {
     pub slack_api_base_url: String,
     /// Whether `TEAMS_APP_ID` and `TEAMS_APP_PASSWORD` are set (Teams arrives in a later release).
     pub teams_configured: bool,
+    /// One secret per event source; a source without one refuses every request.
+    pub hook_secrets: HookSecrets,
+    /// `CADENCE_INBOX_RETENTION_DAYS`: how long events that started nothing are kept.
+    pub inbox_retention_days: u32,
+}
+
+/// The event sources' secrets, from `JIRA_WEBHOOK_SECRET`, `GITHUB_WEBHOOK_SECRET`,
+/// `LINEAR_WEBHOOK_SECRET`, `ZOOM_WEBHOOK_SECRET_TOKEN` and `CADENCE_GENERIC_WEBHOOK_SECRET`.
+#[derive(Clone, Default)]
+pub struct HookSecrets {
+    secrets: Vec<(Source, SecretString)>,
+}
+
+impl HookSecrets {
+    /// The environment variable holding each source's secret.
+    pub const VARIABLES: [(Source, &'static str); 5] = [
+        (Source::Jira, "JIRA_WEBHOOK_SECRET"),
+        (Source::Github, "GITHUB_WEBHOOK_SECRET"),
+        (Source::Linear, "LINEAR_WEBHOOK_SECRET"),
+        (Source::Zoom, "ZOOM_WEBHOOK_SECRET_TOKEN"),
+        (Source::Generic, "CADENCE_GENERIC_WEBHOOK_SECRET"),
+    ];
+
+    /// The secret for `source`, if configured.
+    pub fn get(&self, source: Source) -> Option<&SecretString> {
+        self.secrets
+            .iter()
+            .find(|(s, _)| *s == source)
+            .map(|(_, secret)| secret)
+    }
+
+    /// Sets a source's secret (tests and tools).
+    pub fn set(&mut self, source: Source, secret: &str) {
+        self.secrets.retain(|(s, _)| *s != source);
+        self.secrets.push((source, SecretString::from(secret)));
+    }
+}
+
+impl fmt::Debug for HookSecrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let configured: Vec<&str> = self.secrets.iter().map(|(s, _)| s.as_str()).collect();
+        f.debug_struct("HookSecrets")
+            .field("configured", &configured)
+            .finish()
+    }
 }
 
 impl fmt::Debug for Config {
@@ -45,6 +92,8 @@ impl fmt::Debug for Config {
             .field("slack", &self.slack)
             .field("slack_api_base_url", &self.slack_api_base_url)
             .field("teams_configured", &self.teams_configured)
+            .field("hook_secrets", &self.hook_secrets)
+            .field("inbox_retention_days", &self.inbox_retention_days)
             .finish()
     }
 }
@@ -168,6 +217,24 @@ impl Config {
 
         let teams_configured = get("TEAMS_APP_ID").is_some() && get("TEAMS_APP_PASSWORD").is_some();
 
+        let mut hook_secrets = HookSecrets::default();
+        for (source, variable) in HookSecrets::VARIABLES {
+            if let Some(secret) = get(variable) {
+                hook_secrets.set(source, &secret);
+            }
+        }
+        let inbox_retention_days = match get("CADENCE_INBOX_RETENTION_DAYS") {
+            None => 30,
+            Some(days) => days
+                .parse()
+                .ok()
+                .filter(|d| *d > 0)
+                .ok_or_else(|| ConfigError {
+                    variable: "CADENCE_INBOX_RETENTION_DAYS",
+                    problem: format!("`{days}` is not a whole number of days above zero"),
+                })?,
+        };
+
         Ok(Config {
             database_url,
             listen,
@@ -176,6 +243,8 @@ impl Config {
             slack,
             slack_api_base_url,
             teams_configured,
+            hook_secrets,
+            inbox_retention_days,
         })
     }
 
@@ -189,6 +258,8 @@ impl Config {
             slack: None,
             slack_api_base_url: DEFAULT_SLACK_API_BASE_URL.to_owned(),
             teams_configured: false,
+            hook_secrets: HookSecrets::default(),
+            inbox_retention_days: 30,
         }
     }
 }
@@ -260,6 +331,7 @@ mod tests {
             ("CADENCE_LOG_FORMAT", "yaml"),
             ("SLACK_API_BASE_URL", "ftp://x"),
             ("SLACK_BOT_TOKEN", "xoxp-user-token"),
+            ("CADENCE_INBOX_RETENTION_DAYS", "0"),
         ];
         for (variable, value) in cases {
             let err = config(&[(variable, value)]).expect_err(variable);
@@ -291,8 +363,21 @@ mod tests {
             ("DATABASE_URL", "postgres://cadence:hunter2@db/cadence"),
         ])
         .expect("valid");
+        let c = Config {
+            hook_secrets: {
+                let mut h = HookSecrets::default();
+                h.set(Source::Jira, "jira-hook-secret");
+                h
+            },
+            ..c
+        };
         let printed = format!("{c:?}");
-        for secret in ["very-secret-value", "xoxb-secret-token", "hunter2"] {
+        for secret in [
+            "very-secret-value",
+            "xoxb-secret-token",
+            "hunter2",
+            "jira-hook-secret",
+        ] {
             assert!(!printed.contains(secret), "{secret} in {printed}");
         }
     }

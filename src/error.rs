@@ -13,13 +13,19 @@ use crate::store::StoreError;
 pub enum AppError {
     /// The request is not signed by the platform it claims to come from: 401, nothing recorded.
     #[error("unauthorised: {0}")]
-    Unauthorised(#[from] SignatureError),
+    Unauthorised(String),
     /// The request is signed but malformed: 400 with what was wrong.
     #[error("bad request: {0}")]
     BadRequest(String),
     /// The database is unreachable or failing: 503, so the platform retries.
     #[error("unavailable: {0}")]
     Unavailable(#[from] StoreError),
+}
+
+impl From<SignatureError> for AppError {
+    fn from(e: SignatureError) -> Self {
+        AppError::Unauthorised(e.to_string())
+    }
 }
 
 impl From<ServiceError> for AppError {

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::command::{DateRange, Hours};
-use super::ids::{CapabilityId, PersonId, TeamId, TenantId};
+use super::ids::{CapabilityId, OccurrenceId, PersonId, TeamId, TenantId};
 use super::{DecisionKind, DecisionSource, Level};
 
 /// A decision about to be recorded.
@@ -23,6 +23,8 @@ pub struct NewDecision {
     pub subject: Option<PersonId>,
     /// Which capability it is about, if one.
     pub capability: Option<CapabilityId>,
+    /// The ritual occurrence it was made in, if any.
+    pub occurrence: Option<OccurrenceId>,
     /// Where it was decided.
     pub channel: Option<String>,
     /// How it was decided.
@@ -31,8 +33,24 @@ pub struct NewDecision {
     pub payload: serde_json::Value,
     /// What it changes.
     pub effect: Effect,
+    /// A message to queue with it, in the same transaction (a card updated to show it).
+    pub follow_up: Option<FollowUp>,
     /// When.
     pub at: DateTime<Utc>,
+}
+
+/// A message a decision queues in the transaction that records it. The store names it
+/// `{key_prefix}{decision id}`, so each decision queues it at most once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUp {
+    /// Where.
+    pub channel_id: String,
+    /// The id of the message to replace, if it updates one.
+    pub replaces: Option<String>,
+    /// The neutral card, as JSON.
+    pub card: serde_json::Value,
+    /// The start of the idempotency key.
+    pub key_prefix: String,
 }
 
 /// The state change a decision carries.

@@ -26,3 +26,14 @@ id_type!(
     /// A row of the append-only decision log.
     DecisionId,
 );
+
+id_type!(
+    /// A ritual a team runs.
+    RitualId,
+    /// One instance of a ritual.
+    OccurrenceId,
+    /// A row of the inbox of verified events.
+    InboxId,
+    /// A row of the outbox.
+    OutboxId,
+);

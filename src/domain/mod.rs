@@ -3,12 +3,16 @@
 //! Adapters translate platform payloads into these types; the store persists them; renderers
 //! turn neutral [`text::Text`] into Slack mrkdwn or Teams markdown.
 
+pub mod card;
 pub mod clock;
 pub mod command;
 pub mod coverage;
 pub mod decision;
+pub mod event;
 pub mod ids;
 pub mod model;
+pub mod prompt;
+pub mod ritual;
 pub mod text;
 
 pub use model::{DecisionKind, DecisionSource, Level, Platform, name_key};

@@ -6,8 +6,11 @@
 
 use std::fmt;
 
-/// One piece of a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+use serde::{Deserialize, Serialize};
+
+/// One piece of a message. Serialised (snake_case) because cards holding text are stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Span {
     /// Words shown as they are (escaped by the renderer).
     Plain(String),
@@ -24,7 +27,7 @@ pub enum Span {
 }
 
 /// A message body made of spans.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Text {
     spans: Vec<Span>,
 }

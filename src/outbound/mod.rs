@@ -1,4 +1,5 @@
 //! Outbound adapters: rendering neutral text and cards for each platform, and calling the
 //! platforms' APIs.
 
+pub mod outbox;
 pub mod slack;

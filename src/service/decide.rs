@@ -52,10 +52,12 @@ async fn decide(
             actor: scope.actor.id,
             subject: draft.subject,
             capability: draft.capability,
+            occurrence: None,
             channel: scope.invocation.channel_id.clone(),
             source: scope.invocation.source,
             payload: draft.payload,
             effect: draft.effect,
+            follow_up: None,
             at: scope.now(),
         })
         .await?;

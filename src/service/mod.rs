@@ -5,7 +5,10 @@
 //! it, records it through the store, and answers with a neutral [`Reply`] the adapter renders.
 //! A person's mistake is a reply, never an error; [`ServiceError`] is only for a failing store.
 
+mod cards;
 mod decide;
+pub mod events;
+
 mod reply;
 mod scope;
 mod setup;
@@ -21,6 +24,7 @@ use crate::domain::text::Text;
 use crate::domain::{DecisionSource, Platform};
 use crate::store::{Store, StoreError};
 
+pub use cards::{CardInput, CardOutcome};
 pub use reply::{Outcome, Reply};
 
 /// One command as a person typed it, with who, where and from which platform.
@@ -55,6 +59,7 @@ pub struct Commands {
     store: Store,
     admins: Arc<HashSet<String>>,
     clock: Arc<dyn Clock>,
+    wake_outbox: Arc<tokio::sync::Notify>,
 }
 
 impl Commands {
@@ -63,12 +68,19 @@ impl Commands {
         store: Store,
         admins: impl IntoIterator<Item = String>,
         clock: Arc<dyn Clock>,
+        wake_outbox: Arc<tokio::sync::Notify>,
     ) -> Self {
         Commands {
             store,
             admins: Arc::new(admins.into_iter().collect()),
             clock,
+            wake_outbox,
         }
+    }
+
+    /// Tells the outbox worker there is something to send.
+    fn wake_outbox(&self) {
+        self.wake_outbox.notify_one();
     }
 
     /// Parses and runs one command, answering the author. Records the subcommand as `command`

@@ -56,6 +56,22 @@ impl Store {
         Ok(found)
     }
 
+    /// The capability with this id, within the tenant.
+    pub async fn capability_by_id(
+        &self,
+        tenant: TenantId,
+        id: CapabilityId,
+    ) -> StoreResult<Option<Capability>> {
+        let row: Option<CapabilityRow> = sqlx::query_as(
+            "SELECT id, name, description, family FROM capabilities WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.0)
+        .bind(id.0)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(row.map(from_row))
+    }
+
     /// Every capability's name in the tenant, for suggestions and listings.
     pub async fn capability_names(&self, tenant: TenantId) -> StoreResult<Vec<String>> {
         let rows: Vec<(String,)> =
@@ -64,6 +80,26 @@ impl Store {
                 .fetch_all(&self.read)
                 .await?;
         Ok(rows.into_iter().map(|(n,)| n).collect())
+    }
+
+    /// The tenant's capabilities as (id, name), by name, at most `limit` of them: what a
+    /// capability picker offers.
+    pub async fn capability_choices(
+        &self,
+        tenant: TenantId,
+        limit: i64,
+    ) -> StoreResult<Vec<(CapabilityId, String)>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, name FROM capabilities WHERE tenant_id = $1 ORDER BY name_key LIMIT $2",
+        )
+        .bind(tenant.0)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name)| (CapabilityId(id), name))
+            .collect())
     }
 
     /// Adds a capability; a name already in the library is a [`StoreError::Duplicate`].

@@ -3,6 +3,7 @@
 use sqlx::{Any, Transaction};
 
 use super::{Store, StoreError, StoreResult, from_millis, millis};
+use crate::domain::DecisionKind;
 use crate::domain::decision::{Effect, NewDecision};
 use crate::domain::ids::{DecisionId, TeamId, TenantId};
 use crate::domain::name_key;
@@ -47,14 +48,24 @@ impl Store {
         tenant: TenantId,
         team: TeamId,
     ) -> StoreResult<Vec<RecordedDecision>> {
-        let rows: Vec<DecisionRow> = sqlx::query_as(
+        self.decisions_where(tenant, "d.team_id = $2", team.0).await
+    }
+
+    /// The tenant's decisions matching `filter` (a condition on `d` using `$2` for `value`).
+    pub(super) async fn decisions_where(
+        &self,
+        tenant: TenantId,
+        filter: &str,
+        value: i64,
+    ) -> StoreResult<Vec<RecordedDecision>> {
+        let rows: Vec<DecisionRow> = sqlx::query_as(&format!(
             "SELECT d.id, d.kind, a.user_id, s.user_id, d.payload, d.source, d.created_at \
              FROM decisions d JOIN people a ON a.id = d.actor_person_id \
              LEFT JOIN people s ON s.id = d.subject_person_id \
-             WHERE d.tenant_id = $1 AND d.team_id = $2 ORDER BY d.id",
-        )
+             WHERE d.tenant_id = $1 AND {filter} ORDER BY d.id"
+        ))
         .bind(tenant.0)
-        .bind(team.0)
+        .bind(value)
         .fetch_all(&self.read)
         .await?;
         rows.into_iter()
@@ -88,6 +99,7 @@ pub(super) async fn write_decision(
         .copied()
         .ok_or_else(|| StoreError::Corrupt("insert returned no id".to_owned()))?;
     apply(tx, decision, id).await?;
+    follow_up(tx, decision, id).await?;
     Ok(id)
 }
 
@@ -123,9 +135,59 @@ pub(super) async fn write_decisions(
             }
             _ => apply(tx, decision, *id).await?,
         }
+        follow_up(tx, decision, *id).await?;
     }
     set_levels(tx, &levels).await?;
     Ok(ids)
+}
+
+/// Decision kinds that deliver a ritual's artefact: the occurrence stops waiting for it.
+const ARTEFACTS: [DecisionKind; 4] = [
+    DecisionKind::Gap,
+    DecisionKind::NoGaps,
+    DecisionKind::Intervene,
+    DecisionKind::Coach,
+];
+
+/// Marks the occurrence's artefact delivered, and queues the decision's follow-up message.
+async fn follow_up(
+    tx: &mut Transaction<'_, Any>,
+    decision: &NewDecision,
+    id: DecisionId,
+) -> StoreResult<()> {
+    if let Some(occurrence) = decision
+        .occurrence
+        .filter(|_| ARTEFACTS.contains(&decision.kind))
+    {
+        sqlx::query(
+            "UPDATE occurrences SET artefact_at = COALESCE(artefact_at, $1) WHERE id = $2 AND tenant_id = $3",
+        )
+        .bind(millis(decision.at))
+        .bind(occurrence.0)
+        .bind(decision.tenant.0)
+        .execute(&mut **tx)
+        .await?;
+    }
+    if let Some(message) = &decision.follow_up {
+        let delivery = match &message.replaces {
+            Some(ts) => super::outbox::Delivery::Update(ts.clone()),
+            None => super::outbox::Delivery::Post,
+        };
+        super::outbox::enqueue(
+            tx,
+            &super::outbox::NewMessage {
+                tenant: decision.tenant,
+                idempotency_key: format!("{}{}", message.key_prefix, id.0),
+                channel_id: &message.channel_id,
+                delivery,
+                card: message.card.clone(),
+                occurrence: decision.occurrence,
+            },
+            decision.at,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Inserts decision rows in one statement and returns their ids in the order given.
@@ -135,8 +197,8 @@ async fn insert_decisions(
 ) -> StoreResult<Vec<DecisionId>> {
     let sql = format!(
         "INSERT INTO decisions (tenant_id, team_id, kind, actor_person_id, subject_person_id, \
-         capability_id, channel_id, source, payload, created_at) VALUES {} RETURNING id",
-        values_placeholders(decisions.len(), 10)
+         capability_id, channel_id, source, payload, created_at, occurrence_id) VALUES {} RETURNING id",
+        super::values_placeholders(decisions.len(), 11)
     );
     let mut query = sqlx::query_as::<_, (i64,)>(&sql);
     for decision in decisions {
@@ -150,7 +212,8 @@ async fn insert_decisions(
             .bind(decision.channel.as_deref())
             .bind(decision.source.as_str())
             .bind(decision.payload.to_string())
-            .bind(millis(decision.at));
+            .bind(millis(decision.at))
+            .bind(decision.occurrence.map(|o| o.0));
     }
     let mut ids: Vec<i64> = query
         .fetch_all(&mut **tx)
@@ -168,19 +231,6 @@ async fn insert_decisions(
     // Rows get increasing ids in VALUES order, but RETURNING may list them in any order.
     ids.sort_unstable();
     Ok(ids.into_iter().map(DecisionId).collect())
-}
-
-/// `($1, $2), ($3, $4)` for `rows` rows of `columns` parameters.
-fn values_placeholders(rows: usize, columns: usize) -> String {
-    let rows: Vec<String> = (0..rows)
-        .map(|row| {
-            let params: Vec<String> = (1..=columns)
-                .map(|col| format!("${}", row * columns + col))
-                .collect();
-            format!("({})", params.join(", "))
-        })
-        .collect();
-    rows.join(", ")
 }
 
 /// One row of `person_levels`.
@@ -206,7 +256,7 @@ async fn set_levels(tx: &mut Transaction<'_, Any>, changes: &[LevelChange<'_>]) 
          ON CONFLICT (person_id, capability_id) DO UPDATE SET level = excluded.level, \
          evidence = excluded.evidence, set_by = excluded.set_by, \
          decision_id = excluded.decision_id, set_at = excluded.set_at",
-        values_placeholders(changes.len(), 8)
+        super::values_placeholders(changes.len(), 8)
     );
     let mut query = sqlx::query(&sql);
     for c in changes {

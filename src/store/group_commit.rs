@@ -1,29 +1,31 @@
-//! Group commit for SQLite: decisions are queued to one writer task that commits whatever has
-//! queued up in a single transaction.
+//! Group commit for SQLite: writes on the acknowledgement path (decisions, received events) are
+//! queued to one writer task that commits whatever has queued up in a single transaction.
 //!
 //! SQLite has one writer at a time, and every statement is a hand-off to the connection's
-//! thread. Committing each decision alone makes concurrent commands queue behind each other's
-//! BEGIN and COMMIT; committing them together amortises both across the batch. Each caller is
-//! answered only after the transaction holding its decision has committed, so an acknowledged
-//! decision is durable exactly as before. If a batch fails, its decisions are retried one by one,
-//! so one bad decision cannot fail its neighbours.
+//! thread. Committing each write alone makes concurrent requests queue behind each other's
+//! BEGIN, COMMIT and fsync; committing them together amortises all three across the batch.
+//! Each caller is answered only after the transaction holding its write has committed, so an
+//! acknowledged write is durable exactly as before. If the database refuses a batch (a
+//! constraint), its writes are retried one by one so one bad write cannot fail its neighbours;
+//! any other failure answers the whole batch with the error at once.
 
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
 use super::decisions::{write_decision, write_decisions};
+use super::inbox::{NewInboxEntry, insert_inbox};
 use super::{StoreError, StoreResult};
 use crate::domain::decision::NewDecision;
 use crate::domain::ids::DecisionId;
 
-/// The most decisions committed in one transaction.
+/// The most writes committed in one transaction.
 const MAX_BATCH: usize = 128;
-/// How many decisions may wait for the writer before callers wait to queue.
+/// How many writes may wait for the writer before callers wait to queue.
 const QUEUE: usize = 1024;
 
-struct Job {
-    decision: NewDecision,
-    done: oneshot::Sender<StoreResult<DecisionId>>,
+enum Job {
+    Decision(NewDecision, oneshot::Sender<StoreResult<DecisionId>>),
+    Event(NewInboxEntry, oneshot::Sender<StoreResult<bool>>),
 }
 
 /// The queue to the writer task.
@@ -40,7 +42,7 @@ impl GroupCommit {
         GroupCommit { jobs }
     }
 
-    /// Whether the writer task is still taking decisions.
+    /// Whether the writer task is still taking writes.
     pub fn is_running(&self) -> bool {
         !self.jobs.is_closed()
     }
@@ -48,12 +50,19 @@ impl GroupCommit {
     /// Records a decision; returns once it is committed.
     pub async fn record(&self, decision: &NewDecision) -> StoreResult<DecisionId> {
         let (done, committed) = oneshot::channel();
-        let job = Job {
-            decision: decision.clone(),
-            done,
-        };
-        self.jobs.send(job).await.map_err(|_| writer_gone())?;
+        self.submit(Job::Decision(decision.clone(), done)).await?;
         committed.await.map_err(|_| writer_gone())?
+    }
+
+    /// Keeps a received event; returns once it is committed, `false` for a repeat delivery.
+    pub async fn receive(&self, entry: NewInboxEntry) -> StoreResult<bool> {
+        let (done, committed) = oneshot::channel();
+        self.submit(Job::Event(entry, done)).await?;
+        committed.await.map_err(|_| writer_gone())?
+    }
+
+    async fn submit(&self, job: Job) -> StoreResult<()> {
+        self.jobs.send(job).await.map_err(|_| writer_gone())
     }
 }
 
@@ -75,45 +84,107 @@ async fn run(pool: AnyPool, mut queue: mpsc::Receiver<Job>) {
     }
 }
 
+/// What a batch wrote, in job order within each kind.
+struct Written {
+    decisions: Vec<DecisionId>,
+    events: Vec<bool>,
+}
+
 async fn commit(pool: &AnyPool, batch: &mut Vec<Job>) {
     match write_batch(pool, batch).await {
-        Ok(ids) => {
-            for (job, id) in batch.drain(..).zip(ids) {
-                // The caller may have gone (request cancelled); the decision stands regardless.
-                let _ = job.done.send(Ok(id));
+        Ok(written) => {
+            let mut decisions = written.decisions.into_iter();
+            let mut events = written.events.into_iter();
+            for job in batch.drain(..) {
+                // A caller may have gone (request cancelled); what it asked for stands.
+                match job {
+                    Job::Decision(_, done) => {
+                        let _ = done.send(decisions.next().ok_or_else(missing));
+                    }
+                    Job::Event(_, done) => {
+                        let _ = done.send(events.next().ok_or_else(missing));
+                    }
+                }
             }
         }
-        // A decision the database refuses (a constraint) must not fail its neighbours: retry
-        // them one by one. Anything else (the database busy or gone) would fail them all again,
-        // slowly, so the whole batch is answered with the error at once.
         Err(StoreError::Database(sqlx::Error::Database(refusal))) if batch.len() > 1 => {
-            tracing::warn!(error = %refusal, size = batch.len(), "batch refused; committing its decisions one by one");
+            tracing::warn!(error = %refusal, size = batch.len(), "batch refused; committing its writes one by one");
             for job in batch.drain(..) {
-                let result = write_one(pool, &job.decision).await;
-                let _ = job.done.send(result);
+                match job {
+                    Job::Decision(decision, done) => {
+                        let _ = done.send(write_one_decision(pool, &decision).await);
+                    }
+                    Job::Event(entry, done) => {
+                        let _ = done.send(write_one_event(pool, &entry).await);
+                    }
+                }
             }
         }
         Err(error) => {
             tracing::error!(%error, size = batch.len(), "batch failed; nothing in it was committed");
             let reason = error.to_string();
             for job in batch.drain(..) {
-                let _ = job.done.send(Err(StoreError::Unavailable(reason.clone())));
+                let failed = StoreError::Unavailable(reason.clone());
+                match job {
+                    Job::Decision(_, done) => {
+                        let _ = done.send(Err(failed));
+                    }
+                    Job::Event(_, done) => {
+                        let _ = done.send(Err(failed));
+                    }
+                }
             }
         }
     }
 }
 
-async fn write_batch(pool: &AnyPool, batch: &[Job]) -> StoreResult<Vec<DecisionId>> {
-    let decisions: Vec<&NewDecision> = batch.iter().map(|job| &job.decision).collect();
-    let mut tx = pool.begin().await?;
-    let ids = write_decisions(&mut tx, &decisions).await?;
-    tx.commit().await?;
-    Ok(ids)
+fn missing() -> StoreError {
+    StoreError::Corrupt("the batch wrote fewer rows than it was given".to_owned())
 }
 
-async fn write_one(pool: &AnyPool, decision: &NewDecision) -> StoreResult<DecisionId> {
+async fn write_batch(pool: &AnyPool, batch: &[Job]) -> StoreResult<Written> {
+    let decisions: Vec<&NewDecision> = batch
+        .iter()
+        .filter_map(|job| match job {
+            Job::Decision(d, _) => Some(d),
+            Job::Event(..) => None,
+        })
+        .collect();
+    let events: Vec<&NewInboxEntry> = batch
+        .iter()
+        .filter_map(|job| match job {
+            Job::Event(e, _) => Some(e),
+            Job::Decision(..) => None,
+        })
+        .collect();
+    let mut tx = pool.begin().await?;
+    let decision_ids = if decisions.is_empty() {
+        Vec::new()
+    } else {
+        write_decisions(&mut tx, &decisions).await?
+    };
+    let new_events = if events.is_empty() {
+        Vec::new()
+    } else {
+        insert_inbox(&mut tx, &events).await?
+    };
+    tx.commit().await?;
+    Ok(Written {
+        decisions: decision_ids,
+        events: new_events,
+    })
+}
+
+async fn write_one_decision(pool: &AnyPool, decision: &NewDecision) -> StoreResult<DecisionId> {
     let mut tx = pool.begin().await?;
     let id = write_decision(&mut tx, decision).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+async fn write_one_event(pool: &AnyPool, entry: &NewInboxEntry) -> StoreResult<bool> {
+    let mut tx = pool.begin().await?;
+    let new = insert_inbox(&mut tx, &[entry]).await?;
+    tx.commit().await?;
+    new.first().copied().ok_or_else(missing)
 }

@@ -12,8 +12,12 @@ mod cache;
 mod capabilities;
 mod decisions;
 mod group_commit;
+mod inbox;
+mod occurrences;
+mod outbox;
 mod people;
 mod profile;
+mod rituals;
 mod teams;
 
 use std::sync::Arc;
@@ -25,8 +29,12 @@ use sqlx::{AnyPool, Executor};
 
 pub use capabilities::Capability;
 pub use decisions::RecordedDecision;
+pub use inbox::{NewInboxEntry, OccurrencePlan, PendingEvent};
+pub use occurrences::Occurrence;
+pub use outbox::{Delivery, NewMessage, OutboxCounts, OutboxMessage};
 pub use people::Person;
 pub use profile::{LevelRow, Profile, TrackRow};
+pub use rituals::{NewRitual, Ritual};
 pub use teams::{Membership, NewTeam, Role, Team};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -194,6 +202,19 @@ fn sqlite_url_with_create(url: &str) -> String {
     } else {
         format!("{url}?mode=rwc")
     }
+}
+
+/// `($1, $2), ($3, $4)` for `rows` rows of `columns` parameters.
+pub(crate) fn values_placeholders(rows: usize, columns: usize) -> String {
+    let rows: Vec<String> = (0..rows)
+        .map(|row| {
+            let params: Vec<String> = (1..=columns)
+                .map(|col| format!("${}", row * columns + col))
+                .collect();
+            format!("({})", params.join(", "))
+        })
+        .collect();
+    rows.join(", ")
 }
 
 /// Milliseconds since the Unix epoch, the stored form of every instant.

@@ -129,6 +129,18 @@ impl Store {
         Ok(team.map(|team| (team, roles)))
     }
 
+    /// The team with this id, within the tenant.
+    pub async fn team_by_id(&self, tenant: TenantId, id: TeamId) -> StoreResult<Option<Team>> {
+        let row: Option<TeamRow> = sqlx::query_as(&format!(
+            "SELECT {TEAM_COLUMNS} FROM teams WHERE tenant_id = $1 AND id = $2"
+        ))
+        .bind(tenant.0)
+        .bind(id.0)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(row.map(team_from_row))
+    }
+
     /// The team with this name, ignoring case and spacing.
     pub async fn team_by_name(&self, tenant: TenantId, name: &str) -> StoreResult<Option<Team>> {
         let row: Option<TeamRow> = sqlx::query_as(&format!(

@@ -14,6 +14,8 @@ use sqlx::Connection;
 
 /// The signing secret every test app uses.
 pub const SECRET: &str = "test-signing-secret-0123456789abcdef";
+/// The Jira webhook secret every test app uses.
+pub const JIRA_SECRET: &str = "test-jira-webhook-secret";
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,6 +151,13 @@ impl TestApp {
     }
 
     async fn launch(db: Db, slack_api: Option<String>) -> Option<TestApp> {
+        // CADENCE_TEST_LOG=debug shows the service's logs with a failing test's output.
+        if let Ok(filter) = std::env::var("CADENCE_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_test_writer()
+                .try_init();
+        }
         let db = TestDb::new(db).await?;
         let mut app = TestApp {
             base: String::new(),
@@ -176,6 +185,9 @@ impl TestApp {
         if let Some(base) = &self.slack_api {
             config.slack_api_base_url = base.clone();
         }
+        config
+            .hook_secrets
+            .set(cadence::domain::event::Source::Jira, JIRA_SECRET);
         let server = Server::start(config, self.clock.clone())
             .await
             .expect("server starts");
@@ -221,8 +233,13 @@ impl TestApp {
         let mut request = self
             .client
             .post(format!("{}{path}", self.base))
-            .header("content-type", "application/x-www-form-urlencoded")
             .body(body.to_owned());
+        if !headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+        {
+            request = request.header("content-type", "application/x-www-form-urlencoded");
+        }
         for (name, value) in headers {
             request = request.header(*name, value);
         }
@@ -255,6 +272,29 @@ impl TestApp {
                 text,
             },
         }
+    }
+
+    /// Sends a Jira webhook as Jira Cloud does: signed body, delivery id header.
+    pub async fn jira(&self, delivery_id: &str, body: &str) -> reqwest::Response {
+        let signature =
+            cadence::inbound::verify::hmac_sha256_hex(JIRA_SECRET.as_bytes(), &[body.as_bytes()]);
+        let headers = [
+            ("x-hub-signature", format!("sha256={signature}")),
+            ("x-atlassian-webhook-identifier", delivery_id.to_owned()),
+            ("content-type", "application/json".to_owned()),
+        ];
+        self.post("/hooks/jira", &headers, body).await
+    }
+
+    /// Waits until `sql` (a `SELECT COUNT(*)`) reaches `n`, or panics after five seconds.
+    pub async fn wait_count(&self, sql: &str, n: i64) {
+        for _ in 0..250 {
+            if self.count(sql).await >= n {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("`{sql}` never reached {n} (now {})", self.count(sql).await);
     }
 
     /// Sends `/cadence TEXT` in workspace `T1`, channel `CATLAS`.

@@ -8,10 +8,12 @@ mod helpers;
 mod slack_standin;
 
 mod authorisation;
+mod cards;
 mod crash;
 mod decisions;
 mod health;
 mod persistence;
+mod prompts;
 mod signatures;
 mod store;
 mod tenancy;

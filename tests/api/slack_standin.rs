@@ -1,13 +1,15 @@
 //! A loopback stand-in for the Slack Web API that records every call and answers as Slack would,
-//! including errors and slow answers.
+//! including scripted errors, 429s and slow answers.
 
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::Json;
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
@@ -18,27 +20,54 @@ pub struct Call {
     pub method: String,
     /// The `Authorization` header.
     pub authorization: String,
-    /// The `user` argument.
+    /// The `user` argument (users.info).
     pub user: String,
+    /// The arguments: the JSON body, or the form as a JSON object.
+    pub body: Value,
 }
+
+/// How the stand-in answers one call to a method, instead of succeeding.
+#[derive(Debug, Clone)]
+pub enum Scripted {
+    /// `{"ok": false, "error": code}` with HTTP 200.
+    Error(&'static str),
+    /// HTTP 429 with `Retry-After: seconds`.
+    RateLimited(u64),
+    /// A bare HTTP status (e.g. 500).
+    Status(u16),
+    /// Succeed, but only after a delay.
+    Slow(Duration),
+}
+
+#[derive(Default)]
+struct Inner {
+    calls: Vec<Call>,
+    scripts: HashMap<String, VecDeque<Scripted>>,
+    /// Messages posted so far, for conversations.history.
+    posted: Vec<Value>,
+    next_ts: u64,
+}
+
+type Shared = Arc<Mutex<Inner>>;
 
 /// The running stand-in.
 #[derive(Clone)]
 pub struct SlackStandIn {
     /// Base URL to configure as `SLACK_API_BASE_URL`.
     pub base_url: String,
-    calls: Arc<Mutex<Vec<Call>>>,
+    inner: Shared,
 }
 
 impl SlackStandIn {
     /// Starts it. Users whose id starts with `UOWNER` or `UWSADMIN` are owners/admins; `UGONE`
-    /// is unknown to Slack (`ok:false`); `USLOW` is answered after five seconds.
+    /// is unknown to Slack (`ok:false`); `USLOW` is answered after five seconds. The bot token
+    /// belongs to workspace T1.
     pub async fn start() -> SlackStandIn {
-        let calls: Arc<Mutex<Vec<Call>>> = Arc::default();
+        let inner: Shared = Arc::default();
         let app = Router::new()
             .route("/api/users.info", get(users_info))
-            .route("/api/auth.test", post(auth_test))
-            .with_state(calls.clone());
+            .route("/api/{method}", post(method))
+            .with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind stand-in");
@@ -48,13 +77,49 @@ impl SlackStandIn {
         });
         SlackStandIn {
             base_url: format!("http://{addr}/api/"),
-            calls,
+            inner,
         }
     }
 
     /// Every call so far.
     pub fn calls(&self) -> Vec<Call> {
-        self.calls.lock().expect("calls").clone()
+        self.inner.lock().expect("calls").calls.clone()
+    }
+
+    /// The calls to one method so far.
+    pub fn calls_to(&self, method: &str) -> Vec<Call> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.method == method)
+            .collect()
+    }
+
+    /// Makes the next calls to `method` answer as scripted, in order; later calls succeed.
+    pub fn script(&self, method: &str, answers: impl IntoIterator<Item = Scripted>) {
+        self.inner
+            .lock()
+            .expect("scripts")
+            .scripts
+            .entry(method.to_owned())
+            .or_default()
+            .extend(answers);
+    }
+
+    /// Waits until `method` has been called `n` times, or panics after `within`.
+    pub async fn wait_for(&self, method: &str, n: usize, within: Duration) -> Vec<Call> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let calls = self.calls_to(method);
+            if calls.len() >= n {
+                return calls;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{method} called {} times, wanted {n}",
+                calls.len()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 }
 
@@ -66,36 +131,112 @@ fn authorization(headers: &HeaderMap) -> String {
         .to_owned()
 }
 
-/// The bot token belongs to workspace T1.
-async fn auth_test(State(calls): State<Arc<Mutex<Vec<Call>>>>, headers: HeaderMap) -> Json<Value> {
-    let authorization = authorization(&headers);
-    calls.lock().expect("calls").push(Call {
-        method: "auth.test".into(),
-        authorization,
-        user: String::new(),
-    });
-    Json(json!({ "ok": true, "team_id": "T1", "user_id": "UBOT", "bot_id": "B1" }))
+fn arguments(headers: &HeaderMap, body: &[u8]) -> Value {
+    let json = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    if json {
+        serde_json::from_slice(body).unwrap_or(Value::Null)
+    } else {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+        Value::Object(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k, Value::String(v)))
+                .collect(),
+        )
+    }
+}
+
+async fn method(
+    State(inner): State<Shared>,
+    Path(method): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let args = arguments(&headers, &body);
+    let script = {
+        let mut inner = inner.lock().expect("inner");
+        inner.calls.push(Call {
+            method: method.clone(),
+            authorization: authorization(&headers),
+            user: String::new(),
+            body: args.clone(),
+        });
+        inner.scripts.get_mut(&method).and_then(VecDeque::pop_front)
+    };
+    match script {
+        Some(Scripted::Error(code)) => return json_ok(json!({ "ok": false, "error": code })),
+        Some(Scripted::RateLimited(seconds)) => {
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [("retry-after", seconds.to_string())],
+                "",
+            )
+                .into_response();
+        }
+        Some(Scripted::Status(code)) => {
+            return StatusCode::from_u16(code)
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+                .into_response();
+        }
+        Some(Scripted::Slow(delay)) => tokio::time::sleep(delay).await,
+        None => {}
+    }
+    let mut inner = inner.lock().expect("inner");
+    match method.as_str() {
+        "auth.test" => {
+            json_ok(json!({ "ok": true, "team_id": "T1", "user_id": "UBOT", "bot_id": "B1" }))
+        }
+        "chat.postMessage" => {
+            inner.next_ts += 1;
+            let ts = format!("1700000000.{:06}", inner.next_ts);
+            let mut message = args.clone();
+            message["ts"] = json!(ts);
+            inner.posted.push(message);
+            json_ok(json!({ "ok": true, "channel": args["channel"], "ts": ts }))
+        }
+        "chat.update" => {
+            json_ok(json!({ "ok": true, "channel": args["channel"], "ts": args["ts"] }))
+        }
+        "conversations.history" => {
+            let channel = args["channel"].as_str().unwrap_or_default().to_owned();
+            let messages: Vec<Value> = inner
+                .posted
+                .iter()
+                .filter(|m| m["channel"].as_str() == Some(channel.as_str()))
+                .cloned()
+                .collect();
+            json_ok(json!({ "ok": true, "messages": messages, "has_more": false }))
+        }
+        _ => json_ok(json!({ "ok": false, "error": "unknown_method" })),
+    }
+}
+
+fn json_ok(value: Value) -> Response {
+    (StatusCode::OK, axum::Json(value)).into_response()
 }
 
 async fn users_info(
-    State(calls): State<Arc<Mutex<Vec<Call>>>>,
+    State(inner): State<Shared>,
     headers: HeaderMap,
-    Query(query): Query<std::collections::HashMap<String, String>>,
-) -> Json<Value> {
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
     let user = query.get("user").cloned().unwrap_or_default();
-    let authorization = authorization(&headers);
-    calls.lock().expect("calls").push(Call {
+    inner.lock().expect("inner").calls.push(Call {
         method: "users.info".into(),
-        authorization,
+        authorization: authorization(&headers),
         user: user.clone(),
+        body: Value::Null,
     });
     if user == "USLOW" {
         tokio::time::sleep(Duration::from_secs(5)).await;
     }
     if user == "UGONE" {
-        return Json(json!({ "ok": false, "error": "user_not_found" }));
+        return json_ok(json!({ "ok": false, "error": "user_not_found" }));
     }
-    Json(json!({
+    json_ok(json!({
         "ok": true,
         "user": {
             "id": user,

@@ -34,6 +34,7 @@ fn level(
         actor,
         subject: Some(person),
         capability: Some(capability),
+        occurrence: None,
         channel: Some("C1".into()),
         source: DecisionSource::Api,
         payload: json!({ "n": n }),
@@ -43,6 +44,7 @@ fn level(
             level,
             evidence: Some(format!("#{n}")),
         },
+        follow_up: None,
         at: chrono::Utc::now(),
     }
 }

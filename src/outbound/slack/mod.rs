@@ -1,4 +1,6 @@
-//! Slack: mrkdwn rendering and Web API calls.
+//! Slack: mrkdwn and Block Kit rendering, and Web API calls.
 
+pub mod api;
+pub mod blocks;
 pub mod mrkdwn;
 pub mod users;

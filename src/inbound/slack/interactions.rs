@@ -1,0 +1,180 @@
+//! `POST /slack/interactions`: clicks on cards (`block_actions`) and submitted forms
+//! (`view_submission`, `view_closed`). The signature is checked on the raw form before the
+//! `payload` field is decoded. A click is answered with an empty 200 at once and its effects
+//! (the card updated, a private refusal, a form opened) go through the outbox; a form with
+//! errors is answered with Slack's `response_action: errors` on the right fields.
+//! <https://api.slack.com/interactivity/handling#payloads>
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::verify_request;
+use crate::app::AppState;
+use crate::domain::card::{Action, Verb};
+use crate::domain::{DecisionSource, Platform};
+use crate::error::AppError;
+use crate::outbound::slack::blocks::action_from_id;
+use crate::service::{CardInput, CardOutcome, Invocation};
+
+#[derive(Deserialize)]
+struct Envelope {
+    payload: String,
+}
+
+/// Handles one interaction.
+pub async fn handle(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    verify_request(&state, &headers, &body)?;
+    let envelope: Envelope = serde_urlencoded::from_bytes(&body)
+        .map_err(|e| AppError::BadRequest(format!("interaction without a payload field: {e}")))?;
+    let payload: Value = serde_json::from_str(&envelope.payload)
+        .map_err(|e| AppError::BadRequest(format!("interaction payload is not JSON: {e}")))?;
+    let Some(invocation) = invocation(&payload) else {
+        return Err(AppError::BadRequest(
+            "interaction without team or user".to_owned(),
+        ));
+    };
+    let span = tracing::Span::current();
+    span.record("platform", "slack");
+    span.record("tenant", invocation.tenant.as_str());
+    span.record("user", invocation.user_id.as_str());
+    let input = match payload["type"].as_str() {
+        Some("block_actions") => click(&payload),
+        Some("view_submission") => submission(&payload),
+        // view_closed, shortcuts and anything newer: acknowledged, nothing to do.
+        _ => return Ok(StatusCode::OK.into_response()),
+    };
+    if let Some(action) = &input.action {
+        span.record("command", action.verb.code());
+    }
+    match state.commands.card(&invocation, &input).await? {
+        CardOutcome::Done => Ok(StatusCode::OK.into_response()),
+        CardOutcome::FieldErrors(errors) => {
+            let errors: serde_json::Map<String, Value> = errors
+                .into_iter()
+                .map(|(field, message)| (field, Value::String(message)))
+                .collect();
+            Ok(Json(json!({ "response_action": "errors", "errors": errors })).into_response())
+        }
+    }
+}
+
+/// Who clicked, in which workspace (the organisation for org-wide installs) and channel.
+fn invocation(payload: &Value) -> Option<Invocation> {
+    let org_wide = payload["is_enterprise_install"].as_bool() == Some(true);
+    let tenant = match (org_wide, payload["enterprise"]["id"].as_str()) {
+        (true, Some(enterprise)) => enterprise,
+        _ => payload["team"]["id"]
+            .as_str()
+            .or_else(|| payload["user"]["team_id"].as_str())?,
+    };
+    let user_id = payload["user"]["id"].as_str().filter(|u| !u.is_empty())?;
+    let user_name = payload["user"]["username"]
+        .as_str()
+        .or_else(|| payload["user"]["name"].as_str())
+        .unwrap_or(user_id);
+    Some(Invocation {
+        platform: Platform::Slack,
+        tenant: tenant.to_owned(),
+        user_id: user_id.to_owned(),
+        user_name: user_name.to_owned(),
+        channel_id: payload["channel"]["id"].as_str().map(str::to_owned),
+        workspace_admin: false,
+        source: DecisionSource::Card,
+        text: String::new(),
+    })
+}
+
+/// A button press, with whatever the pickers on the same card hold.
+fn click(payload: &Value) -> CardInput {
+    let action = payload["actions"][0]["action_id"]
+        .as_str()
+        .and_then(action_from_id);
+    let mut fields = BTreeMap::new();
+    if let Some(blocks) = payload["state"]["values"].as_object() {
+        for actions in blocks.values() {
+            let Some(actions) = actions.as_object() else {
+                continue;
+            };
+            for (action_id, value) in actions {
+                match action_from_id(action_id).map(|a| a.verb) {
+                    Some(Verb::PickPerson) => {
+                        if let Some(user) = value["selected_user"].as_str() {
+                            fields.insert("person".to_owned(), user.to_owned());
+                        }
+                    }
+                    Some(Verb::PickCapability) => {
+                        if let Some(choice) = value["selected_option"]["value"].as_str() {
+                            fields.insert("capability".to_owned(), choice.to_owned());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let channel = payload["container"]["channel_id"]
+        .as_str()
+        .or_else(|| payload["channel"]["id"].as_str());
+    let ts = payload["container"]["message_ts"]
+        .as_str()
+        .or_else(|| payload["message"]["ts"].as_str());
+    CardInput {
+        action,
+        fields,
+        message: channel.zip(ts).map(|(c, t)| (c.to_owned(), t.to_owned())),
+        trigger: payload["trigger_id"].as_str().map(str::to_owned),
+        submitted: false,
+    }
+}
+
+/// A submitted form: its inputs by block id, and the card it belongs to from `private_metadata`.
+fn submission(payload: &Value) -> CardInput {
+    let view = &payload["view"];
+    let action = view["callback_id"]
+        .as_str()
+        .and_then(|id| id.parse::<Action>().ok());
+    let mut fields = BTreeMap::new();
+    if let Some(blocks) = view["state"]["values"].as_object() {
+        for (block_id, actions) in blocks {
+            let Some(actions) = actions.as_object() else {
+                continue;
+            };
+            for value in actions.values() {
+                let read = value["selected_user"]
+                    .as_str()
+                    .or_else(|| value["selected_option"]["value"].as_str())
+                    .or_else(|| value["selected_date"].as_str())
+                    .or_else(|| value["value"].as_str());
+                if let Some(read) = read {
+                    fields.insert(block_id.clone(), read.to_owned());
+                }
+            }
+        }
+    }
+    let context: Value = view["private_metadata"]
+        .as_str()
+        .and_then(|m| serde_json::from_str(m).ok())
+        .unwrap_or(Value::Null);
+    let message = match (context["channel"].as_str(), context["ts"].as_str()) {
+        (Some(c), Some(t)) if !c.is_empty() && !t.is_empty() => Some((c.to_owned(), t.to_owned())),
+        _ => None,
+    };
+    CardInput {
+        action,
+        fields,
+        message,
+        trigger: None,
+        submitted: true,
+    }
+}

@@ -1,0 +1,324 @@
+//! The outbox worker: the only code that posts to a chat platform.
+//!
+//! It claims due messages with a lease, renders each neutral card for Slack, and sends it:
+//! - paced to one post per second per channel, Slack's documented rate for `chat.postMessage`;
+//! - retried with exponential backoff and jitter, or after Slack's `Retry-After` on HTTP 429;
+//! - parked as `dead` on a permanent error or after [`MAX_ATTEMPTS`], visible to operators;
+//! - checked against the channel's history before a second attempt, through the idempotency key
+//!   in the message metadata, so a post that landed before a crash is not posted again.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use secrecy::SecretString;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::domain::card::{Card, Form};
+use crate::domain::clock::Clock;
+use crate::domain::ids::OutboxId;
+use crate::outbound::slack::api::{CallError, SlackApi};
+use crate::outbound::slack::blocks;
+use crate::store::{OutboxMessage, Store, StoreResult};
+
+/// Attempts before a message is parked as dead.
+pub const MAX_ATTEMPTS: i64 = 8;
+/// How long a claim lasts before another worker may take the message over.
+const LEASE: Duration = Duration::seconds(60);
+/// The gap kept between two posts to one channel.
+const CHANNEL_GAP: Duration = Duration::milliseconds(1000);
+/// How often the worker looks for due messages when nobody wakes it.
+const POLL: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Delivers the outbox.
+#[derive(Debug)]
+pub struct OutboxWorker {
+    store: Store,
+    slack: SlackApi,
+    token: Option<SecretString>,
+    clock: Arc<dyn Clock>,
+    last_post: HashMap<String, DateTime<Utc>>,
+    /// Messages claimed and not yet handled, released if the worker is stopped mid-pass.
+    in_hand: Vec<OutboxId>,
+}
+
+/// What one pass did, for tests and logs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pass {
+    /// Messages delivered (or found already delivered).
+    pub sent: usize,
+    /// Messages put back for later.
+    pub deferred: usize,
+    /// Messages given up on.
+    pub dead: usize,
+}
+
+impl OutboxWorker {
+    /// A worker posting with `token` through `slack`.
+    pub fn new(
+        store: Store,
+        slack: SlackApi,
+        token: Option<SecretString>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        OutboxWorker {
+            store,
+            slack,
+            token,
+            clock,
+            last_post: HashMap::new(),
+            in_hand: Vec::new(),
+        }
+    }
+
+    /// Runs until `shutdown`, passing whenever woken and every [`POLL`]. A stop in the middle
+    /// of a send abandons it and releases the claims still held, so another worker (or this
+    /// one, restarted) takes them over at once, checking first whether the post landed.
+    pub async fn run(mut self, wake: Arc<Notify>, shutdown: CancellationToken) {
+        loop {
+            tokio::select! {
+                passed = self.pass() => {
+                    if let Err(error) = passed {
+                        tracing::warn!(%error, "outbox pass failed; will retry");
+                    }
+                }
+                () = shutdown.cancelled() => {
+                    self.release_claims().await;
+                    break;
+                }
+            }
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = wake.notified() => {}
+                () = tokio::time::sleep(POLL) => {}
+            }
+        }
+    }
+
+    /// Claims what is due and handles it once.
+    pub async fn pass(&mut self) -> StoreResult<Pass> {
+        let now = self.clock.now();
+        let due = self.store.claim_due(now, 32, LEASE).await?;
+        self.in_hand = due.iter().map(|m| m.id).collect();
+        let mut pass = Pass::default();
+        for message in due {
+            match self.deliver(&message).await? {
+                Handled::Sent => pass.sent += 1,
+                Handled::Deferred => pass.deferred += 1,
+                Handled::Dead => pass.dead += 1,
+            }
+            self.in_hand.retain(|id| *id != message.id);
+        }
+        Ok(pass)
+    }
+
+    /// Puts back what this worker claimed but did not finish. The attempt still counts, so the
+    /// next one looks for the message in the channel before posting.
+    async fn release_claims(&mut self) {
+        let now = self.clock.now();
+        for id in std::mem::take(&mut self.in_hand) {
+            if let Err(error) = self
+                .store
+                .retry_later(id, now, Some("worker stopped"), true)
+                .await
+            {
+                tracing::warn!(%error, outbox = id.0, "could not release a claim; its lease will expire");
+            }
+        }
+    }
+
+    async fn deliver(&mut self, message: &OutboxMessage) -> StoreResult<Handled> {
+        let now = self.clock.now();
+        let Some(token) = self.token.clone() else {
+            self.store
+                .mark_dead(message.id, "SLACK_BOT_TOKEN is not set")
+                .await?;
+            return Ok(Handled::Dead);
+        };
+        match message.operation.as_str() {
+            "post" => {}
+            "open_view" | "ephemeral" | "update" => {
+                let result = self.deliver_other(&token, message).await;
+                return match result {
+                    Ok(id) => {
+                        self.store
+                            .mark_sent(message.id, &id, self.clock.now())
+                            .await?;
+                        Ok(Handled::Sent)
+                    }
+                    Err(error) => self.failed(message, error).await,
+                };
+            }
+            other => {
+                self.store
+                    .mark_dead(message.id, &format!("unknown operation {other}"))
+                    .await?;
+                return Ok(Handled::Dead);
+            }
+        }
+        if let Some(last) = self.last_post.get(&message.channel_id) {
+            if now < *last + CHANNEL_GAP {
+                self.store
+                    .retry_later(message.id, *last + CHANNEL_GAP, None, false)
+                    .await?;
+                return Ok(Handled::Deferred);
+            }
+        }
+        let card = match card(message) {
+            Ok(card) => card,
+            Err(reason) => {
+                self.store.mark_dead(message.id, &reason).await?;
+                return Ok(Handled::Dead);
+            }
+        };
+        // A second attempt may follow a post that landed just before a crash: look first.
+        if message.attempts > 1 {
+            let oldest = (message.created_at - Duration::minutes(1)).timestamp();
+            match self
+                .slack
+                .find_posted(
+                    &token,
+                    &message.channel_id,
+                    &message.idempotency_key,
+                    oldest,
+                )
+                .await
+            {
+                Ok(Some(ts)) => {
+                    self.store.mark_sent(message.id, &ts, now).await?;
+                    return Ok(Handled::Sent);
+                }
+                Ok(None) => {}
+                Err(error) => return self.failed(message, error).await,
+            }
+        }
+        let rendered = blocks::message(&card);
+        let result = self
+            .slack
+            .post_message(
+                &token,
+                &message.channel_id,
+                &rendered,
+                &message.idempotency_key,
+            )
+            .await;
+        self.last_post
+            .insert(message.channel_id.clone(), self.clock.now());
+        match result {
+            Ok(ts) => {
+                self.store
+                    .mark_sent(message.id, &ts, self.clock.now())
+                    .await?;
+                tracing::info!(outbox = message.id.0, channel = %message.channel_id, "message delivered");
+                Ok(Handled::Sent)
+            }
+            Err(error) => self.failed(message, error).await,
+        }
+    }
+
+    /// Updates, ephemeral messages and forms: not paced per channel (their rate limits are
+    /// per method), and safe to repeat, so no history check either.
+    async fn deliver_other(
+        &self,
+        token: &SecretString,
+        message: &OutboxMessage,
+    ) -> Result<String, CallError> {
+        let target = message.target_message.as_deref().unwrap_or_default();
+        if message.operation == "open_view" {
+            // Queued as {"form": Form, "context": {...}}.
+            let form: Form = serde_json::from_value(message.card["form"].clone())
+                .map_err(|e| CallError::Permanent(format!("form is not valid: {e}")))?;
+            let mut view = blocks::modal(&form);
+            // Slack hands private_metadata back on submission: it says which card to update.
+            if let Some(context) = message.card.get("context") {
+                view["private_metadata"] = serde_json::Value::String(context.to_string());
+            }
+            return self.slack.open_view(token, target, &view).await;
+        }
+        let card = card(message).map_err(CallError::Permanent)?;
+        let rendered = blocks::message(&card);
+        if message.operation == "ephemeral" {
+            self.slack
+                .post_ephemeral(token, &message.channel_id, target, &rendered)
+                .await
+        } else {
+            self.slack
+                .update_message(token, &message.channel_id, target, &rendered)
+                .await
+        }
+    }
+
+    async fn failed(&self, message: &OutboxMessage, error: CallError) -> StoreResult<Handled> {
+        match error {
+            CallError::Permanent(reason) => {
+                tracing::warn!(outbox = message.id.0, %reason, "message parked as dead");
+                self.store.mark_dead(message.id, &reason).await?;
+                Ok(Handled::Dead)
+            }
+            CallError::Retry { reason, .. } if message.attempts >= MAX_ATTEMPTS => {
+                let reason = format!("gave up after {} attempts: {reason}", message.attempts);
+                tracing::warn!(outbox = message.id.0, %reason, "message parked as dead");
+                self.store.mark_dead(message.id, &reason).await?;
+                Ok(Handled::Dead)
+            }
+            CallError::Retry { after, reason } => {
+                let wait = match after {
+                    Some(after) => Duration::from_std(after).unwrap_or(Duration::minutes(5)),
+                    None => backoff(message.attempts, message.id.0),
+                };
+                tracing::info!(outbox = message.id.0, %reason, wait_ms = wait.num_milliseconds(), "message will be retried");
+                self.store
+                    .retry_later(message.id, self.clock.now() + wait, Some(&reason), true)
+                    .await?;
+                Ok(Handled::Deferred)
+            }
+        }
+    }
+}
+
+fn card(message: &OutboxMessage) -> Result<Card, String> {
+    serde_json::from_value(message.card.clone()).map_err(|e| format!("card is not valid: {e}"))
+}
+
+enum Handled {
+    Sent,
+    Deferred,
+    Dead,
+}
+
+/// Exponential backoff from one second, capped at five minutes, plus up to a quarter of jitter
+/// so many failed messages do not retry in step.
+fn backoff(attempts: i64, seed: i64) -> Duration {
+    let exponent = u32::try_from(attempts.clamp(1, 20) - 1).unwrap_or(0);
+    let base_ms = 1000_i64
+        .saturating_mul(1_i64 << exponent.min(18))
+        .min(300_000);
+    let jitter = spread(seed, attempts) % (base_ms / 4 + 1);
+    Duration::milliseconds(base_ms + jitter)
+}
+
+/// A cheap, deterministic spread of two numbers; jitter needs no cryptographic randomness.
+fn spread(a: i64, b: i64) -> i64 {
+    let mut x = (a as u64) ^ ((b as u64).rotate_left(32)) ^ 0x9E37_79B9_7F4A_7C15;
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    i64::try_from(x >> 1).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let first = backoff(1, 7).num_milliseconds();
+        let third = backoff(3, 7).num_milliseconds();
+        assert!((1000..=1250).contains(&first), "{first}");
+        assert!((4000..=5000).contains(&third), "{third}");
+        assert!(backoff(40, 7).num_milliseconds() <= 375_000);
+        // Different messages spread out.
+        assert_ne!(backoff(3, 1), backoff(3, 2));
+    }
+}

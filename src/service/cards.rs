@@ -1,0 +1,582 @@
+//! Clicks and form submissions on prompt cards: the same rights and records as commands.
+//!
+//! A click names its occurrence in the action it carries, so no server-side session is needed.
+//! Only the team's managers (or Cadence admins) may decide from a card; anyone else is told so,
+//! privately, and nothing is recorded. Each decision queues, in its own transaction, the card
+//! updated in place to show what was decided and by whom.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde_json::json;
+
+use super::scope::{Scope, Stop};
+use super::{Commands, Invocation, ServiceError};
+use crate::domain::card::{Action, Choice, Form, Verb};
+use crate::domain::command::UserRef;
+use crate::domain::decision::{Effect, FollowUp, NewDecision};
+use crate::domain::ids::{CapabilityId, OccurrenceId};
+use crate::domain::prompt::{
+    OccurrenceView, coaching_form, intervention_form, prompt_card, qbr_form, with_outcome,
+};
+use crate::domain::ritual::RitualKind;
+use crate::domain::text::Text;
+use crate::domain::{DecisionKind, DecisionSource};
+use crate::store::{Delivery, NewMessage, Occurrence, RecordedDecision, Role, Team};
+
+/// The most capabilities a card's picker offers.
+const PICKER_OPTIONS: i64 = 100;
+
+/// What the platform adapter read from a click or a submitted form.
+#[derive(Debug, Clone, Default)]
+pub struct CardInput {
+    /// Which card action.
+    pub action: Option<Action>,
+    /// Field values by field id (`person`, `capability`, `means`, `note`, `due`, `person_2`…):
+    /// a user id, a capability id, text, or an ISO date.
+    pub fields: BTreeMap<String, String>,
+    /// The card's message as (channel, platform message id), to update it.
+    pub message: Option<(String, String)>,
+    /// The click's trigger, when it may open a form.
+    pub trigger: Option<String>,
+    /// Whether this is a submitted form rather than a click.
+    pub submitted: bool,
+}
+
+/// What the adapter answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CardOutcome {
+    /// Done (recorded, or nothing to do); any message to the person was queued.
+    Done,
+    /// A submitted form has errors: (field id, what is wrong). Nothing was recorded.
+    FieldErrors(Vec<(String, String)>),
+}
+
+impl Commands {
+    /// Handles a click or submission by the invocation's author.
+    pub async fn card(
+        &self,
+        invocation: &Invocation,
+        input: &CardInput,
+    ) -> Result<CardOutcome, ServiceError> {
+        let scope = Scope::open(self, invocation, &[]).await?;
+        match handle(&scope, input).await {
+            Ok(outcome) => Ok(outcome),
+            Err(Stop::Reply(reply)) => {
+                tell(&scope, input, reply.text).await?;
+                Ok(CardOutcome::Done)
+            }
+            Err(Stop::Store(e)) => Err(ServiceError(e)),
+        }
+    }
+}
+
+async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Stop> {
+    let Some(action) = &input.action else {
+        return Ok(CardOutcome::Done);
+    };
+    if matches!(action.verb, Verb::PickPerson | Verb::PickCapability) {
+        // Selections live in the message until a button is pressed.
+        return Ok(CardOutcome::Done);
+    }
+    let occurrence = match action.record {
+        Some(id) => {
+            scope
+                .store()
+                .occurrence(scope.tenant, OccurrenceId(id))
+                .await?
+        }
+        None => None,
+    };
+    let Some(occurrence) = occurrence else {
+        return Err(invalid(
+            "This card is no longer known to Cadence; nothing was recorded.",
+        ));
+    };
+    let team = scope
+        .store()
+        .team_by_id(scope.tenant, occurrence.ritual.team)
+        .await?
+        .ok_or_else(|| invalid("This card's team no longer exists; nothing was recorded."))?;
+    if !(scope.is_admin() || scope.role(&team).await? == Some(Role::Manager)) {
+        return Err(scope.refusal(&team, "answer this prompt for").await?.into());
+    }
+    let choices = capability_choices(scope).await?;
+    match (action.verb, input.submitted) {
+        (Verb::NoGaps, _) => {
+            let line = Text::new()
+                .plain("Nothing this time, said ")
+                .mention(scope.actor.user_id.clone());
+            record(
+                scope,
+                input,
+                &team,
+                &occurrence,
+                &choices,
+                Recorded::nothing(),
+                line,
+                true,
+            )
+            .await?;
+            Ok(CardOutcome::Done)
+        }
+        (Verb::LogGap, _) => {
+            let (Some(person), Some(capability)) =
+                (input.fields.get("person"), input.fields.get("capability"))
+            else {
+                return Err(invalid(
+                    "Pick a person and a capability on the card first, then press Log gap.",
+                ));
+            };
+            let who = scope
+                .member(
+                    &team,
+                    &UserRef {
+                        id: person.clone(),
+                        label: None,
+                    },
+                )
+                .await?;
+            let cap = capability_by_choice(scope, capability).await?;
+            let line = Text::new()
+                .plain("Gap: ")
+                .mention(who.user_id.clone())
+                .plain(" — ")
+                .strong(cap.1.clone())
+                .plain(" (logged by ")
+                .mention(scope.actor.user_id.clone())
+                .plain(")");
+            let recorded = Recorded {
+                kind: DecisionKind::Gap,
+                subject: Some(who.id),
+                capability: Some(cap.0),
+                payload: json!({ "person": who.user_id, "capability": cap.1 }),
+                effect: Effect::None,
+            };
+            record(
+                scope,
+                input,
+                &team,
+                &occurrence,
+                &choices,
+                recorded,
+                line,
+                false,
+            )
+            .await?;
+            Ok(CardOutcome::Done)
+        }
+        (Verb::PlanIntervention | Verb::PlanInterventions | Verb::CoachingMoment, false) => {
+            open_form(scope, input, &occurrence, action.verb, &choices).await?;
+            Ok(CardOutcome::Done)
+        }
+        (Verb::PlanIntervention | Verb::CoachingMoment, true) => {
+            let rows = [(
+                "person",
+                "capability",
+                if action.verb == Verb::CoachingMoment {
+                    "note"
+                } else {
+                    "means"
+                },
+            )];
+            submit_rows(
+                scope,
+                input,
+                &team,
+                &occurrence,
+                action.verb,
+                &choices,
+                &rows,
+            )
+            .await
+        }
+        (Verb::PlanInterventions, true) => {
+            let rows = [
+                ("person_1", "capability_1", "means_1"),
+                ("person_2", "capability_2", "means_2"),
+                ("person_3", "capability_3", "means_3"),
+            ];
+            submit_rows(
+                scope,
+                input,
+                &team,
+                &occurrence,
+                action.verb,
+                &choices,
+                &rows,
+            )
+            .await
+        }
+        (Verb::ApproveTrack | Verb::DeclineTrack | Verb::PickPerson | Verb::PickCapability, _) => {
+            Err(invalid(
+                "Use /cadence approve or /cadence decline for track requests; nothing was recorded.",
+            ))
+        }
+    }
+}
+
+/// A decision about to be recorded from a card.
+struct Recorded {
+    kind: DecisionKind,
+    subject: Option<crate::domain::ids::PersonId>,
+    capability: Option<CapabilityId>,
+    payload: serde_json::Value,
+    effect: Effect,
+}
+
+impl Recorded {
+    fn nothing() -> Self {
+        Recorded {
+            kind: DecisionKind::NoGaps,
+            subject: None,
+            capability: None,
+            payload: json!({}),
+            effect: Effect::None,
+        }
+    }
+}
+
+/// Records one decision with the card updated to show it (and everything decided before).
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    scope: &Scope<'_>,
+    input: &CardInput,
+    team: &Team,
+    occurrence: &Occurrence,
+    choices: &[Choice],
+    recorded: Recorded,
+    line: Text,
+    close: bool,
+) -> Result<(), Stop> {
+    let follow_up = match &input.message {
+        Some((channel, ts)) => {
+            let earlier = scope
+                .store()
+                .decisions_in(scope.tenant, occurrence.id)
+                .await?;
+            let mut lines: Vec<Text> = earlier.iter().filter_map(outcome_line).collect();
+            lines.push(line);
+            let closed = close
+                || earlier
+                    .iter()
+                    .any(|d| d.kind == DecisionKind::NoGaps.as_str());
+            let card = with_outcome(
+                &prompt_card(&view(team, occurrence, choices)),
+                &lines,
+                closed,
+            );
+            Some(FollowUp {
+                channel_id: channel.clone(),
+                replaces: Some(ts.clone()),
+                card: serde_json::to_value(card).unwrap_or_default(),
+                key_prefix: format!("card:{}:", occurrence.id.0),
+            })
+        }
+        None => None,
+    };
+    scope
+        .store()
+        .record(&NewDecision {
+            tenant: scope.tenant,
+            team: Some(team.id),
+            kind: recorded.kind,
+            actor: scope.actor.id,
+            subject: recorded.subject,
+            capability: recorded.capability,
+            occurrence: Some(occurrence.id),
+            channel: input.message.as_ref().map(|(c, _)| c.clone()),
+            source: DecisionSource::Card,
+            payload: recorded.payload,
+            effect: recorded.effect,
+            follow_up,
+            at: scope.now(),
+        })
+        .await?;
+    scope.commands.wake_outbox();
+    Ok(())
+}
+
+/// Validates and records a submitted form's rows: each row is empty or complete.
+async fn submit_rows(
+    scope: &Scope<'_>,
+    input: &CardInput,
+    team: &Team,
+    occurrence: &Occurrence,
+    verb: Verb,
+    choices: &[Choice],
+    rows: &[(&str, &str, &str)],
+) -> Result<CardOutcome, Stop> {
+    let mut errors = Vec::new();
+    let mut complete = Vec::new();
+    for (i, (person, capability, text)) in rows.iter().enumerate() {
+        let values = [person, capability, text]
+            .map(|f| input.fields.get(*f).filter(|v| !v.trim().is_empty()));
+        let filled = values.iter().filter(|v| v.is_some()).count();
+        if filled == 0 && i > 0 {
+            continue;
+        }
+        for (field, value) in [person, capability, text].iter().zip(values) {
+            if value.is_none() {
+                errors.push((
+                    (**field).to_owned(),
+                    "Fill this in too, or leave the whole row empty.".to_owned(),
+                ));
+            }
+        }
+        if let [Some(p), Some(c), Some(t)] = values {
+            complete.push((person, p.clone(), capability, c.clone(), t.clone()));
+        }
+    }
+    let due = match input.fields.get("due").filter(|d| !d.is_empty()) {
+        Some(text) => match text.parse::<NaiveDate>() {
+            Ok(day) if day >= scope.today(team) => Some(day),
+            _ => {
+                errors.push(("due".to_owned(), "Pick a date from today on.".to_owned()));
+                None
+            }
+        },
+        None => None,
+    };
+    // Resolve everything before recording anything, so a bad row records nothing.
+    let mut resolved = Vec::new();
+    for (person_field, person, capability_field, capability, text) in complete {
+        let who = match scope
+            .member(
+                team,
+                &UserRef {
+                    id: person,
+                    label: None,
+                },
+            )
+            .await
+        {
+            Ok(who) => Some(who),
+            Err(Stop::Reply(_)) => {
+                errors.push((
+                    (*person_field).to_owned(),
+                    format!("Not a member of {}.", team.name),
+                ));
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let cap = match capability_by_choice(scope, &capability).await {
+            Ok(cap) => Some(cap),
+            Err(Stop::Reply(_)) => {
+                errors.push((
+                    (*capability_field).to_owned(),
+                    "Pick a capability from the list.".to_owned(),
+                ));
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        if let (Some(who), Some(cap)) = (who, cap) {
+            resolved.push((who, cap, text));
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(CardOutcome::FieldErrors(errors));
+    }
+    for (who, (cap_id, cap_name), text) in resolved {
+        let (kind, effect, payload, line) = if verb == Verb::CoachingMoment {
+            (
+                DecisionKind::Coach,
+                Effect::None,
+                json!({ "person": who.user_id, "capability": cap_name, "note": text }),
+                Text::new()
+                    .plain("Coaching moment: ")
+                    .mention(who.user_id.clone())
+                    .plain(" — ")
+                    .strong(cap_name.clone())
+                    .plain(": ")
+                    .plain(text.clone()),
+            )
+        } else {
+            (
+                DecisionKind::Intervene,
+                Effect::PlanIntervention {
+                    team: team.id,
+                    person: who.id,
+                    capability: cap_id,
+                    means: text.clone(),
+                    due,
+                },
+                json!({ "person": who.user_id, "capability": cap_name, "means": text, "due": due.map(|d| d.to_string()) }),
+                Text::new()
+                    .plain("Intervention: ")
+                    .mention(who.user_id.clone())
+                    .plain(" — ")
+                    .strong(cap_name.clone())
+                    .plain(" via ")
+                    .plain(text.clone()),
+            )
+        };
+        let line = line
+            .plain(" (by ")
+            .mention(scope.actor.user_id.clone())
+            .plain(")");
+        let recorded = Recorded {
+            kind,
+            subject: Some(who.id),
+            capability: Some(cap_id),
+            payload,
+            effect,
+        };
+        record(
+            scope, input, team, occurrence, choices, recorded, line, false,
+        )
+        .await?;
+    }
+    Ok(CardOutcome::Done)
+}
+
+/// Queues the form a button opens, remembering which card to update when it is submitted.
+async fn open_form(
+    scope: &Scope<'_>,
+    input: &CardInput,
+    occurrence: &Occurrence,
+    verb: Verb,
+    choices: &[Choice],
+) -> Result<(), Stop> {
+    let Some(trigger) = &input.trigger else {
+        return Err(invalid(
+            "That button needs Slack to open a form; try again.",
+        ));
+    };
+    let form: Form = match verb {
+        Verb::PlanInterventions => qbr_form(occurrence.id.0, choices),
+        Verb::CoachingMoment => coaching_form(occurrence.id.0, choices),
+        _ => intervention_form(occurrence.id.0, choices),
+    };
+    let (channel, ts) = input.message.clone().unwrap_or_default();
+    let card = json!({ "form": form, "context": { "channel": channel, "ts": ts } });
+    scope
+        .store()
+        .enqueue(
+            &NewMessage {
+                tenant: scope.tenant,
+                idempotency_key: format!("form:{trigger}"),
+                channel_id: &channel,
+                delivery: Delivery::OpenView(trigger.clone()),
+                card,
+                occurrence: Some(occurrence.id),
+            },
+            scope.now(),
+        )
+        .await?;
+    scope.commands.wake_outbox();
+    Ok(())
+}
+
+/// Tells the person privately, through the outbox.
+async fn tell(scope: &Scope<'_>, input: &CardInput, text: Text) -> Result<(), ServiceError> {
+    let Some((channel, _)) = &input.message else {
+        return Ok(());
+    };
+    let card = crate::domain::card::Card {
+        summary: text.to_string(),
+        parts: vec![crate::domain::card::Part::Body(text)],
+    };
+    let key = format!(
+        "tell:{}:{}:{}",
+        scope.actor.user_id,
+        channel,
+        scope.now().timestamp_millis()
+    );
+    scope
+        .store()
+        .enqueue(
+            &NewMessage {
+                tenant: scope.tenant,
+                idempotency_key: key,
+                channel_id: channel,
+                delivery: Delivery::Ephemeral(scope.actor.user_id.clone()),
+                card: serde_json::to_value(card).unwrap_or_default(),
+                occurrence: None,
+            },
+            scope.now(),
+        )
+        .await?;
+    scope.commands.wake_outbox();
+    Ok(())
+}
+
+fn invalid(words: &str) -> Stop {
+    Stop::Reply(super::Reply::invalid(Text::new().plain(words)))
+}
+
+async fn capability_choices(scope: &Scope<'_>) -> Result<Vec<Choice>, Stop> {
+    Ok(scope
+        .store()
+        .capability_choices(scope.tenant, PICKER_OPTIONS)
+        .await?
+        .into_iter()
+        .map(|(id, name)| Choice {
+            label: name,
+            value: id.0.to_string(),
+        })
+        .collect())
+}
+
+async fn capability_by_choice(
+    scope: &Scope<'_>,
+    value: &str,
+) -> Result<(CapabilityId, String), Stop> {
+    let id = value
+        .parse::<i64>()
+        .map(CapabilityId)
+        .map_err(|_| invalid("Pick a capability from the list."))?;
+    let cap = scope
+        .store()
+        .capability_by_id(scope.tenant, id)
+        .await?
+        .ok_or_else(|| invalid("That capability is not in the library."))?;
+    Ok((cap.id, cap.name))
+}
+
+fn view(team: &Team, occurrence: &Occurrence, choices: &[Choice]) -> OccurrenceView {
+    OccurrenceView {
+        id: occurrence.id.0,
+        kind: occurrence.ritual.kind.parse().unwrap_or(RitualKind::Custom),
+        team: team.name.clone(),
+        title: occurrence.title.clone(),
+        capabilities: choices.to_vec(),
+    }
+}
+
+/// One line of a card's outcome, from a recorded decision.
+fn outcome_line(decision: &RecordedDecision) -> Option<Text> {
+    let payload = &decision.payload;
+    let text = |key: &str| payload[key].as_str().unwrap_or_default().to_owned();
+    let subject = decision.subject_user_id.clone().unwrap_or_default();
+    let line = match decision.kind.as_str() {
+        "gap" => Text::new()
+            .plain("Gap: ")
+            .mention(subject)
+            .plain(" — ")
+            .strong(text("capability")),
+        "no_gaps" => Text::new().plain("Nothing this time"),
+        "intervene" => Text::new()
+            .plain("Intervention: ")
+            .mention(subject)
+            .plain(" — ")
+            .strong(text("capability"))
+            .plain(" via ")
+            .plain(text("means")),
+        "coach" => Text::new()
+            .plain("Coaching moment: ")
+            .mention(subject)
+            .plain(" — ")
+            .strong(text("capability"))
+            .plain(": ")
+            .plain(text("note")),
+        _ => return None,
+    };
+    Some(
+        line.plain(" (by ")
+            .mention(decision.actor_user_id.clone())
+            .plain(")"),
+    )
+}

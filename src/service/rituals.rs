@@ -1,0 +1,137 @@
+//! Ritual commands: add a ritual with its triggers, list a team's rituals, pause and resume.
+//! Editing rituals is a manager's right, like deciding.
+
+use super::scope::{Scope, Stop, finish};
+use super::{Outcome, Reply, ServiceError};
+use crate::domain::command::{Command, Nudge};
+use crate::domain::ids::RitualId;
+use crate::domain::ritual::RitualKind;
+use crate::domain::text::Text;
+use crate::store::{NewRitual, Ritual, Role};
+
+/// Minutes after a retro-like prompt before its one nudge, unless the command says otherwise.
+const DEFAULT_NUDGE_MINUTES: i64 = 120;
+
+/// Runs `ritual add|list|pause|resume`.
+pub async fn run(scope: &Scope<'_>, team: Option<&str>, command: &Command) -> Result<Reply, ServiceError> {
+    finish(ritual(scope, team, command).await)
+}
+
+/// What a ritual of this kind is expected to produce.
+pub fn artefact(kind: RitualKind) -> &'static str {
+    match kind {
+        RitualKind::Retro | RitualKind::ReleaseRetro | RitualKind::IncidentReview => "gaps",
+        RitualKind::Qbr | RitualKind::Planning => "interventions",
+        RitualKind::PipelineCall | RitualKind::ForecastCall | RitualKind::DealReview => "coaching",
+        RitualKind::StoreReview | RitualKind::OneOnOne | RitualKind::Custom => "none",
+    }
+}
+
+async fn ritual(scope: &Scope<'_>, named_team: Option<&str>, command: &Command) -> Result<Reply, Stop> {
+    match command {
+        Command::RitualAdd { kind, channel, triggers, name, nudge } => {
+            let team = scope.team(named_team).await?;
+            require_manager(scope, &team).await?;
+            let name = name.clone().unwrap_or_else(|| format!("{} {}", team.name, kind.as_str().replace('_', " ")));
+            let nudge_after_minutes = match nudge {
+                Some(Nudge::Off) => None,
+                Some(Nudge::AfterMinutes(minutes)) => Some(i64::from(*minutes)),
+                None if artefact(*kind) == "gaps" => Some(DEFAULT_NUDGE_MINUTES),
+                None => None,
+            };
+            let ritual = scope
+                .store()
+                .add_ritual(
+                    NewRitual {
+                        team: &team,
+                        kind: kind.as_str(),
+                        name: &name,
+                        channel_id: &channel.id,
+                        prompt_on: "end",
+                        artefact: artefact(*kind),
+                        nudge_after_minutes,
+                        triggers,
+                    },
+                    scope.now(),
+                )
+                .await?;
+            let text = Text::new()
+                .plain(format!("Added ritual #{} ", ritual.id.0))
+                .strong(ritual.name.clone())
+                .plain(format!(" ({}) in ", ritual.kind))
+                .channel(ritual.channel_id.clone())
+                .plain(": the prompt is posted on ")
+                .append(triggers_text(&ritual))
+                .plain(". Pause it with ")
+                .code(format!("/cadence ritual pause {}", ritual.id.0))
+                .plain(".");
+            Ok(Reply { text, outcome: Outcome::Changed })
+        }
+        Command::RitualList => {
+            let team = scope.team(named_team).await?;
+            let rituals = scope.store().rituals_of(&team).await?;
+            let mut text = Text::new().strong(format!("Rituals of {}", team.name)).line();
+            if rituals.is_empty() {
+                text = text
+                    .plain("None yet. Add one with ")
+                    .code("/cadence ritual add retro #channel on jira:board=12:sprint_closed")
+                    .plain(".");
+            }
+            for ritual in &rituals {
+                text = text
+                    .plain(format!("• #{} ", ritual.id.0))
+                    .strong(ritual.name.clone())
+                    .plain(format!(" ({}) in ", ritual.kind))
+                    .channel(ritual.channel_id.clone())
+                    .plain(" — on ")
+                    .append(triggers_text(ritual))
+                    .plain(if ritual.paused { " — paused" } else { "" })
+                    .line();
+            }
+            Ok(Reply { text, outcome: Outcome::Shown })
+        }
+        Command::RitualPause { id } | Command::RitualResume { id } => {
+            let paused = matches!(command, Command::RitualPause { .. });
+            let id = RitualId(i64::try_from(*id).unwrap_or(i64::MAX));
+            let Some(ritual) = scope.store().ritual(scope.tenant, id).await? else {
+                let text = Text::new()
+                    .plain(format!("There's no ritual #{}. See them with ", id.0))
+                    .code("/cadence ritual list")
+                    .plain(". Nothing was changed.");
+                return Err(Reply::invalid(text).into());
+            };
+            let team = scope
+                .store()
+                .team_by_id(scope.tenant, ritual.team)
+                .await?
+                .ok_or_else(|| Stop::Reply(Reply::invalid(Text::new().plain("That ritual's team is gone."))))?;
+            require_manager(scope, &team).await?;
+            scope.store().set_ritual_paused(scope.tenant, ritual.id, paused).await?;
+            let verb = if paused { "Paused" } else { "Resumed" };
+            let text = Text::new()
+                .plain(format!("{verb} ritual #{} ", ritual.id.0))
+                .strong(ritual.name)
+                .plain(if paused { ": its events start nothing until you resume it." } else { "." });
+            Ok(Reply { text, outcome: Outcome::Changed })
+        }
+        _ => Err(Reply::invalid(Text::new().plain("That is not a ritual command.")).into()),
+    }
+}
+
+async fn require_manager(scope: &Scope<'_>, team: &crate::store::Team) -> Result<(), Stop> {
+    if scope.is_admin() || scope.role(team).await? == Some(Role::Manager) {
+        return Ok(());
+    }
+    Err(scope.refusal(team, "change the rituals of").await?.into())
+}
+
+fn triggers_text(ritual: &Ritual) -> Text {
+    let mut text = Text::new();
+    for (i, trigger) in ritual.triggers.iter().enumerate() {
+        if i > 0 {
+            text = text.plain(" or ");
+        }
+        text = text.code(trigger.to_string());
+    }
+    text
+}

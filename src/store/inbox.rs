@@ -1,0 +1,199 @@
+//! The inbox of verified events, and turning one into occurrences and queued prompts.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use sqlx::{Any, Transaction};
+
+use super::rituals::Ritual;
+use super::{Store, StoreError, StoreResult, from_millis, millis};
+use crate::domain::event::{Source, SourceEvent};
+use crate::domain::ids::{InboxId, OccurrenceId};
+
+/// A verified event about to be kept.
+#[derive(Debug, Clone)]
+pub struct NewInboxEntry {
+    /// Where it came from.
+    pub source: Source,
+    /// The source's delivery id: the same for every retry of one delivery.
+    pub delivery_id: String,
+    /// What it says.
+    pub event: SourceEvent,
+    /// When Cadence received it.
+    pub received_at: DateTime<Utc>,
+}
+
+/// An event waiting to be processed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingEvent {
+    /// Its row.
+    pub id: InboxId,
+    /// What it says.
+    pub event: SourceEvent,
+    /// When it was received.
+    pub received_at: DateTime<Utc>,
+}
+
+/// An occurrence an event starts, with the prompt to post for it.
+#[derive(Debug, Clone)]
+pub struct OccurrencePlan<'a> {
+    /// The ritual.
+    pub ritual: &'a Ritual,
+    /// The event's subject: one occurrence per ritual and subject.
+    pub subject: &'a str,
+    /// The occurrence's title.
+    pub title: &'a str,
+    /// When it happened.
+    pub happened_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Keeps a verified event; `false` when this delivery was received before (a retry).
+    pub async fn receive(&self, entry: NewInboxEntry) -> StoreResult<bool> {
+        if let Some(writer) = &self.group_commit {
+            return writer.receive(entry).await;
+        }
+        let mut tx = self.write.begin().await?;
+        let new = insert_inbox(&mut tx, &[&entry]).await?;
+        tx.commit().await?;
+        Ok(new.first().copied().unwrap_or(false))
+    }
+
+    /// The oldest events not yet processed.
+    pub async fn pending_events(&self, limit: i64) -> StoreResult<Vec<PendingEvent>> {
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT id, event, received_at FROM inbox WHERE processed_at IS NULL ORDER BY id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.into_iter()
+            .map(|(id, event, received_at)| {
+                let event = serde_json::from_str(&event)
+                    .map_err(|e| StoreError::Corrupt(format!("inbox {id}: {e}")))?;
+                Ok(PendingEvent {
+                    id: InboxId(id),
+                    event,
+                    received_at: from_millis(received_at)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Marks an event processed and, in the same transaction, creates the occurrences it starts
+    /// and queues their prompts. An occurrence that exists already (the same sprint closed
+    /// twice) is not created again and gets no second prompt. `card` builds a prompt's neutral
+    /// card once the occurrence has its id. Returns the occurrences created.
+    pub async fn complete_event(
+        &self,
+        inbox: InboxId,
+        plans: &[OccurrencePlan<'_>],
+        card: impl Fn(OccurrenceId, &OccurrencePlan<'_>) -> serde_json::Value,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Vec<OccurrenceId>> {
+        let mut tx = self.write.begin().await?;
+        // Claim the row first: a second processor racing on the same event stops here.
+        let claimed = sqlx::query(
+            "UPDATE inbox SET processed_at = $1, matched = $2 WHERE id = $3 AND processed_at IS NULL",
+        )
+        .bind(millis(at))
+        .bind(i64::try_from(plans.len()).unwrap_or(i64::MAX))
+        .bind(inbox.0)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() == 0 {
+            return Ok(Vec::new());
+        }
+        let mut created = Vec::new();
+        for plan in plans {
+            let inserted: Option<(i64,)> = sqlx::query_as(
+                "INSERT INTO occurrences (tenant_id, ritual_id, subject, title, inbox_id, happened_at, \
+                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (ritual_id, subject) DO NOTHING RETURNING id",
+            )
+            .bind(plan.ritual.tenant.0)
+            .bind(plan.ritual.id.0)
+            .bind(plan.subject)
+            .bind(plan.title)
+            .bind(inbox.0)
+            .bind(millis(plan.happened_at))
+            .bind(millis(at))
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((occurrence,)) = inserted else {
+                continue;
+            };
+            let occurrence = OccurrenceId(occurrence);
+            super::outbox::enqueue(
+                &mut tx,
+                &super::outbox::NewMessage {
+                    tenant: plan.ritual.tenant,
+                    idempotency_key: format!("prompt:{}", occurrence.0),
+                    channel_id: &plan.ritual.channel_id,
+                    delivery: super::outbox::Delivery::Post,
+                    card: card(occurrence, plan),
+                    occurrence: Some(occurrence),
+                },
+                at,
+            )
+            .await?;
+            created.push(occurrence);
+        }
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// Forgets processed events that started nothing, received before `before`.
+    pub async fn purge_unmatched_events(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "DELETE FROM inbox WHERE processed_at IS NOT NULL AND matched = 0 AND received_at < $1 \
+             AND NOT EXISTS (SELECT 1 FROM occurrences o WHERE o.inbox_id = inbox.id)",
+        )
+        .bind(millis(before))
+        .execute(&self.write)
+        .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+/// Inserts inbox rows in one statement; for each entry, whether it was new. A delivery seen
+/// before, or twice in this batch, is not new.
+pub(super) async fn insert_inbox(
+    tx: &mut Transaction<'_, Any>,
+    entries: &[&NewInboxEntry],
+) -> StoreResult<Vec<bool>> {
+    let mut seen = HashSet::new();
+    let firsts: Vec<&NewInboxEntry> = entries
+        .iter()
+        .copied()
+        .filter(|e| seen.insert((e.source, e.delivery_id.clone())))
+        .collect();
+    let mut new = HashSet::new();
+    if !firsts.is_empty() {
+        let sql = format!(
+            "INSERT INTO inbox (source, delivery_id, event, received_at) VALUES {} \
+             ON CONFLICT (source, delivery_id) DO NOTHING RETURNING source, delivery_id",
+            super::values_placeholders(firsts.len(), 4)
+        );
+        let mut query = sqlx::query_as::<_, (String, String)>(&sql);
+        for entry in &firsts {
+            let event = serde_json::to_string(&entry.event)
+                .map_err(|e| StoreError::Corrupt(format!("event does not serialise: {e}")))?;
+            query = query
+                .bind(entry.source.as_str())
+                .bind(entry.delivery_id.as_str())
+                .bind(event)
+                .bind(millis(entry.received_at));
+        }
+        new = query.fetch_all(&mut **tx).await?.into_iter().collect();
+    }
+    // Only the first of several identical deliveries in one batch can be the new one.
+    let mut answered = HashSet::new();
+    Ok(entries
+        .iter()
+        .map(|e| {
+            let key = (e.source.as_str().to_owned(), e.delivery_id.clone());
+            new.contains(&key) && answered.insert(key)
+        })
+        .collect())
+}

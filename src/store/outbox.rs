@@ -1,0 +1,261 @@
+//! The outbox: everything Cadence posts, written in the same transaction as the change that
+//! causes it, and delivered by the outbox worker with retries, pacing and leases.
+//!
+//! A row moves `pending` → `sending` (claimed, with a lease) → `sent` or back to `pending`
+//! with a later attempt time, and to `dead` when it can never succeed or has failed too often.
+//! A lease that runs out (the worker died mid-send) makes the row claimable again; the worker
+//! then checks the platform for the message before posting a second time.
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{Any, Transaction};
+
+use super::{Backend, Store, StoreError, StoreResult, millis};
+use crate::domain::ids::{OccurrenceId, OutboxId, TenantId};
+
+/// A message to queue.
+#[derive(Debug, Clone)]
+pub struct NewMessage<'a> {
+    /// Whose.
+    pub tenant: TenantId,
+    /// Unique per intended message: queuing the same key twice queues it once.
+    pub idempotency_key: String,
+    /// Where.
+    pub channel_id: &'a str,
+    /// How it is delivered.
+    pub delivery: Delivery,
+    /// The neutral card (or form, for [`Delivery::OpenView`]), as JSON.
+    pub card: serde_json::Value,
+    /// The occurrence it belongs to, if any.
+    pub occurrence: Option<OccurrenceId>,
+}
+
+/// How a queued message reaches people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// A new message in the channel.
+    Post,
+    /// Replaces the message with this platform id (Slack `ts`).
+    Update(String),
+    /// Shown only to this user, in the channel.
+    Ephemeral(String),
+    /// Opens a form for the click with this trigger id.
+    OpenView(String),
+}
+
+impl Delivery {
+    fn parts(&self) -> (&'static str, Option<&str>) {
+        match self {
+            Delivery::Post => ("post", None),
+            Delivery::Update(ts) => ("update", Some(ts)),
+            Delivery::Ephemeral(user) => ("ephemeral", Some(user)),
+            Delivery::OpenView(trigger) => ("open_view", Some(trigger)),
+        }
+    }
+}
+
+/// A claimed message, ready to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxMessage {
+    /// Its row.
+    pub id: OutboxId,
+    /// Whose.
+    pub tenant: TenantId,
+    /// Its idempotency key, also sent to the platform as message metadata.
+    pub idempotency_key: String,
+    /// `post`, `update`, `ephemeral` or `open_view`.
+    pub operation: String,
+    /// Where.
+    pub channel_id: String,
+    /// The message to replace, the user to show it to, or the trigger of the form.
+    pub target_message: Option<String>,
+    /// The neutral card.
+    pub card: serde_json::Value,
+    /// How many times it has been claimed, this time included.
+    pub attempts: i64,
+    /// When it was queued.
+    pub created_at: DateTime<Utc>,
+}
+
+/// How many messages are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxCounts {
+    /// Waiting to be sent.
+    pub pending: i64,
+    /// Claimed by a worker.
+    pub sending: i64,
+    /// Delivered.
+    pub sent: i64,
+    /// Given up on.
+    pub dead: i64,
+}
+
+type MessageRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    i64,
+    i64,
+);
+
+/// Queues a message inside `tx`; a key queued before is left as it is.
+pub(super) async fn enqueue(
+    tx: &mut Transaction<'_, Any>,
+    message: &NewMessage<'_>,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let (operation, target) = message.delivery.parts();
+    sqlx::query(
+        "INSERT INTO outbox (tenant_id, idempotency_key, platform, operation, channel_id, \
+         target_message, card, occurrence_id, state, attempts, next_attempt_at, created_at) \
+         VALUES ($1, $2, 'slack', $3, $4, $5, $6, $7, 'pending', 0, $8, $8) \
+         ON CONFLICT (idempotency_key) DO NOTHING",
+    )
+    .bind(message.tenant.0)
+    .bind(message.idempotency_key.as_str())
+    .bind(operation)
+    .bind(message.channel_id)
+    .bind(target)
+    .bind(message.card.to_string())
+    .bind(message.occurrence.map(|o| o.0))
+    .bind(millis(at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Queues a message on its own.
+    pub async fn enqueue(&self, message: &NewMessage<'_>, at: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.write.begin().await?;
+        enqueue(&mut tx, message, at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Claims up to `limit` messages that are due, or whose lease ran out, for `lease`.
+    /// With PostgreSQL, concurrent workers skip each other's rows.
+    pub async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+        lease: Duration,
+    ) -> StoreResult<Vec<OutboxMessage>> {
+        let lock = match self.backend {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = $1 \
+             WHERE id IN (SELECT id FROM outbox \
+                 WHERE (state = 'pending' AND next_attempt_at <= $2) \
+                    OR (state = 'sending' AND lease_until < $2) \
+                 ORDER BY next_attempt_at, id LIMIT $3 {lock}) \
+             RETURNING id, tenant_id, idempotency_key, operation, channel_id, target_message, card, \
+                 attempts, created_at"
+        );
+        let rows: Vec<MessageRow> = sqlx::query_as(&sql)
+            .bind(millis(now + lease))
+            .bind(millis(now))
+            .bind(limit)
+            .fetch_all(&self.write)
+            .await?;
+        let mut messages = rows
+            .into_iter()
+            .map(
+                |(id, tenant, key, operation, channel_id, target, card, attempts, created)| {
+                    Ok(OutboxMessage {
+                        id: OutboxId(id),
+                        tenant: TenantId(tenant),
+                        idempotency_key: key,
+                        operation,
+                        channel_id,
+                        target_message: target,
+                        card: serde_json::from_str(&card)
+                            .map_err(|e| StoreError::Corrupt(format!("outbox {id} card: {e}")))?,
+                        attempts,
+                        created_at: super::from_millis(created)?,
+                    })
+                },
+            )
+            .collect::<StoreResult<Vec<_>>>()?;
+        messages.sort_by_key(|m| m.id);
+        Ok(messages)
+    }
+
+    /// Records a delivered message and the platform's id for it.
+    pub async fn mark_sent(
+        &self,
+        id: OutboxId,
+        message_id: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE outbox SET state = 'sent', message_id = $1, sent_at = $2, lease_until = NULL, \
+             last_error = NULL WHERE id = $3",
+        )
+        .bind(message_id)
+        .bind(millis(at))
+        .bind(id.0)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// Puts a claimed message back to wait until `next`. `error` says why; `counted` false
+    /// means this claim was not a delivery attempt (pacing), so it does not count toward the
+    /// limit of attempts.
+    pub async fn retry_later(
+        &self,
+        id: OutboxId,
+        next: DateTime<Utc>,
+        error: Option<&str>,
+        counted: bool,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE outbox SET state = 'pending', next_attempt_at = $1, lease_until = NULL, \
+             last_error = COALESCE($2, last_error), attempts = attempts - $3 WHERE id = $4",
+        )
+        .bind(millis(next))
+        .bind(error)
+        .bind(if counted { 0_i64 } else { 1_i64 })
+        .bind(id.0)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// Gives up on a message; it stays visible to admins with the reason.
+    pub async fn mark_dead(&self, id: OutboxId, error: &str) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE outbox SET state = 'dead', last_error = $1, lease_until = NULL WHERE id = $2",
+        )
+        .bind(error)
+        .bind(id.0)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// How many messages are in each state, across tenants (for operators and metrics).
+    pub async fn outbox_counts(&self) -> StoreResult<OutboxCounts> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT state, COUNT(*) FROM outbox GROUP BY state")
+                .fetch_all(&self.read)
+                .await?;
+        let mut counts = OutboxCounts::default();
+        for (state, n) in rows {
+            match state.as_str() {
+                "pending" => counts.pending = n,
+                "sending" => counts.sending = n,
+                "sent" => counts.sent = n,
+                "dead" => counts.dead = n,
+                _ => {}
+            }
+        }
+        Ok(counts)
+    }
+}

@@ -1,0 +1,236 @@
+//! Rituals and their triggers.
+
+use chrono::{DateTime, Utc};
+
+use super::teams::Team;
+use super::{Store, StoreError, StoreResult, millis};
+use crate::domain::event::{Selector, Source};
+use crate::domain::ids::{RitualId, TeamId, TenantId};
+
+/// A ritual as stored, with its trigger selectors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ritual {
+    /// Stored id.
+    pub id: RitualId,
+    /// Whose.
+    pub tenant: TenantId,
+    /// The team that runs it.
+    pub team: TeamId,
+    /// The ritual kind's stored name (`retro`, `qbr`, `pipeline`, …).
+    pub kind: String,
+    /// Its name, e.g. "Atlas sprint retro".
+    pub name: String,
+    /// Where its prompts go.
+    pub channel_id: String,
+    /// `start` or `end`: which moment of an occurrence gets the prompt.
+    pub prompt_on: String,
+    /// What it is expected to produce.
+    pub artefact: String,
+    /// Minutes after the prompt before one nudge, if any.
+    pub nudge_after_minutes: Option<i64>,
+    /// Paused rituals start no occurrences.
+    pub paused: bool,
+    /// What starts it.
+    pub triggers: Vec<Selector>,
+}
+
+/// What a new ritual is made of.
+#[derive(Debug, Clone)]
+pub struct NewRitual<'a> {
+    /// The team.
+    pub team: &'a Team,
+    /// Kind's stored name.
+    pub kind: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Channel for prompts.
+    pub channel_id: &'a str,
+    /// `start` or `end`.
+    pub prompt_on: &'a str,
+    /// Expected artefact.
+    pub artefact: &'a str,
+    /// Nudge delay in minutes.
+    pub nudge_after_minutes: Option<i64>,
+    /// Triggers.
+    pub triggers: &'a [Selector],
+}
+
+/// Booleans are stored as 0 or 1: sqlx's Any driver reads no SQLite BOOLEAN.
+type RitualRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    i64,
+);
+
+const RITUAL_COLUMNS: &str = "r.id, r.tenant_id, r.team_id, r.kind, r.name, r.channel_id, r.prompt_on, \
+     r.artefact, r.nudge_after_minutes, r.paused";
+
+fn from_row(row: RitualRow, triggers: Vec<Selector>) -> Ritual {
+    let (
+        id,
+        tenant,
+        team,
+        kind,
+        name,
+        channel_id,
+        prompt_on,
+        artefact,
+        nudge_after_minutes,
+        paused,
+    ) = row;
+    Ritual {
+        id: RitualId(id),
+        tenant: TenantId(tenant),
+        team: TeamId(team),
+        kind,
+        name,
+        channel_id,
+        prompt_on,
+        artefact,
+        nudge_after_minutes,
+        paused: paused != 0,
+        triggers,
+    }
+}
+
+fn parse_selector(text: &str) -> StoreResult<Selector> {
+    text.parse()
+        .map_err(|e| StoreError::Corrupt(format!("trigger `{text}`: {e}")))
+}
+
+impl Store {
+    /// Adds a ritual with its triggers.
+    pub async fn add_ritual(&self, new: NewRitual<'_>, at: DateTime<Utc>) -> StoreResult<Ritual> {
+        let mut tx = self.write.begin().await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO rituals (tenant_id, team_id, kind, name, channel_id, prompt_on, artefact, \
+             nudge_after_minutes, paused, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             RETURNING id",
+        )
+        .bind(new.team.tenant.0)
+        .bind(new.team.id.0)
+        .bind(new.kind)
+        .bind(new.name)
+        .bind(new.channel_id)
+        .bind(new.prompt_on)
+        .bind(new.artefact)
+        .bind(new.nudge_after_minutes)
+        .bind(0_i64)
+        .bind(millis(at))
+        .fetch_one(&mut *tx)
+        .await?;
+        for selector in new.triggers {
+            sqlx::query(
+                "INSERT INTO ritual_triggers (tenant_id, ritual_id, source, selector, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (ritual_id, selector) DO NOTHING",
+            )
+            .bind(new.team.tenant.0)
+            .bind(id)
+            .bind(selector.source.as_str())
+            .bind(selector.to_string())
+            .bind(millis(at))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Ritual {
+            id: RitualId(id),
+            tenant: new.team.tenant,
+            team: new.team.id,
+            kind: new.kind.to_owned(),
+            name: new.name.to_owned(),
+            channel_id: new.channel_id.to_owned(),
+            prompt_on: new.prompt_on.to_owned(),
+            artefact: new.artefact.to_owned(),
+            nudge_after_minutes: new.nudge_after_minutes,
+            paused: false,
+            triggers: new.triggers.to_vec(),
+        })
+    }
+
+    /// A team's rituals, oldest first.
+    pub async fn rituals_of(&self, team: &Team) -> StoreResult<Vec<Ritual>> {
+        let rows: Vec<RitualRow> = sqlx::query_as(&format!(
+            "SELECT {RITUAL_COLUMNS} FROM rituals r WHERE r.tenant_id = $1 AND r.team_id = $2 ORDER BY r.id"
+        ))
+        .bind(team.tenant.0)
+        .bind(team.id.0)
+        .fetch_all(&self.read)
+        .await?;
+        let mut rituals = Vec::with_capacity(rows.len());
+        for row in rows {
+            let triggers = self.triggers_of(TenantId(row.1), RitualId(row.0)).await?;
+            rituals.push(from_row(row, triggers));
+        }
+        Ok(rituals)
+    }
+
+    /// One ritual of the tenant.
+    pub async fn ritual(&self, tenant: TenantId, id: RitualId) -> StoreResult<Option<Ritual>> {
+        let row: Option<RitualRow> = sqlx::query_as(&format!(
+            "SELECT {RITUAL_COLUMNS} FROM rituals r WHERE r.tenant_id = $1 AND r.id = $2"
+        ))
+        .bind(tenant.0)
+        .bind(id.0)
+        .fetch_optional(&self.read)
+        .await?;
+        match row {
+            Some(row) => Ok(Some(from_row(row, self.triggers_of(tenant, id).await?))),
+            None => Ok(None),
+        }
+    }
+
+    /// Pauses or resumes a ritual of the tenant.
+    pub async fn set_ritual_paused(
+        &self,
+        tenant: TenantId,
+        id: RitualId,
+        paused: bool,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE rituals SET paused = $1 WHERE tenant_id = $2 AND id = $3")
+            .bind(i64::from(paused))
+            .bind(tenant.0)
+            .bind(id.0)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// Every running ritual, in any tenant, with a trigger on `source`. Event sources are
+    /// configured per deployment, so their events may start rituals of any tenant here.
+    pub async fn rituals_triggered_by(&self, source: Source) -> StoreResult<Vec<Ritual>> {
+        let rows: Vec<RitualRow> = sqlx::query_as(&format!(
+            "SELECT DISTINCT {RITUAL_COLUMNS} FROM rituals r \
+             JOIN ritual_triggers t ON t.ritual_id = r.id AND t.tenant_id = r.tenant_id \
+             WHERE t.source = $1 AND r.paused = $2 ORDER BY r.id"
+        ))
+        .bind(source.as_str())
+        .bind(0_i64)
+        .fetch_all(&self.read)
+        .await?;
+        let mut rituals = Vec::with_capacity(rows.len());
+        for row in rows {
+            let triggers = self.triggers_of(TenantId(row.1), RitualId(row.0)).await?;
+            rituals.push(from_row(row, triggers));
+        }
+        Ok(rituals)
+    }
+
+    async fn triggers_of(&self, tenant: TenantId, ritual: RitualId) -> StoreResult<Vec<Selector>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT selector FROM ritual_triggers WHERE tenant_id = $1 AND ritual_id = $2 ORDER BY id",
+        )
+        .bind(tenant.0)
+        .bind(ritual.0)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(|(s,)| parse_selector(s)).collect()
+    }
+}

@@ -1,0 +1,243 @@
+//! Answering a prompt card: clicks and forms signed as Slack sends them. A manager's click is a
+//! decision linked to the occurrence and the card is updated in place; anyone else is told
+//! privately and nothing is recorded.
+
+use std::time::Duration;
+
+use cadence::domain::card::Verb;
+use cadence::inbound::slack::signature::sign;
+use cadence::outbound::slack::blocks::action_from_id;
+use serde_json::{Value, json};
+
+use crate::helpers::{Db, SECRET, TestApp};
+use crate::slack_standin::SlackStandIn;
+
+const SECOND: Duration = Duration::from_secs(1);
+
+/// Every `action_id` in a posted message, with the verb it routes to.
+fn actions(message: &Value) -> Vec<(String, Verb)> {
+    let mut found = Vec::new();
+    fn walk(value: &Value, found: &mut Vec<(String, Verb)>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(id) = map.get("action_id").and_then(Value::as_str) {
+                    if let Some(action) = action_from_id(id) {
+                        found.push((id.to_owned(), action.verb));
+                    }
+                }
+                map.values().for_each(|v| walk(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, found)),
+            _ => {}
+        }
+    }
+    walk(message, &mut found);
+    found
+}
+
+fn action_id(message: &Value, verb: Verb) -> String {
+    actions(message)
+        .into_iter()
+        .find(|(_, v)| *v == verb)
+        .map(|(id, _)| id)
+        .expect("the card has this action")
+}
+
+/// Posts an interaction payload, form-encoded and signed, as Slack does.
+async fn interact(app: &TestApp, payload: &Value) -> reqwest::Response {
+    let body = serde_urlencoded::to_string([("payload", payload.to_string())]).expect("form");
+    let ts = chrono::Utc::now().timestamp();
+    let headers = [
+        ("x-slack-request-timestamp", ts.to_string()),
+        ("x-slack-signature", sign(SECRET, ts, body.as_bytes())),
+    ];
+    app.post("/slack/interactions", &headers, &body).await
+}
+
+/// A block_actions payload for pressing `action_id` on the prompt, with the pickers set.
+fn click(
+    user: &str,
+    prompt: &Value,
+    ts: &str,
+    action_id: &str,
+    person: Option<&str>,
+    capability: Option<&str>,
+) -> Value {
+    let mut values = serde_json::Map::new();
+    if let Some(person) = person {
+        let picker = self::action_id(prompt, Verb::PickPerson);
+        values.insert(
+            "b1".into(),
+            json!({ picker: { "type": "users_select", "selected_user": person } }),
+        );
+    }
+    if let Some(capability) = capability {
+        let picker = self::action_id(prompt, Verb::PickCapability);
+        values.insert(
+            "b2".into(),
+            json!({ picker: { "type": "static_select", "selected_option": { "text": { "type": "plain_text", "text": "x" }, "value": capability } } }),
+        );
+    }
+    json!({
+        "type": "block_actions",
+        "user": { "id": user, "username": user.to_lowercase(), "team_id": "T1" },
+        "api_app_id": "A1",
+        "team": { "id": "T1", "domain": "acme" },
+        "enterprise": null,
+        "is_enterprise_install": false,
+        "channel": { "id": "CRETRO", "name": "retro" },
+        "container": { "type": "message", "message_ts": ts, "channel_id": "CRETRO", "is_ephemeral": false },
+        "message": { "ts": ts, "blocks": prompt["blocks"] },
+        "state": { "values": values },
+        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        "response_url": "https://hooks.slack.com/actions/T1/1/x",
+        "actions": [ { "action_id": action_id, "block_id": "b9", "type": "button", "value": "x", "action_ts": "1700000000.1" } ]
+    })
+}
+
+/// The posted prompt and its ts, after a sprint closes.
+async fn prompt(app: &TestApp, slack: &SlackStandIn) -> (Value, String) {
+    app.jira("delivery-1", &crate::prompts::sprint_closed(37, 12))
+        .await;
+    let posts = slack.wait_for("chat.postMessage", 1, 5 * SECOND).await;
+    app.wait_count("SELECT COUNT(*) FROM outbox WHERE state = 'sent'", 1)
+        .await;
+    (posts[0].body.clone(), "1700000000.000001".to_owned())
+}
+
+async fn capability_id(app: &TestApp, name: &str) -> String {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&app.db.url)
+        .await
+        .expect("connect");
+    let (id,): (i64,) = sqlx::query_as(&format!(
+        "SELECT id FROM capabilities WHERE name = '{name}'"
+    ))
+    .fetch_one(&mut conn)
+    .await
+    .expect("capability");
+    id.to_string()
+}
+
+macro_rules! card_tests {
+    ($($name:ident($app:ident, $slack:ident) $body:block)+) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let Some(($app, $slack)) = crate::prompts::app_with_retro(Db::Sqlite).await else { return };
+                $body
+            })+
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let Some(($app, $slack)) = crate::prompts::app_with_retro(Db::Postgres).await else { return };
+                $body
+            })+
+        }
+    };
+}
+
+card_tests! {
+    a_managers_click_records_a_gap_and_updates_the_card(app, slack) {
+        let (prompt, ts) = prompt(&app, &slack).await;
+        let cap = capability_id(&app, "architecture trade-offs").await;
+        let log = action_id(&prompt, Verb::LogGap);
+        let response = interact(&app, &click("UALICE", &prompt, &ts, &log, Some("UBOB"), Some(&cap))).await;
+        assert_eq!(response.status(), 200);
+        app.wait_count("SELECT COUNT(*) FROM decisions WHERE kind = 'gap' AND source = 'card' AND occurrence_id IS NOT NULL", 1).await;
+        let updates = slack.wait_for("chat.update", 1, 5 * SECOND).await;
+        assert_eq!(updates[0].body["channel"], "CRETRO");
+        assert_eq!(updates[0].body["ts"], ts.as_str());
+        let shown = updates[0].body["blocks"].to_string();
+        assert!(shown.contains("Gap: <@UBOB>") && shown.contains("architecture trade-offs") && shown.contains("<@UALICE>"), "{shown}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM occurrences WHERE artefact_at IS NOT NULL").await, 1);
+    }
+
+    a_click_by_someone_else_is_refused_privately(app, slack) {
+        let (prompt, ts) = prompt(&app, &slack).await;
+        let cap = capability_id(&app, "run EBR").await;
+        let log = action_id(&prompt, Verb::LogGap);
+        for clicker in ["UBOB", "UMALLORY"] {
+            assert_eq!(interact(&app, &click(clicker, &prompt, &ts, &log, Some("UCAROL"), Some(&cap))).await.status(), 200);
+        }
+        let told = slack.wait_for("chat.postEphemeral", 2, 5 * SECOND).await;
+        assert_eq!(told[0].body["user"], "UBOB");
+        assert!(told[0].body["text"].as_str().unwrap_or_default().contains("Only the team's managers"), "{}", told[0].body);
+        tokio::time::sleep(SECOND / 2).await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM decisions").await, 0);
+        assert!(slack.calls_to("chat.update").is_empty());
+    }
+
+    a_gap_needs_both_pickers(app, slack) {
+        let (prompt, ts) = prompt(&app, &slack).await;
+        let log = action_id(&prompt, Verb::LogGap);
+        interact(&app, &click("UALICE", &prompt, &ts, &log, Some("UBOB"), None)).await;
+        let told = slack.wait_for("chat.postEphemeral", 1, 5 * SECOND).await;
+        assert!(told[0].body["text"].as_str().unwrap_or_default().contains("Pick a person and a capability"), "{}", told[0].body);
+        assert_eq!(app.count("SELECT COUNT(*) FROM decisions").await, 0);
+    }
+
+    no_gaps_closes_the_card(app, slack) {
+        let (prompt, ts) = prompt(&app, &slack).await;
+        let none = action_id(&prompt, Verb::NoGaps);
+        interact(&app, &click("UALICE", &prompt, &ts, &none, None, None)).await;
+        let updates = slack.wait_for("chat.update", 1, 5 * SECOND).await;
+        assert!(actions(&updates[0].body).is_empty(), "a closed card has no buttons: {}", updates[0].body);
+        assert_eq!(app.count("SELECT COUNT(*) FROM decisions WHERE kind = 'no_gaps'").await, 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM occurrences WHERE artefact_at IS NOT NULL").await, 1);
+    }
+
+    plan_intervention_opens_a_form_and_records_its_submission(app, slack) {
+        let (prompt, ts) = prompt(&app, &slack).await;
+        let plan = action_id(&prompt, Verb::PlanIntervention);
+        interact(&app, &click("UALICE", &prompt, &ts, &plan, None, None)).await;
+        let opened = slack.wait_for("views.open", 1, 5 * SECOND).await;
+        assert_eq!(opened[0].body["trigger_id"], "13345224609.738474920.8088930838d88f008e0");
+        let view = &opened[0].body["view"];
+        assert_eq!(view["type"], "modal");
+        let cap = capability_id(&app, "architecture trade-offs").await;
+        let submit = |means: &str| json!({
+            "type": "view_submission",
+            "team": { "id": "T1", "domain": "acme" },
+            "user": { "id": "UALICE", "username": "ualice", "team_id": "T1" },
+            "api_app_id": "A1",
+            "view": {
+                "id": "V1", "type": "modal", "callback_id": view["callback_id"], "private_metadata": view["private_metadata"],
+                "hash": "1", "state": { "values": {
+                    "person": { "person": { "type": "users_select", "selected_user": "UBOB" } },
+                    "capability": { "capability": { "type": "static_select", "selected_option": { "value": cap } } },
+                    "means": { "means": { "type": "plain_text_input", "value": means } },
+                    "due": { "due": { "type": "datepicker", "selected_date": "2099-12-15" } }
+                } }
+            }
+        });
+        // A missing field is answered on that field, and nothing is recorded.
+        let refused = interact(&app, &submit("")).await;
+        let errors: Value = refused.json().await.expect("json");
+        assert_eq!(errors["response_action"], "errors");
+        assert!(errors["errors"]["means"].is_string(), "{errors}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM decisions").await, 0);
+        let accepted = interact(&app, &submit("ADR pairing with carol")).await;
+        assert_eq!(accepted.status(), 200);
+        assert_eq!(accepted.text().await.expect("body"), "", "an empty 200 closes the form");
+        app.wait_count("SELECT COUNT(*) FROM interventions WHERE means = 'ADR pairing with carol' AND due_on = '2099-12-15'", 1).await;
+        let updates = slack.wait_for("chat.update", 1, 5 * SECOND).await;
+        assert_eq!(updates[0].body["ts"], ts.as_str());
+        assert!(updates[0].body["blocks"].to_string().contains("ADR pairing with carol"));
+    }
+
+    unsigned_interactions_are_refused(app, slack) {
+        let (prompt, ts) = prompt(&app, &slack).await;
+        let log = action_id(&prompt, Verb::NoGaps);
+        let body = serde_urlencoded::to_string([("payload", click("UALICE", &prompt, &ts, &log, None, None).to_string())]).expect("form");
+        let headers = [("x-slack-request-timestamp", chrono::Utc::now().timestamp().to_string()), ("x-slack-signature", "v0=00".to_owned())];
+        assert_eq!(app.post("/slack/interactions", &headers, &body).await.status(), 401);
+        assert_eq!(app.count("SELECT COUNT(*) FROM decisions").await, 0);
+    }
+}

@@ -1,0 +1,190 @@
+//! From a sprint closing in Jira to a prompt in the retro channel: signed events are kept in the
+//! inbox, matched to rituals, turned into one occurrence each, and posted once through the
+//! outbox — with retries, 429s, permanent errors and restarts in the way.
+
+use std::time::Duration;
+
+use cadence::domain::event::Selector;
+use cadence::store::{NewRitual, Store};
+
+use crate::decisions::atlas;
+use crate::helpers::{Db, TestApp};
+use crate::slack_standin::{Scripted, SlackStandIn};
+
+/// A sprint_closed payload exactly as platforms.md shows Jira Cloud sending it.
+pub fn sprint_closed(sprint: u32, board: u32) -> String {
+    format!(
+        r#"{{"timestamp":1763974633000,"webhookEvent":"sprint_closed","sprint":{{"id":{sprint},"self":"https://acme.atlassian.net/rest/agile/1.0/sprint/{sprint}","state":"closed","name":"ATL Sprint 42","startDate":"2026-11-10T09:00:00.000Z","endDate":"2026-11-24T09:00:00.000Z","completeDate":"2026-11-24T08:57:13.542Z","createdDate":"2026-11-03T10:00:00.000Z","originBoardId":{board},"goal":"Checkout v2"}}}}"#
+    )
+}
+
+pub async fn app_with_retro(db: Db) -> Option<(TestApp, SlackStandIn)> {
+    let slack = SlackStandIn::start().await;
+    let app = TestApp::spawn_with_slack_api(db, &slack.base_url).await?;
+    atlas(&app).await;
+    add_retro(&app, "CRETRO", "jira:board=12:sprint_closed").await;
+    Some((app, slack))
+}
+
+/// Adds a retro ritual for Atlas (workspace T1) through the store.
+async fn add_retro(app: &TestApp, channel: &str, selector: &str) {
+    let store = Store::connect(&app.db.url).await.expect("store");
+    let now = chrono::Utc::now();
+    let tenant = store
+        .tenant(cadence::domain::Platform::Slack, "T1", now)
+        .await
+        .expect("tenant");
+    let team = store
+        .team_by_name(tenant, "Atlas")
+        .await
+        .expect("query")
+        .expect("Atlas");
+    let selector: Selector = selector.parse().expect("selector");
+    store
+        .add_ritual(
+            NewRitual {
+                team: &team,
+                kind: "retro",
+                name: "Atlas retro",
+                channel_id: channel,
+                prompt_on: "end",
+                artefact: "gaps",
+                nudge_after_minutes: Some(120),
+                triggers: &[selector],
+            },
+            now,
+        )
+        .await
+        .expect("ritual");
+    store.close().await;
+}
+
+const SECOND: Duration = Duration::from_secs(1);
+
+macro_rules! prompt_tests {
+    ($($name:ident($app:ident, $slack:ident) $body:block)+) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                #[allow(unused_mut)]
+                let Some((mut $app, $slack)) = app_with_retro(Db::Sqlite).await else { return };
+                $body
+            })+
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                #[allow(unused_mut)]
+                let Some((mut $app, $slack)) = app_with_retro(Db::Postgres).await else { return };
+                $body
+            })+
+        }
+    };
+}
+
+prompt_tests! {
+    a_closed_sprint_posts_one_prompt_in_the_retro_channel(app, slack) {
+        let response = app.jira("delivery-1", &sprint_closed(37, 12)).await;
+        assert_eq!(response.status(), 200);
+        let posts = slack.wait_for("chat.postMessage", 1, 5 * SECOND).await;
+        let post = &posts[0].body;
+        assert_eq!(post["channel"], "CRETRO");
+        assert_eq!(posts[0].authorization, "Bearer xoxb-test-token");
+        assert!(post["text"].as_str().expect("fallback text").contains("ATL Sprint 42"), "{post}");
+        assert!(post["blocks"].as_array().is_some_and(|b| !b.is_empty()), "{post}");
+        let key = post["metadata"]["event_payload"]["idempotency_key"].as_str().expect("key");
+        assert!(key.starts_with("prompt:"), "{key}");
+        app.wait_count("SELECT COUNT(*) FROM outbox WHERE state = 'sent' AND message_id IS NOT NULL", 1).await;
+        tokio::time::sleep(SECOND).await;
+        assert_eq!(slack.calls_to("chat.postMessage").len(), 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM occurrences").await, 1);
+    }
+
+    repeated_deliveries_and_repeated_events_post_once(app, slack) {
+        for _ in 0..3 {
+            assert_eq!(app.jira("delivery-1", &sprint_closed(37, 12)).await.status(), 200);
+        }
+        // The same sprint closing again under a new delivery id is the same occurrence.
+        assert_eq!(app.jira("delivery-2", &sprint_closed(37, 12)).await.status(), 200);
+        app.wait_count("SELECT COUNT(*) FROM inbox WHERE processed_at IS NOT NULL", 2).await;
+        slack.wait_for("chat.postMessage", 1, 5 * SECOND).await;
+        tokio::time::sleep(SECOND).await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM inbox").await, 2);
+        assert_eq!(app.count("SELECT COUNT(*) FROM occurrences").await, 1);
+        assert_eq!(slack.calls_to("chat.postMessage").len(), 1);
+    }
+
+    events_that_match_nothing_are_kept_and_post_nothing(app, slack) {
+        assert_eq!(app.jira("delivery-9", &sprint_closed(38, 99)).await.status(), 200);
+        app.wait_count("SELECT COUNT(*) FROM inbox WHERE processed_at IS NOT NULL AND matched = 0", 1).await;
+        tokio::time::sleep(SECOND / 2).await;
+        assert!(slack.calls_to("chat.postMessage").is_empty());
+        assert_eq!(app.count("SELECT COUNT(*) FROM occurrences").await, 0);
+    }
+
+    badly_signed_events_are_refused_and_kept_nowhere(app, slack) {
+        let body = sprint_closed(37, 12);
+        let headers = [
+            ("x-hub-signature", "sha256=00".to_owned()),
+            ("x-atlassian-webhook-identifier", "delivery-x".to_owned()),
+            ("content-type", "application/json".to_owned()),
+        ];
+        assert_eq!(app.post("/hooks/jira", &headers, &body).await.status(), 401);
+        assert_eq!(app.post("/hooks/github", &headers, &body).await.status(), 401, "no GitHub secret configured");
+        assert_eq!(app.count("SELECT COUNT(*) FROM inbox").await, 0);
+        assert!(slack.calls_to("chat.postMessage").is_empty());
+    }
+
+    a_rate_limited_post_is_retried_after_slacks_delay(app, slack) {
+        slack.script("chat.postMessage", [Scripted::RateLimited(1)]);
+        app.jira("delivery-1", &sprint_closed(37, 12)).await;
+        let posts = slack.wait_for("chat.postMessage", 2, 10 * SECOND).await;
+        assert_eq!(posts.len(), 2);
+        app.wait_count("SELECT COUNT(*) FROM outbox WHERE state = 'sent'", 1).await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE attempts = 2").await, 1);
+    }
+
+    a_permanent_error_parks_the_message_without_retrying(app, slack) {
+        slack.script("chat.postMessage", [Scripted::Error("channel_not_found")]);
+        app.jira("delivery-1", &sprint_closed(37, 12)).await;
+        app.wait_count("SELECT COUNT(*) FROM outbox WHERE state = 'dead' AND last_error = 'channel_not_found'", 1).await;
+        tokio::time::sleep(2 * SECOND).await;
+        assert_eq!(slack.calls_to("chat.postMessage").len(), 1, "no retry storm");
+    }
+
+    server_errors_are_retried_with_backoff(app, slack) {
+        slack.script("chat.postMessage", [Scripted::Status(500), Scripted::Error("service_unavailable")]);
+        app.jira("delivery-1", &sprint_closed(37, 12)).await;
+        slack.wait_for("chat.postMessage", 3, 15 * SECOND).await;
+        app.wait_count("SELECT COUNT(*) FROM outbox WHERE state = 'sent'", 1).await;
+    }
+
+    an_acknowledged_event_is_posted_after_a_restart(app, slack) {
+        // Acknowledge while posting is impossible (Slack slow), then restart before it lands.
+        slack.script("chat.postMessage", [Scripted::Slow(20 * SECOND)]);
+        app.jira("delivery-1", &sprint_closed(37, 12)).await;
+        app.wait_count("SELECT COUNT(*) FROM outbox", 1).await;
+        app.restart().await;
+        app.wait_count("SELECT COUNT(*) FROM outbox WHERE state = 'sent'", 1).await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM occurrences").await, 1);
+    }
+
+    two_prompts_for_one_channel_are_paced(app, slack) {
+        app.jira("delivery-1", &sprint_closed(37, 12)).await;
+        app.jira("delivery-2", &sprint_closed(38, 12)).await;
+        let posts = slack.wait_for("chat.postMessage", 2, 10 * SECOND).await;
+        assert_eq!(posts.len(), 2);
+        app.wait_count("SELECT COUNT(*) FROM outbox WHERE state = 'sent'", 2).await;
+        let sent: Vec<(i64,)> = {
+            use sqlx::Connection;
+            sqlx::any::install_default_drivers();
+            let mut conn = sqlx::AnyConnection::connect(&app.db.url).await.expect("connect");
+            sqlx::query_as("SELECT sent_at FROM outbox ORDER BY sent_at").fetch_all(&mut conn).await.expect("rows")
+        };
+        assert!(sent[1].0 - sent[0].0 >= 950, "posts {} ms apart", sent[1].0 - sent[0].0);
+    }
+}
