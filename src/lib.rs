@@ -4,9 +4,11 @@
 //!
 //! Layout follows the architecture: [`inbound`] adapters verify and translate requests,
 //! [`service`] runs the use cases over the [`domain`], [`store`] persists, [`outbound`] renders
-//! and talks to the platforms, and [`app`] wires them into one server.
+//! and talks to the platforms, and [`app`] wires them into one server. [`apply`] is configuration
+//! as code: `cadence apply cadence.toml`.
 
 pub mod app;
+pub mod apply;
 pub mod config;
 pub mod domain;
 pub mod error;

@@ -1,6 +1,7 @@
 //! The `cadence` binary: parses the command line, loads configuration, and runs. Errors are
 //! reported here, at the edge, with `anyhow`.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -8,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use cadence::app::Server;
 use cadence::config::{Config, redact_database_url};
-use cadence::domain::clock::SystemClock;
+use cadence::domain::clock::{Clock, SystemClock};
 use cadence::store::Store;
 
 /// Capability planning inside the rituals your team already runs.
@@ -25,6 +26,12 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Upsert teams, people, capabilities, targets, rituals and triggers from a TOML file
+    /// (configuration as code; applying it again changes nothing).
+    Apply {
+        /// The file, e.g. cadence.toml.
+        file: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -42,7 +49,34 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(database = %redact_database_url(&config.database_url), "migrations applied");
             Ok(())
         }
+        Command::Apply { file } => apply(config, &file).await,
     }
+}
+
+/// `cadence apply FILE`: checks the whole file before writing anything, then prints what changed.
+async fn apply(config: Config, path: &std::path::Path) -> anyhow::Result<()> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {shown}"))?;
+    let file = cadence::apply::parse(&text).map_err(|e| anyhow::anyhow!(e.report(&shown)))?;
+    let store = Store::connect(&config.database_url)
+        .await
+        .context("opening the database")?;
+    store.migrate().await.context("applying migrations")?;
+    let summary = cadence::apply::apply(&store, &file, SystemClock.now())
+        .await
+        .map_err(|e| match e {
+            cadence::apply::ApplyError::Store(_) => anyhow::anyhow!(
+                "{shown}: {e}; what was written before the failure stays, and applying the file again finishes the job"
+            ),
+            other => anyhow::anyhow!(other.report(&shown)),
+        })?;
+    store.close().await;
+    println!(
+        "Applied {shown} to {}:",
+        redact_database_url(&config.database_url)
+    );
+    println!("{summary}");
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

@@ -6,12 +6,18 @@
 //! parses is a fixed point. The generators below only build values the parser can produce: names
 //! non-empty, trimmed, on one line and within the length limits; free text trimmed and within its
 //! limit; mention and channel ids of `[A-Z0-9]`; no duplicate people in a list or capabilities in
-//! a sequence; `week` dates on Mondays; hours, targets and budgets within their limits.
+//! a sequence; `week` dates on Mondays; hours, targets and budgets within their limits; ritual
+//! triggers that `Selector` reads back (lower-case keys and events, values free of the selector's
+//! and the grammar's punctuation), none picking the same events as another; nudges of 1 to
+//! `NUDGE_MAX_MINUTES` minutes and ritual ids of 1 to `RITUAL_ID_MAX`.
 
 use cadence::domain::command::{
     BUDGET_MAX, ChannelRef, Command, CommandLine, DateRange, HOURS_MAX, Hours, MembershipChange,
-    NAME_MAX_CHARS, Period, TARGET_MAX, TEXT_MAX_CHARS, UserRef, display_text, parse,
+    NAME_MAX_CHARS, NUDGE_MAX_MINUTES, Nudge, Period, RITUAL_ID_MAX, TARGET_MAX, TEXT_MAX_CHARS,
+    UserRef, display_text, parse,
 };
+use cadence::domain::event::{Condition, Selector, Source, Test as ConditionTest};
+use cadence::domain::ritual::RitualKind;
 use cadence::domain::{Level, name_key};
 use chrono::{Datelike, Days, NaiveDate};
 use proptest::prelude::*;
@@ -145,6 +151,78 @@ fn sequence_steps() -> impl Strategy<Value = Vec<String>> {
     })
 }
 
+/// A trigger built from its parts, so every one is a selector the parser accepts: a source, an
+/// event name, and up to two conditions whose values hold no `:`, `=`, `~`, space, `&`, `<`, `>`
+/// or quote. `Display` writes the conditions before the event.
+fn selector() -> impl Strategy<Value = Selector> {
+    let condition =
+        ("[a-z]{1,8}", any::<bool>(), "[A-Za-z0-9_.-]{1,12}").prop_map(|(key, equals, value)| {
+            Condition {
+                key,
+                test: if equals {
+                    ConditionTest::Equals
+                } else {
+                    ConditionTest::Contains
+                },
+                value,
+            }
+        });
+    (
+        prop::sample::select(Source::ALL.to_vec()),
+        "[a-z][a-z_]{0,15}",
+        prop::collection::vec(condition, 0..=2),
+    )
+        .prop_map(|(source, event, conditions)| Selector {
+            source,
+            event,
+            conditions,
+        })
+}
+
+/// What the parser compares triggers by: source, event and the set of conditions, values
+/// ignoring case. Two triggers with the same key pick the same events and are refused.
+fn trigger_key(selector: &Selector) -> (Source, String, Vec<(String, bool, String)>) {
+    let mut conditions: Vec<(String, bool, String)> = selector
+        .conditions
+        .iter()
+        .map(|c| {
+            (
+                c.key.clone(),
+                c.test == ConditionTest::Equals,
+                c.value.to_lowercase(),
+            )
+        })
+        .collect();
+    conditions.sort();
+    conditions.dedup();
+    (selector.source, selector.event.clone(), conditions)
+}
+
+/// Triggers for a ritual: at least one, none picking the same events as another.
+fn triggers() -> impl Strategy<Value = Vec<Selector>> {
+    prop::collection::vec(selector(), 1..5).prop_map(|mut triggers| {
+        let mut seen = Vec::new();
+        triggers.retain(|t| {
+            let key = trigger_key(t);
+            let fresh = !seen.contains(&key);
+            seen.push(key);
+            fresh
+        });
+        triggers
+    })
+}
+
+fn nudge() -> impl Strategy<Value = Nudge> {
+    prop_oneof![
+        Just(Nudge::Off),
+        (1..=NUDGE_MAX_MINUTES).prop_map(Nudge::AfterMinutes),
+    ]
+}
+
+fn ritual_id() -> impl Strategy<Value = u64> {
+    prop_oneof![1..=100u64, 1..=RITUAL_ID_MAX]
+}
+
 fn command() -> impl Strategy<Value = Command> {
     let opt_text = || prop::option::of(free_text());
     prop_oneof![
@@ -253,6 +331,25 @@ fn command() -> impl Strategy<Value = Command> {
                 family,
             }
         }),
+        (
+            prop::sample::select(RitualKind::ALL.to_vec()),
+            channel(),
+            triggers(),
+            prop::option::of(name()),
+            prop::option::of(nudge())
+        )
+            .prop_map(|(kind, channel, triggers, name, nudge)| {
+                Command::RitualAdd {
+                    kind,
+                    channel,
+                    triggers,
+                    name,
+                    nudge,
+                }
+            }),
+        Just(Command::RitualList),
+        ritual_id().prop_map(|id| Command::RitualPause { id }),
+        ritual_id().prop_map(|id| Command::RitualResume { id }),
     ]
 }
 
@@ -358,6 +455,34 @@ fn grammar_soup() -> impl Strategy<Value = String> {
         "<!",
         "<@ U1>",
         "a&gt;b",
+        "ritual",
+        "rituals",
+        "list",
+        "pause",
+        "resume",
+        "on",
+        "name",
+        "nudge",
+        "off",
+        "retro",
+        "one_on_one",
+        "1:1",
+        "jira:board=12:sprint_closed",
+        "JIRA:BOARD=12:Sprint_Closed",
+        "zoom:topic~Pipeline:meeting_ended",
+        "zoom:meeting_ended:topic~pipeline",
+        "teams:meeting_ended",
+        "jira:",
+        "jira:board=12",
+        "trello:x",
+        "jira:a:b",
+        "jira::x",
+        "generic:x=a&amp;b:y",
+        "0",
+        "120",
+        "10081",
+        "#3",
+        "9223372036854775808",
     ]);
     // Mostly start with a real subcommand, so the soup gets past the first word.
     let start = prop::sample::select(vec![
@@ -385,6 +510,12 @@ fn grammar_soup() -> impl Strategy<Value = String> {
         "team managers ",
         "capability add ",
         "Team:x gap ",
+        "ritual add ",
+        "ritual add retro <#C1|team-atlas> on ",
+        "ritual add retro <#C1|team-atlas> on jira:sprint_closed ",
+        "ritual list ",
+        "ritual pause ",
+        "ritual resume ",
     ]);
     let separator = prop::sample::select(vec![" ", " ", " ", "", "  ", "\n", "\t"]);
     (start, prop::collection::vec((fragment, separator), 0..10)).prop_map(|(start, parts)| {

@@ -84,6 +84,34 @@ impl RitualKind {
     }
 }
 
+impl RitualKind {
+    /// What a ritual of this kind is expected to produce: `gaps`, `interventions`, `coaching` or
+    /// `none` (the stored `rituals.artefact`). An occurrence without it gets at most one nudge.
+    ///
+    /// Moved here from `service::rituals::artefact` so that chat (`/cadence ritual add`) and
+    /// configuration as code (`cadence apply`) derive the same artefact from a kind.
+    pub fn artefact(self) -> &'static str {
+        match self {
+            RitualKind::Retro | RitualKind::ReleaseRetro | RitualKind::IncidentReview => "gaps",
+            RitualKind::Qbr | RitualKind::Planning => "interventions",
+            RitualKind::PipelineCall | RitualKind::ForecastCall | RitualKind::DealReview => {
+                "coaching"
+            }
+            RitualKind::StoreReview | RitualKind::OneOnOne | RitualKind::Custom => "none",
+        }
+    }
+
+    /// Minutes after the prompt before the one nudge when none is configured: retro-like
+    /// kinds (whose artefact is named gaps) are nudged after [`DEFAULT_NUDGE_MINUTES`], others
+    /// not at all. The same rule as `/cadence ritual add` without `nudge`.
+    pub fn default_nudge_minutes(self) -> Option<i64> {
+        (self.artefact() == "gaps").then_some(DEFAULT_NUDGE_MINUTES)
+    }
+}
+
+/// Minutes after a retro-like prompt before its one nudge, unless configured otherwise.
+pub const DEFAULT_NUDGE_MINUTES: i64 = 120;
+
 impl fmt::Display for RitualKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -127,6 +155,19 @@ mod tests {
             assert_eq!(json, serde_json::Value::from(kind.as_str()));
             assert_eq!(serde_json::from_value::<RitualKind>(json).unwrap(), kind);
         }
+    }
+
+    #[test]
+    fn artefacts_and_default_nudges_follow_the_kind() {
+        assert_eq!(RitualKind::Retro.artefact(), "gaps");
+        assert_eq!(RitualKind::Qbr.artefact(), "interventions");
+        assert_eq!(RitualKind::PipelineCall.artefact(), "coaching");
+        assert_eq!(RitualKind::OneOnOne.artefact(), "none");
+        assert_eq!(
+            RitualKind::IncidentReview.default_nudge_minutes(),
+            Some(DEFAULT_NUDGE_MINUTES)
+        );
+        assert_eq!(RitualKind::Qbr.default_nudge_minutes(), None);
     }
 
     #[test]

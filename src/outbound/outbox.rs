@@ -24,8 +24,9 @@ use crate::store::{OutboxMessage, Store, StoreResult};
 
 /// Attempts before a message is parked as dead.
 pub const MAX_ATTEMPTS: i64 = 8;
-/// How long a claim lasts before another worker may take the message over.
-const LEASE: Duration = Duration::seconds(60);
+/// How long a claim lasts before another worker may take the message over: longer than one
+/// delivery can take (a history check and a send, each bounded by the client's 10 s timeout).
+const LEASE: Duration = Duration::seconds(30);
 /// The gap kept between two posts to one channel.
 const CHANNEL_GAP: Duration = Duration::milliseconds(1000);
 /// How often the worker looks for due messages when nobody wakes it.

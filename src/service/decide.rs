@@ -466,7 +466,11 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
         | Command::Coverage { .. }
         | Command::TeamCreate { .. }
         | Command::TeamMembers { .. }
-        | Command::CapabilityAdd { .. } => {
+        | Command::CapabilityAdd { .. }
+        | Command::RitualAdd { .. }
+        | Command::RitualList
+        | Command::RitualPause { .. }
+        | Command::RitualResume { .. } => {
             // The dispatcher sends these elsewhere; answering keeps this total without a panic.
             return Err(
                 Reply::invalid(Text::new().plain("That command records no decision.")).into(),

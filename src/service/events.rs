@@ -2,6 +2,8 @@
 //! queue their prompts, all in one transaction with marking the event processed. Runs after the
 //! event was acknowledged, from the inbox, so a crash in between only delays it.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 use chrono::Duration;
@@ -10,6 +12,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::domain::card::Choice;
 use crate::domain::clock::Clock;
+use crate::domain::event::Source;
+use crate::domain::ids::{TeamId, TenantId};
 use crate::domain::prompt::{OccurrenceView, prompt_card};
 use crate::domain::ritual::RitualKind;
 use crate::store::{OccurrencePlan, PendingEvent, Ritual, Store, StoreResult};
@@ -20,6 +24,17 @@ const POLL: std::time::Duration = std::time::Duration::from_millis(500);
 const PURGE_EVERY: Duration = Duration::hours(1);
 /// The most capabilities a prompt's picker offers (Slack's static_select limit).
 const PICKER_OPTIONS: i64 = 100;
+
+/// How many events one pass takes on.
+const PASS_SIZE: i64 = 500;
+
+/// What one pass has read already.
+#[derive(Default)]
+struct Known {
+    rituals: HashMap<Source, Vec<Ritual>>,
+    teams: HashMap<TeamId, String>,
+    capabilities: HashMap<TenantId, Vec<Choice>>,
+}
 
 /// Turns inbox rows into occurrences and queued prompts.
 #[derive(Debug, Clone)]
@@ -76,18 +91,28 @@ impl EventProcessor {
         }
     }
 
-    /// Processes every waiting event once; returns how many were processed.
+    /// Processes every waiting event once; returns how many were processed. Rituals, team
+    /// names and capability lists are read once per pass, not once per event: a burst of events
+    /// costs one transaction each and little else.
     pub async fn pass(&self) -> StoreResult<usize> {
-        let pending = self.store.pending_events(100).await?;
+        let pending = self.store.pending_events(PASS_SIZE).await?;
+        let mut known = Known::default();
         for event in &pending {
-            self.process(event).await?;
+            self.process(event, &mut known).await?;
         }
         Ok(pending.len())
     }
 
-    async fn process(&self, pending: &PendingEvent) -> StoreResult<()> {
+    async fn process(&self, pending: &PendingEvent, known: &mut Known) -> StoreResult<()> {
         let event = &pending.event;
-        let rituals = self.store.rituals_triggered_by(event.source).await?;
+        if let Entry::Vacant(slot) = known.rituals.entry(event.source) {
+            slot.insert(self.store.rituals_triggered_by(event.source).await?);
+        }
+        let rituals = known
+            .rituals
+            .get(&event.source)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let matching: Vec<&Ritual> = rituals
             .iter()
             .filter(|ritual| {
@@ -99,22 +124,33 @@ impl EventProcessor {
             .collect();
         let mut views = Vec::with_capacity(matching.len());
         for ritual in &matching {
-            let team = self
-                .store
-                .team_by_id(ritual.tenant, ritual.team)
-                .await?
-                .map(|t| t.name)
+            if let Entry::Vacant(slot) = known.teams.entry(ritual.team) {
+                let name = self
+                    .store
+                    .team_by_id(ritual.tenant, ritual.team)
+                    .await?
+                    .map(|t| t.name);
+                slot.insert(name.unwrap_or_default());
+            }
+            if let Entry::Vacant(slot) = known.capabilities.entry(ritual.tenant) {
+                let choices = self
+                    .store
+                    .capability_choices(ritual.tenant, PICKER_OPTIONS)
+                    .await?
+                    .into_iter()
+                    .map(|(id, name)| Choice {
+                        label: name,
+                        value: id.0.to_string(),
+                    })
+                    .collect::<Vec<_>>();
+                slot.insert(choices);
+            }
+            let team = known.teams.get(&ritual.team).cloned().unwrap_or_default();
+            let capabilities = known
+                .capabilities
+                .get(&ritual.tenant)
+                .cloned()
                 .unwrap_or_default();
-            let capabilities = self
-                .store
-                .capability_choices(ritual.tenant, PICKER_OPTIONS)
-                .await?
-                .into_iter()
-                .map(|(id, name)| Choice {
-                    label: name,
-                    value: id.0.to_string(),
-                })
-                .collect::<Vec<_>>();
             let kind = ritual
                 .kind
                 .parse::<RitualKind>()

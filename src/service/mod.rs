@@ -10,6 +10,7 @@ mod decide;
 pub mod events;
 
 mod reply;
+pub mod rituals;
 mod scope;
 mod setup;
 mod similar;
@@ -103,6 +104,12 @@ impl Commands {
             | Command::CapabilityAdd { .. } => {
                 setup::run(&scope, line.team.as_deref(), &line.command).await?
             }
+            Command::RitualAdd { .. }
+            | Command::RitualList
+            | Command::RitualPause { .. }
+            | Command::RitualResume { .. } => {
+                rituals::run(&scope, line.team.as_deref(), &line.command).await?
+            }
             _ => decide::run(&scope, line.team.as_deref(), &line.command).await?,
         };
         Ok(reply)
@@ -135,6 +142,10 @@ fn subcommand_name(command: &Command) -> &'static str {
         Command::TeamCreate { .. } => "team create",
         Command::TeamMembers { .. } => "team",
         Command::CapabilityAdd { .. } => "capability add",
+        Command::RitualAdd { .. } => "ritual add",
+        Command::RitualList => "ritual list",
+        Command::RitualPause { .. } => "ritual pause",
+        Command::RitualResume { .. } => "ritual resume",
     }
 }
 

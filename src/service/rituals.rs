@@ -13,26 +13,40 @@ use crate::store::{NewRitual, Ritual, Role};
 const DEFAULT_NUDGE_MINUTES: i64 = 120;
 
 /// Runs `ritual add|list|pause|resume`.
-pub async fn run(scope: &Scope<'_>, team: Option<&str>, command: &Command) -> Result<Reply, ServiceError> {
+pub async fn run(
+    scope: &Scope<'_>,
+    team: Option<&str>,
+    command: &Command,
+) -> Result<Reply, ServiceError> {
     finish(ritual(scope, team, command).await)
 }
 
 /// What a ritual of this kind is expected to produce.
+///
+/// Note: the rule moved to [`RitualKind::artefact`] (src/domain/ritual.rs) so `cadence apply`
+/// shares it; this wrapper keeps the call sites here unchanged.
 pub fn artefact(kind: RitualKind) -> &'static str {
-    match kind {
-        RitualKind::Retro | RitualKind::ReleaseRetro | RitualKind::IncidentReview => "gaps",
-        RitualKind::Qbr | RitualKind::Planning => "interventions",
-        RitualKind::PipelineCall | RitualKind::ForecastCall | RitualKind::DealReview => "coaching",
-        RitualKind::StoreReview | RitualKind::OneOnOne | RitualKind::Custom => "none",
-    }
+    kind.artefact()
 }
 
-async fn ritual(scope: &Scope<'_>, named_team: Option<&str>, command: &Command) -> Result<Reply, Stop> {
+async fn ritual(
+    scope: &Scope<'_>,
+    named_team: Option<&str>,
+    command: &Command,
+) -> Result<Reply, Stop> {
     match command {
-        Command::RitualAdd { kind, channel, triggers, name, nudge } => {
+        Command::RitualAdd {
+            kind,
+            channel,
+            triggers,
+            name,
+            nudge,
+        } => {
             let team = scope.team(named_team).await?;
             require_manager(scope, &team).await?;
-            let name = name.clone().unwrap_or_else(|| format!("{} {}", team.name, kind.as_str().replace('_', " ")));
+            let name = name
+                .clone()
+                .unwrap_or_else(|| format!("{} {}", team.name, kind.as_str().replace('_', " ")));
             let nudge_after_minutes = match nudge {
                 Some(Nudge::Off) => None,
                 Some(Nudge::AfterMinutes(minutes)) => Some(i64::from(*minutes)),
@@ -65,12 +79,17 @@ async fn ritual(scope: &Scope<'_>, named_team: Option<&str>, command: &Command) 
                 .plain(". Pause it with ")
                 .code(format!("/cadence ritual pause {}", ritual.id.0))
                 .plain(".");
-            Ok(Reply { text, outcome: Outcome::Changed })
+            Ok(Reply {
+                text,
+                outcome: Outcome::Changed,
+            })
         }
         Command::RitualList => {
             let team = scope.team(named_team).await?;
             let rituals = scope.store().rituals_of(&team).await?;
-            let mut text = Text::new().strong(format!("Rituals of {}", team.name)).line();
+            let mut text = Text::new()
+                .strong(format!("Rituals of {}", team.name))
+                .line();
             if rituals.is_empty() {
                 text = text
                     .plain("None yet. Add one with ")
@@ -88,7 +107,10 @@ async fn ritual(scope: &Scope<'_>, named_team: Option<&str>, command: &Command) 
                     .plain(if ritual.paused { " — paused" } else { "" })
                     .line();
             }
-            Ok(Reply { text, outcome: Outcome::Shown })
+            Ok(Reply {
+                text,
+                outcome: Outcome::Shown,
+            })
         }
         Command::RitualPause { id } | Command::RitualResume { id } => {
             let paused = matches!(command, Command::RitualPause { .. });
@@ -104,15 +126,29 @@ async fn ritual(scope: &Scope<'_>, named_team: Option<&str>, command: &Command) 
                 .store()
                 .team_by_id(scope.tenant, ritual.team)
                 .await?
-                .ok_or_else(|| Stop::Reply(Reply::invalid(Text::new().plain("That ritual's team is gone."))))?;
+                .ok_or_else(|| {
+                    Stop::Reply(Reply::invalid(
+                        Text::new().plain("That ritual's team is gone."),
+                    ))
+                })?;
             require_manager(scope, &team).await?;
-            scope.store().set_ritual_paused(scope.tenant, ritual.id, paused).await?;
+            scope
+                .store()
+                .set_ritual_paused(scope.tenant, ritual.id, paused)
+                .await?;
             let verb = if paused { "Paused" } else { "Resumed" };
             let text = Text::new()
                 .plain(format!("{verb} ritual #{} ", ritual.id.0))
                 .strong(ritual.name)
-                .plain(if paused { ": its events start nothing until you resume it." } else { "." });
-            Ok(Reply { text, outcome: Outcome::Changed })
+                .plain(if paused {
+                    ": its events start nothing until you resume it."
+                } else {
+                    "."
+                });
+            Ok(Reply {
+                text,
+                outcome: Outcome::Changed,
+            })
         }
         _ => Err(Reply::invalid(Text::new().plain("That is not a ritual command.")).into()),
     }

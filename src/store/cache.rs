@@ -1,7 +1,10 @@
 //! In-memory caches of facts that never change once written: a tenant's id, a person's id, a
 //! capability's id and description. They save a database round trip per lookup on the
 //! acknowledgement path and cannot drift, because nothing updates or deletes those rows (a
-//! display name is refreshed from every request that carries one). Anything that does change —
+//! display name is refreshed from every request that carries one). The one exception is a
+//! capability's description and family, which `cadence apply` may change: the process that
+//! changes them refreshes its own cache, and another running server shows the old text until it
+//! restarts — the id, which is what lookups need, never changes. Anything else that changes —
 //! teams, roles, levels, targets, absences — is always read from the database.
 
 use std::collections::HashMap;

@@ -102,6 +102,39 @@ impl Store {
             .collect())
     }
 
+    /// Sets a capability's description and family, or `None` if the tenant has no capability
+    /// `id`. The default mastery criteria follow the description unless they were set apart
+    /// from it. Only this process's cache is refreshed: another running server keeps showing
+    /// the old description until it restarts (ids, which is what it relies on, never change).
+    pub async fn update_capability(
+        &self,
+        tenant: TenantId,
+        id: CapabilityId,
+        description: Option<&str>,
+        family: Option<&str>,
+    ) -> StoreResult<Option<Capability>> {
+        let row: Option<CapabilityRow> = sqlx::query_as(
+            "UPDATE capabilities SET \
+             mastery_criteria = CASE WHEN mastery_criteria IS NULL OR mastery_criteria = description \
+                                     THEN $1 ELSE mastery_criteria END, \
+             description = $1, family = $2 \
+             WHERE tenant_id = $3 AND id = $4 RETURNING id, name, description, family",
+        )
+        .bind(description)
+        .bind(family)
+        .bind(tenant.0)
+        .bind(id.0)
+        .fetch_optional(&self.write)
+        .await?;
+        let updated = row.map(from_row);
+        if let Some(capability) = &updated {
+            self.caches
+                .capabilities
+                .put((tenant, name_key(&capability.name)), capability.clone());
+        }
+        Ok(updated)
+    }
+
     /// Adds a capability; a name already in the library is a [`StoreError::Duplicate`].
     pub async fn add_capability(
         &self,

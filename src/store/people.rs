@@ -61,6 +61,30 @@ impl Store {
         Ok(TenantId(id))
     }
 
+    /// The tenant for a workspace or organisation if Cadence has seen it; never writes, so a
+    /// caller can look before deciding to change anything.
+    pub async fn find_tenant(
+        &self,
+        platform: Platform,
+        external_id: &str,
+    ) -> StoreResult<Option<TenantId>> {
+        let key = (platform, external_id.to_owned());
+        if let Some(id) = self.caches.tenants.get(&key) {
+            return Ok(Some(id));
+        }
+        let found: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM tenants WHERE platform = $1 AND external_id = $2")
+                .bind(platform.as_str())
+                .bind(external_id)
+                .fetch_optional(&self.read)
+                .await?;
+        let found = found.map(|(id,)| TenantId(id));
+        if let Some(id) = found {
+            self.caches.tenants.put(key, id);
+        }
+        Ok(found)
+    }
+
     /// The person with this platform user id, if Cadence has seen them; never writes.
     pub async fn find_person(
         &self,

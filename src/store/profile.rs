@@ -121,6 +121,48 @@ impl Store {
         })
     }
 
+    /// The team's current targets: how many people it needs at mastery, per capability.
+    pub async fn targets_of(&self, team: &Team) -> StoreResult<HashMap<CapabilityId, u32>> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT capability_id, target FROM team_targets WHERE tenant_id = $1 AND team_id = $2",
+        )
+        .bind(team.tenant.0)
+        .bind(team.id.0)
+        .fetch_all(&self.read)
+        .await?;
+        rows.into_iter()
+            .map(|(capability, target)| {
+                let target = u32::try_from(target)
+                    .map_err(|_| StoreError::Corrupt(format!("target {target}")))?;
+                Ok((CapabilityId(capability), target))
+            })
+            .collect()
+    }
+
+    /// Every absence recorded for a person, past ones included, earliest first.
+    pub async fn absences_of(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+    ) -> StoreResult<Vec<DateRange>> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT starts_on, ends_on FROM absences WHERE tenant_id = $1 AND person_id = $2 \
+             ORDER BY starts_on, ends_on",
+        )
+        .bind(tenant.0)
+        .bind(person.0)
+        .fetch_all(&self.read)
+        .await?;
+        rows.into_iter()
+            .map(|(from, to)| {
+                Ok(DateRange {
+                    from: parse_day(&from)?,
+                    to: parse_day(&to)?,
+                })
+            })
+            .collect()
+    }
+
     /// Where a person stands with a track, if they ever asked or were decided on.
     pub async fn track_status(
         &self,

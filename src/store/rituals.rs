@@ -6,6 +6,7 @@ use super::teams::Team;
 use super::{Store, StoreError, StoreResult, millis};
 use crate::domain::event::{Selector, Source};
 use crate::domain::ids::{RitualId, TeamId, TenantId};
+use crate::domain::name_key;
 
 /// A ritual as stored, with its trigger selectors.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,6 +186,90 @@ impl Store {
             Some(row) => Ok(Some(from_row(row, self.triggers_of(tenant, id).await?))),
             None => Ok(None),
         }
+    }
+
+    /// The team's ritual with this name, ignoring case and spacing; the oldest if chat made
+    /// several with one name.
+    pub async fn ritual_by_name(&self, team: &Team, name: &str) -> StoreResult<Option<Ritual>> {
+        // Ritual names have no stored key, so the team's few rituals are compared here.
+        let rows: Vec<RitualRow> = sqlx::query_as(&format!(
+            "SELECT {RITUAL_COLUMNS} FROM rituals r WHERE r.tenant_id = $1 AND r.team_id = $2 ORDER BY r.id"
+        ))
+        .bind(team.tenant.0)
+        .bind(team.id.0)
+        .fetch_all(&self.read)
+        .await?;
+        let wanted = name_key(name);
+        match rows.into_iter().find(|row| name_key(&row.4) == wanted) {
+            Some(row) => {
+                let triggers = self.triggers_of(team.tenant, RitualId(row.0)).await?;
+                Ok(Some(from_row(row, triggers)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Makes ritual `id` of `to.team` look like `to`: kind, name, channel, prompt moment,
+    /// artefact, nudge, and exactly `to.triggers` (triggers it keeps keep their ids; others are
+    /// removed). Whether it is paused is left alone. `None` if the team has no ritual `id`.
+    pub async fn update_ritual(
+        &self,
+        id: RitualId,
+        to: NewRitual<'_>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Option<Ritual>> {
+        let tenant = to.team.tenant;
+        let mut tx = self.write.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE rituals SET kind = $1, name = $2, channel_id = $3, prompt_on = $4, artefact = $5, \
+             nudge_after_minutes = $6 WHERE tenant_id = $7 AND team_id = $8 AND id = $9",
+        )
+        .bind(to.kind)
+        .bind(to.name)
+        .bind(to.channel_id)
+        .bind(to.prompt_on)
+        .bind(to.artefact)
+        .bind(to.nudge_after_minutes)
+        .bind(tenant.0)
+        .bind(to.team.id.0)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let wanted: Vec<String> = to.triggers.iter().map(Selector::to_string).collect();
+        let stored: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, selector FROM ritual_triggers WHERE tenant_id = $1 AND ritual_id = $2",
+        )
+        .bind(tenant.0)
+        .bind(id.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (trigger, selector) in &stored {
+            if !wanted.contains(selector) {
+                sqlx::query("DELETE FROM ritual_triggers WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant.0)
+                    .bind(*trigger)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        for selector in to.triggers {
+            sqlx::query(
+                "INSERT INTO ritual_triggers (tenant_id, ritual_id, source, selector, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (ritual_id, selector) DO NOTHING",
+            )
+            .bind(tenant.0)
+            .bind(id.0)
+            .bind(selector.source.as_str())
+            .bind(selector.to_string())
+            .bind(millis(at))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        self.ritual(tenant, id).await
     }
 
     /// Pauses or resumes a ritual of the tenant.

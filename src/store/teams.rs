@@ -288,6 +288,45 @@ impl Store {
         Ok(team)
     }
 
+    /// Sets a team's time zone and home channel. A channel that is already another team's home
+    /// is a [`StoreError::Duplicate`] and changes nothing.
+    pub async fn update_team(
+        &self,
+        team: &Team,
+        tz: &str,
+        home_channel: Option<&str>,
+    ) -> StoreResult<Team> {
+        let mut tx = self.write.begin().await?;
+        if let Some(channel) = home_channel {
+            let taken: Option<(String,)> = sqlx::query_as(
+                "SELECT name FROM teams WHERE tenant_id = $1 AND home_channel = $2 AND id <> $3",
+            )
+            .bind(team.tenant.0)
+            .bind(channel)
+            .bind(team.id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((name,)) = taken {
+                return Err(StoreError::Duplicate(format!(
+                    "that channel is already home to {name}"
+                )));
+            }
+        }
+        sqlx::query("UPDATE teams SET tz = $1, home_channel = $2 WHERE tenant_id = $3 AND id = $4")
+            .bind(tz)
+            .bind(home_channel)
+            .bind(team.tenant.0)
+            .bind(team.id.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Team {
+            tz: tz.to_owned(),
+            home_channel: home_channel.map(str::to_owned),
+            ..team.clone()
+        })
+    }
+
     /// Adds or removes members, or makes `people` exactly the team's managers (former managers
     /// stay as members).
     pub async fn change_membership(

@@ -7,13 +7,16 @@
 mod helpers;
 mod slack_standin;
 
+mod apply;
 mod authorisation;
 mod cards;
 mod crash;
 mod decisions;
+mod fault;
 mod health;
 mod persistence;
 mod prompts;
+mod rituals;
 mod signatures;
 mod store;
 mod tenancy;

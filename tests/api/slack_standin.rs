@@ -94,6 +94,21 @@ impl SlackStandIn {
             .collect()
     }
 
+    /// The idempotency keys of the messages that were actually posted, in order.
+    pub fn posted_keys(&self) -> Vec<String> {
+        self.inner
+            .lock()
+            .expect("posted")
+            .posted
+            .iter()
+            .filter_map(|m| {
+                m["metadata"]["event_payload"]["idempotency_key"]
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .collect()
+    }
+
     /// Makes the next calls to `method` answer as scripted, in order; later calls succeed.
     pub fn script(&self, method: &str, answers: impl IntoIterator<Item = Scripted>) {
         self.inner

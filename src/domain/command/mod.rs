@@ -18,7 +18,10 @@ use chrono::NaiveDate;
 
 pub use lexer::display_text;
 pub use parser::parse;
-pub use parser::{BUDGET_MAX, HOURS_MAX, NAME_MAX_CHARS, TARGET_MAX, TEXT_MAX_CHARS};
+pub use parser::{
+    BUDGET_MAX, HOURS_MAX, NAME_MAX_CHARS, NUDGE_MAX_MINUTES, RITUAL_ID_MAX, TARGET_MAX,
+    TEXT_MAX_CHARS,
+};
 pub use usage::{HelpEntry, help_topic, help_topics, overview};
 pub use usage::{Subcommand, usage_for};
 
@@ -83,6 +86,15 @@ pub enum MembershipChange {
     Remove,
     /// `team managers @a @b`: the team's managers become exactly these people.
     Managers,
+}
+
+/// Whether, and when, a ritual's prompt is followed by its one nudge if the artefact is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Nudge {
+    /// `nudge off`: never nudge.
+    Off,
+    /// `nudge 120`: nudge this many minutes after the prompt, 1 to [`NUDGE_MAX_MINUTES`] (a week).
+    AfterMinutes(u32),
 }
 
 /// One `/cadence` subcommand with its arguments, fully typed.
@@ -245,6 +257,31 @@ pub enum Command {
         /// The role family it belongs to.
         family: Option<String>,
     },
+    /// `ritual add KIND #channel on SELECTOR [SELECTOR…] [name "…"] [nudge MINUTES | nudge off]`.
+    RitualAdd {
+        /// What kind of ritual, which decides its prompt.
+        kind: crate::domain::ritual::RitualKind,
+        /// Where its prompts are posted.
+        channel: ChannelRef,
+        /// The events that start an occurrence, any of them; at least one, none twice.
+        triggers: Vec<crate::domain::event::Selector>,
+        /// What the ritual is called; none means a name made from the team and the kind.
+        name: Option<String>,
+        /// When to nudge; none means the kind's default.
+        nudge: Option<Nudge>,
+    },
+    /// `ritual list`: the team's rituals with their ids.
+    RitualList,
+    /// `ritual pause ID`: the ritual's events start nothing until it is resumed.
+    RitualPause {
+        /// The ritual's id, as `ritual list` shows it.
+        id: u64,
+    },
+    /// `ritual resume ID`: a paused ritual starts again.
+    RitualResume {
+        /// The ritual's id, as `ritual list` shows it.
+        id: u64,
+    },
 }
 
 /// Why a command could not be read. Nothing is recorded for it.
@@ -286,7 +323,11 @@ impl Command {
             | Command::Commission { .. }
             | Command::Coverage { .. }
             | Command::Me
-            | Command::CapabilityAdd { .. } => Vec::new(),
+            | Command::CapabilityAdd { .. }
+            | Command::RitualAdd { .. }
+            | Command::RitualList
+            | Command::RitualPause { .. }
+            | Command::RitualResume { .. } => Vec::new(),
         }
     }
 }

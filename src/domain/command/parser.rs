@@ -10,7 +10,7 @@
 //! and where (a character offset into [`display_text`](super::display_text)). The reply
 //! adds the subcommand's usage line from [`ParseError::subcommand`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -18,9 +18,11 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use super::lexer::{self, OptionKey, Token, TokenKind, shorten};
 use super::usage::Subcommand;
 use super::{
-    ChannelRef, Command, CommandLine, DateRange, Hours, MembershipChange, ParseError, Period,
-    UserRef,
+    ChannelRef, Command, CommandLine, DateRange, Hours, MembershipChange, Nudge, ParseError,
+    Period, UserRef,
 };
+use crate::domain::event::{Condition, Selector, Source, Test};
+use crate::domain::ritual::RitualKind;
 use crate::domain::{Level, name_key};
 
 /// Longest name (capability, track, team, role family, sprint, title, help topic), in characters.
@@ -35,9 +37,13 @@ pub const TARGET_MAX: u32 = 10_000;
 /// trillion rupiah is still only tens of millions of dollars) and well inside what the store's
 /// signed 64-bit integers hold.
 pub const BUDGET_MAX: u64 = 1_000_000_000_000;
+/// Longest wait before a ritual's nudge, in minutes: a week. Longer and the moment has passed.
+pub const NUDGE_MAX_MINUTES: u32 = 10_080;
+/// Largest ritual id the grammar reads: the store's ids are signed 64-bit integers.
+pub const RITUAL_ID_MAX: u64 = i64::MAX.unsigned_abs();
 
 /// The words that start a subcommand, for "did you mean".
-const SUBCOMMAND_WORDS: [&str; 19] = [
+const SUBCOMMAND_WORDS: [&str; 20] = [
     "help",
     "gap",
     "coach",
@@ -57,6 +63,7 @@ const SUBCOMMAND_WORDS: [&str; 19] = [
     "me",
     "team",
     "capability",
+    "ritual",
 ];
 
 /// The words `level` reads as a level; a bare capability name may not be one of them, so that
@@ -131,7 +138,12 @@ const DESCRIPTION: Arg = Arg {
     expected: "a description in double quotes",
     called: "the description",
 };
+const RITUAL_NAME: Arg = Arg {
+    expected: "the ritual's name (in quotes if it has spaces)",
+    called: "the ritual's name",
+};
 const DATE: &str = "a date like 2026-12-15";
+const TRIGGER: &str = "a trigger like `jira:board=12:sprint_closed`";
 
 /// Reads a `/cadence` command as Slack sends it (with escaping on) into a typed [`CommandLine`].
 ///
@@ -225,6 +237,15 @@ enum NumberProblem {
 
 /// Reads a whole number no larger than `max`.
 fn parse_count(s: &str, max: u32) -> Result<u32, NumberProblem> {
+    let n = parse_count_u64(s)?;
+    match u32::try_from(n) {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(NumberProblem::TooLarge),
+    }
+}
+
+/// Reads a whole number that fits in a `u64`, with [`parse_count`]'s complaints.
+fn parse_count_u64(s: &str) -> Result<u64, NumberProblem> {
     if s.starts_with('-') {
         return Err(NumberProblem::Negative);
     }
@@ -237,14 +258,11 @@ fn parse_count(s: &str, max: u32) -> Result<u32, NumberProblem> {
     if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit()) {
         return Err(NumberProblem::Shape);
     }
-    match s.trim_start_matches('0').len() {
-        // Longer than any number up to `max`; avoid parsing a thousand-digit word.
-        n if n > 10 => Err(NumberProblem::TooLarge),
-        _ => match s.parse::<u64>() {
-            Ok(n) if n <= u64::from(max) => u32::try_from(n).map_err(|_| NumberProblem::TooLarge),
-            _ => Err(NumberProblem::TooLarge),
-        },
+    // Longer than any `u64`; avoid parsing a thousand-digit word.
+    if s.trim_start_matches('0').len() > 20 {
+        return Err(NumberProblem::TooLarge);
     }
+    s.parse::<u64>().map_err(|_| NumberProblem::TooLarge)
 }
 
 /// Reads hours with up to two decimals (`6`, `1.5`, `.25`) into hundredths, at most
@@ -323,6 +341,17 @@ fn parse_budget(s: &str) -> Result<u64, NumberProblem> {
         Ok(n) if n <= BUDGET_MAX => Ok(n),
         _ => Err(NumberProblem::TooLarge),
     }
+}
+
+/// Reads a ritual's id: a whole number up to [`RITUAL_ID_MAX`], optionally written `#3` as
+/// replies show it. Zero is left to the caller, which says why it is not an id.
+fn parse_id(s: &str) -> Result<u64, NumberProblem> {
+    let s = s.strip_prefix('#').unwrap_or(s);
+    let n = parse_count_u64(s)?;
+    if n > RITUAL_ID_MAX {
+        return Err(NumberProblem::TooLarge);
+    }
+    Ok(n)
 }
 
 /// The time zone an IANA name names, ignoring case (`europe/london` is Europe/London).
@@ -588,6 +617,25 @@ impl Parser {
         }
     }
 
+    /// Reads a #channel. A bare `#name` is refused: Slack sends a channel picked from the
+    /// autocomplete as `<#C123|name>`, so plain text means it was typed, not picked.
+    fn channel(&mut self) -> Result<ChannelRef, ParseError> {
+        match self.peek_kind() {
+            Some(TokenKind::Channel(found)) => {
+                let found = found.clone();
+                self.bump();
+                Ok(found)
+            }
+            Some(TokenKind::Word(w)) if w.starts_with('#') && w.chars().count() > 1 => Err(self
+                .error_here(format!(
+                    "`{}` is not a channel Slack recognised — pick it from the # autocomplete so \
+                     it turns into a link",
+                    shorten(w, 40)
+                ))),
+            _ => Err(self.expected("a #channel")),
+        }
+    }
+
     /// Reads one or more @mentions (commas and `and` between them are allowed), no one twice.
     fn people(&mut self) -> Result<Vec<UserRef>, ParseError> {
         let first = self.person()?;
@@ -789,7 +837,11 @@ impl Parser {
                 self.bump();
                 return self.capability();
             }
-            "digest" | "ritual" | "rituals" => {
+            "ritual" | "rituals" => {
+                self.bump();
+                return self.ritual();
+            }
+            "digest" => {
                 return Err(self.error_here(format!(
                     "`{word}` isn't available as a command yet — try `/cadence help` for what is"
                 )));
@@ -819,9 +871,13 @@ impl Parser {
             Subcommand::Commission => self.commission(),
             Subcommand::Coverage => self.coverage(),
             Subcommand::Me => self.end().map(|()| Command::Me),
-            // Reached through `team` and `capability` above.
+            // Reached through `team`, `capability` and `ritual` above.
             Subcommand::TeamCreate | Subcommand::TeamMembers => self.team(),
             Subcommand::CapabilityAdd => self.capability(),
+            Subcommand::RitualAdd
+            | Subcommand::RitualList
+            | Subcommand::RitualPause
+            | Subcommand::RitualResume => self.ritual(),
         }
     }
 
@@ -1282,20 +1338,7 @@ impl Parser {
                         }
                     }
                 }
-                _ => match self.peek_kind() {
-                    Some(TokenKind::Channel(found)) => {
-                        channel = Some(found.clone());
-                        self.bump();
-                    }
-                    Some(TokenKind::Word(w)) if w.starts_with('#') && w.chars().count() > 1 => {
-                        return Err(self.error_here(format!(
-                            "`{}` is not a channel Slack recognised — pick it from the # \
-                             autocomplete so it turns into a link",
-                            shorten(w, 40)
-                        )));
-                    }
-                    _ => return Err(self.expected("a #channel")),
-                },
+                _ => channel = Some(self.channel()?),
             }
         }
         Ok(Command::TeamCreate {
@@ -1352,6 +1395,236 @@ impl Parser {
             self.bump();
         }
         Ok(())
+    }
+
+    /// After `ritual` (or `rituals`): `add …`, `list`, `pause ID` or `resume ID`.
+    fn ritual(&mut self) -> Result<Command, ParseError> {
+        const ACTIONS: [&str; 4] = ["add", "list", "pause", "resume"];
+        let sub = match self.peek_keyword().as_deref() {
+            Some("add") => Subcommand::RitualAdd,
+            Some("list") => Subcommand::RitualList,
+            Some("pause") => Subcommand::RitualPause,
+            Some("resume") => Subcommand::RitualResume,
+            other => {
+                let hint = other
+                    .map(|w| close_matches(w, ACTIONS))
+                    .filter(|m| !m.is_empty())
+                    .map(|m| format!(" — did you mean {}?", or_list(&m)))
+                    .unwrap_or_default();
+                return Err(self.expected_with("`add`, `list`, `pause` or `resume`", &hint));
+            }
+        };
+        self.sub = Some(sub);
+        self.bump();
+        let command = match sub {
+            Subcommand::RitualAdd => return self.ritual_add(),
+            Subcommand::RitualPause => Command::RitualPause {
+                id: self.ritual_id()?,
+            },
+            Subcommand::RitualResume => Command::RitualResume {
+                id: self.ritual_id()?,
+            },
+            _ => Command::RitualList,
+        };
+        self.end()?;
+        Ok(command)
+    }
+
+    /// `ritual add KIND #channel on SELECTOR… [name "name"] [nudge N|off]`, the clauses after
+    /// the triggers in any order, each at most once.
+    fn ritual_add(&mut self) -> Result<Command, ParseError> {
+        const CLAUSES: [&str; 2] = ["name", "nudge"];
+        let kind = self.ritual_kind()?;
+        let channel = self.channel()?;
+        if !self.at_keyword("on") {
+            return Err(self.expected(
+                "the word `on`, then what starts the ritual (like `on jira:board=12:sprint_closed`)",
+            ));
+        }
+        self.bump();
+        let triggers = self.triggers(&CLAUSES)?;
+        let mut name = None;
+        let mut nudge = None;
+        while self.peek().is_some() {
+            let keyword = self.peek_keyword().unwrap_or_default();
+            let seen = match keyword.as_str() {
+                "name" => name.is_some(),
+                "nudge" => nudge.is_some(),
+                _ => {
+                    let hint = match self.peek_kind() {
+                        Some(TokenKind::Word(w)) if w.contains(':') => {
+                            " — list every trigger right after `on`"
+                        }
+                        Some(TokenKind::Quoted(_)) if name.is_none() => {
+                            " — write `name` before the ritual's name"
+                        }
+                        _ => "",
+                    };
+                    return Err(self.expected_with("`name` or `nudge`", hint));
+                }
+            };
+            if seen {
+                return Err(self.error_here(format!("`{keyword}` is given twice — give it once")));
+            }
+            self.bump();
+            if keyword == "name" {
+                name = Some(self.name(&RITUAL_NAME, &CLAUSES)?);
+            } else {
+                nudge = Some(self.nudge()?);
+            }
+        }
+        Ok(Command::RitualAdd {
+            kind,
+            channel,
+            triggers,
+            name,
+            nudge,
+        })
+    }
+
+    /// Reads a kind of ritual (`retro`, `qbr`, `1:1`…), naming them all when it is not one.
+    fn ritual_kind(&mut self) -> Result<RitualKind, ParseError> {
+        let Some(word) = self.peek_word_or_quoted() else {
+            return Err(self.expected("a kind of ritual (like retro, planning or qbr)"));
+        };
+        if let Ok(kind) = RitualKind::from_str(&word) {
+            self.bump();
+            return Ok(kind);
+        }
+        let kinds: Vec<&str> = RitualKind::ALL.iter().map(|kind| kind.as_str()).collect();
+        let guess = match close_matches(&word, kinds.iter().copied()).as_slice() {
+            [] => String::new(),
+            m => format!(" Did you mean {}?", or_list(m)),
+        };
+        Err(self.error_here(format!(
+            "`{}` is not a kind of ritual — use {}.{guess}",
+            shorten(&word, 40),
+            or_list(&kinds)
+        )))
+    }
+
+    /// Reads one or more triggers after `on`, up to one of the `clauses` or the end. Each is a
+    /// bare word that [`Selector`] reads; its own complaint is shown when it can't.
+    fn triggers(&mut self, clauses: &[&str]) -> Result<Vec<Selector>, ParseError> {
+        let mut triggers: Vec<Selector> = Vec::new();
+        // A set, so that a pasted list of thousands of triggers stays linear.
+        let mut seen: HashMap<SelectorKey, usize> = HashMap::new();
+        let mut shown: Vec<String> = Vec::new();
+        loop {
+            let text = match self.peek_kind() {
+                Some(TokenKind::Word(w)) if clauses.contains(&w.to_lowercase().as_str()) => break,
+                Some(TokenKind::Word(w)) => w.clone(),
+                // `jira:` is read as a label; the selector says what is missing.
+                Some(TokenKind::Label(label)) => format!("{label}:"),
+                _ if triggers.is_empty() => return Err(self.expected(TRIGGER)),
+                _ => break,
+            };
+            if !triggers.is_empty() && !text.contains(':') {
+                // Most likely a mistyped clause rather than a trigger without a source.
+                let guesses = close_matches(&text, clauses.iter().copied());
+                if !guesses.is_empty() {
+                    return Err(self.expected_with(
+                        &format!("another trigger, {}", or_list(clauses)),
+                        &format!(" — did you mean {}?", or_list(&guesses)),
+                    ));
+                }
+            }
+            let selector = Selector::from_str(&text).map_err(|e| {
+                self.error_here(format!(
+                    "`{}` is not a trigger I can read — {}",
+                    shorten(&text, 40),
+                    shorten(&e.0, 200)
+                ))
+            })?;
+            if let Some(&earlier) = seen.get(&SelectorKey::of(&selector)) {
+                let earlier = shown.get(earlier).map(String::as_str).unwrap_or_default();
+                let this = shorten(&text, 40);
+                let message = if earlier.eq_ignore_ascii_case(&text) {
+                    format!("`{this}` is listed twice — give each trigger once")
+                } else {
+                    format!(
+                        "`{this}` picks the same events as `{}` — give each trigger once",
+                        shorten(earlier, 40)
+                    )
+                };
+                return Err(self.error_here(message));
+            }
+            seen.insert(SelectorKey::of(&selector), triggers.len());
+            shown.push(text);
+            triggers.push(selector);
+            self.bump();
+        }
+        if triggers.is_empty() {
+            return Err(self.expected(TRIGGER));
+        }
+        Ok(triggers)
+    }
+
+    /// Reads `off` or a number of minutes, 1 to [`NUDGE_MAX_MINUTES`].
+    fn nudge(&mut self) -> Result<Nudge, ParseError> {
+        if self.at_keyword("off") {
+            self.bump();
+            return Ok(Nudge::Off);
+        }
+        let at = self.pos;
+        let minutes = self.number(
+            "a number of minutes (like 120) or `off`",
+            &format!("at most {NUDGE_MAX_MINUTES} minutes (a week)"),
+            |w| parse_count(w, NUDGE_MAX_MINUTES),
+        )?;
+        if minutes == 0 {
+            return Err(self.error_at(
+                "a nudge after 0 minutes would arrive with the prompt — give at least 1 minute, \
+                 or write `nudge off`"
+                    .to_owned(),
+                self.tokens.get(at),
+            ));
+        }
+        Ok(Nudge::AfterMinutes(minutes))
+    }
+
+    /// Reads a ritual's id, a positive whole number (`#3`, as replies show it, is read too).
+    fn ritual_id(&mut self) -> Result<u64, ParseError> {
+        const ID: &str = "the ritual's id, a number like 3 (`/cadence ritual list` shows them)";
+        let at = self.pos;
+        let id = self.number(ID, "no ritual has an id that large", parse_id)?;
+        if id == 0 {
+            return Err(self.error_at(
+                "ritual ids start at 1 — `/cadence ritual list` shows them".to_owned(),
+                self.tokens.get(at),
+            ));
+        }
+        Ok(id)
+    }
+}
+
+/// What makes two triggers the same: the source, the event and the set of conditions, with
+/// values compared ignoring case as matching compares them. Written in another order, or with a
+/// condition repeated, a trigger still picks the same events.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct SelectorKey {
+    source: Source,
+    event: String,
+    /// Key, whether it tests equality, lower-cased value; sorted, without repeats.
+    conditions: Vec<(String, bool, String)>,
+}
+
+impl SelectorKey {
+    fn of(selector: &Selector) -> SelectorKey {
+        let mut conditions: Vec<(String, bool, String)> = selector
+            .conditions
+            .iter()
+            .map(|Condition { key, test, value }| {
+                (key.clone(), *test == Test::Equals, value.to_lowercase())
+            })
+            .collect();
+        conditions.sort();
+        conditions.dedup();
+        SelectorKey {
+            source: selector.source,
+            event: selector.event.to_lowercase(),
+            conditions,
+        }
     }
 }
 
@@ -1964,6 +2237,395 @@ mod tests {
         );
     }
 
+    fn atlas() -> ChannelRef {
+        ChannelRef {
+            id: "C1".into(),
+            label: Some("team-atlas".into()),
+        }
+    }
+
+    fn selector(text: &str) -> Selector {
+        Selector::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn ritual_add() {
+        assert_eq!(
+            ok("ritual add retro <#C1|team-atlas> on jira:board=12:sprint_closed"),
+            Command::RitualAdd {
+                kind: RitualKind::Retro,
+                channel: atlas(),
+                triggers: vec![selector("jira:board=12:sprint_closed")],
+                name: None,
+                nudge: None,
+            }
+        );
+        let full = Command::RitualAdd {
+            kind: RitualKind::PipelineCall,
+            channel: atlas(),
+            triggers: vec![
+                selector("zoom:topic~Pipeline:meeting_ended"),
+                selector("teams:meeting_ended"),
+            ],
+            name: Some("Atlas pipeline".into()),
+            nudge: Some(Nudge::AfterMinutes(120)),
+        };
+        assert_eq!(
+            ok(
+                "ritual add pipeline <#C1|team-atlas> on zoom:meeting_ended:topic~Pipeline teams:meeting_ended name \"Atlas pipeline\" nudge 120"
+            ),
+            full
+        );
+        assert_eq!(
+            ok(
+                "RITUALS ADD Pipeline-Call <#C1|team-atlas> ON ZOOM:topic~Pipeline:Meeting_Ended teams:MEETING_ENDED NUDGE 0120 Name “Atlas pipeline”"
+            ),
+            full
+        );
+        assert_eq!(
+            ok("ritual add 1:1 <#C1|team-atlas> on generic:one_on_one name Weekly nudge off"),
+            Command::RitualAdd {
+                kind: RitualKind::OneOnOne,
+                channel: atlas(),
+                triggers: vec![selector("generic:one_on_one")],
+                name: Some("Weekly".into()),
+                nudge: Some(Nudge::Off),
+            }
+        );
+        assert_eq!(
+            ok(&format!(
+                "ritual add \"qbr\" <#C2> on linear:team=ENG:cycle_completed nudge {NUDGE_MAX_MINUTES}"
+            )),
+            Command::RitualAdd {
+                kind: RitualKind::Qbr,
+                channel: ChannelRef {
+                    id: "C2".into(),
+                    label: None,
+                },
+                triggers: vec![selector("linear:team=ENG:cycle_completed")],
+                name: None,
+                nudge: Some(Nudge::AfterMinutes(NUDGE_MAX_MINUTES)),
+            }
+        );
+        // `&` arrives as an entity and stays part of the value.
+        assert_eq!(
+            ok("ritual add custom <#C1|team-atlas> on generic:topic~R&amp;D:review"),
+            Command::RitualAdd {
+                kind: RitualKind::Custom,
+                channel: atlas(),
+                triggers: vec![selector("generic:topic~R&D:review")],
+                name: None,
+                nudge: None,
+            }
+        );
+        assert_eq!(
+            parse("team:Atlas ritual add retro <#C1|team-atlas> on jira:sprint_closed")
+                .map(|line| line.team),
+            Ok(Some("Atlas".into()))
+        );
+    }
+
+    #[test]
+    fn ritual_list_pause_resume() {
+        assert_eq!(ok("ritual list"), Command::RitualList);
+        assert_eq!(ok("Rituals LIST"), Command::RitualList);
+        assert_eq!(ok("ritual pause 3"), Command::RitualPause { id: 3 });
+        assert_eq!(ok("ritual pause #3"), Command::RitualPause { id: 3 });
+        assert_eq!(ok("ritual resume 007"), Command::RitualResume { id: 7 });
+        assert_eq!(
+            ok(&format!("ritual resume {RITUAL_ID_MAX}")),
+            Command::RitualResume { id: RITUAL_ID_MAX }
+        );
+        assert_eq!(
+            parse("ritual list team:\"Team Atlas\""),
+            Ok(CommandLine {
+                team: Some("Team Atlas".into()),
+                command: Command::RitualList,
+            })
+        );
+    }
+
+    #[test]
+    fn ritual_actions_and_ids_are_checked() {
+        fails(
+            "ritual",
+            None,
+            "expected `add`, `list`, `pause` or `resume` after `ritual`, found nothing",
+        );
+        fails("ritual lst", None, "did you mean `list`?");
+        fails("ritual delete 3", None, "found `delete`");
+        fails(
+            "ritual list all",
+            Some(Subcommand::RitualList),
+            "didn't expect `all`",
+        );
+        fails(
+            "ritual pause",
+            Some(Subcommand::RitualPause),
+            "expected the ritual's id, a number like 3",
+        );
+        let e = fails(
+            "ritual pause 0",
+            Some(Subcommand::RitualPause),
+            "ritual ids start at 1",
+        );
+        assert_eq!((e.found.as_deref(), e.at), (Some("0"), Some(13)));
+        fails(
+            "ritual resume #0",
+            Some(Subcommand::RitualResume),
+            "start at 1",
+        );
+        fails("ritual pause -3", Some(Subcommand::RitualPause), "negative");
+        fails(
+            "ritual pause 2.5",
+            Some(Subcommand::RitualPause),
+            "not a whole number",
+        );
+        fails(
+            "ritual pause three",
+            Some(Subcommand::RitualPause),
+            "found `three`",
+        );
+        fails("ritual pause #", Some(Subcommand::RitualPause), "found `#`");
+        fails(
+            "ritual resume 9223372036854775808",
+            Some(Subcommand::RitualResume),
+            "too large",
+        );
+        fails(
+            "ritual resume 99999999999999999999999999999",
+            Some(Subcommand::RitualResume),
+            "too large",
+        );
+        fails(
+            "ritual pause 3 4",
+            Some(Subcommand::RitualPause),
+            "didn't expect `4`",
+        );
+        fails("digest", None, "isn't available as a command yet");
+        fails("ritaul list", None, "did you mean `ritual`?");
+    }
+
+    #[test]
+    fn ritual_add_kind_and_channel_are_checked() {
+        fails(
+            "ritual add",
+            Some(Subcommand::RitualAdd),
+            "expected a kind of ritual (like retro, planning or qbr) after `add`, found nothing",
+        );
+        let e = fails(
+            "ritual add standup <#C1|team-atlas> on jira:sprint_closed",
+            Some(Subcommand::RitualAdd),
+            "`standup` is not a kind of ritual — use `retro`, `planning`, `release_retro`, `qbr`, \
+             `pipeline`, `forecast`, `deal_review`, `store_review`, `incident_review`, \
+             `one_on_one` or `custom`.",
+        );
+        assert_eq!((e.found.as_deref(), e.at), (Some("standup"), Some(11)));
+        fails(
+            "ritual add retor <#C1|team-atlas> on jira:sprint_closed",
+            Some(Subcommand::RitualAdd),
+            "Did you mean `retro`?",
+        );
+        fails(
+            "ritual add <#C1|team-atlas> on jira:sprint_closed",
+            Some(Subcommand::RitualAdd),
+            "expected a kind of ritual",
+        );
+        fails(
+            "ritual add retro on jira:sprint_closed",
+            Some(Subcommand::RitualAdd),
+            "expected a #channel after `retro`, found `on`",
+        );
+        let e = fails(
+            "ritual add retro #team-atlas on jira:sprint_closed",
+            Some(Subcommand::RitualAdd),
+            "`#team-atlas` is not a channel Slack recognised — pick it from the # autocomplete",
+        );
+        assert_eq!((e.found.as_deref(), e.at), (Some("#team-atlas"), Some(17)));
+        fails(
+            "ritual add retro <@U1|alice> on jira:sprint_closed",
+            Some(Subcommand::RitualAdd),
+            "a #channel",
+        );
+        fails(
+            "ritual add retro <#C1|team-atlas> jira:sprint_closed",
+            Some(Subcommand::RitualAdd),
+            "expected the word `on`",
+        );
+        fails(
+            "ritual add retro <#C1|team-atlas>",
+            Some(Subcommand::RitualAdd),
+            "expected the word `on`, then what starts the ritual (like `on jira:board=12:sprint_closed`) after `#team-atlas`, found nothing",
+        );
+    }
+
+    #[test]
+    fn ritual_add_triggers_are_checked() {
+        const ADD: &str = "ritual add retro <#C1|team-atlas> on";
+        let at = |text: &str| format!("{ADD} {text}");
+        fails(
+            ADD,
+            Some(Subcommand::RitualAdd),
+            "expected a trigger like `jira:board=12:sprint_closed` after `on`, found nothing",
+        );
+        fails(
+            &at("name x"),
+            Some(Subcommand::RitualAdd),
+            "expected a trigger like `jira:board=12:sprint_closed` after `on`, found `name`",
+        );
+        fails(
+            &at("\"jira:sprint_closed\""),
+            Some(Subcommand::RitualAdd),
+            "expected a trigger",
+        );
+        let e = fails(
+            &at("trello:board=1:card_moved"),
+            Some(Subcommand::RitualAdd),
+            "`trello:board=1:card_moved` is not a trigger I can read — `trello` is not a source; \
+             use one of jira, github, linear, zoom, teams, generic",
+        );
+        assert_eq!(e.found.as_deref(), Some("trello:board=1:card_moved"));
+        fails(
+            &at("jira:board=12"),
+            Some(Subcommand::RitualAdd),
+            "names no event; add one, e.g. jira:sprint_closed",
+        );
+        fails(
+            &at("jira:sprint_closed:sprint_started"),
+            Some(Subcommand::RitualAdd),
+            "a selector names one event",
+        );
+        fails(
+            &at("jira:board=:x"),
+            Some(Subcommand::RitualAdd),
+            "needs a key and a value",
+        );
+        fails(
+            &at("jira:"),
+            Some(Subcommand::RitualAdd),
+            "`jira:` is not a trigger",
+        );
+        fails(
+            &at("retro"),
+            Some(Subcommand::RitualAdd),
+            "`retro` is not a source",
+        );
+        let e = fails(
+            &at("jira:board=12:sprint_closed github:milestone_closed JIRA:board=12:SPRINT_CLOSED"),
+            Some(Subcommand::RitualAdd),
+            "`JIRA:board=12:SPRINT_CLOSED` is listed twice — give each trigger once",
+        );
+        assert_eq!(e.at, Some(84));
+        fails(
+            &at("zoom:a=1:topic~X:meeting_ended zoom:meeting_ended:topic~x:a=1"),
+            Some(Subcommand::RitualAdd),
+            "`zoom:meeting_ended:topic~x:a=1` picks the same events as `zoom:a=1:topic~X:meeting_ended`",
+        );
+        // Different conditions are different triggers.
+        assert!(matches!(
+            ok(&at("zoom:topic=x:meeting_ended zoom:topic~x:meeting_ended")),
+            Command::RitualAdd { triggers, .. } if triggers.len() == 2
+        ));
+        fails(
+            &at("jira:sprint_closed nam x"),
+            Some(Subcommand::RitualAdd),
+            "expected another trigger, `name` or `nudge` after `jira:sprint_closed`, found `nam` — did you mean `name`?",
+        );
+        fails(
+            &at("jira:sprint_closed <@U1|alice>"),
+            Some(Subcommand::RitualAdd),
+            "expected `name` or `nudge` after `jira:sprint_closed`, found `@alice`",
+        );
+        fails(
+            &at("jira:sprint_closed family:x"),
+            Some(Subcommand::RitualAdd),
+            "expected `name` or `nudge`",
+        );
+    }
+
+    #[test]
+    fn ritual_add_clauses_are_checked() {
+        const ADD: &str = "ritual add retro <#C1|team-atlas> on jira:sprint_closed";
+        let at = |text: &str| format!("{ADD} {text}");
+        fails(
+            &at("\"Atlas retro\""),
+            Some(Subcommand::RitualAdd),
+            "expected `name` or `nudge` after `jira:sprint_closed`, found `\"Atlas retro\"` — write `name` before the ritual's name",
+        );
+        fails(
+            &at("name x github:milestone_closed"),
+            Some(Subcommand::RitualAdd),
+            "list every trigger right after `on`",
+        );
+        fails(
+            &at("name"),
+            Some(Subcommand::RitualAdd),
+            "the ritual's name (in quotes if it has spaces) after `name`, found nothing",
+        );
+        fails(
+            &at("name nudge 5"),
+            Some(Subcommand::RitualAdd),
+            "the ritual's name",
+        );
+        fails(
+            &at("name \"\""),
+            Some(Subcommand::RitualAdd),
+            "the ritual's name is empty",
+        );
+        fails(
+            &at(&format!("name \"{}\"", "x".repeat(NAME_MAX_CHARS + 1))),
+            Some(Subcommand::RitualAdd),
+            "keep it to 120",
+        );
+        fails(
+            &at("name Atlas retro"),
+            Some(Subcommand::RitualAdd),
+            "found `retro`",
+        );
+        fails(
+            &at("name a name b"),
+            Some(Subcommand::RitualAdd),
+            "`name` is given twice",
+        );
+        fails(
+            &at("nudge 5 nudge off"),
+            Some(Subcommand::RitualAdd),
+            "`nudge` is given twice",
+        );
+        fails(
+            &at("nudge"),
+            Some(Subcommand::RitualAdd),
+            "expected a number of minutes (like 120) or `off` after `nudge`, found nothing",
+        );
+        fails(
+            &at("nudge never"),
+            Some(Subcommand::RitualAdd),
+            "found `never`",
+        );
+        let e = fails(
+            &at("nudge 0"),
+            Some(Subcommand::RitualAdd),
+            "give at least 1 minute",
+        );
+        assert_eq!(e.found.as_deref(), Some("0"));
+        fails(&at("nudge -5"), Some(Subcommand::RitualAdd), "negative");
+        fails(
+            &at("nudge 1.5"),
+            Some(Subcommand::RitualAdd),
+            "not a whole number",
+        );
+        fails(
+            &at("nudge 10081"),
+            Some(Subcommand::RitualAdd),
+            "`10081` is too large — at most 10080 minutes (a week)",
+        );
+        fails(
+            &at("nudge 5 later"),
+            Some(Subcommand::RitualAdd),
+            "found `later`",
+        );
+    }
+
     // ---- invalid forms ----
 
     #[test]
@@ -1979,6 +2641,11 @@ mod tests {
         fails("<@U1|alice> gap x", None, "expected a command like `gap`");
         fails("\"gap\"", None, "expected a command like `gap`");
         fails("digest", None, "isn't available as a command yet");
+        fails(
+            "team create x channel #atlas &gt;",
+            Some(Subcommand::TeamCreate),
+            "`#atlas` is not a channel Slack recognised",
+        );
         fails(
             "team",
             None,

@@ -3,14 +3,15 @@
 //! The output is canonical: lower-case keywords, every name and free text in double quotes with
 //! `"`, `“`, `”` and `\` backslash-escaped and `&`, `<`, `>` written as `&amp;`, `&lt;`, `&gt;`,
 //! mentions as `<@ID|label>`, channels as `<#ID|label>`, dates in ISO form, hours as the shortest
-//! decimal (`6`, `6.5`, `0.25`), and `team:"name"` last. Because quoted text never contains a raw
+//! decimal (`6`, `6.5`, `0.25`), ritual kinds and triggers in their canonical form (a trigger's
+//! conditions before its event, `&` and `<` as entities), and `team:"name"` last. Because quoted text never contains a raw
 //! `<`, the parser reads it back verbatim, so `parse(&line.to_string()) == Ok(line)` for every
 //! line the parser can produce. The text is also what a reply shows to echo what was recorded.
 
 use std::fmt::{self, Display, Formatter, Write as _};
 
 use super::{
-    ChannelRef, Command, CommandLine, DateRange, Hours, MembershipChange, Period, UserRef,
+    ChannelRef, Command, CommandLine, DateRange, Hours, MembershipChange, Nudge, Period, UserRef,
 };
 
 impl Display for CommandLine {
@@ -194,6 +195,32 @@ impl Display for Command {
                 }
                 Ok(())
             }
+            Command::RitualAdd {
+                kind,
+                channel,
+                triggers,
+                name,
+                nudge,
+            } => {
+                write!(f, "ritual add {kind} {} on", Channel(channel))?;
+                for trigger in triggers {
+                    // A trigger is a bare word; the parser has made sure it holds no space or
+                    // quote, and the entities keep a `<` in a value from reading as markup.
+                    f.write_char(' ')?;
+                    escape_entities(f, &trigger.to_string())?;
+                }
+                if let Some(name) = name {
+                    write!(f, " name {}", Quoted(name))?;
+                }
+                match nudge {
+                    Some(Nudge::Off) => f.write_str(" nudge off"),
+                    Some(Nudge::AfterMinutes(minutes)) => write!(f, " nudge {minutes}"),
+                    None => Ok(()),
+                }
+            }
+            Command::RitualList => f.write_str("ritual list"),
+            Command::RitualPause { id } => write!(f, "ritual pause {id}"),
+            Command::RitualResume { id } => write!(f, "ritual resume {id}"),
         }
     }
 }
@@ -320,6 +347,12 @@ mod tests {
     use super::*;
     use crate::domain::Level;
     use crate::domain::command::parse;
+    use crate::domain::event::Selector;
+    use crate::domain::ritual::RitualKind;
+
+    fn selector(text: &str) -> Selector {
+        text.parse().unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
 
     fn alice() -> UserRef {
         UserRef {
@@ -450,6 +483,44 @@ mod tests {
                 }),
                 "hours <@U1|alice> 6.5 week 2026-11-30",
             ),
+            (
+                line(Command::RitualAdd {
+                    kind: RitualKind::Retro,
+                    channel: ChannelRef {
+                        id: "C1".into(),
+                        label: Some("team-atlas".into()),
+                    },
+                    triggers: vec![selector("jira:board=12:sprint_closed")],
+                    name: Some("Atlas retro".into()),
+                    nudge: Some(Nudge::AfterMinutes(120)),
+                }),
+                r#"ritual add retro <#C1|team-atlas> on jira:board=12:sprint_closed name "Atlas retro" nudge 120"#,
+            ),
+            (
+                line(Command::RitualAdd {
+                    kind: RitualKind::OneOnOne,
+                    channel: ChannelRef {
+                        id: "C2".into(),
+                        label: None,
+                    },
+                    triggers: vec![
+                        selector("zoom:meeting_ended:topic~1on1"),
+                        selector("generic:Team=a<b&c:checkin"),
+                    ],
+                    name: None,
+                    nudge: Some(Nudge::Off),
+                }),
+                "ritual add one_on_one <#C2> on zoom:topic~1on1:meeting_ended generic:team=a&lt;b&amp;c:checkin nudge off",
+            ),
+            (line(Command::RitualList), "ritual list"),
+            (
+                CommandLine {
+                    team: Some("Atlas".into()),
+                    command: Command::RitualPause { id: 3 },
+                },
+                r#"ritual pause 3 team:"Atlas""#,
+            ),
+            (line(Command::RitualResume { id: 42 }), "ritual resume 42"),
         ];
         for (value, text) in cases {
             assert_eq!(value.to_string(), text);

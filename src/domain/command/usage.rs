@@ -52,11 +52,19 @@ pub enum Subcommand {
     TeamMembers,
     /// `capability add "name" ["description"] [family:"role family"]`.
     CapabilityAdd,
+    /// `ritual add KIND #channel on SELECTOR… [name "name"] [nudge N|off]`.
+    RitualAdd,
+    /// `ritual list`.
+    RitualList,
+    /// `ritual pause ID`.
+    RitualPause,
+    /// `ritual resume ID`.
+    RitualResume,
 }
 
 impl Subcommand {
     /// Every subcommand, in the order `/cadence help` lists them.
-    pub const ALL: [Subcommand; 20] = [
+    pub const ALL: [Subcommand; 24] = [
         Subcommand::Help,
         Subcommand::Gap,
         Subcommand::Coach,
@@ -77,10 +85,14 @@ impl Subcommand {
         Subcommand::TeamCreate,
         Subcommand::TeamMembers,
         Subcommand::CapabilityAdd,
+        Subcommand::RitualAdd,
+        Subcommand::RitualList,
+        Subcommand::RitualPause,
+        Subcommand::RitualResume,
     ];
 
     /// The words that start the subcommand: `gap`, `team create`, `team add|remove|managers`,
-    /// `capability add`.
+    /// `capability add`, `ritual add`.
     pub fn name(self) -> &'static str {
         match self {
             Subcommand::Help => "help",
@@ -103,6 +115,10 @@ impl Subcommand {
             Subcommand::TeamCreate => "team create",
             Subcommand::TeamMembers => "team add|remove|managers",
             Subcommand::CapabilityAdd => "capability add",
+            Subcommand::RitualAdd => "ritual add",
+            Subcommand::RitualList => "ritual list",
+            Subcommand::RitualPause => "ritual pause",
+            Subcommand::RitualResume => "ritual resume",
         }
     }
 
@@ -139,6 +155,12 @@ impl Subcommand {
             Subcommand::CapabilityAdd => {
                 "/cadence capability add \"name\" [\"description\"] [family:\"role family\"]"
             }
+            Subcommand::RitualAdd => {
+                "/cadence ritual add KIND #channel on source:event [source:event…] [name \"name\"] [nudge MINUTES|off]"
+            }
+            Subcommand::RitualList => "/cadence ritual list",
+            Subcommand::RitualPause => "/cadence ritual pause ID",
+            Subcommand::RitualResume => "/cadence ritual resume ID",
         }
     }
 
@@ -169,6 +191,12 @@ impl Subcommand {
             }
             Subcommand::TeamMembers => "Adds or removes members, or sets the team's managers.",
             Subcommand::CapabilityAdd => "Adds a capability the team tracks.",
+            Subcommand::RitualAdd => {
+                "Attaches a prompt to a meeting or event the team already runs, like a sprint retro."
+            }
+            Subcommand::RitualList => "Lists the team's rituals with their ids and triggers.",
+            Subcommand::RitualPause => "Pauses a ritual: its events prompt no one until resumed.",
+            Subcommand::RitualResume => "Resumes a paused ritual.",
         }
     }
 
@@ -215,6 +243,12 @@ impl Subcommand {
             Subcommand::CapabilityAdd => {
                 "/cadence capability add \"run EBR\" \"runs an executive business review end to end\" family:\"account exec\""
             }
+            Subcommand::RitualAdd => {
+                "/cadence ritual add retro #team-atlas on jira:board=12:sprint_closed name \"Atlas retro\" nudge 120"
+            }
+            Subcommand::RitualList => "/cadence ritual list",
+            Subcommand::RitualPause => "/cadence ritual pause 3",
+            Subcommand::RitualResume => "/cadence ritual resume 3",
         }
     }
 
@@ -228,6 +262,13 @@ impl Subcommand {
                 _ => return None,
             },
             "capability" => Subcommand::CapabilityAdd,
+            "ritual" | "rituals" => match second.as_deref() {
+                Some("add") => Subcommand::RitualAdd,
+                Some("list") => Subcommand::RitualList,
+                Some("pause") => Subcommand::RitualPause,
+                Some("resume") => Subcommand::RitualResume,
+                _ => return None,
+            },
             word => *Subcommand::ALL
                 .iter()
                 .find(|sub| sub.name() == word && !sub.name().contains(' '))?,
@@ -274,7 +315,8 @@ pub fn overview() -> Vec<HelpEntry> {
 }
 
 /// The subcommands a help topic is about, best first: `help team` is about both `team create` and
-/// `team add|remove|managers`; `help track` about `request`, `approve` and `decline`. Ignores case,
+/// `team add|remove|managers`; `help track` about `request`, `approve` and `decline`; `help ritual`
+/// about `ritual add`, `list`, `pause` and `resume`. Ignores case,
 /// extra spaces and a leading `/cadence`. Empty when the topic names nothing.
 pub fn help_topics(topic: &str) -> Vec<Subcommand> {
     let words: Vec<String> = topic
@@ -293,6 +335,18 @@ pub fn help_topics(topic: &str) -> Vec<Subcommand> {
         ("team" | "teams", _) => vec![S::TeamCreate, S::TeamMembers],
         ("add" | "remove" | "managers" | "members", _) => vec![S::TeamMembers],
         ("capability" | "capabilities" | "family", _) => vec![S::CapabilityAdd],
+        ("ritual" | "rituals", Some("add" | "new" | "create")) => vec![S::RitualAdd],
+        ("ritual" | "rituals", Some("list")) => vec![S::RitualList],
+        ("ritual" | "rituals", Some("pause")) => vec![S::RitualPause],
+        ("ritual" | "rituals", Some("resume")) => vec![S::RitualResume],
+        ("ritual" | "rituals", _) => {
+            vec![S::RitualAdd, S::RitualList, S::RitualPause, S::RitualResume]
+        }
+        ("trigger" | "triggers" | "selector" | "selectors" | "nudge" | "nudges", _) => {
+            vec![S::RitualAdd]
+        }
+        ("pause", _) => vec![S::RitualPause],
+        ("resume", _) => vec![S::RitualResume],
         ("track" | "tracks", _) => vec![S::Request, S::Approve, S::Decline],
         ("intervention" | "interventions", _) => vec![S::Intervene],
         ("levels" | "practising" | "practicing" | "learning", _) => vec![S::Level],
@@ -341,6 +395,10 @@ impl Command {
             Command::TeamCreate { .. } => Subcommand::TeamCreate,
             Command::TeamMembers { .. } => Subcommand::TeamMembers,
             Command::CapabilityAdd { .. } => Subcommand::CapabilityAdd,
+            Command::RitualAdd { .. } => Subcommand::RitualAdd,
+            Command::RitualList => Subcommand::RitualList,
+            Command::RitualPause { .. } => Subcommand::RitualPause,
+            Command::RitualResume { .. } => Subcommand::RitualResume,
         }
     }
 }
@@ -379,6 +437,15 @@ mod tests {
             usage_for(Subcommand::Intervene),
             "/cadence intervene @person \"capability\" via \"means\" [by YYYY-MM-DD]"
         );
+        for sub in Subcommand::ALL {
+            let name = sub.name();
+            if !name.contains('|') {
+                assert!(
+                    sub.usage().starts_with(&format!("/cadence {name}")),
+                    "{sub:?}"
+                );
+            }
+        }
     }
 
     /// Turns `@name` and `#name` in an example into the markup Slack would send for them.
@@ -443,6 +510,25 @@ mod tests {
         assert_eq!(help_topic("/cadence gap"), Some(Subcommand::Gap));
         assert_eq!(help_topics("track").len(), 3);
         assert_eq!(help_topic("ME"), Some(Subcommand::Me));
+        assert_eq!(
+            help_topics("ritual"),
+            vec![
+                Subcommand::RitualAdd,
+                Subcommand::RitualList,
+                Subcommand::RitualPause,
+                Subcommand::RitualResume
+            ]
+        );
+        assert_eq!(help_topics("Rituals"), help_topics("ritual"));
+        assert_eq!(help_topics("ritual add"), vec![Subcommand::RitualAdd]);
+        assert_eq!(help_topics("ritual resume"), vec![Subcommand::RitualResume]);
+        assert_eq!(
+            help_topic("/cadence ritual list"),
+            Some(Subcommand::RitualList)
+        );
+        assert_eq!(help_topic("pause"), Some(Subcommand::RitualPause));
+        assert_eq!(help_topic("triggers"), Some(Subcommand::RitualAdd));
+        assert_eq!(help_topic("nudge"), Some(Subcommand::RitualAdd));
         assert_eq!(help_topic("digest"), None);
         assert_eq!(help_topic(""), None);
     }
@@ -455,6 +541,16 @@ mod tests {
             Some(Subcommand::TeamMembers)
         );
         assert_eq!(Subcommand::from_words("team", None), None);
+        assert_eq!(
+            Subcommand::from_words("Rituals", Some("PAUSE")),
+            Some(Subcommand::RitualPause)
+        );
+        assert_eq!(
+            Subcommand::from_words("ritual", Some("add")),
+            Some(Subcommand::RitualAdd)
+        );
+        assert_eq!(Subcommand::from_words("ritual", Some("delete")), None);
+        assert_eq!(Subcommand::from_words("ritual", None), None);
         assert_eq!(Subcommand::from_words("nope", None), None);
     }
 

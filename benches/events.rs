@@ -1,0 +1,347 @@
+//! Event-path benchmark (prints figures; not a timed test).
+//!
+//! 1. Acknowledgement: the release `cadence` binary on loopback with a fresh SQLite file, fifty
+//!    retro rituals (Jira boards 0–49, one channel each), and correctly signed Jira
+//!    `sprint_closed` deliveries, each a new sprint, over 64 connections for 20 seconds. Prints
+//!    requests/s, p50 and p99 of the acknowledgement, errors, and checks that every acknowledged
+//!    event ends up as exactly one queued prompt.
+//! 2. Acknowledgement to prompt: on a fresh instance, 200 events at 10 per second across the fifty
+//!    channels (so Slack's one-post-per-second-per-channel pacing never holds a prompt back), and
+//!    the time from each acknowledgement until a loopback Slack stand-in, answering at once,
+//!    receives the prompt.
+//!
+//! Run: `cargo bench --bench events`. `BENCH_SECONDS` and `BENCH_CONNECTIONS` override 20 and 64.
+
+// A measuring tool, not the service: failing loudly on a broken set-up is what we want here.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Json;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::post;
+use cadence::domain::Platform;
+use cadence::domain::event::Selector;
+use cadence::inbound::verify::hmac_sha256_hex;
+use cadence::store::{NewRitual, NewTeam, Store};
+use serde_json::{Value, json};
+
+const SECRET: &str = "bench-jira-secret";
+const BOARDS: usize = 50;
+
+/// When the stand-in received each prompt, by the sprint named in it.
+type Received = Arc<Mutex<HashMap<usize, Instant>>>;
+
+async fn post_message(State(received): State<Received>, Json(body): Json<Value>) -> Json<Value> {
+    let text = body["text"].as_str().unwrap_or_default();
+    if let Some(sprint) = text.split("Sprint ").nth(1).and_then(|rest| {
+        rest.chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse::<usize>()
+            .ok()
+    }) {
+        received
+            .lock()
+            .unwrap()
+            .entry(sprint)
+            .or_insert_with(Instant::now);
+    }
+    Json(json!({ "ok": true, "channel": body["channel"], "ts": "1700000000.000100" }))
+}
+
+async fn history() -> Json<Value> {
+    Json(json!({ "ok": true, "messages": [] }))
+}
+
+async fn slack_stand_in() -> (String, Received) {
+    let received: Received = Arc::default();
+    let app = Router::new()
+        .route("/api/chat.postMessage", post(post_message))
+        .route("/api/conversations.history", post(history))
+        .with_state(received.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}/api/"), received)
+}
+
+async fn set_up(db: &Path) {
+    let store = Store::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    let now = chrono::Utc::now();
+    let tenant = store.tenant(Platform::Slack, "T1", now).await.unwrap();
+    let boss = store
+        .person(tenant, "UBOSS", Some("boss"), now)
+        .await
+        .unwrap();
+    let team = store
+        .create_team(
+            tenant,
+            NewTeam {
+                name: "Atlas",
+                tz: "UTC",
+                home_channel: Some("CATLAS"),
+                managers: &[boss.id],
+                members: &[],
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    store
+        .add_capability(tenant, "run EBR", None, None, now)
+        .await
+        .unwrap();
+    for board in 0..BOARDS {
+        let selector: Selector = format!("jira:board={board}:sprint_closed").parse().unwrap();
+        let (channel, name) = (format!("CRETRO{board}"), format!("retro {board}"));
+        let ritual = NewRitual {
+            team: &team,
+            kind: "retro",
+            name: &name,
+            channel_id: &channel,
+            prompt_on: "end",
+            artefact: "gaps",
+            nudge_after_minutes: None,
+            triggers: &[selector],
+        };
+        store.add_ritual(ritual, now).await.unwrap();
+    }
+    store.close().await;
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn start(db: &Path, slack: &str) -> (Killed, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_cadence"))
+        .arg("serve")
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("CADENCE_LISTEN", format!("127.0.0.1:{port}"))
+        .env("JIRA_WEBHOOK_SECRET", SECRET)
+        .env("SLACK_SIGNING_SECRET", "unused")
+        .env("SLACK_BOT_TOKEN", "xoxb-bench")
+        .env("SLACK_API_BASE_URL", slack)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let killed = Killed(child);
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    for _ in 0..400 {
+        if client
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            return (killed, base);
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("cadence did not start");
+}
+
+async fn send(client: &reqwest::Client, base: &str, sprint: usize) -> Result<(), String> {
+    let body = format!(
+        r#"{{"timestamp":1763974633000,"webhookEvent":"sprint_closed","sprint":{{"id":{sprint},"state":"closed","name":"Sprint {sprint}","completeDate":"2026-11-24T08:57:13.542Z","originBoardId":{}}}}}"#,
+        sprint % BOARDS
+    );
+    let signature = hmac_sha256_hex(SECRET.as_bytes(), &[body.as_bytes()]);
+    let response = client
+        .post(format!("{base}/hooks/jira"))
+        .header("content-type", "application/json")
+        .header("x-hub-signature", format!("sha256={signature}"))
+        .header("x-atlassian-webhook-identifier", format!("bench-{sprint}"))
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if response.status() == 200 {
+        Ok(())
+    } else {
+        Err(format!("HTTP {}", response.status()))
+    }
+}
+
+async fn count(db: &Path, sql: &str) -> i64 {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&mut conn).await.unwrap();
+    n
+}
+
+fn percentile(sorted: &[u32], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * q).round() as usize;
+    f64::from(sorted[i]) / 1000.0
+}
+
+fn peak_rss_mb(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+async fn acknowledgement(seconds: u64, connections: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cadence.db");
+    set_up(&db).await;
+    let (slack, _) = slack_stand_in().await;
+    let (cadence, base) = start(&db, &slack).await;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .build()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for worker in 0..connections {
+        let (client, base) = (client.clone(), base.clone());
+        tasks.push(tokio::spawn(async move {
+            let (mut latencies, mut errors, mut n) = (Vec::new(), 0usize, worker);
+            while Instant::now() < deadline {
+                let sent = Instant::now();
+                match send(&client, &base, n).await {
+                    Ok(()) => {
+                        latencies.push(sent.elapsed().as_micros().min(u128::from(u32::MAX)) as u32)
+                    }
+                    Err(e) => {
+                        if errors == 0 {
+                            eprintln!("request failed: {e}");
+                        }
+                        errors += 1;
+                    }
+                }
+                n += connections;
+            }
+            (latencies, errors)
+        }));
+    }
+    let (mut latencies, mut errors) = (Vec::new(), 0);
+    for task in tasks {
+        let (l, e) = task.await.unwrap();
+        latencies.extend(l);
+        errors += e;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort_unstable();
+    let acknowledged = latencies.len() as i64;
+    // Let the processor catch up, then count what the acknowledged events became.
+    let draining = Instant::now();
+    for _ in 0..3000 {
+        if count(&db, "SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL").await == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let drained = draining.elapsed().as_secs_f64();
+    let rss = peak_rss_mb(cadence.0.id());
+    let inbox = count(&db, "SELECT COUNT(*) FROM inbox").await;
+    let prompts = count(
+        &db,
+        "SELECT COUNT(*) FROM outbox WHERE idempotency_key LIKE 'prompt:%'",
+    )
+    .await;
+    drop(cadence);
+    println!(
+        "acknowledgement: {} events in {elapsed:.1} s = {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, errors {errors}, peak RSS {}",
+        acknowledged,
+        acknowledged as f64 / elapsed,
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        percentile(&latencies, 1.0),
+        rss.map(|r| format!("{r:.1} MB"))
+            .unwrap_or_else(|| "n/a".into())
+    );
+    println!(
+        "  inbox rows {inbox}, queued prompts {prompts} ({drained:.1} s after the load to process them all): \
+         every acknowledged event is exactly one prompt: {}",
+        inbox == acknowledged && prompts == acknowledged
+    );
+}
+
+async fn to_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cadence.db");
+    set_up(&db).await;
+    let (slack, received) = slack_stand_in().await;
+    let (cadence, base) = start(&db, &slack).await;
+    let client = reqwest::Client::new();
+    let mut acked: HashMap<usize, Instant> = HashMap::new();
+    let mut ticker = tokio::time::interval(Duration::from_millis(100));
+    for sprint in 1..=200 {
+        ticker.tick().await;
+        if send(&client, &base, sprint).await.is_ok() {
+            acked.insert(sprint, Instant::now());
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    drop(cadence);
+    let received = received.lock().unwrap().clone();
+    let mut delays: Vec<u32> = acked
+        .iter()
+        .filter_map(|(sprint, at)| {
+            received
+                .get(sprint)
+                .map(|r| r.saturating_duration_since(*at).as_micros() as u32)
+        })
+        .collect();
+    delays.sort_unstable();
+    println!(
+        "acknowledgement → prompt at the stand-in: {} of {} prompts received, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        delays.len(),
+        acked.len(),
+        percentile(&delays, 0.5),
+        percentile(&delays, 0.99),
+        percentile(&delays, 1.0)
+    );
+}
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("events benchmark: skipped (run with `cargo bench --bench events`)");
+        return;
+    }
+    let seconds: u64 = std::env::var("BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
+    let connections: usize = std::env::var("BENCH_CONNECTIONS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(64);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    println!("events benchmark: {connections} connections, {seconds} s, SQLite, loopback");
+    runtime.block_on(acknowledgement(seconds, connections));
+    runtime.block_on(to_prompt());
+}
