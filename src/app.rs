@@ -224,6 +224,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/slack/commands", post(slack::commands::handle))
         .route("/slack/interactions", post(slack::interactions::handle))
+        .route("/slack/events", post(slack::events::handle))
         .route("/hooks/jira", post(hook_routes::jira))
         .route("/hooks/github", post(hook_routes::github))
         .route("/hooks/linear", post(hook_routes::linear))

@@ -89,3 +89,14 @@ CREATE TABLE outbox (
     FOREIGN KEY (occurrence_id, tenant_id) REFERENCES occurrences (id, tenant_id)
 );
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+
+-- Slack Events API deliveries seen, by event id: Slack retries a delivery it thinks failed, and
+-- a retry must be acknowledged without being acted on twice.
+CREATE TABLE platform_events (
+    platform    TEXT   NOT NULL,
+    event_id    TEXT   NOT NULL,
+    tenant      TEXT   NOT NULL,
+    event_type  TEXT   NOT NULL,
+    received_at BIGINT NOT NULL,
+    PRIMARY KEY (platform, event_id)
+);

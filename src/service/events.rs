@@ -12,11 +12,11 @@ use tokio_util::sync::CancellationToken;
 
 use crate::domain::card::Choice;
 use crate::domain::clock::Clock;
-use crate::domain::event::Source;
-use crate::domain::ids::{TeamId, TenantId};
+use crate::domain::event::{Source, SourceEvent};
+use crate::domain::ids::{InboxId, OccurrenceId, TeamId, TenantId};
 use crate::domain::prompt::{OccurrenceView, prompt_card};
 use crate::domain::ritual::RitualKind;
-use crate::store::{OccurrencePlan, PendingEvent, Ritual, Store, StoreResult};
+use crate::store::{OccurrencePlan, Ritual, Store, StoreError, StoreResult};
 
 /// How often the processor looks for events when nobody wakes it.
 const POLL: std::time::Duration = std::time::Duration::from_millis(500);
@@ -26,7 +26,7 @@ const PURGE_EVERY: Duration = Duration::hours(1);
 const PICKER_OPTIONS: i64 = 100;
 
 /// How many events one pass takes on.
-const PASS_SIZE: i64 = 500;
+const PASS_SIZE: i64 = 50;
 
 /// What one pass has read already.
 #[derive(Default)]
@@ -34,6 +34,42 @@ struct Known {
     rituals: HashMap<Source, Vec<Ritual>>,
     teams: HashMap<TeamId, String>,
     capabilities: HashMap<TenantId, Vec<Choice>>,
+}
+
+impl Known {
+    /// The running rituals `event` starts.
+    fn matching<'k>(&'k self, event: &'k SourceEvent) -> impl Iterator<Item = &'k Ritual> + 'k {
+        self.rituals
+            .get(&event.source)
+            .into_iter()
+            .flatten()
+            .filter(move |ritual| {
+                ritual
+                    .triggers
+                    .iter()
+                    .any(|selector| selector.matches(event))
+            })
+    }
+
+    /// The prompt card for a new occurrence, as JSON.
+    fn card(&self, occurrence: OccurrenceId, plan: &OccurrencePlan<'_>) -> serde_json::Value {
+        let ritual = plan.ritual;
+        let view = OccurrenceView {
+            id: occurrence.0,
+            kind: ritual
+                .kind
+                .parse::<RitualKind>()
+                .unwrap_or(RitualKind::Custom),
+            team: self.teams.get(&ritual.team).cloned().unwrap_or_default(),
+            title: plan.title.to_owned(),
+            capabilities: self
+                .capabilities
+                .get(&ritual.tenant)
+                .cloned()
+                .unwrap_or_default(),
+        };
+        serde_json::to_value(prompt_card(&view)).unwrap_or_default()
+    }
 }
 
 /// Turns inbox rows into occurrences and queued prompts.
@@ -67,9 +103,13 @@ impl EventProcessor {
     pub async fn run(self, wake: Arc<Notify>, shutdown: CancellationToken) {
         let mut last_purge = self.clock.now() - PURGE_EVERY;
         loop {
-            if let Err(error) = self.pass().await {
-                tracing::warn!(%error, "event processing failed; will retry");
-            }
+            let backlog = match self.pass().await {
+                Ok(processed) => processed == usize::try_from(PASS_SIZE).unwrap_or(usize::MAX),
+                Err(error) => {
+                    tracing::warn!(%error, "event processing failed; will retry");
+                    false
+                }
+            };
             let now = self.clock.now();
             if now - last_purge >= PURGE_EVERY {
                 match self
@@ -83,6 +123,15 @@ impl EventProcessor {
                 }
                 last_purge = now;
             }
+            if backlog {
+                // More is waiting: carry on, after letting queued acknowledgements have the
+                // writer. Small passes keep each hold on SQLite's one writer short.
+                tokio::task::yield_now().await;
+                if shutdown.is_cancelled() {
+                    break;
+                }
+                continue;
+            }
             tokio::select! {
                 () = shutdown.cancelled() => break,
                 () = wake.notified() => {}
@@ -91,51 +140,93 @@ impl EventProcessor {
         }
     }
 
-    /// Processes every waiting event once; returns how many were processed. Rituals, team
-    /// names and capability lists are read once per pass, not once per event: a burst of events
-    /// costs one transaction each and little else.
+    /// Processes every waiting event once, in one transaction; returns how many were
+    /// processed. Rituals, team names and capability lists are read once per pass, not once per
+    /// event.
     pub async fn pass(&self) -> StoreResult<usize> {
         let pending = self.store.pending_events(PASS_SIZE).await?;
+        if pending.is_empty() {
+            return Ok(0);
+        }
         let mut known = Known::default();
         for event in &pending {
-            self.process(event, &mut known).await?;
+            self.learn(&event.event, &mut known).await?;
+        }
+        let batch: Vec<(InboxId, Vec<OccurrencePlan<'_>>)> = pending
+            .iter()
+            .map(|p| {
+                let plans = known
+                    .matching(&p.event)
+                    .map(|ritual| OccurrencePlan {
+                        ritual,
+                        subject: &p.event.subject,
+                        title: &p.event.title,
+                        happened_at: p.event.at,
+                    })
+                    .collect();
+                (p.id, plans)
+            })
+            .collect();
+        let now = self.clock.now();
+        let created = match self
+            .store
+            .complete_events(&batch, |o, plan| known.card(o, plan), now)
+            .await
+        {
+            Ok(created) => created,
+            // One event the database refuses must not hold up the rest: process them one by
+            // one, and set aside any that still fails so it is not retried forever.
+            Err(StoreError::Database(sqlx::Error::Database(refusal))) => {
+                tracing::warn!(error = %refusal, "event batch refused; processing its events one by one");
+                let mut created = Vec::new();
+                for one in &batch {
+                    let single = std::slice::from_ref(one);
+                    match self
+                        .store
+                        .complete_events(single, |o, plan| known.card(o, plan), now)
+                        .await
+                    {
+                        Ok(made) => created.extend(made),
+                        Err(StoreError::Database(sqlx::Error::Database(error))) => {
+                            tracing::error!(inbox = one.0.0, %error, "event cannot be processed; set aside");
+                            self.store.set_event_aside(one.0, now).await?;
+                        }
+                        Err(other) => return Err(other),
+                    }
+                }
+                created
+            }
+            Err(other) => return Err(other),
+        };
+        let matched = batch.iter().filter(|(_, plans)| !plans.is_empty()).count();
+        tracing::info!(
+            events = pending.len(),
+            matched,
+            occurrences = created.len(),
+            "events processed"
+        );
+        if !created.is_empty() {
+            self.wake_outbox.notify_one();
         }
         Ok(pending.len())
     }
 
-    async fn process(&self, pending: &PendingEvent, known: &mut Known) -> StoreResult<()> {
-        let event = &pending.event;
+    /// Reads what processing `event` needs and this pass does not know yet.
+    async fn learn(&self, event: &SourceEvent, known: &mut Known) -> StoreResult<()> {
         if let Entry::Vacant(slot) = known.rituals.entry(event.source) {
             slot.insert(self.store.rituals_triggered_by(event.source).await?);
         }
-        let rituals = known
-            .rituals
-            .get(&event.source)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let matching: Vec<&Ritual> = rituals
-            .iter()
-            .filter(|ritual| {
-                ritual
-                    .triggers
-                    .iter()
-                    .any(|selector| selector.matches(event))
-            })
-            .collect();
-        let mut views = Vec::with_capacity(matching.len());
-        for ritual in &matching {
-            if let Entry::Vacant(slot) = known.teams.entry(ritual.team) {
-                let name = self
-                    .store
-                    .team_by_id(ritual.tenant, ritual.team)
-                    .await?
-                    .map(|t| t.name);
+        let rituals: Vec<(TenantId, TeamId)> =
+            known.matching(event).map(|r| (r.tenant, r.team)).collect();
+        for (tenant, team) in rituals {
+            if let Entry::Vacant(slot) = known.teams.entry(team) {
+                let name = self.store.team_by_id(tenant, team).await?.map(|t| t.name);
                 slot.insert(name.unwrap_or_default());
             }
-            if let Entry::Vacant(slot) = known.capabilities.entry(ritual.tenant) {
+            if let Entry::Vacant(slot) = known.capabilities.entry(tenant) {
                 let choices = self
                     .store
-                    .capability_choices(ritual.tenant, PICKER_OPTIONS)
+                    .capability_choices(tenant, PICKER_OPTIONS)
                     .await?
                     .into_iter()
                     .map(|(id, name)| Choice {
@@ -145,60 +236,6 @@ impl EventProcessor {
                     .collect::<Vec<_>>();
                 slot.insert(choices);
             }
-            let team = known.teams.get(&ritual.team).cloned().unwrap_or_default();
-            let capabilities = known
-                .capabilities
-                .get(&ritual.tenant)
-                .cloned()
-                .unwrap_or_default();
-            let kind = ritual
-                .kind
-                .parse::<RitualKind>()
-                .unwrap_or(RitualKind::Custom);
-            views.push((ritual.id, kind, team, capabilities));
-        }
-        let plans: Vec<OccurrencePlan<'_>> = matching
-            .iter()
-            .map(|ritual| OccurrencePlan {
-                ritual,
-                subject: &event.subject,
-                title: &event.title,
-                happened_at: event.at,
-            })
-            .collect();
-        let created = self
-            .store
-            .complete_event(
-                pending.id,
-                &plans,
-                |occurrence, plan| {
-                    let (kind, team, capabilities) = views
-                        .iter()
-                        .find(|(id, ..)| *id == plan.ritual.id)
-                        .map(|(_, kind, team, caps)| (*kind, team.clone(), caps.clone()))
-                        .unwrap_or((RitualKind::Custom, String::new(), Vec::new()));
-                    let view = OccurrenceView {
-                        id: occurrence.0,
-                        kind,
-                        team,
-                        title: plan.title.to_owned(),
-                        capabilities,
-                    };
-                    serde_json::to_value(prompt_card(&view)).unwrap_or_default()
-                },
-                self.clock.now(),
-            )
-            .await?;
-        tracing::info!(
-            inbox = pending.id.0,
-            source = %event.source,
-            event = %event.name,
-            matched = matching.len(),
-            occurrences = created.len(),
-            "event processed"
-        );
-        if !created.is_empty() {
-            self.wake_outbox.notify_one();
         }
         Ok(())
     }

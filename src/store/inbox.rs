@@ -80,67 +80,36 @@ impl Store {
             .collect()
     }
 
-    /// Marks an event processed and, in the same transaction, creates the occurrences it starts
+    /// Marks events processed and, in the same transaction, creates the occurrences they start
     /// and queues their prompts. An occurrence that exists already (the same sprint closed
-    /// twice) is not created again and gets no second prompt. `card` builds a prompt's neutral
-    /// card once the occurrence has its id. Returns the occurrences created.
-    pub async fn complete_event(
+    /// twice) is not created again and gets no second prompt; an event another processor has
+    /// claimed meanwhile is skipped. `card` builds a prompt's neutral card once the occurrence
+    /// has its id. One transaction for the whole batch: with SQLite's durable commits, a burst
+    /// of events costs one fsync, not one each. Returns the occurrences created.
+    pub async fn complete_events(
         &self,
-        inbox: InboxId,
-        plans: &[OccurrencePlan<'_>],
+        events: &[(InboxId, Vec<OccurrencePlan<'_>>)],
         card: impl Fn(OccurrenceId, &OccurrencePlan<'_>) -> serde_json::Value,
         at: DateTime<Utc>,
     ) -> StoreResult<Vec<OccurrenceId>> {
         let mut tx = self.write.begin().await?;
-        // Claim the row first: a second processor racing on the same event stops here.
-        let claimed = sqlx::query(
-            "UPDATE inbox SET processed_at = $1, matched = $2 WHERE id = $3 AND processed_at IS NULL",
-        )
-        .bind(millis(at))
-        .bind(i64::try_from(plans.len()).unwrap_or(i64::MAX))
-        .bind(inbox.0)
-        .execute(&mut *tx)
-        .await?;
-        if claimed.rows_affected() == 0 {
-            return Ok(Vec::new());
-        }
         let mut created = Vec::new();
-        for plan in plans {
-            let inserted: Option<(i64,)> = sqlx::query_as(
-                "INSERT INTO occurrences (tenant_id, ritual_id, subject, title, inbox_id, happened_at, \
-                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                 ON CONFLICT (ritual_id, subject) DO NOTHING RETURNING id",
-            )
-            .bind(plan.ritual.tenant.0)
-            .bind(plan.ritual.id.0)
-            .bind(plan.subject)
-            .bind(plan.title)
-            .bind(inbox.0)
-            .bind(millis(plan.happened_at))
-            .bind(millis(at))
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some((occurrence,)) = inserted else {
-                continue;
-            };
-            let occurrence = OccurrenceId(occurrence);
-            super::outbox::enqueue(
-                &mut tx,
-                &super::outbox::NewMessage {
-                    tenant: plan.ritual.tenant,
-                    idempotency_key: format!("prompt:{}", occurrence.0),
-                    channel_id: &plan.ritual.channel_id,
-                    delivery: super::outbox::Delivery::Post,
-                    card: card(occurrence, plan),
-                    occurrence: Some(occurrence),
-                },
-                at,
-            )
-            .await?;
-            created.push(occurrence);
+        for (inbox, plans) in events {
+            created.extend(complete(&mut tx, *inbox, plans, &card, at).await?);
         }
         tx.commit().await?;
         Ok(created)
+    }
+
+    /// Marks an event that cannot be processed as done with `matched = -1`, so it stops
+    /// holding up the others; it stays in the inbox for an operator to look at.
+    pub async fn set_event_aside(&self, inbox: InboxId, at: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query("UPDATE inbox SET processed_at = $1, matched = -1 WHERE id = $2 AND processed_at IS NULL")
+            .bind(millis(at))
+            .bind(inbox.0)
+            .execute(&self.write)
+            .await?;
+        Ok(())
     }
 
     /// Forgets processed events that started nothing, received before `before`.
@@ -154,6 +123,64 @@ impl Store {
         .await?;
         Ok(done.rows_affected())
     }
+}
+
+/// Claims one event and creates its occurrences and prompts inside `tx`.
+async fn complete(
+    tx: &mut Transaction<'_, Any>,
+    inbox: InboxId,
+    plans: &[OccurrencePlan<'_>],
+    card: &impl Fn(OccurrenceId, &OccurrencePlan<'_>) -> serde_json::Value,
+    at: DateTime<Utc>,
+) -> StoreResult<Vec<OccurrenceId>> {
+    // Claim the row first: a second processor racing on the same event stops here.
+    let claimed = sqlx::query(
+        "UPDATE inbox SET processed_at = $1, matched = $2 WHERE id = $3 AND processed_at IS NULL",
+    )
+    .bind(millis(at))
+    .bind(i64::try_from(plans.len()).unwrap_or(i64::MAX))
+    .bind(inbox.0)
+    .execute(&mut **tx)
+    .await?;
+    if claimed.rows_affected() == 0 {
+        return Ok(Vec::new());
+    }
+    let mut created = Vec::new();
+    for plan in plans {
+        let inserted: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO occurrences (tenant_id, ritual_id, subject, title, inbox_id, happened_at, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (ritual_id, subject) DO NOTHING RETURNING id",
+        )
+        .bind(plan.ritual.tenant.0)
+        .bind(plan.ritual.id.0)
+        .bind(plan.subject)
+        .bind(plan.title)
+        .bind(inbox.0)
+        .bind(millis(plan.happened_at))
+        .bind(millis(at))
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some((occurrence,)) = inserted else {
+            continue;
+        };
+        let occurrence = OccurrenceId(occurrence);
+        super::outbox::enqueue(
+            tx,
+            &super::outbox::NewMessage {
+                tenant: plan.ritual.tenant,
+                idempotency_key: format!("prompt:{}", occurrence.0),
+                channel_id: &plan.ritual.channel_id,
+                delivery: super::outbox::Delivery::Post,
+                card: card(occurrence, plan),
+                occurrence: Some(occurrence),
+            },
+            at,
+        )
+        .await?;
+        created.push(occurrence);
+    }
+    Ok(created)
 }
 
 /// Inserts inbox rows in one statement; for each entry, whether it was new. A delivery seen

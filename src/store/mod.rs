@@ -16,6 +16,7 @@ mod inbox;
 mod occurrences;
 mod outbox;
 mod people;
+mod platform_events;
 mod profile;
 mod rituals;
 mod teams;

@@ -5,6 +5,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod helpers;
+mod slack_events;
 mod slack_standin;
 
 mod apply;

@@ -1,6 +1,7 @@
 //! Slack's inbound routes: every request is verified on its raw bytes before anything parses it.
 
 pub mod commands;
+pub mod events;
 pub mod interactions;
 pub mod signature;
 

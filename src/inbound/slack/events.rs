@@ -1,0 +1,85 @@
+//! `POST /slack/events`: the Events API. The signature is checked on the raw body first.
+//! `url_verification` is answered with its challenge; each `event_callback` is remembered by its
+//! `event_id`, so Slack's retries (sent when an answer took over 3 s) are acknowledged without
+//! being acted on twice. <https://api.slack.com/apis/events-api>
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::verify_request;
+use crate::app::AppState;
+use crate::domain::Platform;
+use crate::error::AppError;
+
+/// Handles one Events API request.
+pub async fn handle(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    verify_request(&state, &headers, &body)?;
+    let envelope: Value = serde_json::from_slice(&body)
+        .map_err(|e| AppError::BadRequest(format!("event is not JSON: {e}")))?;
+    match envelope["type"].as_str() {
+        Some("url_verification") => {
+            let challenge = envelope["challenge"].as_str().unwrap_or_default();
+            Ok(Json(json!({ "challenge": challenge })).into_response())
+        }
+        Some("event_callback") => {
+            let event_id = envelope["event_id"]
+                .as_str()
+                .filter(|id| !id.is_empty())
+                .ok_or_else(|| {
+                    AppError::BadRequest("event_callback without event_id".to_owned())
+                })?;
+            let tenant = envelope["enterprise_id"]
+                .as_str()
+                .filter(|_| {
+                    envelope["authorizations"][0]["is_enterprise_install"].as_bool() == Some(true)
+                })
+                .or_else(|| envelope["team_id"].as_str())
+                .unwrap_or_default();
+            let event_type = envelope["event"]["type"].as_str().unwrap_or("unknown");
+            let span = tracing::Span::current();
+            span.record("platform", "slack");
+            span.record("tenant", tenant);
+            span.record("command", event_type);
+            let first = state
+                .store
+                .first_delivery(
+                    Platform::Slack,
+                    event_id,
+                    tenant,
+                    event_type,
+                    state.clock.now(),
+                )
+                .await?;
+            if !first {
+                let retry = headers
+                    .get("x-slack-retry-num")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("?");
+                tracing::info!(event_id, retry, "repeated Slack event acknowledged");
+                return Ok(StatusCode::OK.into_response());
+            }
+            match event_type {
+                "app_uninstalled" | "tokens_revoked" => {
+                    tracing::warn!(
+                        event_id,
+                        event_type,
+                        "Cadence lost access to this workspace"
+                    );
+                }
+                // app_home_opened, member_joined_channel and app_mention are acknowledged; their
+                // handling arrives with App Home and onboarding.
+                _ => tracing::debug!(event_id, event_type, "event acknowledged"),
+            }
+            Ok(StatusCode::OK.into_response())
+        }
+        _ => Ok(StatusCode::OK.into_response()),
+    }
+}
