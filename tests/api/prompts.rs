@@ -156,6 +156,16 @@ prompt_tests! {
         assert_eq!(slack.calls_to("chat.postMessage").len(), 1, "no retry storm");
     }
 
+    a_dropped_connection_is_retried(app, slack) {
+        slack.script("chat.postMessage", [Scripted::Drop]);
+        app.jira("delivery-1", &sprint_closed(37, 12)).await;
+        slack.wait_for("chat.postMessage", 2, 10 * SECOND).await;
+        app.wait_count("SELECT COUNT(*) FROM outbox WHERE state = 'sent'", 1).await;
+        // The second attempt looked for the first in the channel's history before posting.
+        assert_eq!(slack.calls_to("conversations.history").len(), 1);
+        assert_eq!(slack.posted_keys().len(), 1);
+    }
+
     server_errors_are_retried_with_backoff(app, slack) {
         slack.script("chat.postMessage", [Scripted::Status(500), Scripted::Error("service_unavailable")]);
         app.jira("delivery-1", &sprint_closed(37, 12)).await;

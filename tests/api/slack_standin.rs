@@ -37,6 +37,8 @@ pub enum Scripted {
     Status(u16),
     /// Succeed, but only after a delay.
     Slow(Duration),
+    /// Close the connection without answering.
+    Drop,
 }
 
 #[derive(Default)]
@@ -197,6 +199,8 @@ async fn method(
                 .into_response();
         }
         Some(Scripted::Slow(delay)) => tokio::time::sleep(delay).await,
+        // A handler that panics makes the server close the connection with no answer.
+        Some(Scripted::Drop) => std::panic::resume_unwind(Box::new("dropping the connection")),
         None => {}
     }
     let mut inner = inner.lock().expect("inner");
