@@ -32,10 +32,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{
-    HookError, Parsed, Verified, check_freshness, check_mac, header, is_snake_word, require_secret,
-    signature_hex, timestamp_header, unix_seconds,
-};
+use super::{HookError, Parsed, Verified, header, is_snake_word, verify_timestamped_mac};
 use crate::domain::event::{Source, SourceEvent};
 
 /// The header carrying `v1=<hex HMAC-SHA256(secret, "v1:{timestamp}:{raw body}")>`.
@@ -80,17 +77,17 @@ pub fn receive(
     body: &[u8],
     now: DateTime<Utc>,
 ) -> Result<Verified, HookError> {
-    let key = require_secret(secret, SOURCE)?;
-    let timestamp = timestamp_header(headers, TIMESTAMP_HEADER)?;
-    let signature = signature_hex(headers, SIGNATURE_HEADER, "v1=")?;
-    check_mac(
-        key,
-        &[b"v1:", timestamp.as_bytes(), b":", body],
-        signature,
+    verify_timestamped_mac(
+        secret,
+        SOURCE,
+        headers,
+        body,
         SIGNATURE_HEADER,
+        TIMESTAMP_HEADER,
+        "v1",
+        MAX_CLOCK_SKEW_SECS,
+        now,
     )?;
-    let sent = unix_seconds(timestamp, TIMESTAMP_HEADER)?;
-    check_freshness(sent, now.timestamp(), MAX_CLOCK_SKEW_SECS, "s")?;
     let delivery_id = sender_delivery_id(headers)?;
     let body: Body = serde_json::from_slice(body)
         .map_err(|e| HookError::Malformed(format!("generic payload: {e}")))?;

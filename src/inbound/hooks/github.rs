@@ -15,8 +15,8 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::{
-    HookError, Parsed, Verified, check_mac, delivery_id, header, parse_json, parse_time,
-    require_secret, required_id, required_text, signature_hex, text,
+    HookError, Parsed, Verified, delivery_id, header, parse_json, parse_time, required_id,
+    required_text, text, verify_body_mac,
 };
 use crate::domain::event::{Source, SourceEvent};
 
@@ -36,9 +36,7 @@ pub fn receive(
     body: &[u8],
     now: DateTime<Utc>,
 ) -> Result<Verified, HookError> {
-    let key = require_secret(secret, SOURCE)?;
-    let signature = signature_hex(headers, SIGNATURE_HEADER, "sha256=")?;
-    check_mac(key, &[body], signature, SIGNATURE_HEADER)?;
+    verify_body_mac(secret, SOURCE, headers, body, SIGNATURE_HEADER, "sha256=")?;
     let delivery_id = delivery_id(headers, DELIVERY_HEADER)?;
     let event = header(headers, EVENT_HEADER)
         .filter(|e| !e.is_empty())

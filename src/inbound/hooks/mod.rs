@@ -113,6 +113,49 @@ fn check_mac(
 }
 
 /// A signed timestamp header's text, exactly as received: it is part of what is signed.
+/// The scheme Jira and GitHub share: `PREFIX<hex HMAC-SHA256(secret, raw body)>` in one header.
+fn verify_body_mac(
+    secret: Option<&[u8]>,
+    source: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    signature_header: &str,
+    prefix: &str,
+) -> Result<(), HookError> {
+    let key = require_secret(secret, source)?;
+    let signature = signature_hex(headers, signature_header, prefix)?;
+    check_mac(key, &[body], signature, signature_header)
+}
+
+/// The scheme Zoom and Cadence's generic hook share: `VERSION=<hex HMAC-SHA256(secret,
+/// "VERSION:" + timestamp + ":" + raw body)>`, with the timestamp (Unix seconds) in its own
+/// header and at most `max_skew` seconds from now.
+#[allow(clippy::too_many_arguments)]
+fn verify_timestamped_mac(
+    secret: Option<&[u8]>,
+    source: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    signature_header: &str,
+    timestamp_header_name: &str,
+    version: &str,
+    max_skew: u64,
+    now: DateTime<Utc>,
+) -> Result<(), HookError> {
+    let key = require_secret(secret, source)?;
+    let timestamp = timestamp_header(headers, timestamp_header_name)?;
+    let signature = signature_hex(headers, signature_header, &format!("{version}="))?;
+    let signed_prefix = format!("{version}:");
+    check_mac(
+        key,
+        &[signed_prefix.as_bytes(), timestamp.as_bytes(), b":", body],
+        signature,
+        signature_header,
+    )?;
+    let sent = unix_seconds(timestamp, timestamp_header_name)?;
+    check_freshness(sent, now.timestamp(), max_skew, "s")
+}
+
 fn timestamp_header<'h>(headers: &'h HeaderMap, name: &str) -> Result<&'h str, HookError> {
     header(headers, name).ok_or_else(|| HookError::Unauthorised(format!("missing {name} header")))
 }

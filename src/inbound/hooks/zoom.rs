@@ -25,9 +25,8 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::{
-    HookError, MAX_DELIVERY_ID_LEN, Parsed, Verified, check_freshness, check_mac, from_millis,
-    id_text, parse_json, parse_time, require_secret, required_text, signature_hex, text,
-    timestamp_header, unix_seconds,
+    HookError, MAX_DELIVERY_ID_LEN, Parsed, Verified, from_millis, id_text, parse_json, parse_time,
+    require_secret, required_text, text, verify_timestamped_mac,
 };
 use crate::domain::event::{Source, SourceEvent};
 use crate::inbound::verify::hmac_sha256_hex;
@@ -36,7 +35,6 @@ use crate::inbound::verify::hmac_sha256_hex;
 pub const SIGNATURE_HEADER: &str = "x-zm-signature";
 /// The header carrying the request's Unix time in seconds; part of what is signed.
 pub const TIMESTAMP_HEADER: &str = "x-zm-request-timestamp";
-/// Zoom's request identifier, used as the delivery id when present (see the module notes).
 /// Zoom's per-request tracking header; logged for support, never used to deduplicate.
 pub const TRACKING_HEADER: &str = "x-zm-trackingid";
 /// How far a request's timestamp may be from now, in seconds.
@@ -51,17 +49,19 @@ pub fn receive(
     body: &[u8],
     now: DateTime<Utc>,
 ) -> Result<Verified, HookError> {
-    let key = require_secret(secret, SOURCE)?;
-    let timestamp = timestamp_header(headers, TIMESTAMP_HEADER)?;
-    let signature = signature_hex(headers, SIGNATURE_HEADER, "v0=")?;
-    check_mac(
-        key,
-        &[b"v0:", timestamp.as_bytes(), b":", body],
-        signature,
+    verify_timestamped_mac(
+        secret,
+        SOURCE,
+        headers,
+        body,
         SIGNATURE_HEADER,
+        TIMESTAMP_HEADER,
+        "v0",
+        MAX_CLOCK_SKEW_SECS,
+        now,
     )?;
-    let sent = unix_seconds(timestamp, TIMESTAMP_HEADER)?;
-    check_freshness(sent, now.timestamp(), MAX_CLOCK_SKEW_SECS, "s")?;
+    // The URL validation answer is a MAC of Zoom's token under the same secret.
+    let key = require_secret(secret, SOURCE)?;
     let payload = parse_json(body, SOURCE)?;
     let event = required_text(&payload, "/event", SOURCE)?;
     let parsed = normalise(key, event, &payload, now)?;
