@@ -47,10 +47,28 @@ pub struct FollowUp {
     pub channel_id: String,
     /// The id of the message to replace, if it updates one.
     pub replaces: Option<String>,
-    /// The neutral card, as JSON.
-    pub card: serde_json::Value,
+    /// What to show.
+    pub card: FollowUpCard,
     /// The start of the idempotency key.
     pub key_prefix: String,
+}
+
+/// The card a follow-up shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FollowUpCard {
+    /// A card ready to send, as JSON.
+    Ready(serde_json::Value),
+    /// A track request for the managers, whose buttons answer the decision being recorded.
+    TrackRequest {
+        /// The requester's platform user id.
+        person_id: String,
+        /// The requester's name.
+        person_name: String,
+        /// The track.
+        track: String,
+        /// Why they ask.
+        note: Option<String>,
+    },
 }
 
 /// The state change a decision carries.

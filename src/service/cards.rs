@@ -14,10 +14,11 @@ use super::scope::{Scope, Stop};
 use super::{Commands, Invocation, ServiceError};
 use crate::domain::card::{Action, Choice, Form, Verb};
 use crate::domain::command::UserRef;
-use crate::domain::decision::{Effect, FollowUp, NewDecision};
-use crate::domain::ids::{CapabilityId, OccurrenceId};
+use crate::domain::decision::{Effect, FollowUp, FollowUpCard, NewDecision, TrackStatus};
+use crate::domain::ids::{CapabilityId, DecisionId, OccurrenceId};
 use crate::domain::prompt::{
-    OccurrenceView, coaching_form, intervention_form, prompt_card, qbr_form, with_outcome,
+    OccurrenceView, TrackRequestView, coaching_form, intervention_form, prompt_card, qbr_form,
+    track_request_card, with_outcome,
 };
 use crate::domain::ritual::RitualKind;
 use crate::domain::text::Text;
@@ -78,6 +79,9 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
     if matches!(action.verb, Verb::PickPerson | Verb::PickCapability) {
         // Selections live in the message until a button is pressed.
         return Ok(CardOutcome::Done);
+    }
+    if matches!(action.verb, Verb::ApproveTrack | Verb::DeclineTrack) {
+        return answer_track_request(scope, input, action).await;
     }
     let occurrence = match action.record {
         Some(id) => {
@@ -216,6 +220,115 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
     }
 }
 
+/// Approve or Decline on a track-request card: the managers of the requester's team decide.
+async fn answer_track_request(
+    scope: &Scope<'_>,
+    input: &CardInput,
+    action: &Action,
+) -> Result<CardOutcome, Stop> {
+    let request = match action.record {
+        Some(id) => scope.store().decision(scope.tenant, DecisionId(id)).await?,
+        None => None,
+    };
+    let Some(request) = request.filter(|d| d.kind == DecisionKind::RequestTrack.as_str()) else {
+        return Err(invalid(
+            "This request is no longer known to Cadence; nothing was recorded.",
+        ));
+    };
+    let team = match request.team {
+        Some(team) => scope.store().team_by_id(scope.tenant, team).await?,
+        None => None,
+    };
+    let Some(team) = team else {
+        return Err(invalid(
+            "This request's team no longer exists; nothing was recorded.",
+        ));
+    };
+    if !(scope.is_admin() || scope.role(&team).await? == Some(Role::Manager)) {
+        return Err(scope
+            .refusal(&team, "answer track requests for")
+            .await?
+            .into());
+    }
+    let person_id = request.subject_user_id.clone().unwrap_or_default();
+    let track = request.payload["track"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let Some(person) = scope.store().find_person(scope.tenant, &person_id).await? else {
+        return Err(invalid(
+            "The person who asked is no longer known; nothing was recorded.",
+        ));
+    };
+    if scope
+        .store()
+        .track_status(scope.tenant, person.id, &track)
+        .await?
+        != Some(TrackStatus::Requested)
+    {
+        return Err(invalid(
+            "This request has already been answered; nothing was recorded.",
+        ));
+    }
+    let (status, kind, verb) = match action.verb {
+        Verb::ApproveTrack => (
+            TrackStatus::Approved,
+            DecisionKind::ApproveTrack,
+            "Approved",
+        ),
+        _ => (
+            TrackStatus::Declined,
+            DecisionKind::DeclineTrack,
+            "Declined",
+        ),
+    };
+    let view = TrackRequestView {
+        person_id: person.user_id.clone(),
+        person_name: person.display_name.clone(),
+        track: track.clone(),
+        note: request.payload["note"].as_str().map(str::to_owned),
+        decision: request.id.0,
+    };
+    let line = Text::new()
+        .plain(format!("{verb} by "))
+        .mention(scope.actor.user_id.clone());
+    let follow_up = input.message.as_ref().map(|(channel, ts)| FollowUp {
+        channel_id: channel.clone(),
+        replaces: Some(ts.clone()),
+        card: FollowUpCard::Ready(
+            serde_json::to_value(with_outcome(&track_request_card(&view), &[line], true))
+                .unwrap_or_default(),
+        ),
+        key_prefix: format!("track-answer:{}:", request.id.0),
+    });
+    scope
+        .store()
+        .record(&NewDecision {
+            tenant: scope.tenant,
+            team: Some(team.id),
+            kind,
+            actor: scope.actor.id,
+            subject: Some(person.id),
+            capability: None,
+            occurrence: None,
+            channel: input.message.as_ref().map(|(c, _)| c.clone()),
+            source: DecisionSource::Card,
+            payload: json!({ "person": person.user_id, "track": track, "request": request.id.0 }),
+            effect: Effect::SetTrackStatus {
+                team: team.id,
+                person: person.id,
+                track,
+                status,
+                note: None,
+            },
+            follow_up,
+            at: scope.now(),
+        })
+        .await?;
+    scope.commands.wake_outbox();
+    Ok(CardOutcome::Done)
+}
+
 /// A decision about to be recorded from a card.
 struct Recorded {
     kind: DecisionKind,
@@ -269,7 +382,7 @@ async fn record(
             Some(FollowUp {
                 channel_id: channel.clone(),
                 replaces: Some(ts.clone()),
-                card: serde_json::to_value(card).unwrap_or_default(),
+                card: FollowUpCard::Ready(serde_json::to_value(card).unwrap_or_default()),
                 key_prefix: format!("card:{}:", occurrence.id.0),
             })
         }

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::scope::{Scope, Stop, finish};
 use super::{Outcome, Reply, ServiceError};
 use crate::domain::command::{Command, DateRange, Hours, Period};
-use crate::domain::decision::{Effect, NewDecision, TrackStatus};
+use crate::domain::decision::{Effect, FollowUp, FollowUpCard, NewDecision, TrackStatus};
 use crate::domain::ids::{CapabilityId, PersonId};
 use crate::domain::text::Text;
 use crate::domain::{DecisionKind, Level};
@@ -32,6 +32,7 @@ struct Draft {
     capability: Option<CapabilityId>,
     payload: serde_json::Value,
     effect: Effect,
+    follow_up: Option<FollowUp>,
     confirmation: Text,
 }
 
@@ -43,6 +44,7 @@ async fn decide(
     let team = scope.team(named_team).await?;
     authorise(scope, &team, command).await?;
     let draft = draft(scope, &team, command).await?;
+    let queued = draft.follow_up.is_some();
     let id = scope
         .store()
         .record(&NewDecision {
@@ -57,11 +59,14 @@ async fn decide(
             source: scope.invocation.source,
             payload: draft.payload,
             effect: draft.effect,
-            follow_up: None,
+            follow_up: draft.follow_up.clone(),
             at: scope.now(),
         })
         .await?;
     tracing::info!(decision = id.0, kind = %draft.kind, team = team.id.0, "decision recorded");
+    if queued {
+        scope.commands.wake_outbox();
+    }
     Ok(Reply {
         text: draft.confirmation,
         outcome: Outcome::Recorded(id),
@@ -106,6 +111,7 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
                 capability: known.as_ref().map(|c| c.id),
                 payload: json!({ "person": who.user_id, "capability": capability }),
                 effect: Effect::None,
+                follow_up: None,
                 confirmation,
             }
         }
@@ -130,6 +136,7 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
                 capability: known.as_ref().map(|c| c.id),
                 payload: json!({ "person": who.user_id, "capability": capability, "note": note }),
                 effect: Effect::None,
+                follow_up: None,
                 confirmation: confirmation.plain("."),
             }
         }
@@ -177,6 +184,7 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
                     means: means.clone(),
                     due: *due,
                 },
+                follow_up: None,
                 confirmation: confirmation.plain("."),
             }
         }
@@ -291,6 +299,7 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
             }
             let names: Vec<String> = found.iter().map(|c| c.name.clone()).collect();
             Draft {
+                follow_up: None,
                 kind: DecisionKind::Sequence,
                 subject: None,
                 capability: None,
@@ -326,6 +335,7 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
                 _ => format!("the week of {period_label}"),
             };
             Draft {
+                follow_up: None,
                 kind: DecisionKind::Hours,
                 subject: Some(who.id),
                 capability: None,
@@ -357,6 +367,7 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
         } => {
             let cap = scope.capability(capability).await?;
             Draft {
+                follow_up: None,
                 kind: DecisionKind::Mastery,
                 subject: None,
                 capability: Some(cap.id),
@@ -379,6 +390,7 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
         Command::Target { capability, count } => {
             let cap = scope.capability(capability).await?;
             Draft {
+                follow_up: None,
                 kind: DecisionKind::Target,
                 subject: None,
                 capability: Some(cap.id),
@@ -410,6 +422,7 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
                 return Err(Reply::invalid(text).into());
             }
             Draft {
+                follow_up: None,
                 kind: DecisionKind::Absence,
                 subject: Some(who.id),
                 capability: None,
@@ -458,6 +471,7 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
                     budget: *budget,
                     capability: cap.as_ref().map(|c| c.id),
                 },
+                follow_up: None,
                 confirmation: confirmation.plain("."),
             }
         }
@@ -522,6 +536,7 @@ async fn level_draft(
             level,
             evidence: evidence.clone(),
         },
+        follow_up: None,
         confirmation: confirmation.plain("."),
     })
 }
@@ -557,6 +572,26 @@ async fn track_draft(
     if let Some(note) = &note {
         confirmation = confirmation.plain(": ").plain(note.clone());
     }
+    // A request goes to the managers as a card in the team's channel, with Approve / Decline.
+    let follow_up = match (status, &team.home_channel) {
+        (TrackStatus::Requested, Some(channel)) => Some(FollowUp {
+            channel_id: channel.clone(),
+            replaces: None,
+            card: FollowUpCard::TrackRequest {
+                person_id: who.user_id.clone(),
+                person_name: who.display_name.clone(),
+                track: track.to_owned(),
+                note: note.clone(),
+            },
+            key_prefix: "track-request:".to_owned(),
+        }),
+        _ => None,
+    };
+    if follow_up.is_some() {
+        confirmation = confirmation
+            .plain(". They'll see it in ")
+            .channel(team.home_channel.clone().unwrap_or_default());
+    }
     Ok(Draft {
         kind,
         subject: Some(who.id),
@@ -569,6 +604,7 @@ async fn track_draft(
             status,
             note,
         },
+        follow_up,
         confirmation: confirmation.plain("."),
     })
 }

@@ -4,15 +4,18 @@ use sqlx::{Any, Transaction};
 
 use super::{Store, StoreError, StoreResult, from_millis, millis};
 use crate::domain::DecisionKind;
-use crate::domain::decision::{Effect, NewDecision};
+use crate::domain::decision::{Effect, FollowUpCard, NewDecision};
 use crate::domain::ids::{DecisionId, TeamId, TenantId};
 use crate::domain::name_key;
+use crate::domain::prompt::{TrackRequestView, track_request_card};
 
 /// A decision as recorded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordedDecision {
     /// Stored id.
     pub id: DecisionId,
+    /// The team it was made for.
+    pub team: Option<TeamId>,
     /// The decision kind's stored name.
     pub kind: String,
     /// Who decided: the platform user id.
@@ -27,8 +30,17 @@ pub struct RecordedDecision {
     pub at: chrono::DateTime<chrono::Utc>,
 }
 
-/// id, kind, actor, subject, payload, source, created_at.
-type DecisionRow = (i64, String, String, Option<String>, String, String, i64);
+/// id, team, kind, actor, subject, payload, source, created_at.
+type DecisionRow = (
+    i64,
+    Option<i64>,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    i64,
+);
 
 impl Store {
     /// Appends a decision and applies its effect in one transaction: both or neither.
@@ -51,6 +63,19 @@ impl Store {
         self.decisions_where(tenant, "d.team_id = $2", team.0).await
     }
 
+    /// One decision of the tenant.
+    pub async fn decision(
+        &self,
+        tenant: TenantId,
+        id: DecisionId,
+    ) -> StoreResult<Option<RecordedDecision>> {
+        Ok(self
+            .decisions_where(tenant, "d.id = $2", id.0)
+            .await?
+            .into_iter()
+            .next())
+    }
+
     /// The tenant's decisions matching `filter` (a condition on `d` using `$2` for `value`).
     pub(super) async fn decisions_where(
         &self,
@@ -59,7 +84,7 @@ impl Store {
         value: i64,
     ) -> StoreResult<Vec<RecordedDecision>> {
         let rows: Vec<DecisionRow> = sqlx::query_as(&format!(
-            "SELECT d.id, d.kind, a.user_id, s.user_id, d.payload, d.source, d.created_at \
+            "SELECT d.id, d.team_id, d.kind, a.user_id, s.user_id, d.payload, d.source, d.created_at \
              FROM decisions d JOIN people a ON a.id = d.actor_person_id \
              LEFT JOIN people s ON s.id = d.subject_person_id \
              WHERE d.tenant_id = $1 AND {filter} ORDER BY d.id"
@@ -70,9 +95,10 @@ impl Store {
         .await?;
         rows.into_iter()
             .map(
-                |(id, kind, actor_user_id, subject_user_id, payload, source, at)| {
+                |(id, team, kind, actor_user_id, subject_user_id, payload, source, at)| {
                     Ok(RecordedDecision {
                         id: DecisionId(id),
+                        team: team.map(TeamId),
                         kind,
                         actor_user_id,
                         subject_user_id,
@@ -180,7 +206,7 @@ async fn follow_up(
                 idempotency_key: format!("{}{}", message.key_prefix, id.0),
                 channel_id: &message.channel_id,
                 delivery,
-                card: message.card.clone(),
+                card: follow_up_card(&message.card, id),
                 occurrence: decision.occurrence,
             },
             decision.at,
@@ -188,6 +214,28 @@ async fn follow_up(
         .await?;
     }
     Ok(())
+}
+
+/// A follow-up's card as JSON; a track request's buttons name the decision just recorded.
+fn follow_up_card(card: &FollowUpCard, id: DecisionId) -> serde_json::Value {
+    match card {
+        FollowUpCard::Ready(json) => json.clone(),
+        FollowUpCard::TrackRequest {
+            person_id,
+            person_name,
+            track,
+            note,
+        } => {
+            let view = TrackRequestView {
+                person_id: person_id.clone(),
+                person_name: person_name.clone(),
+                track: track.clone(),
+                note: note.clone(),
+                decision: id.0,
+            };
+            serde_json::to_value(track_request_card(&view)).unwrap_or_default()
+        }
+    }
 }
 
 /// Inserts decision rows in one statement and returns their ids in the order given.

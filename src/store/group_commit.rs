@@ -24,7 +24,7 @@ const MAX_BATCH: usize = 128;
 const QUEUE: usize = 1024;
 
 enum Job {
-    Decision(NewDecision, oneshot::Sender<StoreResult<DecisionId>>),
+    Decision(Box<NewDecision>, oneshot::Sender<StoreResult<DecisionId>>),
     Event(NewInboxEntry, oneshot::Sender<StoreResult<bool>>),
 }
 
@@ -50,7 +50,8 @@ impl GroupCommit {
     /// Records a decision; returns once it is committed.
     pub async fn record(&self, decision: &NewDecision) -> StoreResult<DecisionId> {
         let (done, committed) = oneshot::channel();
-        self.submit(Job::Decision(decision.clone(), done)).await?;
+        self.submit(Job::Decision(Box::new(decision.clone()), done))
+            .await?;
         committed.await.map_err(|_| writer_gone())?
     }
 
@@ -146,7 +147,7 @@ async fn write_batch(pool: &AnyPool, batch: &[Job]) -> StoreResult<Written> {
     let decisions: Vec<&NewDecision> = batch
         .iter()
         .filter_map(|job| match job {
-            Job::Decision(d, _) => Some(d),
+            Job::Decision(d, _) => Some(d.as_ref()),
             Job::Event(..) => None,
         })
         .collect();

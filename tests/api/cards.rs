@@ -240,4 +240,40 @@ card_tests! {
         assert_eq!(app.post("/slack/interactions", &headers, &body).await.status(), 401);
         assert_eq!(app.count("SELECT COUNT(*) FROM decisions").await, 0);
     }
+
+    a_track_request_asks_the_managers_who_answer_on_the_card(app, slack) {
+        let asked = app.command("UBOB", r#"request track "Architecture lead" "I want to lead design reviews""#).await;
+        assert!(asked.text.contains("They'll see it in <#CATLAS>"), "{}", asked.text);
+        let posts = slack.wait_for("chat.postMessage", 1, 5 * SECOND).await;
+        let card = posts[0].body.clone();
+        assert_eq!(card["channel"], "CATLAS");
+        assert!(card["blocks"].to_string().contains("Architecture lead"), "{card}");
+        app.wait_count("SELECT COUNT(*) FROM outbox WHERE state = 'sent'", 1).await;
+        let ts = "1700000000.000001";
+        let approve = action_id(&card, Verb::ApproveTrack);
+        let with_channel = |user: &str| {
+            let mut payload = click(user, &card, ts, &approve, None, None);
+            payload["channel"] = json!({ "id": "CATLAS", "name": "team-atlas" });
+            payload["container"]["channel_id"] = json!("CATLAS");
+            payload
+        };
+        // Bob cannot approve his own request; nothing changes.
+        interact(&app, &with_channel("UBOB")).await;
+        let told = slack.wait_for("chat.postEphemeral", 1, 5 * SECOND).await;
+        assert_eq!(told[0].body["user"], "UBOB");
+        assert_eq!(app.count("SELECT COUNT(*) FROM track_enrolments WHERE status = 'requested'").await, 1);
+        // Alice, the manager, approves: a decision, the enrolment, and the card closed in place.
+        interact(&app, &with_channel("UALICE")).await;
+        app.wait_count("SELECT COUNT(*) FROM decisions WHERE kind = 'approve_track' AND source = 'card'", 1).await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM track_enrolments WHERE status = 'approved'").await, 1);
+        let updates = slack.wait_for("chat.update", 1, 5 * SECOND).await;
+        assert_eq!(updates[0].body["channel"], "CATLAS");
+        assert!(updates[0].body["blocks"].to_string().contains("Approved by <@UALICE>"), "{}", updates[0].body);
+        assert!(actions(&updates[0].body).is_empty(), "the answered card has no buttons");
+        // A second answer (a stale card, another manager) changes nothing.
+        interact(&app, &with_channel("UALICE")).await;
+        let told = slack.wait_for("chat.postEphemeral", 2, 5 * SECOND).await;
+        assert!(told[1].body["text"].as_str().unwrap_or_default().contains("already been answered"), "{}", told[1].body);
+        assert_eq!(app.count("SELECT COUNT(*) FROM decisions WHERE kind = 'approve_track'").await, 1);
+    }
 }
