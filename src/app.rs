@@ -232,6 +232,7 @@ pub fn router(state: AppState) -> Router {
         .route("/hooks/generic", post(hook_routes::generic))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(crate::inbound::metrics::handle))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -3,5 +3,6 @@
 
 pub mod hook_routes;
 pub mod hooks;
+pub mod metrics;
 pub mod slack;
 pub mod verify;

@@ -32,7 +32,7 @@ pub use capabilities::Capability;
 pub use decisions::RecordedDecision;
 pub use inbox::{NewInboxEntry, OccurrencePlan, PendingEvent};
 pub use occurrences::Occurrence;
-pub use outbox::{Delivery, NewMessage, OutboxCounts, OutboxMessage};
+pub use outbox::{Delivery, NewMessage, OperationalFigures, OutboxCounts, OutboxMessage};
 pub use people::Person;
 pub use profile::{LevelRow, Profile, TrackRow};
 pub use rituals::{NewRitual, Ritual};

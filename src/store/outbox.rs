@@ -89,6 +89,23 @@ pub struct OutboxCounts {
     pub dead: i64,
 }
 
+/// What `/metrics` reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OperationalFigures {
+    /// Outbox messages by state.
+    pub outbox: OutboxCounts,
+    /// Age of the oldest message not yet sent, in seconds (0 when none waits).
+    pub oldest_pending_seconds: i64,
+    /// Events received and not yet processed.
+    pub events_waiting: i64,
+    /// Events that started at least one occurrence.
+    pub events_matched: i64,
+    /// Events that matched no ritual (kept for the retention period).
+    pub events_unmatched: i64,
+    /// Events that could not be processed and were set aside.
+    pub events_set_aside: i64,
+}
+
 type MessageRow = (
     i64,
     i64,
@@ -238,6 +255,37 @@ impl Store {
         .execute(&self.write)
         .await?;
         Ok(())
+    }
+
+    /// The figures operators watch, across tenants.
+    pub async fn operational_figures(&self, now: DateTime<Utc>) -> StoreResult<OperationalFigures> {
+        let outbox = self.outbox_counts().await?;
+        let (oldest,): (Option<i64>,) = sqlx::query_as(
+            "SELECT MIN(created_at) FROM outbox WHERE state IN ('pending', 'sending')",
+        )
+        .fetch_one(&self.read)
+        .await?;
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT CASE WHEN processed_at IS NULL THEN 'waiting' WHEN matched < 0 THEN 'set_aside' \
+             WHEN matched = 0 THEN 'unmatched' ELSE 'matched' END AS outcome, COUNT(*) \
+             FROM inbox GROUP BY 1",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        let mut figures = OperationalFigures {
+            outbox,
+            oldest_pending_seconds: oldest.map_or(0, |ms| ((millis(now) - ms) / 1000).max(0)),
+            ..OperationalFigures::default()
+        };
+        for (outcome, n) in rows {
+            match outcome.as_str() {
+                "waiting" => figures.events_waiting = n,
+                "set_aside" => figures.events_set_aside = n,
+                "unmatched" => figures.events_unmatched = n,
+                _ => figures.events_matched = n,
+            }
+        }
+        Ok(figures)
     }
 
     /// How many messages are in each state, across tenants (for operators and metrics).

@@ -154,6 +154,10 @@ prompt_tests! {
         app.wait_count("SELECT COUNT(*) FROM outbox WHERE state = 'dead' AND last_error = 'channel_not_found'", 1).await;
         tokio::time::sleep(2 * SECOND).await;
         assert_eq!(slack.calls_to("chat.postMessage").len(), 1, "no retry storm");
+        // Operators see it in the metrics.
+        let metrics = reqwest::get(format!("{}/metrics", app.base)).await.expect("metrics").text().await.expect("text");
+        assert!(metrics.contains("cadence_outbox_messages{state=\"dead\"} 1"), "{metrics}");
+        assert!(metrics.contains("cadence_inbox_events{outcome=\"matched\"} 1"), "{metrics}");
     }
 
     a_dropped_connection_is_retried(app, slack) {

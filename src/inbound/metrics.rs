@@ -1,0 +1,62 @@
+//! `GET /metrics`: Prometheus text exposition of the figures operators watch, read from the
+//! database at scrape time so every replica reports the same truth: outbox messages by state and
+//! the age of the oldest one waiting, events waiting to be processed, and events that started
+//! nothing or were set aside. Bind it privately or protect it in production (design.md §4).
+
+use std::fmt::Write;
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::app::AppState;
+use crate::error::AppError;
+
+/// Renders the metrics.
+pub async fn handle(State(state): State<AppState>) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let figures = state.store.operational_figures(now).await?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# HELP cadence_outbox_messages Messages in the outbox, by state."
+    );
+    let _ = writeln!(out, "# TYPE cadence_outbox_messages gauge");
+    for (name, count) in [
+        ("pending", figures.outbox.pending),
+        ("sending", figures.outbox.sending),
+        ("sent", figures.outbox.sent),
+        ("dead", figures.outbox.dead),
+    ] {
+        let _ = writeln!(out, "cadence_outbox_messages{{state=\"{name}\"}} {count}");
+    }
+    let _ = writeln!(
+        out,
+        "# HELP cadence_outbox_oldest_pending_seconds Age of the oldest message waiting to be sent."
+    );
+    let _ = writeln!(out, "# TYPE cadence_outbox_oldest_pending_seconds gauge");
+    let _ = writeln!(
+        out,
+        "cadence_outbox_oldest_pending_seconds {}",
+        figures.oldest_pending_seconds
+    );
+    let _ = writeln!(
+        out,
+        "# HELP cadence_inbox_events Received events, by processing outcome."
+    );
+    let _ = writeln!(out, "# TYPE cadence_inbox_events gauge");
+    for (name, count) in [
+        ("waiting", figures.events_waiting),
+        ("matched", figures.events_matched),
+        ("unmatched", figures.events_unmatched),
+        ("set_aside", figures.events_set_aside),
+    ] {
+        let _ = writeln!(out, "cadence_inbox_events{{outcome=\"{name}\"}} {count}");
+    }
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        out,
+    )
+        .into_response())
+}
