@@ -5,12 +5,8 @@ use super::scope::{Scope, Stop, finish};
 use super::{Outcome, Reply, ServiceError};
 use crate::domain::command::{Command, Nudge};
 use crate::domain::ids::RitualId;
-use crate::domain::ritual::RitualKind;
 use crate::domain::text::Text;
 use crate::store::{NewRitual, Ritual, Role};
-
-/// Minutes after a retro-like prompt before its one nudge, unless the command says otherwise.
-const DEFAULT_NUDGE_MINUTES: i64 = 120;
 
 /// Runs `ritual add|list|pause|resume`.
 pub async fn run(
@@ -19,14 +15,6 @@ pub async fn run(
     command: &Command,
 ) -> Result<Reply, ServiceError> {
     finish(ritual(scope, team, command).await)
-}
-
-/// What a ritual of this kind is expected to produce.
-///
-/// Note: the rule moved to [`RitualKind::artefact`] (src/domain/ritual.rs) so `cadence apply`
-/// shares it; this wrapper keeps the call sites here unchanged.
-pub fn artefact(kind: RitualKind) -> &'static str {
-    kind.artefact()
 }
 
 async fn ritual(
@@ -50,8 +38,7 @@ async fn ritual(
             let nudge_after_minutes = match nudge {
                 Some(Nudge::Off) => None,
                 Some(Nudge::AfterMinutes(minutes)) => Some(i64::from(*minutes)),
-                None if artefact(*kind) == "gaps" => Some(DEFAULT_NUDGE_MINUTES),
-                None => None,
+                None => kind.default_nudge_minutes(),
             };
             let ritual = scope
                 .store()
@@ -62,7 +49,7 @@ async fn ritual(
                         name: &name,
                         channel_id: &channel.id,
                         prompt_on: "end",
-                        artefact: artefact(*kind),
+                        artefact: kind.artefact(),
                         nudge_after_minutes,
                         triggers,
                     },
