@@ -32,6 +32,9 @@ use crate::store::{Store, StoreError};
 /// from a platform.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// The largest interaction payload accepted: a form submission includes its whole view.
+pub const MAX_INTERACTION_BYTES: usize = 1024 * 1024;
+
 /// How long in-flight requests get to finish at shutdown.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -223,7 +226,11 @@ pub fn router(state: AppState) -> Router {
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
     Router::new()
         .route("/slack/commands", post(slack::commands::handle))
-        .route("/slack/interactions", post(slack::interactions::handle))
+        // A submitted form carries the whole view (selects of up to 100 options each).
+        .route(
+            "/slack/interactions",
+            post(slack::interactions::handle).layer(DefaultBodyLimit::max(MAX_INTERACTION_BYTES)),
+        )
         .route("/slack/events", post(slack::events::handle))
         .route("/hooks/jira", post(hook_routes::jira))
         .route("/hooks/github", post(hook_routes::github))

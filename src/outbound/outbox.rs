@@ -17,7 +17,6 @@ use tokio_util::sync::CancellationToken;
 
 use crate::domain::card::{Card, Form};
 use crate::domain::clock::Clock;
-use crate::domain::ids::OutboxId;
 use crate::outbound::slack::api::{CallError, SlackApi};
 use crate::outbound::slack::blocks;
 use crate::store::{OutboxMessage, Store, StoreResult};
@@ -26,7 +25,12 @@ use crate::store::{OutboxMessage, Store, StoreResult};
 pub const MAX_ATTEMPTS: i64 = 8;
 /// How long a claim lasts before another worker may take the message over: longer than one
 /// delivery can take (a history check and a send, each bounded by the client's 10 s timeout).
+/// Each claim is renewed just before its send.
 const LEASE: Duration = Duration::seconds(30);
+/// How many messages one pass claims.
+const CLAIM: i64 = 8;
+/// The longest `Retry-After` honoured as given; longer ones are capped.
+const MAX_RETRY_AFTER: Duration = Duration::hours(1);
 /// The gap kept between two posts to one channel.
 const CHANNEL_GAP: Duration = Duration::milliseconds(1000);
 /// How often the worker looks for due messages when nobody wakes it.
@@ -40,8 +44,6 @@ pub struct OutboxWorker {
     token: Option<SecretString>,
     clock: Arc<dyn Clock>,
     last_post: HashMap<String, DateTime<Utc>>,
-    /// Messages claimed and not yet handled, released if the worker is stopped mid-pass.
-    in_hand: Vec<OutboxId>,
 }
 
 /// What one pass did, for tests and logs.
@@ -69,25 +71,19 @@ impl OutboxWorker {
             token,
             clock,
             last_post: HashMap::new(),
-            in_hand: Vec::new(),
         }
     }
 
-    /// Runs until `shutdown`, passing whenever woken and every [`POLL`]. A stop in the middle
-    /// of a send abandons it and releases the claims still held, so another worker (or this
-    /// one, restarted) takes them over at once, checking first whether the post landed.
+    /// Runs until `shutdown`, passing whenever woken and every [`POLL`]. A stop finishes the
+    /// message in hand and releases the claims not yet started, so another worker (or this one,
+    /// restarted) takes them over at once; nothing is abandoned half-sent.
     pub async fn run(mut self, wake: Arc<Notify>, shutdown: CancellationToken) {
         loop {
-            tokio::select! {
-                passed = self.pass() => {
-                    if let Err(error) = passed {
-                        tracing::warn!(%error, "outbox pass failed; will retry");
-                    }
-                }
-                () = shutdown.cancelled() => {
-                    self.release_claims().await;
-                    break;
-                }
+            if let Err(error) = self.pass(&shutdown).await {
+                tracing::warn!(%error, "outbox pass failed; will retry");
+            }
+            if shutdown.is_cancelled() {
+                break;
             }
             tokio::select! {
                 () = shutdown.cancelled() => break,
@@ -97,34 +93,44 @@ impl OutboxWorker {
         }
     }
 
-    /// Claims what is due and handles it once.
-    pub async fn pass(&mut self) -> StoreResult<Pass> {
+    /// Claims what is due and handles it once, stopping early if `shutdown` fires.
+    pub async fn pass(&mut self, shutdown: &CancellationToken) -> StoreResult<Pass> {
         let now = self.clock.now();
-        let due = self.store.claim_due(now, 32, LEASE).await?;
-        self.in_hand = due.iter().map(|m| m.id).collect();
+        let due = self.store.claim_due(now, CLAIM, LEASE).await?;
         let mut pass = Pass::default();
-        for message in due {
+        let mut due = due.into_iter();
+        while let Some(mut message) = due.next() {
+            if shutdown.is_cancelled() {
+                self.release(std::iter::once(message).chain(due)).await;
+                break;
+            }
+            // The lease must cover this send, however long the earlier ones took.
+            if !self
+                .store
+                .renew_claim(&mut message, self.clock.now() + LEASE)
+                .await?
+            {
+                tracing::info!(
+                    outbox = message.id.0,
+                    "claim lost to another worker; skipped"
+                );
+                continue;
+            }
             match self.deliver(&message).await? {
                 Handled::Sent => pass.sent += 1,
                 Handled::Deferred => pass.deferred += 1,
                 Handled::Dead => pass.dead += 1,
             }
-            self.in_hand.retain(|id| *id != message.id);
         }
         Ok(pass)
     }
 
-    /// Puts back what this worker claimed but did not finish. The attempt still counts, so the
-    /// next one looks for the message in the channel before posting.
-    async fn release_claims(&mut self) {
+    /// Puts back claims this worker will not work on. A release is not an attempt.
+    async fn release(&self, messages: impl Iterator<Item = OutboxMessage>) {
         let now = self.clock.now();
-        for id in std::mem::take(&mut self.in_hand) {
-            if let Err(error) = self
-                .store
-                .retry_later(id, now, Some("worker stopped"), true)
-                .await
-            {
-                tracing::warn!(%error, outbox = id.0, "could not release a claim; its lease will expire");
+        for message in messages {
+            if let Err(error) = self.store.retry_later(&message, now, None, false).await {
+                tracing::warn!(%error, outbox = message.id.0, "could not release a claim; its lease will expire");
             }
         }
     }
@@ -133,7 +139,7 @@ impl OutboxWorker {
         let now = self.clock.now();
         let Some(token) = self.token.clone() else {
             self.store
-                .mark_dead(message.id, "SLACK_BOT_TOKEN is not set")
+                .mark_dead(message, "SLACK_BOT_TOKEN is not set")
                 .await?;
             return Ok(Handled::Dead);
         };
@@ -143,9 +149,7 @@ impl OutboxWorker {
                 let result = self.deliver_other(&token, message).await;
                 return match result {
                     Ok(id) => {
-                        self.store
-                            .mark_sent(message.id, &id, self.clock.now())
-                            .await?;
+                        self.store.mark_sent(message, &id, self.clock.now()).await?;
                         Ok(Handled::Sent)
                     }
                     Err(error) => self.failed(message, error).await,
@@ -153,7 +157,7 @@ impl OutboxWorker {
             }
             other => {
                 self.store
-                    .mark_dead(message.id, &format!("unknown operation {other}"))
+                    .mark_dead(message, &format!("unknown operation {other}"))
                     .await?;
                 return Ok(Handled::Dead);
             }
@@ -161,7 +165,7 @@ impl OutboxWorker {
         if let Some(last) = self.last_post.get(&message.channel_id) {
             if now < *last + CHANNEL_GAP {
                 self.store
-                    .retry_later(message.id, *last + CHANNEL_GAP, None, false)
+                    .retry_later(message, *last + CHANNEL_GAP, None, false)
                     .await?;
                 return Ok(Handled::Deferred);
             }
@@ -169,7 +173,7 @@ impl OutboxWorker {
         let card = match card(message) {
             Ok(card) => card,
             Err(reason) => {
-                self.store.mark_dead(message.id, &reason).await?;
+                self.store.mark_dead(message, &reason).await?;
                 return Ok(Handled::Dead);
             }
         };
@@ -187,10 +191,15 @@ impl OutboxWorker {
                 .await
             {
                 Ok(Some(ts)) => {
-                    self.store.mark_sent(message.id, &ts, now).await?;
+                    self.store.mark_sent(message, &ts, now).await?;
                     return Ok(Handled::Sent);
                 }
                 Ok(None) => {}
+                // History we may not read (a channel joined only through chat:write.public)
+                // says nothing about the post; a transient failure is retried as usual.
+                Err(CallError::Permanent(reason)) => {
+                    tracing::info!(outbox = message.id.0, %reason, "history unreadable; posting");
+                }
                 Err(error) => return self.failed(message, error).await,
             }
         }
@@ -208,9 +217,7 @@ impl OutboxWorker {
             .insert(message.channel_id.clone(), self.clock.now());
         match result {
             Ok(ts) => {
-                self.store
-                    .mark_sent(message.id, &ts, self.clock.now())
-                    .await?;
+                self.store.mark_sent(message, &ts, self.clock.now()).await?;
                 tracing::info!(outbox = message.id.0, channel = %message.channel_id, "message delivered");
                 Ok(Handled::Sent)
             }
@@ -254,23 +261,29 @@ impl OutboxWorker {
         match error {
             CallError::Permanent(reason) => {
                 tracing::warn!(outbox = message.id.0, %reason, "message parked as dead");
-                self.store.mark_dead(message.id, &reason).await?;
+                self.store.mark_dead(message, &reason).await?;
                 Ok(Handled::Dead)
             }
             CallError::Retry { reason, .. } if message.attempts >= MAX_ATTEMPTS => {
                 let reason = format!("gave up after {} attempts: {reason}", message.attempts);
                 tracing::warn!(outbox = message.id.0, %reason, "message parked as dead");
-                self.store.mark_dead(message.id, &reason).await?;
+                self.store.mark_dead(message, &reason).await?;
                 Ok(Handled::Dead)
             }
             CallError::Retry { after, reason } => {
-                let wait = match after {
-                    Some(after) => Duration::from_std(after).unwrap_or(Duration::minutes(5)),
-                    None => backoff(message.attempts, message.id.0),
+                // Slack asking us to wait is not a failed attempt; everything else is.
+                let (wait, counted) = match after {
+                    Some(after) => {
+                        let wait = Duration::from_std(after)
+                            .unwrap_or(MAX_RETRY_AFTER)
+                            .min(MAX_RETRY_AFTER);
+                        (wait, false)
+                    }
+                    None => (backoff(message.attempts, message.id.0), true),
                 };
                 tracing::info!(outbox = message.id.0, %reason, wait_ms = wait.num_milliseconds(), "message will be retried");
                 self.store
-                    .retry_later(message.id, self.clock.now() + wait, Some(&reason), true)
+                    .retry_later(message, self.clock.now() + wait, Some(&reason), counted)
                     .await?;
                 Ok(Handled::Deferred)
             }

@@ -570,7 +570,7 @@ async fn open_form(
         .enqueue(
             &NewMessage {
                 tenant: scope.tenant,
-                idempotency_key: format!("form:{trigger}"),
+                idempotency_key: format!("form:{}:{trigger}", scope.tenant.0),
                 channel_id: &channel,
                 delivery: Delivery::OpenView(trigger.clone()),
                 card,
@@ -633,19 +633,29 @@ async fn capability_choices(scope: &Scope<'_>) -> Result<Vec<Choice>, Stop> {
         .collect())
 }
 
+/// The capability a picker or form names: its id from a list, or its name typed where the
+/// library was empty when the card was made.
 async fn capability_by_choice(
     scope: &Scope<'_>,
     value: &str,
 ) -> Result<(CapabilityId, String), Stop> {
-    let id = value
-        .parse::<i64>()
-        .map(CapabilityId)
-        .map_err(|_| invalid("Pick a capability from the list."))?;
-    let cap = scope
-        .store()
-        .capability_by_id(scope.tenant, id)
-        .await?
-        .ok_or_else(|| invalid("That capability is not in the library."))?;
+    let found = match value.parse::<i64>() {
+        Ok(id) => {
+            scope
+                .store()
+                .capability_by_id(scope.tenant, CapabilityId(id))
+                .await?
+        }
+        Err(_) => {
+            scope
+                .store()
+                .capability_by_name(scope.tenant, value)
+                .await?
+        }
+    };
+    let cap = found.ok_or_else(|| {
+        invalid("That capability is not in the library; add it with /cadence capability add.")
+    })?;
     Ok((cap.id, cap.name))
 }
 

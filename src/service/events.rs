@@ -25,6 +25,19 @@ const PURGE_EVERY: Duration = Duration::hours(1);
 /// The most capabilities a prompt's picker offers (Slack's static_select limit).
 const PICKER_OPTIONS: i64 = 100;
 
+/// Whether a database error says the data itself is refused (as opposed to the database being
+/// busy or unavailable).
+fn refuses(kind: sqlx::error::ErrorKind) -> bool {
+    use sqlx::error::ErrorKind;
+    matches!(
+        kind,
+        ErrorKind::UniqueViolation
+            | ErrorKind::ForeignKeyViolation
+            | ErrorKind::NotNullViolation
+            | ErrorKind::CheckViolation
+    )
+}
+
 /// How many events one pass takes on.
 const PASS_SIZE: i64 = 50;
 
@@ -187,7 +200,11 @@ impl EventProcessor {
                         .await
                     {
                         Ok(made) => created.extend(made),
-                        Err(StoreError::Database(sqlx::Error::Database(error))) => {
+                        // Only a refusal of the event itself sets it aside; a busy or failing
+                        // database leaves it to be retried.
+                        Err(StoreError::Database(sqlx::Error::Database(error)))
+                            if refuses(error.kind()) =>
+                        {
                             tracing::error!(inbox = one.0.0, %error, "event cannot be processed; set aside");
                             self.store.set_event_aside(one.0, now).await?;
                         }

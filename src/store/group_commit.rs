@@ -121,6 +121,19 @@ async fn commit(pool: &AnyPool, batch: &mut Vec<Job>) {
                 }
             }
         }
+        Err(error) if batch.len() == 1 => {
+            // A batch of one: its caller gets the database's own answer (e.g. a duplicate).
+            if let Some(job) = batch.pop() {
+                match job {
+                    Job::Decision(_, done) => {
+                        let _ = done.send(Err(error));
+                    }
+                    Job::Event(_, done) => {
+                        let _ = done.send(Err(error));
+                    }
+                }
+            }
+        }
         Err(error) => {
             tracing::error!(%error, size = batch.len(), "batch failed; nothing in it was committed");
             let reason = error.to_string();

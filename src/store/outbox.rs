@@ -9,7 +9,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{Any, Transaction};
 
-use super::{Backend, Store, StoreError, StoreResult, millis};
+use super::{Backend, Store, StoreResult, millis};
 use crate::domain::ids::{OccurrenceId, OutboxId, TenantId};
 
 /// A message to queue.
@@ -74,6 +74,9 @@ pub struct OutboxMessage {
     pub attempts: i64,
     /// When it was queued.
     pub created_at: DateTime<Utc>,
+    /// The claim's lease (Unix ms): every later write about this claim must name it, so a
+    /// worker whose lease ran out cannot overwrite what the next holder did.
+    pub lease_until: i64,
 }
 
 /// How many messages are in each state.
@@ -116,6 +119,7 @@ type MessageRow = (
     String,
     i64,
     i64,
+    Option<i64>,
 );
 
 /// Queues a message inside `tx`; a key queued before is left as it is.
@@ -172,7 +176,7 @@ impl Store {
                     OR (state = 'sending' AND lease_until < $2) \
                  ORDER BY next_attempt_at, id LIMIT $3 {lock}) \
              RETURNING id, tenant_id, idempotency_key, operation, channel_id, target_message, card, \
-                 attempts, created_at"
+                 attempts, created_at, lease_until"
         );
         let rows: Vec<MessageRow> = sqlx::query_as(&sql)
             .bind(millis(now + lease))
@@ -180,81 +184,120 @@ impl Store {
             .bind(limit)
             .fetch_all(&self.write)
             .await?;
-        let mut messages = rows
-            .into_iter()
-            .map(
-                |(id, tenant, key, operation, channel_id, target, card, attempts, created)| {
-                    Ok(OutboxMessage {
-                        id: OutboxId(id),
-                        tenant: TenantId(tenant),
-                        idempotency_key: key,
-                        operation,
-                        channel_id,
-                        target_message: target,
-                        card: serde_json::from_str(&card)
-                            .map_err(|e| StoreError::Corrupt(format!("outbox {id} card: {e}")))?,
-                        attempts,
-                        created_at: super::from_millis(created)?,
-                    })
-                },
-            )
-            .collect::<StoreResult<Vec<_>>>()?;
-        messages.sort_by_key(|m| m.id);
+        let mut messages = Vec::with_capacity(rows.len());
+        for (id, tenant, key, operation, channel_id, target, card, attempts, created, lease) in rows
+        {
+            let card = serde_json::from_str(&card);
+            match (card, super::from_millis(created)) {
+                (Ok(card), Ok(created_at)) => messages.push(OutboxMessage {
+                    id: OutboxId(id),
+                    tenant: TenantId(tenant),
+                    idempotency_key: key,
+                    operation,
+                    channel_id,
+                    target_message: target,
+                    card,
+                    attempts,
+                    created_at,
+                    lease_until: lease.unwrap_or_default(),
+                }),
+                // A row that cannot be read would be claimed again forever: park it instead.
+                _ => {
+                    sqlx::query(
+                        "UPDATE outbox SET state = 'dead', last_error = 'stored card or time is not valid', \
+                         lease_until = NULL WHERE id = $1",
+                    )
+                    .bind(id)
+                    .execute(&self.write)
+                    .await?;
+                }
+            }
+        }
+        // Forms first: a click's trigger expires three seconds after the click.
+        messages.sort_by_key(|m| (m.operation != "open_view", m.id));
         Ok(messages)
     }
 
-    /// Records a delivered message and the platform's id for it.
+    /// Extends a claim before a send, so the lease covers it; `false` when the claim was lost
+    /// (the lease ran out and another worker took the message), and then it must not be sent.
+    pub async fn renew_claim(
+        &self,
+        message: &mut OutboxMessage,
+        until: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let renewed = sqlx::query(
+            "UPDATE outbox SET lease_until = $1 WHERE id = $2 AND state = 'sending' AND lease_until = $3",
+        )
+        .bind(millis(until))
+        .bind(message.id.0)
+        .bind(message.lease_until)
+        .execute(&self.write)
+        .await?;
+        if renewed.rows_affected() == 1 {
+            message.lease_until = millis(until);
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Records a delivered message and the platform's id for it. Like every write about a
+    /// claim, it applies only while the claim is still this worker's.
     pub async fn mark_sent(
         &self,
-        id: OutboxId,
+        message: &OutboxMessage,
         message_id: &str,
         at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        sqlx::query(
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
             "UPDATE outbox SET state = 'sent', message_id = $1, sent_at = $2, lease_until = NULL, \
-             last_error = NULL WHERE id = $3",
+             last_error = NULL WHERE id = $3 AND state = 'sending' AND lease_until = $4",
         )
         .bind(message_id)
         .bind(millis(at))
-        .bind(id.0)
+        .bind(message.id.0)
+        .bind(message.lease_until)
         .execute(&self.write)
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
     /// Puts a claimed message back to wait until `next`. `error` says why; `counted` false
-    /// means this claim was not a delivery attempt (pacing), so it does not count toward the
-    /// limit of attempts.
+    /// means this claim was not a delivery attempt (pacing, a rate limit, a stop), so it does not
+    /// count toward the limit of attempts.
     pub async fn retry_later(
         &self,
-        id: OutboxId,
+        message: &OutboxMessage,
         next: DateTime<Utc>,
         error: Option<&str>,
         counted: bool,
-    ) -> StoreResult<()> {
-        sqlx::query(
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
             "UPDATE outbox SET state = 'pending', next_attempt_at = $1, lease_until = NULL, \
-             last_error = COALESCE($2, last_error), attempts = attempts - $3 WHERE id = $4",
+             last_error = COALESCE($2, last_error), attempts = attempts - $3 \
+             WHERE id = $4 AND state = 'sending' AND lease_until = $5",
         )
         .bind(millis(next))
         .bind(error)
         .bind(if counted { 0_i64 } else { 1_i64 })
-        .bind(id.0)
+        .bind(message.id.0)
+        .bind(message.lease_until)
         .execute(&self.write)
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
-    /// Gives up on a message; it stays visible to admins with the reason.
-    pub async fn mark_dead(&self, id: OutboxId, error: &str) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE outbox SET state = 'dead', last_error = $1, lease_until = NULL WHERE id = $2",
+    /// Gives up on a message; it stays visible to operators with the reason.
+    pub async fn mark_dead(&self, message: &OutboxMessage, error: &str) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE outbox SET state = 'dead', last_error = $1, lease_until = NULL \
+             WHERE id = $2 AND state = 'sending' AND lease_until = $3",
         )
         .bind(error)
-        .bind(id.0)
+        .bind(message.id.0)
+        .bind(message.lease_until)
         .execute(&self.write)
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
     /// The figures operators watch, across tenants.
