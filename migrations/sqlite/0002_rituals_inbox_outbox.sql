@@ -62,6 +62,8 @@ CREATE TABLE occurrences (
     UNIQUE (id, tenant_id),
     FOREIGN KEY (ritual_id, tenant_id) REFERENCES rituals (id, tenant_id)
 );
+-- A card click reads what was decided in its occurrence.
+CREATE INDEX decisions_by_occurrence ON decisions (tenant_id, occurrence_id);
 
 -- Everything Cadence posts, as a neutral card rendered for the platform at send time.
 CREATE TABLE outbox (
