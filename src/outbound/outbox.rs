@@ -74,9 +74,11 @@ impl OutboxWorker {
         }
     }
 
-    /// Runs until `shutdown`, passing whenever woken and every [`POLL`]. A stop finishes the
-    /// message in hand and releases the claims not yet started, so another worker (or this one,
-    /// restarted) takes them over at once; nothing is abandoned half-sent.
+    /// Runs until `shutdown`, passing whenever woken and every [`POLL`]. A stop abandons a send
+    /// in progress and releases every claim still held, so another worker (or this one,
+    /// restarted) takes them over at once. The abandoned send keeps its attempt counted, so the
+    /// next attempt looks in the channel before posting; every write about a claim checks the
+    /// claim is still held, so a send that finished just before the stop is not undone.
     pub async fn run(mut self, wake: Arc<Notify>, shutdown: CancellationToken) {
         loop {
             if let Err(error) = self.pass(&shutdown).await {
@@ -93,15 +95,16 @@ impl OutboxWorker {
         }
     }
 
-    /// Claims what is due and handles it once, stopping early if `shutdown` fires.
+    /// Claims what is due and handles it once. Claiming and bookkeeping always run to the end;
+    /// only a send is cut short by `shutdown`, and then every claim still held is released.
     pub async fn pass(&mut self, shutdown: &CancellationToken) -> StoreResult<Pass> {
         let now = self.clock.now();
-        let due = self.store.claim_due(now, CLAIM, LEASE).await?;
+        let mut due = self.store.claim_due(now, CLAIM, LEASE).await?.into_iter();
         let mut pass = Pass::default();
-        let mut due = due.into_iter();
         while let Some(mut message) = due.next() {
             if shutdown.is_cancelled() {
-                self.release(std::iter::once(message).chain(due)).await;
+                self.release(std::iter::once((message, false)).chain(due.map(|m| (m, false))))
+                    .await;
                 break;
             }
             // The lease must cover this send, however long the earlier ones took.
@@ -116,20 +119,35 @@ impl OutboxWorker {
                 );
                 continue;
             }
-            match self.deliver(&message).await? {
-                Handled::Sent => pass.sent += 1,
-                Handled::Deferred => pass.deferred += 1,
-                Handled::Dead => pass.dead += 1,
+            let handled = tokio::select! {
+                handled = self.deliver(&message) => Some(handled?),
+                () = shutdown.cancelled() => None,
+            };
+            match handled {
+                Some(Handled::Sent) => pass.sent += 1,
+                Some(Handled::Deferred) => pass.deferred += 1,
+                Some(Handled::Dead) => pass.dead += 1,
+                None => {
+                    let rest = due.by_ref().map(|m| (m, false));
+                    self.release(std::iter::once((message, true)).chain(rest))
+                        .await;
+                    break;
+                }
             }
         }
         Ok(pass)
     }
 
-    /// Puts back claims this worker will not work on. A release is not an attempt.
-    async fn release(&self, messages: impl Iterator<Item = OutboxMessage>) {
+    /// Puts back claims this worker will not finish; `counted` says whether a send was under
+    /// way (then the attempt counts, and the next one checks the channel first).
+    async fn release(&self, messages: impl Iterator<Item = (OutboxMessage, bool)>) {
         let now = self.clock.now();
-        for message in messages {
-            if let Err(error) = self.store.retry_later(&message, now, None, false).await {
+        for (message, counted) in messages {
+            let released = self
+                .store
+                .retry_later(&message, now, Some("worker stopped"), counted)
+                .await;
+            if let Err(error) = released {
                 tracing::warn!(%error, outbox = message.id.0, "could not release a claim; its lease will expire");
             }
         }
