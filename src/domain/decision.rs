@@ -113,6 +113,18 @@ pub enum Effect {
         /// The request note or refusal reason.
         note: Option<String>,
     },
+    /// A manager's answer to one track request, applied only if that request is still the
+    /// person's open request for the track (so two answers, or an old card, cannot both land).
+    AnswerTrackRequest {
+        /// Who asked.
+        person: PersonId,
+        /// The track's name.
+        track: String,
+        /// Approved or declined.
+        status: TrackStatus,
+        /// The request decision being answered.
+        request: super::ids::DecisionId,
+    },
     /// The skill order for a role family in a team, replacing the previous one.
     SetSequence {
         /// The team.

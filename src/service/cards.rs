@@ -108,6 +108,19 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
     let choices = capability_choices(scope).await?;
     match (action.verb, input.submitted) {
         (Verb::NoGaps, _) => {
+            // A second click (a double click, or a colleague a moment later) records nothing.
+            let earlier = scope
+                .store()
+                .decisions_in(scope.tenant, occurrence.id)
+                .await?;
+            if earlier
+                .iter()
+                .any(|d| d.kind == DecisionKind::NoGaps.as_str())
+            {
+                return Err(invalid(
+                    "This prompt was already closed with \"nothing this time\".",
+                ));
+            }
             let line = Text::new()
                 .plain("Nothing this time, said ")
                 .mention(scope.actor.user_id.clone());
@@ -142,6 +155,20 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
                 )
                 .await?;
             let cap = capability_by_choice(scope, capability).await?;
+            let earlier = scope
+                .store()
+                .decisions_in(scope.tenant, occurrence.id)
+                .await?;
+            let repeat = earlier.iter().any(|d| {
+                d.kind == DecisionKind::Gap.as_str()
+                    && d.subject_user_id.as_deref() == Some(who.user_id.as_str())
+                    && d.payload["capability"].as_str() == Some(cap.1.as_str())
+            });
+            if repeat {
+                return Err(invalid(
+                    "That gap is already logged on this prompt; nothing was recorded.",
+                ));
+            }
             let line = Text::new()
                 .plain("Gap: ")
                 .mention(who.user_id.clone())
@@ -301,7 +328,7 @@ async fn answer_track_request(
         ),
         key_prefix: format!("track-answer:{}:", request.id.0),
     });
-    scope
+    let recorded = scope
         .store()
         .record(&NewDecision {
             tenant: scope.tenant,
@@ -314,19 +341,27 @@ async fn answer_track_request(
             channel: input.message.as_ref().map(|(c, _)| c.clone()),
             source: DecisionSource::Card,
             payload: json!({ "person": person.user_id, "track": track, "request": request.id.0 }),
-            effect: Effect::SetTrackStatus {
-                team: team.id,
+            effect: Effect::AnswerTrackRequest {
                 person: person.id,
-                track,
+                track: track.clone(),
                 status,
-                note: None,
+                request: request.id,
             },
             follow_up,
             at: scope.now(),
         })
-        .await?;
-    scope.commands.wake_outbox();
-    Ok(CardOutcome::Done)
+        .await;
+    match recorded {
+        Ok(_) => {
+            scope.commands.wake_outbox();
+            Ok(CardOutcome::Done)
+        }
+        // Another answer got there first: this one is not recorded.
+        Err(e) if e.is_duplicate() => Err(invalid(
+            "This request has already been answered; nothing was recorded.",
+        )),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A decision about to be recorded from a card.

@@ -419,6 +419,34 @@ async fn apply(
             .execute(&mut **tx)
             .await?;
         }
+        Effect::AnswerTrackRequest {
+            person,
+            track,
+            status,
+            request,
+        } => {
+            let answered = sqlx::query(
+                "UPDATE track_enrolments SET status = $1, decided_by = $2, decision_id = $3, updated_at = $4 \
+                 WHERE tenant_id = $5 AND person_id = $6 AND status = 'requested' AND decision_id = $7 \
+                 AND track_id = (SELECT id FROM tracks WHERE tenant_id = $5 AND name_key = $8)",
+            )
+            .bind(status.as_str())
+            .bind(decision.actor.0)
+            .bind(id.0)
+            .bind(at)
+            .bind(tenant)
+            .bind(person.0)
+            .bind(request.0)
+            .bind(name_key(track))
+            .execute(&mut **tx)
+            .await?;
+            if answered.rows_affected() == 0 {
+                // Rolls the decision back with it: nothing is recorded for a stale answer.
+                return Err(StoreError::Duplicate(
+                    "that request has already been answered".to_owned(),
+                ));
+            }
+        }
         Effect::SetSequence {
             team,
             family,

@@ -108,7 +108,10 @@ async fn commit(pool: &AnyPool, batch: &mut Vec<Job>) {
                 }
             }
         }
-        Err(StoreError::Database(sqlx::Error::Database(refusal))) if batch.len() > 1 => {
+        // A write the database (or a guarded effect) refuses must not fail its neighbours.
+        Err(
+            refusal @ (StoreError::Database(sqlx::Error::Database(_)) | StoreError::Duplicate(_)),
+        ) if batch.len() > 1 => {
             tracing::warn!(error = %refusal, size = batch.len(), "batch refused; committing its writes one by one");
             for job in batch.drain(..) {
                 match job {

@@ -276,4 +276,43 @@ card_tests! {
         assert!(told[1].body["text"].as_str().unwrap_or_default().contains("already been answered"), "{}", told[1].body);
         assert_eq!(app.count("SELECT COUNT(*) FROM decisions WHERE kind = 'approve_track'").await, 1);
     }
+
+    double_clicks_record_once(app, slack) {
+        let (prompt, ts) = prompt(&app, &slack).await;
+        let cap = capability_id(&app, "architecture trade-offs").await;
+        let log = action_id(&prompt, Verb::LogGap);
+        for _ in 0..2 {
+            interact(&app, &click("UALICE", &prompt, &ts, &log, Some("UBOB"), Some(&cap))).await;
+        }
+        let told = slack.wait_for("chat.postEphemeral", 1, 5 * SECOND).await;
+        assert!(told[0].body["text"].as_str().unwrap_or_default().contains("already logged"), "{}", told[0].body);
+        assert_eq!(app.count("SELECT COUNT(*) FROM decisions WHERE kind = 'gap'").await, 1);
+        let none = action_id(&prompt, Verb::NoGaps);
+        for _ in 0..2 {
+            interact(&app, &click("UALICE", &prompt, &ts, &none, None, None)).await;
+        }
+        slack.wait_for("chat.postEphemeral", 2, 5 * SECOND).await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM decisions WHERE kind = 'no_gaps'").await, 1);
+    }
+
+    two_managers_answering_one_request_at_once_record_one_answer(app, slack) {
+        app.command("UADMIN", &format!("team managers {} {}", crate::helpers::at("UALICE"), crate::helpers::at("UERIN"))).await;
+        app.command("UBOB", r#"request track "Architecture lead""#).await;
+        let posts = slack.wait_for("chat.postMessage", 1, 5 * SECOND).await;
+        let card = posts[0].body.clone();
+        let approve = action_id(&card, Verb::ApproveTrack);
+        let decline = action_id(&card, Verb::DeclineTrack);
+        let press = |user: &str, action: &str| {
+            let mut payload = click(user, &card, "1700000000.000001", action, None, None);
+            payload["container"]["channel_id"] = json!("CATLAS");
+            payload
+        };
+        let (a, b) = (press("UALICE", &approve), press("UERIN", &decline));
+        let (first, second) = tokio::join!(interact(&app, &a), interact(&app, &b));
+        assert_eq!(first.status(), 200);
+        assert_eq!(second.status(), 200);
+        let answers = app.count("SELECT COUNT(*) FROM decisions WHERE kind IN ('approve_track', 'decline_track')").await;
+        assert_eq!(answers, 1, "one answer wins; the other is told");
+        assert_eq!(app.count("SELECT COUNT(*) FROM track_enrolments WHERE status IN ('approved', 'declined')").await, 1);
+    }
 }
