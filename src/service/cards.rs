@@ -130,8 +130,7 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
                 &team,
                 &occurrence,
                 &choices,
-                Recorded::nothing(),
-                line,
+                vec![(Recorded::nothing(), line)],
                 true,
             )
             .await?;
@@ -190,8 +189,7 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
                 &team,
                 &occurrence,
                 &choices,
-                recorded,
-                line,
+                vec![(recorded, line)],
                 false,
             )
             .await?;
@@ -385,16 +383,15 @@ impl Recorded {
     }
 }
 
-/// Records one decision with the card updated to show it (and everything decided before).
-#[allow(clippy::too_many_arguments)]
+/// Records decisions, all or none, with the card updated to show them (and everything decided
+/// before) queued with the last one.
 async fn record(
     scope: &Scope<'_>,
     input: &CardInput,
     team: &Team,
     occurrence: &Occurrence,
     choices: &[Choice],
-    recorded: Recorded,
-    line: Text,
+    decided: Vec<(Recorded, Text)>,
     close: bool,
 ) -> Result<(), Stop> {
     let follow_up = match &input.message {
@@ -404,7 +401,7 @@ async fn record(
                 .decisions_in(scope.tenant, occurrence.id)
                 .await?;
             let mut lines: Vec<Text> = earlier.iter().filter_map(outcome_line).collect();
-            lines.push(line);
+            lines.extend(decided.iter().map(|(_, line)| line.clone()));
             let closed = close
                 || earlier
                     .iter()
@@ -423,9 +420,11 @@ async fn record(
         }
         None => None,
     };
-    scope
-        .store()
-        .record(&NewDecision {
+    let count = decided.len();
+    let decisions: Vec<NewDecision> = decided
+        .into_iter()
+        .enumerate()
+        .map(|(i, (recorded, _))| NewDecision {
             tenant: scope.tenant,
             team: Some(team.id),
             kind: recorded.kind,
@@ -437,10 +436,15 @@ async fn record(
             source: DecisionSource::Card,
             payload: recorded.payload,
             effect: recorded.effect,
-            follow_up,
+            follow_up: if i + 1 == count {
+                follow_up.clone()
+            } else {
+                None
+            },
             at: scope.now(),
         })
-        .await?;
+        .collect();
+    scope.store().record_all(&decisions).await?;
     scope.commands.wake_outbox();
     Ok(())
 }
@@ -527,6 +531,8 @@ async fn submit_rows(
     if !errors.is_empty() {
         return Ok(CardOutcome::FieldErrors(errors));
     }
+    // Every row of the form is recorded in one transaction: all of them or none.
+    let mut decided = Vec::with_capacity(resolved.len());
     for (who, (cap_id, cap_name), text) in resolved {
         let (kind, effect, payload, line) = if verb == Verb::CoachingMoment {
             (
@@ -572,11 +578,9 @@ async fn submit_rows(
             payload,
             effect,
         };
-        record(
-            scope, input, team, occurrence, choices, recorded, line, false,
-        )
-        .await?;
+        decided.push((recorded, line));
     }
+    record(scope, input, team, occurrence, choices, decided, false).await?;
     Ok(CardOutcome::Done)
 }
 

@@ -54,6 +54,20 @@ impl Store {
         Ok(id)
     }
 
+    /// Appends several decisions with their effects in one transaction: all or none.
+    pub async fn record_all(&self, decisions: &[NewDecision]) -> StoreResult<Vec<DecisionId>> {
+        if let Some(writer) = &self.group_commit {
+            return writer.record_all(decisions).await;
+        }
+        let mut tx = self.write.begin().await?;
+        let mut ids = Vec::with_capacity(decisions.len());
+        for decision in decisions {
+            ids.push(write_decision(&mut tx, decision).await?);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
     /// A team's decisions, oldest first.
     pub async fn decisions_of(
         &self,

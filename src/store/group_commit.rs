@@ -25,6 +25,11 @@ const QUEUE: usize = 1024;
 
 enum Job {
     Decision(Box<NewDecision>, oneshot::Sender<StoreResult<DecisionId>>),
+    /// Several decisions that stand or fall together (the rows of one form).
+    Decisions(
+        Vec<NewDecision>,
+        oneshot::Sender<StoreResult<Vec<DecisionId>>>,
+    ),
     Event(NewInboxEntry, oneshot::Sender<StoreResult<bool>>),
 }
 
@@ -51,6 +56,14 @@ impl GroupCommit {
     pub async fn record(&self, decision: &NewDecision) -> StoreResult<DecisionId> {
         let (done, committed) = oneshot::channel();
         self.submit(Job::Decision(Box::new(decision.clone()), done))
+            .await?;
+        committed.await.map_err(|_| writer_gone())?
+    }
+
+    /// Records decisions together; returns once all of them are committed.
+    pub async fn record_all(&self, decisions: &[NewDecision]) -> StoreResult<Vec<DecisionId>> {
+        let (done, committed) = oneshot::channel();
+        self.submit(Job::Decisions(decisions.to_vec(), done))
             .await?;
         committed.await.map_err(|_| writer_gone())?
     }
@@ -91,6 +104,43 @@ struct Written {
     events: Vec<bool>,
 }
 
+impl Job {
+    /// Answers the caller with an error.
+    fn fail(self, error: StoreError) {
+        // A caller may have gone (request cancelled); there is no one left to tell.
+        match self {
+            Job::Decision(_, done) => {
+                let _ = done.send(Err(error));
+            }
+            Job::Decisions(_, done) => {
+                let _ = done.send(Err(error));
+            }
+            Job::Event(_, done) => {
+                let _ = done.send(Err(error));
+            }
+        }
+    }
+
+    /// Writes this job alone, in its own transaction, and answers the caller.
+    async fn write_alone(self, pool: &AnyPool) {
+        match self {
+            Job::Decision(decision, done) => {
+                let _ = done.send(
+                    write_alone(pool, std::slice::from_ref(decision.as_ref()))
+                        .await
+                        .and_then(|ids| ids.first().copied().ok_or_else(missing)),
+                );
+            }
+            Job::Decisions(decisions, done) => {
+                let _ = done.send(write_alone(pool, &decisions).await);
+            }
+            Job::Event(entry, done) => {
+                let _ = done.send(write_one_event(pool, &entry).await);
+            }
+        }
+    }
+}
+
 async fn commit(pool: &AnyPool, batch: &mut Vec<Job>) {
     match write_batch(pool, batch).await {
         Ok(written) => {
@@ -101,6 +151,15 @@ async fn commit(pool: &AnyPool, batch: &mut Vec<Job>) {
                 match job {
                     Job::Decision(_, done) => {
                         let _ = done.send(decisions.next().ok_or_else(missing));
+                    }
+                    Job::Decisions(asked, done) => {
+                        let ids: Vec<DecisionId> = decisions.by_ref().take(asked.len()).collect();
+                        let answer = if ids.len() == asked.len() {
+                            Ok(ids)
+                        } else {
+                            Err(missing())
+                        };
+                        let _ = done.send(answer);
                     }
                     Job::Event(_, done) => {
                         let _ = done.send(events.next().ok_or_else(missing));
@@ -114,42 +173,20 @@ async fn commit(pool: &AnyPool, batch: &mut Vec<Job>) {
         ) if batch.len() > 1 => {
             tracing::warn!(error = %refusal, size = batch.len(), "batch refused; committing its writes one by one");
             for job in batch.drain(..) {
-                match job {
-                    Job::Decision(decision, done) => {
-                        let _ = done.send(write_one_decision(pool, &decision).await);
-                    }
-                    Job::Event(entry, done) => {
-                        let _ = done.send(write_one_event(pool, &entry).await);
-                    }
-                }
+                job.write_alone(pool).await;
             }
         }
         Err(error) if batch.len() == 1 => {
             // A batch of one: its caller gets the database's own answer (e.g. a duplicate).
             if let Some(job) = batch.pop() {
-                match job {
-                    Job::Decision(_, done) => {
-                        let _ = done.send(Err(error));
-                    }
-                    Job::Event(_, done) => {
-                        let _ = done.send(Err(error));
-                    }
-                }
+                job.fail(error);
             }
         }
         Err(error) => {
             tracing::error!(%error, size = batch.len(), "batch failed; nothing in it was committed");
             let reason = error.to_string();
             for job in batch.drain(..) {
-                let failed = StoreError::Unavailable(reason.clone());
-                match job {
-                    Job::Decision(_, done) => {
-                        let _ = done.send(Err(failed));
-                    }
-                    Job::Event(_, done) => {
-                        let _ = done.send(Err(failed));
-                    }
-                }
+                job.fail(StoreError::Unavailable(reason.clone()));
             }
         }
     }
@@ -160,18 +197,20 @@ fn missing() -> StoreError {
 }
 
 async fn write_batch(pool: &AnyPool, batch: &[Job]) -> StoreResult<Written> {
+    // Decisions in job order, so the ids can be handed back in the same order.
     let decisions: Vec<&NewDecision> = batch
         .iter()
-        .filter_map(|job| match job {
-            Job::Decision(d, _) => Some(d.as_ref()),
-            Job::Event(..) => None,
+        .flat_map(|job| match job {
+            Job::Decision(d, _) => std::slice::from_ref(d.as_ref()).iter().collect::<Vec<_>>(),
+            Job::Decisions(ds, _) => ds.iter().collect(),
+            Job::Event(..) => Vec::new(),
         })
         .collect();
     let events: Vec<&NewInboxEntry> = batch
         .iter()
         .filter_map(|job| match job {
             Job::Event(e, _) => Some(e),
-            Job::Decision(..) => None,
+            Job::Decision(..) | Job::Decisions(..) => None,
         })
         .collect();
     let mut tx = pool.begin().await?;
@@ -192,11 +231,15 @@ async fn write_batch(pool: &AnyPool, batch: &[Job]) -> StoreResult<Written> {
     })
 }
 
-async fn write_one_decision(pool: &AnyPool, decision: &NewDecision) -> StoreResult<DecisionId> {
+/// Writes decisions in a transaction of their own.
+async fn write_alone(pool: &AnyPool, decisions: &[NewDecision]) -> StoreResult<Vec<DecisionId>> {
     let mut tx = pool.begin().await?;
-    let id = write_decision(&mut tx, decision).await?;
+    let mut ids = Vec::with_capacity(decisions.len());
+    for decision in decisions {
+        ids.push(write_decision(&mut tx, decision).await?);
+    }
     tx.commit().await?;
-    Ok(id)
+    Ok(ids)
 }
 
 async fn write_one_event(pool: &AnyPool, entry: &NewInboxEntry) -> StoreResult<bool> {

@@ -239,6 +239,69 @@ async fn the_database_refuses_rows_that_cross_tenants(db: Db) {
     assert!(log.is_empty());
 }
 
+async fn decisions_recorded_together_stand_or_fall_together(db: Db) {
+    let Some((_db, store)) = store(db).await else {
+        return;
+    };
+    let now = chrono::Utc::now();
+    let tenant = store
+        .tenant(Platform::Slack, "T1", now)
+        .await
+        .expect("tenant");
+    let boss = store
+        .person(tenant, "UBOSS", None, now)
+        .await
+        .expect("boss");
+    let bob = store.person(tenant, "UBOB", None, now).await.expect("bob");
+    let team = store
+        .create_team(
+            tenant,
+            NewTeam {
+                name: "Atlas",
+                tz: "UTC",
+                home_channel: None,
+                managers: &[boss.id],
+                members: &[bob.id],
+            },
+            now,
+        )
+        .await
+        .expect("team");
+    let cap = store
+        .add_capability(tenant, "run EBR", None, None, now)
+        .await
+        .expect("capability");
+    let good = level(tenant, team.id, boss.id, bob.id, cap.id, Level::Mastery, 1);
+    let bad = level(
+        tenant,
+        team.id,
+        boss.id,
+        PersonId(999_999),
+        cap.id,
+        Level::Mastery,
+        2,
+    );
+    assert!(store.record_all(&[good.clone(), bad]).await.is_err());
+    assert!(
+        store
+            .decisions_of(tenant, team.id)
+            .await
+            .expect("log")
+            .is_empty(),
+        "the good one is not recorded alone"
+    );
+    let ids = store.record_all(&[good.clone(), good]).await.expect("both");
+    assert_eq!(ids.len(), 2);
+    assert_eq!(
+        store
+            .decisions_of(tenant, team.id)
+            .await
+            .expect("log")
+            .len(),
+        2
+    );
+}
+
 macro_rules! store_suite {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
@@ -257,4 +320,5 @@ store_suite!(
     migrations_are_idempotent_and_readiness_sees_them,
     tenants_are_distinct_per_platform_and_workspace,
     the_database_refuses_rows_that_cross_tenants,
+    decisions_recorded_together_stand_or_fall_together,
 );
