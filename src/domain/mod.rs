@@ -13,6 +13,7 @@ pub mod ids;
 pub mod model;
 pub mod prompt;
 pub mod ritual;
+pub mod similar;
 pub mod text;
 
 pub use model::{DecisionKind, DecisionSource, Level, Platform, name_key};

@@ -13,7 +13,6 @@ mod reply;
 pub mod rituals;
 mod scope;
 mod setup;
-mod similar;
 mod views;
 
 use std::collections::HashSet;

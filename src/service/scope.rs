@@ -7,10 +7,10 @@ use std::sync::Mutex;
 
 use chrono::NaiveDate;
 
-use super::similar::closest;
 use super::{Commands, Invocation, Reply, ServiceError};
 use crate::domain::command::UserRef;
 use crate::domain::ids::{PersonId, TeamId, TenantId};
+use crate::domain::similar::closest;
 use crate::domain::text::Text;
 use crate::store::{Capability, Person, Role, StoreError, Team};
 

@@ -23,6 +23,7 @@ use super::{
 };
 use crate::domain::event::{Condition, Selector, Source, Test};
 use crate::domain::ritual::RitualKind;
+use crate::domain::similar::edit_distance;
 use crate::domain::{Level, name_key};
 
 /// Longest name (capability, track, team, role family, sprint, title, help topic), in characters.
@@ -362,24 +363,6 @@ fn parse_tz(s: &str) -> Option<chrono_tz::Tz> {
             .copied()
             .find(|tz| tz.name().eq_ignore_ascii_case(s))
     })
-}
-
-/// The edit distance between two short words, in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 /// The candidates a mistyped word was most likely meant to be, closest first, at most three.
@@ -3218,9 +3201,6 @@ mod tests {
 
     #[test]
     fn helpers() {
-        assert_eq!(edit_distance("gapp", "gap"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(or_list(&["a"]), "`a`");
         assert_eq!(or_list(&["a", "b", "c"]), "`a`, `b` or `c`");
         assert_eq!(close_matches("co", SUBCOMMAND_WORDS), Vec::<&str>::new());
