@@ -23,7 +23,7 @@ use crate::domain::prompt::{
 use crate::domain::ritual::RitualKind;
 use crate::domain::text::Text;
 use crate::domain::{DecisionKind, DecisionSource};
-use crate::store::{Delivery, NewMessage, Occurrence, RecordedDecision, Role, Team};
+use crate::store::{Delivery, NewMessage, Occurrence, RecordedDecision, Team};
 
 /// The most capabilities a card's picker offers.
 const PICKER_OPTIONS: i64 = 100;
@@ -102,9 +102,9 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
         .team_by_id(scope.tenant, occurrence.ritual.team)
         .await?
         .ok_or_else(|| invalid("This card's team no longer exists; nothing was recorded."))?;
-    if !(scope.is_admin() || scope.role(&team).await? == Some(Role::Manager)) {
-        return Err(scope.refusal(&team, "answer this prompt for").await?.into());
-    }
+    scope
+        .require_manager(&team, "answer this prompt for")
+        .await?;
     let choices = capability_choices(scope).await?;
     match (action.verb, input.submitted) {
         (Verb::NoGaps, _) => {
@@ -269,12 +269,9 @@ async fn answer_track_request(
             "This request's team no longer exists; nothing was recorded.",
         ));
     };
-    if !(scope.is_admin() || scope.role(&team).await? == Some(Role::Manager)) {
-        return Err(scope
-            .refusal(&team, "answer track requests for")
-            .await?
-            .into());
-    }
+    scope
+        .require_manager(&team, "answer track requests for")
+        .await?;
     let person_id = request.subject_user_id.clone().unwrap_or_default();
     let track = request.payload["track"]
         .as_str()

@@ -85,7 +85,7 @@ async fn authorise(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<
             .plain(", so you can't do that for it. Nothing was recorded.");
         return Err(Reply::refused(text).into());
     }
-    scope.require_manager(team).await
+    scope.require_manager(team, "record decisions for").await
 }
 
 async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draft, Stop> {

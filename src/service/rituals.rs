@@ -6,7 +6,7 @@ use super::{Outcome, Reply, ServiceError};
 use crate::domain::command::{Command, Nudge};
 use crate::domain::ids::RitualId;
 use crate::domain::text::Text;
-use crate::store::{NewRitual, Ritual, Role};
+use crate::store::{NewRitual, Ritual};
 
 /// Runs `ritual add|list|pause|resume`.
 pub async fn run(
@@ -31,7 +31,9 @@ async fn ritual(
             nudge,
         } => {
             let team = scope.team(named_team).await?;
-            require_manager(scope, &team).await?;
+            scope
+                .require_manager(&team, "change the rituals of")
+                .await?;
             let name = name
                 .clone()
                 .unwrap_or_else(|| format!("{} {}", team.name, kind.as_str().replace('_', " ")));
@@ -118,7 +120,9 @@ async fn ritual(
                         Text::new().plain("That ritual's team is gone."),
                     ))
                 })?;
-            require_manager(scope, &team).await?;
+            scope
+                .require_manager(&team, "change the rituals of")
+                .await?;
             scope
                 .store()
                 .set_ritual_paused(scope.tenant, ritual.id, paused)
@@ -139,13 +143,6 @@ async fn ritual(
         }
         _ => Err(Reply::invalid(Text::new().plain("That is not a ritual command.")).into()),
     }
-}
-
-async fn require_manager(scope: &Scope<'_>, team: &crate::store::Team) -> Result<(), Stop> {
-    if scope.is_admin() || scope.role(team).await? == Some(Role::Manager) {
-        return Ok(());
-    }
-    Err(scope.refusal(team, "change the rituals of").await?.into())
 }
 
 fn triggers_text(ritual: &Ritual) -> Text {

@@ -218,12 +218,13 @@ impl<'a> Scope<'a> {
         Ok(self.store().role_in(team, person).await?)
     }
 
-    /// Refuses unless the author manages `team` or is an admin.
-    pub async fn require_manager(&self, team: &Team) -> Result<(), Stop> {
+    /// Refuses, saying the author may not `what` the team, unless they manage `team` or are an
+    /// admin.
+    pub async fn require_manager(&self, team: &Team, what: &str) -> Result<(), Stop> {
         if self.is_admin() || self.role(team).await? == Some(Role::Manager) {
             return Ok(());
         }
-        Err(self.refusal(team, "record decisions for").await?.into())
+        Err(self.refusal(team, what).await?.into())
     }
 
     /// A refusal naming the team's managers, so the author knows whom to ask.

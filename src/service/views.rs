@@ -135,9 +135,7 @@ async fn coverage_inner(
 ) -> Result<Reply, Stop> {
     let team = scope.team(named_team).await?;
     // Coverage names who is away; it is the managers' view (members see their own with `me`).
-    if !scope.is_admin() && scope.role(&team).await? != Some(Role::Manager) {
-        return Err(scope.refusal(&team, "see the coverage of").await?.into());
-    }
+    scope.require_manager(&team, "see the coverage of").await?;
     let only = match capability {
         Some(name) => Some(scope.capability(name).await?),
         None => None,
