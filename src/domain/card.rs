@@ -108,6 +108,9 @@ impl Control {
     }
 }
 
+/// The most options a capability picker offers (Slack's static_select allows 100).
+pub const PICKER_OPTIONS: usize = 100;
+
 /// One option of a [`Control::Choice`] or an [`InputKind::Capability`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Choice {

@@ -25,9 +25,6 @@ use crate::domain::text::Text;
 use crate::domain::{DecisionKind, DecisionSource};
 use crate::store::{Delivery, NewMessage, Occurrence, RecordedDecision, Team};
 
-/// The most capabilities a card's picker offers.
-const PICKER_OPTIONS: i64 = 100;
-
 /// What the platform adapter read from a click or a submitted form.
 #[derive(Debug, Clone, Default)]
 pub struct CardInput {
@@ -657,16 +654,7 @@ fn invalid(words: &str) -> Stop {
 }
 
 async fn capability_choices(scope: &Scope<'_>) -> Result<Vec<Choice>, Stop> {
-    Ok(scope
-        .store()
-        .capability_choices(scope.tenant, PICKER_OPTIONS)
-        .await?
-        .into_iter()
-        .map(|(id, name)| Choice {
-            label: name,
-            value: id.0.to_string(),
-        })
-        .collect())
+    Ok(scope.store().capability_choices(scope.tenant).await?)
 }
 
 /// The capability a picker or form names: its id from a list, or its name typed where the

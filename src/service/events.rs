@@ -22,8 +22,6 @@ use crate::store::{OccurrencePlan, Ritual, Store, StoreError, StoreResult};
 const POLL: std::time::Duration = std::time::Duration::from_millis(500);
 /// How often events that started nothing are purged.
 const PURGE_EVERY: Duration = Duration::hours(1);
-/// The most capabilities a prompt's picker offers (Slack's static_select limit).
-const PICKER_OPTIONS: i64 = 100;
 
 /// Whether a database error says the data itself is refused (as opposed to the database being
 /// busy or unavailable).
@@ -241,17 +239,7 @@ impl EventProcessor {
                 slot.insert(name.unwrap_or_default());
             }
             if let Entry::Vacant(slot) = known.capabilities.entry(tenant) {
-                let choices = self
-                    .store
-                    .capability_choices(tenant, PICKER_OPTIONS)
-                    .await?
-                    .into_iter()
-                    .map(|(id, name)| Choice {
-                        label: name,
-                        value: id.0.to_string(),
-                    })
-                    .collect::<Vec<_>>();
-                slot.insert(choices);
+                slot.insert(self.store.capability_choices(tenant).await?);
             }
         }
         Ok(())

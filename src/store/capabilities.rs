@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Store, StoreError, StoreResult, millis};
+use crate::domain::card::{Choice, PICKER_OPTIONS};
 use crate::domain::ids::{CapabilityId, TenantId};
 use crate::domain::name_key;
 
@@ -82,23 +83,22 @@ impl Store {
         Ok(rows.into_iter().map(|(n,)| n).collect())
     }
 
-    /// The tenant's capabilities as (id, name), by name, at most `limit` of them: what a
-    /// capability picker offers.
-    pub async fn capability_choices(
-        &self,
-        tenant: TenantId,
-        limit: i64,
-    ) -> StoreResult<Vec<(CapabilityId, String)>> {
+    /// What a capability picker offers: the tenant's capabilities by name, at most
+    /// [`PICKER_OPTIONS`] of them, valued by id.
+    pub async fn capability_choices(&self, tenant: TenantId) -> StoreResult<Vec<Choice>> {
         let rows: Vec<(i64, String)> = sqlx::query_as(
             "SELECT id, name FROM capabilities WHERE tenant_id = $1 ORDER BY name_key LIMIT $2",
         )
         .bind(tenant.0)
-        .bind(limit)
+        .bind(i64::try_from(PICKER_OPTIONS).unwrap_or(i64::MAX))
         .fetch_all(&self.read)
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, name)| (CapabilityId(id), name))
+            .map(|(id, name)| Choice {
+                label: name,
+                value: id.to_string(),
+            })
             .collect())
     }
 
