@@ -2,66 +2,23 @@
 //! while signed commands are in flight, restarted on the same SQLite file, and every command
 //! that was answered "Set …" must have its decision in the log.
 
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use cadence::inbound::slack::signature::sign;
 
-use crate::helpers::{SECRET, at, command_body};
+use crate::helpers::{SECRET, at, command_body, count};
+use crate::process::Process;
 
-struct Cadence {
-    child: Child,
-    base: String,
-}
-
-impl Cadence {
-    // The child is moved into `Cadence`, whose Drop kills and reaps it on every path.
-    #[allow(clippy::zombie_processes)]
-    async fn start(db_url: &str) -> Cadence {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("port")
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_cadence"))
-            .arg("serve")
-            .env("DATABASE_URL", db_url)
-            .env("CADENCE_LISTEN", format!("127.0.0.1:{port}"))
-            .env("SLACK_SIGNING_SECRET", SECRET)
-            .env("CADENCE_ADMINS", "UADMIN")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start cadence");
-        let base = format!("http://127.0.0.1:{port}");
-        let client = reqwest::Client::new();
-        for _ in 0..200 {
-            if client
-                .get(format!("{base}/readyz"))
-                .send()
-                .await
-                .is_ok_and(|r| r.status() == 200)
-            {
-                return Cadence { child, base };
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("cadence did not become ready");
-    }
-
-    /// SIGKILL: no graceful shutdown, no chance to flush anything.
-    fn kill(self) {
-        drop(self);
-    }
-}
-
-impl Drop for Cadence {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The binary as these tests run it.
+async fn start(db_url: &str) -> Process {
+    Process::start(&[
+        ("DATABASE_URL", db_url),
+        ("SLACK_SIGNING_SECRET", SECRET),
+        ("CADENCE_ADMINS", "UADMIN"),
+    ])
+    .await
 }
 
 async fn send(client: &reqwest::Client, base: &str, user: &str, text: &str) -> Option<String> {
@@ -83,24 +40,13 @@ async fn send(client: &reqwest::Client, base: &str, user: &str, text: &str) -> O
     json["text"].as_str().map(str::to_owned)
 }
 
-async fn count(db_url: &str, sql: &str) -> i64 {
-    use sqlx::Connection;
-    sqlx::any::install_default_drivers();
-    let mut conn = sqlx::AnyConnection::connect(db_url).await.expect("connect");
-    let (n,): (i64,) = sqlx::query_as(sql)
-        .fetch_one(&mut conn)
-        .await
-        .expect("count");
-    n
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_decisions_survive_sigkill() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db_url = format!("sqlite://{}", dir.path().join("cadence.db").display());
     let client = reqwest::Client::new();
 
-    let cadence = Cadence::start(&db_url).await;
+    let cadence = start(&db_url).await;
     let members: Vec<String> = (0..6).map(|i| at(&format!("UM{i}"))).collect();
     let setup = [
         (
@@ -158,7 +104,7 @@ async fn acknowledged_decisions_survive_sigkill() {
                 acknowledged.push(evidence);
             }
         }
-        let restarted = Cadence::start(&db_url).await;
+        let restarted = start(&db_url).await;
         for evidence in &acknowledged {
             let stored = count(
                 &db_url,

@@ -4,7 +4,6 @@
 //! and every acknowledged decision is in the log exactly once.
 
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -15,7 +14,8 @@ use cadence::inbound::slack::signature::sign;
 use cadence::inbound::verify::hmac_sha256_hex;
 use cadence::store::{NewRitual, NewTeam, Store};
 
-use crate::helpers::{JIRA_SECRET, SECRET, command_body};
+use crate::helpers::{JIRA_SECRET, SECRET, command_body, count};
+use crate::process::Process;
 use crate::slack_standin::SlackStandIn;
 
 const CYCLES: usize = 20;
@@ -23,51 +23,15 @@ const CHANNELS: usize = 30;
 const EVENTS_PER_CYCLE: usize = 10;
 const COMMANDS_PER_CYCLE: usize = 10;
 
-struct Cadence {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Cadence {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-// The child is moved into `Cadence`, whose Drop kills and reaps it on every path.
-#[allow(clippy::zombie_processes)]
-async fn start(db_url: &str, slack: &str) -> Cadence {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_cadence"))
-        .arg("serve")
-        .env("DATABASE_URL", db_url)
-        .env("CADENCE_LISTEN", format!("127.0.0.1:{port}"))
-        .env("SLACK_SIGNING_SECRET", SECRET)
-        .env("SLACK_BOT_TOKEN", "xoxb-fault-test")
-        .env("SLACK_API_BASE_URL", slack)
-        .env("JIRA_WEBHOOK_SECRET", JIRA_SECRET)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start cadence");
-    let cadence = Cadence {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    let client = reqwest::Client::new();
-    for _ in 0..400 {
-        let ready = client.get(format!("{}/readyz", cadence.base)).send().await;
-        if ready.is_ok_and(|r| r.status() == 200) {
-            return cadence;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("cadence did not become ready");
+async fn start(db_url: &str, slack: &str) -> Process {
+    Process::start(&[
+        ("DATABASE_URL", db_url),
+        ("SLACK_SIGNING_SECRET", SECRET),
+        ("SLACK_BOT_TOKEN", "xoxb-fault-test"),
+        ("SLACK_API_BASE_URL", slack),
+        ("JIRA_WEBHOOK_SECRET", JIRA_SECRET),
+    ])
+    .await
 }
 
 fn sprint_closed(sprint: usize, board: usize) -> String {
@@ -109,17 +73,6 @@ async fn send_command(client: &reqwest::Client, base: &str, n: usize) -> bool {
         Ok(r) if r.status() == 200 => r.text().await.is_ok_and(|t| t.contains("Set <@UM")),
         _ => false,
     }
-}
-
-async fn count(db_url: &str, sql: &str) -> i64 {
-    use sqlx::Connection;
-    sqlx::any::install_default_drivers();
-    let mut conn = sqlx::AnyConnection::connect(db_url).await.expect("connect");
-    let (n,): (i64,) = sqlx::query_as(sql)
-        .fetch_one(&mut conn)
-        .await
-        .expect("count");
-    n
 }
 
 async fn set_up(db_url: &str) {

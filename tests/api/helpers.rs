@@ -205,15 +205,7 @@ impl TestApp {
 
     /// Runs a `SELECT COUNT(*) …` on the test's database.
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::any::install_default_drivers();
-        let mut conn = sqlx::AnyConnection::connect(&self.db.url)
-            .await
-            .expect("connect");
-        let (n,): (i64,) = sqlx::query_as(sql)
-            .fetch_one(&mut conn)
-            .await
-            .expect("count");
-        n
+        count(&self.db.url, sql).await
     }
 
     /// Runs a statement on the test's database directly, bypassing Cadence.
@@ -301,6 +293,17 @@ impl TestApp {
     pub async fn command(&self, user: &str, text: &str) -> Answer {
         self.command_in("T1", "CATLAS", user, text).await
     }
+}
+
+/// Runs a `SELECT COUNT(*) …` on the database at `url`.
+pub async fn count(url: &str, sql: &str) -> i64 {
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(url).await.expect("connect");
+    let (n,): (i64,) = sqlx::query_as(sql)
+        .fetch_one(&mut conn)
+        .await
+        .expect("count");
+    n
 }
 
 /// A slash-command form body as Slack sends it.

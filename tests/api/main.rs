@@ -16,6 +16,7 @@ mod decisions;
 mod fault;
 mod health;
 mod persistence;
+mod process;
 mod prompts;
 mod rituals;
 mod signatures;

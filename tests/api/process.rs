@@ -1,0 +1,57 @@
+//! The release-style binary as a child process, for tests that kill it with SIGKILL.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A running `cadence serve`; dropping it kills (SIGKILL) and reaps the process.
+pub struct Process {
+    child: Child,
+    /// Its base URL, e.g. `http://127.0.0.1:41234`.
+    pub base: String,
+}
+
+impl Process {
+    /// Starts `cadence serve` with `env` on a free loopback port and waits until it is ready.
+    // The child is moved into `Process`, whose Drop kills and reaps it on every path.
+    #[allow(clippy::zombie_processes)]
+    pub async fn start(env: &[(&str, &str)]) -> Process {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("port")
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_cadence"))
+            .arg("serve")
+            .envs(env.iter().copied())
+            .env("CADENCE_LISTEN", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start cadence");
+        let process = Process {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let client = reqwest::Client::new();
+        for _ in 0..400 {
+            let ready = client.get(format!("{}/readyz", process.base)).send().await;
+            if ready.is_ok_and(|r| r.status() == 200) {
+                return process;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("cadence did not become ready");
+    }
+
+    /// SIGKILL: no graceful shutdown, no chance to flush anything.
+    pub fn kill(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
