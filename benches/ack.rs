@@ -13,7 +13,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -27,6 +27,9 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, SqlitePool};
+
+mod support;
+use support::{Killed, peak_rss_mb, percentile};
 
 const SECRET: &str = "bench-signing-secret";
 const MEMBERS: usize = 12;
@@ -177,13 +180,7 @@ async fn load(url: &str, seconds: u64, connections: usize) -> Figures {
         .collect();
     let errors: usize = results.iter().map(|(_, e)| e).sum();
     latencies.sort_unstable();
-    let at = |q: f64| -> f64 {
-        if latencies.is_empty() {
-            return f64::NAN;
-        }
-        let i = ((latencies.len() as f64 - 1.0) * q).round() as usize;
-        f64::from(latencies[i]) / 1000.0
-    };
+    let at = |q: f64| percentile(&latencies, q);
     Figures {
         requests: latencies.len() + errors,
         errors,
@@ -263,14 +260,6 @@ async fn drive(
     out
 }
 
-/// Peak resident set size of a process, from /proc (Linux).
-fn peak_rss_mb(pid: u32) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
 async fn wait_until_up(url: &str) {
     let client = reqwest::Client::new();
     for _ in 0..200 {
@@ -298,15 +287,6 @@ fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("port")
-}
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 fn print(name: &str, f: &Figures, rows: i64, rss: Option<f64>) {

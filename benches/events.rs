@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -30,6 +30,9 @@ use cadence::domain::event::Selector;
 use cadence::inbound::verify::hmac_sha256_hex;
 use cadence::store::{NewRitual, NewTeam, Store};
 use serde_json::{Value, json};
+
+mod support;
+use support::{Killed, peak_rss_mb, percentile};
 
 const SECRET: &str = "bench-jira-secret";
 const BOARDS: usize = 50;
@@ -118,15 +121,6 @@ async fn set_up(db: &Path) {
     store.close().await;
 }
 
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 async fn start(db: &Path, slack: &str) -> (Killed, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -190,26 +184,6 @@ async fn count(db: &Path, sql: &str) -> i64 {
         .unwrap();
     let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&mut conn).await.unwrap();
     n
-}
-
-fn percentile(sorted: &[u32], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * q).round() as usize;
-    f64::from(sorted[i]) / 1000.0
-}
-
-fn peak_rss_mb(pid: u32) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let kb: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()?;
-    Some(kb / 1024.0)
 }
 
 async fn acknowledgement(seconds: u64, connections: usize) {
