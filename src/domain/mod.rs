@@ -13,6 +13,7 @@ pub mod ids;
 pub mod model;
 pub mod prompt;
 pub mod ritual;
+pub mod schedule;
 pub mod similar;
 pub mod text;
 
