@@ -115,6 +115,8 @@ async fn set_up(db: &Path) {
             artefact: "gaps",
             nudge_after_minutes: None,
             triggers: &[selector],
+            schedule: None,
+            prompt_before_minutes: 0,
         };
         store.add_ritual(ritual, now).await.unwrap();
     }

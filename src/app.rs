@@ -24,6 +24,7 @@ use crate::inbound::{hook_routes, slack};
 use crate::outbound::outbox::OutboxWorker;
 use crate::outbound::slack::api::SlackApi;
 use crate::outbound::slack::users::SlackDirectory;
+use crate::scheduler::Scheduler;
 use crate::service::Commands;
 use crate::service::events::EventProcessor;
 use crate::store::{Store, StoreError};
@@ -149,7 +150,7 @@ impl Server {
     }
 }
 
-/// Starts the event processor and the outbox worker, stopped by `shutdown`.
+/// Starts the event processor, the outbox worker and the scheduler, stopped by `shutdown`.
 fn spawn_workers(
     state: &AppState,
     workers: &TaskTracker,
@@ -170,6 +171,12 @@ fn spawn_workers(
     let slack = SlackApi::new(&state.config.slack_api_base_url)?;
     let outbox = OutboxWorker::new(state.store.clone(), slack, token, state.clock.clone());
     workers.spawn(outbox.run(state.wake_outbox.clone(), shutdown.clone()));
+    let scheduler = Scheduler::new(
+        state.store.clone(),
+        state.clock.clone(),
+        state.wake_outbox.clone(),
+    );
+    workers.spawn(scheduler.run(Arc::new(Notify::new()), shutdown.clone()));
     Ok(())
 }
 

@@ -1327,6 +1327,8 @@ async fn write(
                 artefact: ritual.kind.artefact(),
                 nudge_after_minutes: ritual.nudge_after_minutes,
                 triggers: &ritual.triggers,
+                schedule: None,
+                prompt_before_minutes: 0,
             };
             match store.ritual_by_name(&team, &ritual.name).await? {
                 None => {

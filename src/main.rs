@@ -32,6 +32,19 @@ enum Command {
         /// The file, e.g. cadence.toml.
         file: PathBuf,
     },
+    /// Show a team's weekly capability digest as it would be posted now; `--post` queues it in
+    /// the team's home channel (once per team and week, like the scheduled one).
+    Digest {
+        /// The team's name.
+        #[arg(long)]
+        team: String,
+        /// The workspace (Slack team id or Teams tenant id), when several have a team of that name.
+        #[arg(long)]
+        workspace: Option<String>,
+        /// Queue it for posting instead of only showing it.
+        #[arg(long)]
+        post: bool,
+    },
 }
 
 #[tokio::main]
@@ -50,7 +63,81 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Apply { file } => apply(config, &file).await,
+        Command::Digest {
+            team,
+            workspace,
+            post,
+        } => digest(config, &team, workspace.as_deref(), post).await,
     }
+}
+
+/// `cadence digest --team NAME [--workspace ID] [--post]`.
+async fn digest(
+    config: Config,
+    name: &str,
+    workspace: Option<&str>,
+    post: bool,
+) -> anyhow::Result<()> {
+    let store = Store::connect(&config.database_url)
+        .await
+        .context("opening the database")?;
+    store.migrate().await.context("applying migrations")?;
+    let mut teams = store.teams_named(name).await?;
+    if let Some(workspace) = workspace {
+        teams.retain(|(_, w)| w == workspace);
+    }
+    let team = match teams.as_slice() {
+        [] => anyhow::bail!(
+            "no team named \"{name}\"{}",
+            match workspace {
+                Some(w) => format!(" in workspace {w}"),
+                None => String::new(),
+            }
+        ),
+        [(team, _)] => team.clone(),
+        several => anyhow::bail!(
+            "several workspaces have a team named \"{name}\"; add --workspace with one of: {}",
+            several
+                .iter()
+                .map(|(_, w)| w.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let now = SystemClock.now();
+    let card = cadence::scheduler::team_digest(&store, &team, now).await?;
+    print!("{}", cadence::outbound::terminal::card_text(&card));
+    if post {
+        let Some(channel) = team.home_channel.as_deref() else {
+            anyhow::bail!(
+                "{} has no home channel to post in; set one with `/cadence team` or cadence.toml",
+                team.name
+            );
+        };
+        let queued = store
+            .enqueue(
+                &cadence::store::NewMessage {
+                    tenant: team.tenant,
+                    idempotency_key: cadence::scheduler::digest_key(&team, now),
+                    channel_id: channel,
+                    delivery: cadence::store::Delivery::Post,
+                    card: serde_json::to_value(&card)?,
+                    occurrence: None,
+                },
+                now,
+            )
+            .await?;
+        if queued {
+            println!("\nQueued for {channel}; the running service posts it.");
+        } else {
+            println!(
+                "\nThis week's digest for {} was already queued; nothing more was queued.",
+                team.name
+            );
+        }
+    }
+    store.close().await;
+    Ok(())
 }
 
 /// `cadence apply FILE`: checks the whole file before writing anything, then prints what changed.

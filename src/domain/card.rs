@@ -152,11 +152,13 @@ pub enum Verb {
     PickPerson,
     /// A capability was picked on a card; nothing is recorded until a button is pressed.
     PickCapability,
+    /// Put a nudge off until the next working morning (decision `snooze`).
+    SnoozeNudge,
 }
 
 impl Verb {
     /// Every verb.
-    pub const ALL: [Verb; 9] = [
+    pub const ALL: [Verb; 10] = [
         Verb::LogGap,
         Verb::PlanIntervention,
         Verb::NoGaps,
@@ -166,6 +168,7 @@ impl Verb {
         Verb::DeclineTrack,
         Verb::PickPerson,
         Verb::PickCapability,
+        Verb::SnoozeNudge,
     ];
 
     /// The short code used in [`Action::encode`]; stable, because posted cards keep it.
@@ -180,6 +183,7 @@ impl Verb {
             Verb::DeclineTrack => "decline",
             Verb::PickPerson => "person",
             Verb::PickCapability => "capability",
+            Verb::SnoozeNudge => "snooze",
         }
     }
 

@@ -76,6 +76,13 @@ pub enum FollowUpCard {
 pub enum Effect {
     /// Nothing beyond the log entry (gaps, coaching moments).
     None,
+    /// The occurrence's nudge comes back at `until`.
+    SnoozeNudge {
+        /// Whose nudge.
+        occurrence: OccurrenceId,
+        /// When it is due again.
+        until: chrono::DateTime<chrono::Utc>,
+    },
     /// A person's level for a capability.
     SetLevel {
         /// Whose level.

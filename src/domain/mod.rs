@@ -8,6 +8,7 @@ pub mod clock;
 pub mod command;
 pub mod coverage;
 pub mod decision;
+pub mod digest;
 pub mod event;
 pub mod ids;
 pub mod model;

@@ -126,6 +126,8 @@ pub enum DecisionKind {
     Absence,
     /// Explicitly no gaps this time (silences the nudge).
     NoGaps,
+    /// A nudge put off until the next working morning.
+    SnoozeNudge,
 }
 
 impl DecisionKind {
@@ -147,6 +149,7 @@ impl DecisionKind {
             DecisionKind::Commission => "commission",
             DecisionKind::Absence => "absence",
             DecisionKind::NoGaps => "no_gaps",
+            DecisionKind::SnoozeNudge => "snooze",
         }
     }
 }

@@ -28,6 +28,65 @@ pub struct OccurrenceView {
     pub capabilities: Vec<Choice>,
 }
 
+/// What a nudge about a missing artefact needs to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NudgeView {
+    /// The occurrence's stored id.
+    pub occurrence: i64,
+    /// The occurrence's title, e.g. "ATL Sprint 42".
+    pub title: String,
+    /// The ritual's name.
+    pub ritual: String,
+    /// What is missing: `gaps`, `interventions` or `coaching`.
+    pub artefact: String,
+    /// Platform ids of the managers to mention: those not away today.
+    pub mention: Vec<String>,
+}
+
+/// The one nudge for an occurrence that ended without its artefact.
+pub fn nudge_card(view: &NudgeView) -> Card {
+    let missing = match view.artefact.as_str() {
+        "gaps" => "without naming the skill gaps it surfaced",
+        "interventions" => "without its capability interventions",
+        "coaching" => "without a coaching moment",
+        _ => "without its artefact",
+    };
+    let mut body = Text::new();
+    for id in &view.mention {
+        body = body.mention(id.as_str()).plain(" ");
+    }
+    body = body
+        .strong(view.title.as_str())
+        .plain(format!(" ({}) ended {missing}. ", view.ritual))
+        .plain("Answer on its card above");
+    let mut controls = Vec::new();
+    if view.artefact == "gaps" {
+        body = body.plain(", or say there were none this time.");
+        controls.push(Control::Button {
+            action: Action::on(Verb::NoGaps, view.occurrence),
+            label: "No gaps this time".into(),
+            emphasis: Emphasis::Primary,
+        });
+    } else {
+        body = body.plain(".");
+    }
+    controls.push(Control::Button {
+        action: Action::on(Verb::SnoozeNudge, view.occurrence),
+        label: "Remind me next working morning".into(),
+        emphasis: Emphasis::Normal,
+    });
+    Card {
+        summary: format!("{} ended {missing}", view.title),
+        parts: vec![
+            Part::Body(body),
+            Part::Controls(controls),
+            Part::Note(vec![Text::new().plain(
+                "Cadence nudges once per occurrence, and never someone recorded as away.",
+            )]),
+        ],
+    }
+}
+
 /// What the track-request card needs to know.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrackRequestView {

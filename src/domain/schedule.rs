@@ -102,6 +102,45 @@ impl Schedule {
     }
 }
 
+/// When a team is at work: weekdays, from `start` to `end` on its wall clock. Nudges wait for
+/// these hours, so nobody is pinged at night or at the weekend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkingHours {
+    /// The start of the working day.
+    pub start: chrono::NaiveTime,
+    /// The end of the working day.
+    pub end: chrono::NaiveTime,
+}
+
+impl Default for WorkingHours {
+    fn default() -> Self {
+        WorkingHours {
+            start: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
+            end: chrono::NaiveTime::from_hms_opt(17, 30, 0).unwrap_or_default(),
+        }
+    }
+}
+
+impl WorkingHours {
+    /// `at` if it falls in working hours in `tz`, else the start of the next working day.
+    pub fn next_open(&self, at: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
+        use chrono::Datelike;
+        let local = at.with_timezone(&tz).naive_local();
+        let workday = |d: chrono::NaiveDate| d.weekday().number_from_monday() <= 5;
+        if workday(local.date()) && local.time() >= self.start && local.time() < self.end {
+            return at;
+        }
+        let mut day = local.date();
+        if local.time() >= self.start || !workday(day) {
+            day = day.succ_opt().unwrap_or(day);
+        }
+        while !workday(day) {
+            day = day.succ_opt().unwrap_or(day);
+        }
+        place(day.and_time(self.start), tz).max(at)
+    }
+}
+
 /// Puts a wall-clock time in `tz` on the time line: a repeated time at its first occurrence, a
 /// skipped time at the instant the clocks jump past it.
 fn place(wall: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
@@ -297,6 +336,38 @@ mod tests {
             .next_after(now, chrono_tz::Europe::London)
             .expect("next");
         assert_eq!(after_catch_up, utc("2026-11-30T09:00:00Z"));
+    }
+
+    #[test]
+    fn working_hours_wait_for_the_next_working_morning() {
+        let hours = WorkingHours::default();
+        let london = chrono_tz::Europe::London;
+        // Wednesday 25 November 2026, 15:00 in London: open.
+        let open = utc("2026-11-25T15:00:00Z");
+        assert_eq!(hours.next_open(open, london), open);
+        // Wednesday evening: Thursday 09:00.
+        assert_eq!(
+            hours.next_open(utc("2026-11-25T18:00:00Z"), london),
+            utc("2026-11-26T09:00:00Z")
+        );
+        // Early Thursday: the same morning.
+        assert_eq!(
+            hours.next_open(utc("2026-11-26T06:00:00Z"), london),
+            utc("2026-11-26T09:00:00Z")
+        );
+        // Friday evening and Saturday: Monday 09:00.
+        assert_eq!(
+            hours.next_open(utc("2026-11-27T20:00:00Z"), london),
+            utc("2026-11-30T09:00:00Z")
+        );
+        assert_eq!(
+            hours.next_open(utc("2026-11-28T12:00:00Z"), london),
+            utc("2026-11-30T09:00:00Z")
+        );
+        // In Sydney, 22:00 UTC on Wednesday is 09:00 on Thursday: open.
+        let sydney = chrono_tz::Australia::Sydney;
+        let morning = utc("2026-11-25T22:00:00Z");
+        assert_eq!(hours.next_open(morning, sydney), morning);
     }
 
     #[test]

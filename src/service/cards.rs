@@ -21,6 +21,7 @@ use crate::domain::prompt::{
     track_request_card, with_outcome,
 };
 use crate::domain::ritual::RitualKind;
+use crate::domain::schedule::WorkingHours;
 use crate::domain::text::Text;
 use crate::domain::{DecisionKind, DecisionSource};
 use crate::store::{Delivery, NewMessage, Occurrence, RecordedDecision, Team};
@@ -133,6 +134,7 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
             .await?;
             Ok(CardOutcome::Done)
         }
+        (Verb::SnoozeNudge, _) => snooze(scope, input, &team, &occurrence).await,
         (Verb::LogGap, _) => {
             let (Some(person), Some(capability)) =
                 (input.fields.get("person"), input.fields.get("capability"))
@@ -726,4 +728,72 @@ fn outcome_line(decision: &RecordedDecision) -> Option<Text> {
             .mention(decision.actor_user_id.clone())
             .plain(")"),
     )
+}
+
+/// Puts the occurrence's nudge off until the next working morning in the team's time zone,
+/// and shows on the nudge who snoozed it until when.
+async fn snooze(
+    scope: &Scope<'_>,
+    input: &CardInput,
+    team: &Team,
+    occurrence: &Occurrence,
+) -> Result<CardOutcome, Stop> {
+    if occurrence.artefact_at.is_some() {
+        return Err(invalid(
+            "This prompt has been answered already, so there is nothing to snooze.",
+        ));
+    }
+    let tz: chrono_tz::Tz = team.tz.parse().unwrap_or(chrono_tz::Tz::UTC);
+    let tomorrow = scope.now().with_timezone(&tz).date_naive() + chrono::Duration::days(1);
+    let midnight = tomorrow
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(tz).earliest())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|| scope.now() + chrono::Duration::days(1));
+    let until = WorkingHours::default().next_open(midnight, tz);
+    let line = Text::new()
+        .plain(format!(
+            "Snoozed until {} by ",
+            until.with_timezone(&tz).format("%a %-d %b %H:%M")
+        ))
+        .mention(scope.actor.user_id.clone())
+        .plain(".");
+    let follow_up = input.message.as_ref().map(|(channel, ts)| FollowUp {
+        channel_id: channel.clone(),
+        replaces: Some(ts.clone()),
+        card: FollowUpCard::Ready(
+            serde_json::to_value(crate::domain::card::Card {
+                summary: line.to_string(),
+                parts: vec![crate::domain::card::Part::Body(
+                    Text::new()
+                        .strong(occurrence.title.clone())
+                        .plain(": ")
+                        .append(line),
+                )],
+            })
+            .unwrap_or_default(),
+        ),
+        key_prefix: format!("snooze:{}:", occurrence.id.0),
+    });
+    let decision = NewDecision {
+        tenant: scope.tenant,
+        team: Some(team.id),
+        kind: DecisionKind::SnoozeNudge,
+        actor: scope.actor.id,
+        subject: None,
+        capability: None,
+        occurrence: Some(occurrence.id),
+        channel: input.message.as_ref().map(|(c, _)| c.clone()),
+        source: DecisionSource::Card,
+        payload: json!({ "until": until.to_rfc3339() }),
+        effect: Effect::SnoozeNudge {
+            occurrence: occurrence.id,
+            until,
+        },
+        follow_up,
+        at: scope.now(),
+    };
+    scope.store().record_all(&[decision]).await?;
+    scope.commands.wake_outbox();
+    Ok(CardOutcome::Done)
 }

@@ -477,6 +477,7 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
         }
         Command::Help { .. }
         | Command::Me
+        | Command::Digest
         | Command::Coverage { .. }
         | Command::TeamCreate { .. }
         | Command::TeamMembers { .. }

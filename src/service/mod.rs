@@ -95,6 +95,7 @@ impl Commands {
         let reply = match &line.command {
             Command::Help { topic } => views::help(topic.as_deref()),
             Command::Me => views::me(&scope).await?,
+            Command::Digest => views::digest(&scope, line.team.as_deref()).await?,
             Command::Coverage { capability } => {
                 views::coverage(&scope, line.team.as_deref(), capability.as_deref()).await?
             }
@@ -138,6 +139,7 @@ fn subcommand_name(command: &Command) -> &'static str {
         Command::Commission { .. } => "commission",
         Command::Coverage { .. } => "coverage",
         Command::Me => "me",
+        Command::Digest => "digest",
         Command::TeamCreate { .. } => "team create",
         Command::TeamMembers { .. } => "team",
         Command::CapabilityAdd { .. } => "capability add",

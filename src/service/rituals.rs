@@ -54,6 +54,8 @@ async fn ritual(
                         artefact: kind.artefact(),
                         nudge_after_minutes,
                         triggers,
+                        schedule: None,
+                        prompt_before_minutes: 0,
                     },
                     scope.now(),
                 )

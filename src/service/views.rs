@@ -2,8 +2,9 @@
 
 use super::scope::{Scope, Stop, finish};
 use super::{Outcome, Reply, ServiceError, say};
+use crate::domain::card::{Card, Part};
 use crate::domain::command::{Subcommand, help_topics};
-use crate::domain::coverage::coverage_on;
+use crate::domain::coverage::coverage_report;
 use crate::domain::decision::TrackStatus;
 use crate::domain::text::Text;
 use crate::store::Role;
@@ -142,10 +143,11 @@ async fn coverage_inner(
     };
     let today = scope.today(&team);
     let inputs = scope.store().coverage_inputs(&team, today).await?;
-    let mut rows = coverage_on(&inputs, today);
+    let mut reports = coverage_report(&inputs, today);
     if let Some(only) = &only {
-        rows.retain(|r| r.capability == only.id);
+        reports.retain(|r| r.today.capability == only.id);
     }
+    let rows: Vec<_> = reports.iter().map(|r| r.today.clone()).collect();
     let mut text = Text::new()
         .strong(format!("Coverage in {}", team.name))
         .plain(format!(" — today, {today}"))
@@ -165,7 +167,7 @@ async fn coverage_inner(
             .plain(".");
         return Ok(say(text, Outcome::Shown));
     }
-    for row in &rows {
+    for (row, report) in rows.iter().zip(&reports) {
         let available = row.available.len();
         text = text.plain("• ").strong(row.name.clone()).plain(": ");
         text = match row.target {
@@ -178,8 +180,22 @@ async fn coverage_inner(
             }
             None => text.plain(format!("{available} at mastery available (no target)")),
         };
+        match report.change() {
+            0 => {}
+            n if n > 0 => text = text.plain(format!(", ▲{n} since last week")),
+            n => text = text.plain(format!(", ▼{} since last week", -n)),
+        }
         if row.is_single_point_of_failure() {
             text = text.plain(" — ").strong("single point of failure");
+        }
+        if let Some(dip) = report.dips.first() {
+            text = text.plain(format!(
+                " — dips to {} from {} to {} ({} away)",
+                dip.lowest,
+                dip.from,
+                dip.to,
+                dip.away.join(", ")
+            ));
         }
         if only.is_some() || row.is_single_point_of_failure() {
             if !row.available.is_empty() {
@@ -207,4 +223,47 @@ async fn coverage_inner(
         ));
     }
     Ok(say(text, Outcome::Shown))
+}
+
+/// `/cadence digest`: this week's digest, shown only to the asker (a manager of the team).
+pub async fn digest(scope: &Scope<'_>, named_team: Option<&str>) -> Result<Reply, ServiceError> {
+    finish(digest_inner(scope, named_team).await)
+}
+
+async fn digest_inner(scope: &Scope<'_>, named_team: Option<&str>) -> Result<Reply, Stop> {
+    let team = scope.team(named_team).await?;
+    scope.require_manager(&team, "see the digest of").await?;
+    let card = crate::scheduler::team_digest(scope.store(), &team, scope.now()).await?;
+    Ok(say(card_text(&card), Outcome::Shown))
+}
+
+/// A card's words as one rich text, for an ephemeral reply.
+fn card_text(card: &Card) -> Text {
+    let mut text = Text::new();
+    for part in &card.parts {
+        text = match part {
+            Part::Heading(title) => text.strong(title.clone()).line(),
+            Part::Body(body) => text.append(body.clone()).line(),
+            Part::Facts(facts) => {
+                for fact in facts {
+                    text = text
+                        .plain("• ")
+                        .strong(fact.label.clone())
+                        .plain(": ")
+                        .append(fact.value.clone())
+                        .line();
+                }
+                text
+            }
+            Part::Note(lines) => {
+                for line in lines {
+                    text = text.plain("• ").append(line.clone()).line();
+                }
+                text
+            }
+            Part::Separator => text.line(),
+            Part::Controls(_) => text,
+        };
+    }
+    text
 }

@@ -345,6 +345,17 @@ async fn apply(
     let at = millis(decision.at);
     match &decision.effect {
         Effect::None => {}
+        Effect::SnoozeNudge { occurrence, until } => {
+            sqlx::query(
+                "UPDATE jobs SET done_at = NULL, due_at = $1, lease_until = NULL, attempts = 0 \
+                 WHERE tenant_id = $2 AND kind = 'nudge' AND subject_id = $3",
+            )
+            .bind(millis(*until))
+            .bind(tenant)
+            .bind(occurrence.0)
+            .execute(&mut **tx)
+            .await?;
+        }
         Effect::SetLevel {
             person,
             capability,

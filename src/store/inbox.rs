@@ -147,40 +147,68 @@ async fn complete(
     }
     let mut created = Vec::new();
     for plan in plans {
-        let inserted: Option<(i64,)> = sqlx::query_as(
-            "INSERT INTO occurrences (tenant_id, ritual_id, subject, title, inbox_id, happened_at, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-             ON CONFLICT (ritual_id, subject) DO NOTHING RETURNING id",
-        )
-        .bind(plan.ritual.tenant.0)
-        .bind(plan.ritual.id.0)
-        .bind(plan.subject)
-        .bind(plan.title)
-        .bind(inbox.0)
-        .bind(millis(plan.happened_at))
-        .bind(millis(at))
-        .fetch_optional(&mut **tx)
-        .await?;
-        let Some((occurrence,)) = inserted else {
-            continue;
-        };
-        let occurrence = OccurrenceId(occurrence);
-        super::outbox::enqueue(
+        if let Some(occurrence) = start_occurrence(tx, plan, Some(inbox), card, at).await? {
+            created.push(occurrence);
+        }
+    }
+    Ok(created)
+}
+
+/// Creates the occurrence `plan` describes inside `tx`, queues its prompt and, when its ritual
+/// expects an artefact and nudges, schedules the one nudge. `None` when the ritual already has
+/// an occurrence for this subject (the event or schedule tick was seen before).
+pub(super) async fn start_occurrence(
+    tx: &mut Transaction<'_, Any>,
+    plan: &OccurrencePlan<'_>,
+    inbox: Option<InboxId>,
+    card: &impl Fn(OccurrenceId, &OccurrencePlan<'_>) -> serde_json::Value,
+    at: DateTime<Utc>,
+) -> StoreResult<Option<OccurrenceId>> {
+    let inserted: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO occurrences (tenant_id, ritual_id, subject, title, inbox_id, happened_at, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (ritual_id, subject) DO NOTHING RETURNING id",
+    )
+    .bind(plan.ritual.tenant.0)
+    .bind(plan.ritual.id.0)
+    .bind(plan.subject)
+    .bind(plan.title)
+    .bind(inbox.map(|i| i.0))
+    .bind(millis(plan.happened_at))
+    .bind(millis(at))
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((occurrence,)) = inserted else {
+        return Ok(None);
+    };
+    let occurrence = OccurrenceId(occurrence);
+    super::outbox::enqueue(
+        tx,
+        &super::outbox::NewMessage {
+            tenant: plan.ritual.tenant,
+            idempotency_key: format!("prompt:{}", occurrence.0),
+            channel_id: &plan.ritual.channel_id,
+            delivery: super::outbox::Delivery::Post,
+            card: card(occurrence, plan),
+            occurrence: Some(occurrence),
+        },
+        at,
+    )
+    .await?;
+    if let Some(minutes) = plan.ritual.nudge_after_minutes
+        && plan.ritual.artefact != "none"
+    {
+        super::jobs::schedule_once(
             tx,
-            &super::outbox::NewMessage {
-                tenant: plan.ritual.tenant,
-                idempotency_key: format!("prompt:{}", occurrence.0),
-                channel_id: &plan.ritual.channel_id,
-                delivery: super::outbox::Delivery::Post,
-                card: card(occurrence, plan),
-                occurrence: Some(occurrence),
-            },
+            plan.ritual.tenant,
+            super::jobs::JobKind::Nudge,
+            occurrence.0,
+            at + chrono::Duration::minutes(minutes),
             at,
         )
         .await?;
-        created.push(occurrence);
     }
-    Ok(created)
+    Ok(Some(occurrence))
 }
 
 /// Inserts inbox rows in one statement; for each entry, whether it was new. A delivery seen

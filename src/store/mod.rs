@@ -11,8 +11,10 @@
 mod cache;
 mod capabilities;
 mod decisions;
+mod digest;
 mod group_commit;
 mod inbox;
+mod jobs;
 mod occurrences;
 mod outbox;
 mod people;
@@ -30,7 +32,9 @@ use sqlx::{AnyPool, Executor};
 
 pub use capabilities::Capability;
 pub use decisions::RecordedDecision;
+pub use digest::DigestSchedule;
 pub use inbox::{NewInboxEntry, OccurrencePlan, PendingEvent};
+pub use jobs::{Job, JobKind, PlannedJob};
 pub use occurrences::Occurrence;
 pub use outbox::{Delivery, NewMessage, OperationalFigures, OutboxCounts, OutboxMessage};
 pub use people::Person;

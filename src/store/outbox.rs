@@ -122,14 +122,14 @@ type MessageRow = (
     Option<i64>,
 );
 
-/// Queues a message inside `tx`; a key queued before is left as it is.
+/// Queues a message inside `tx`; a key queued before is left as it is. Whether it was new.
 pub(super) async fn enqueue(
     tx: &mut Transaction<'_, Any>,
     message: &NewMessage<'_>,
     at: DateTime<Utc>,
-) -> StoreResult<()> {
+) -> StoreResult<bool> {
     let (operation, target) = message.delivery.parts();
-    sqlx::query(
+    let inserted = sqlx::query(
         "INSERT INTO outbox (tenant_id, idempotency_key, platform, operation, channel_id, \
          target_message, card, occurrence_id, state, attempts, next_attempt_at, created_at) \
          VALUES ($1, $2, 'slack', $3, $4, $5, $6, $7, 'pending', 0, $8, $8) \
@@ -145,16 +145,16 @@ pub(super) async fn enqueue(
     .bind(millis(at))
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    Ok(inserted.rows_affected() == 1)
 }
 
 impl Store {
-    /// Queues a message on its own.
-    pub async fn enqueue(&self, message: &NewMessage<'_>, at: DateTime<Utc>) -> StoreResult<()> {
+    /// Queues a message on its own; `false` when its key was queued before.
+    pub async fn enqueue(&self, message: &NewMessage<'_>, at: DateTime<Utc>) -> StoreResult<bool> {
         let mut tx = self.write.begin().await?;
-        enqueue(&mut tx, message, at).await?;
+        let new = enqueue(&mut tx, message, at).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(new)
     }
 
     /// Claims up to `limit` messages that are due, or whose lease ran out, for `lease`.

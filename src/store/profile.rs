@@ -6,7 +6,7 @@ use super::teams::Team;
 use super::{Store, StoreError, StoreResult, parse_day};
 use crate::domain::Level;
 use crate::domain::command::DateRange;
-use crate::domain::coverage::{CapabilityTarget, CoverageInputs, Master};
+use crate::domain::coverage::{CapabilityTarget, CoverageInputs, Learner, Master};
 use crate::domain::decision::TrackStatus;
 use crate::domain::ids::{CapabilityId, PersonId, TenantId};
 
@@ -91,7 +91,7 @@ impl Store {
                 to: parse_day(&to)?,
             });
         }
-        let capabilities = targeted
+        let capabilities: Vec<CapabilityTarget> = targeted
             .into_iter()
             .map(|(id, name, target)| {
                 let target = target
@@ -106,19 +106,131 @@ impl Store {
                 })
             })
             .collect::<StoreResult<_>>()?;
-        let masters = masters
+        let master = |(capability, person, name): (i64, i64, String)| Master {
+            capability: CapabilityId(capability),
+            person: PersonId(person),
+            name,
+            absences: away.get(&person).cloned().unwrap_or_default(),
+        };
+        let masters_week_ago = self
+            .masters_at(team, from - chrono::Duration::days(7))
+            .await?
             .into_iter()
-            .map(|(capability, person, name)| Master {
-                capability: CapabilityId(capability),
-                person: PersonId(person),
-                name,
-                absences: away.get(&person).cloned().unwrap_or_default(),
-            })
+            .map(master)
             .collect();
+        let masters = masters.into_iter().map(master).collect();
+        let tracked: std::collections::HashSet<i64> =
+            capabilities.iter().map(|c| c.capability.0).collect();
+        let learners: Vec<(i64, i64, String, String)> = sqlx::query_as(
+            "SELECT l.capability_id, p.id, p.display_name, l.level FROM person_levels l \
+             JOIN team_members m ON m.person_id = l.person_id AND m.team_id = $2 AND m.left_at IS NULL \
+             JOIN people p ON p.id = l.person_id \
+             WHERE l.tenant_id = $1 AND l.level IN ('learning', 'practising') ORDER BY p.display_name",
+        )
+        .bind(tenant)
+        .bind(team.id.0)
+        .fetch_all(&self.read)
+        .await?;
+        let learners = learners
+            .into_iter()
+            .filter(|(capability, ..)| tracked.contains(capability))
+            .map(|(capability, person, name, level)| {
+                Ok(Learner {
+                    capability: CapabilityId(capability),
+                    person: PersonId(person),
+                    name,
+                    level: level
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt(format!("level `{level}`")))?,
+                })
+            })
+            .collect::<StoreResult<_>>()?;
         Ok(CoverageInputs {
             capabilities,
             masters,
+            masters_week_ago,
+            learners,
         })
+    }
+
+    /// Who was a member of `team` at mastery at the start of `day`, as (capability, person,
+    /// name): members then (joined before, not yet left), at the level their latest level
+    /// decision before then gave them. Only the decisions since then are read, and for the few
+    /// levels they changed, the one decision before.
+    async fn masters_at(
+        &self,
+        team: &Team,
+        day: chrono::NaiveDate,
+    ) -> StoreResult<Vec<(i64, i64, String)>> {
+        let tenant = team.tenant.0;
+        let cutoff = day
+            .and_hms_opt(0, 0, 0)
+            .map(|t| t.and_utc().timestamp_millis())
+            .unwrap_or_default();
+        let member_then = "JOIN team_members m ON m.person_id = {person} AND m.team_id = $2 \
+             AND m.tenant_id = $1 AND m.joined_at < $3 AND (m.left_at IS NULL OR m.left_at >= $3)";
+        let current: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
+            "SELECT l.capability_id, p.id, p.display_name FROM person_levels l {} \
+             JOIN people p ON p.id = l.person_id \
+             WHERE l.tenant_id = $1 AND l.level = 'mastery'",
+            member_then.replace("{person}", "l.person_id")
+        ))
+        .bind(tenant)
+        .bind(team.id.0)
+        .bind(cutoff)
+        .fetch_all(&self.read)
+        .await?;
+        // Level changes since the cutoff, for members then: these pairs are read as they were.
+        let changed: Vec<(i64, Option<i64>, String)> = sqlx::query_as(&format!(
+            "SELECT DISTINCT d.subject_person_id, d.capability_id, p.display_name FROM decisions d {} \
+             JOIN people p ON p.id = d.subject_person_id \
+             WHERE d.tenant_id = $1 AND d.created_at >= $3 AND d.kind IN ('level', 'certify')",
+            member_then.replace("{person}", "d.subject_person_id")
+        ))
+        .bind(tenant)
+        .bind(team.id.0)
+        .bind(cutoff)
+        .fetch_all(&self.read)
+        .await?;
+        let changed: Vec<(i64, i64, String)> = changed
+            .into_iter()
+            .filter_map(|(person, capability, name)| capability.map(|c| (person, c, name)))
+            .collect();
+        let mut result: Vec<(i64, i64, String)> = current
+            .into_iter()
+            .filter(|(capability, person, _)| {
+                !changed
+                    .iter()
+                    .any(|(p, c, _)| p == person && c == capability)
+            })
+            .collect();
+        for (person, capability, name) in changed {
+            let before: Option<(String,)> = sqlx::query_as(
+                "SELECT payload FROM decisions WHERE tenant_id = $1 AND subject_person_id = $2 \
+                 AND capability_id = $3 AND created_at < $4 AND kind IN ('level', 'certify') \
+                 ORDER BY created_at DESC, id DESC LIMIT 1",
+            )
+            .bind(tenant)
+            .bind(person)
+            .bind(capability)
+            .bind(cutoff)
+            .fetch_optional(&self.read)
+            .await?;
+            let was_master = before.is_some_and(|(payload,)| {
+                serde_json::from_str::<serde_json::Value>(&payload)
+                    .ok()
+                    .and_then(|p| {
+                        p.get("level")
+                            .and_then(|l| l.as_str())
+                            .map(|l| l == "mastery")
+                    })
+                    .unwrap_or(false)
+            });
+            if was_master {
+                result.push((capability, person, name));
+            }
+        }
+        Ok(result)
     }
 
     /// The team's current targets: how many people it needs at mastery, per capability.

@@ -33,6 +33,10 @@ pub struct Ritual {
     pub paused: bool,
     /// What starts it.
     pub triggers: Vec<Selector>,
+    /// A five-field cron schedule in the team's time zone that starts it too, if any.
+    pub schedule: Option<String>,
+    /// For a scheduled ritual: how many minutes before the scheduled time the prompt goes out.
+    pub prompt_before_minutes: i64,
 }
 
 /// What a new ritual is made of.
@@ -54,6 +58,10 @@ pub struct NewRitual<'a> {
     pub nudge_after_minutes: Option<i64>,
     /// Triggers.
     pub triggers: &'a [Selector],
+    /// A five-field cron schedule in the team's time zone, if any.
+    pub schedule: Option<&'a str>,
+    /// Minutes before the scheduled time to prompt.
+    pub prompt_before_minutes: i64,
 }
 
 /// Booleans are stored as 0 or 1: sqlx's Any driver reads no SQLite BOOLEAN.
@@ -68,10 +76,29 @@ type RitualRow = (
     String,
     Option<i64>,
     i64,
+    Option<String>,
+    i64,
+);
+
+/// A ritual row followed by its team's time zone.
+type ScheduledRitualRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    i64,
+    Option<String>,
+    i64,
+    String,
 );
 
 const RITUAL_COLUMNS: &str = "r.id, r.tenant_id, r.team_id, r.kind, r.name, r.channel_id, r.prompt_on, \
-     r.artefact, r.nudge_after_minutes, r.paused";
+     r.artefact, r.nudge_after_minutes, r.paused, r.schedule, r.prompt_before_minutes";
 
 fn from_row(row: RitualRow, triggers: Vec<Selector>) -> Ritual {
     let (
@@ -85,6 +112,8 @@ fn from_row(row: RitualRow, triggers: Vec<Selector>) -> Ritual {
         artefact,
         nudge_after_minutes,
         paused,
+        schedule,
+        prompt_before_minutes,
     ) = row;
     Ritual {
         id: RitualId(id),
@@ -98,6 +127,8 @@ fn from_row(row: RitualRow, triggers: Vec<Selector>) -> Ritual {
         nudge_after_minutes,
         paused: paused != 0,
         triggers,
+        schedule,
+        prompt_before_minutes,
     }
 }
 
@@ -112,8 +143,8 @@ impl Store {
         let mut tx = self.write.begin().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO rituals (tenant_id, team_id, kind, name, channel_id, prompt_on, artefact, \
-             nudge_after_minutes, paused, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-             RETURNING id",
+             nudge_after_minutes, paused, schedule, prompt_before_minutes, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(new.team.tenant.0)
         .bind(new.team.id.0)
@@ -124,6 +155,8 @@ impl Store {
         .bind(new.artefact)
         .bind(new.nudge_after_minutes)
         .bind(0_i64)
+        .bind(new.schedule)
+        .bind(new.prompt_before_minutes)
         .bind(millis(at))
         .fetch_one(&mut *tx)
         .await?;
@@ -153,6 +186,8 @@ impl Store {
             nudge_after_minutes: new.nudge_after_minutes,
             paused: false,
             triggers: new.triggers.to_vec(),
+            schedule: new.schedule.map(str::to_owned),
+            prompt_before_minutes: new.prompt_before_minutes,
         })
     }
 
@@ -222,7 +257,8 @@ impl Store {
         let mut tx = self.write.begin().await?;
         let updated = sqlx::query(
             "UPDATE rituals SET kind = $1, name = $2, channel_id = $3, prompt_on = $4, artefact = $5, \
-             nudge_after_minutes = $6 WHERE tenant_id = $7 AND team_id = $8 AND id = $9",
+             nudge_after_minutes = $6, schedule = $7, prompt_before_minutes = $8 \
+             WHERE tenant_id = $9 AND team_id = $10 AND id = $11",
         )
         .bind(to.kind)
         .bind(to.name)
@@ -230,6 +266,8 @@ impl Store {
         .bind(to.prompt_on)
         .bind(to.artefact)
         .bind(to.nudge_after_minutes)
+        .bind(to.schedule)
+        .bind(to.prompt_before_minutes)
         .bind(tenant.0)
         .bind(to.team.id.0)
         .bind(id.0)
@@ -306,6 +344,27 @@ impl Store {
             rituals.push(from_row(row, triggers));
         }
         Ok(rituals)
+    }
+
+    /// Every ritual with a schedule, in any tenant, with its team's time zone; paused ones
+    /// included, so their jobs can be switched off.
+    pub async fn scheduled_rituals(&self) -> StoreResult<Vec<(Ritual, String)>> {
+        let rows: Vec<ScheduledRitualRow> = sqlx::query_as(&format!(
+            "SELECT {RITUAL_COLUMNS}, t.tz FROM rituals r \
+                 JOIN teams t ON t.id = r.team_id AND t.tenant_id = r.tenant_id \
+                 WHERE r.schedule IS NOT NULL ORDER BY r.id"
+        ))
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(a, b, c, d, e, f, g, h, i, j, k, l, tz)| {
+                (
+                    from_row((a, b, c, d, e, f, g, h, i, j, k, l), Vec::new()),
+                    tz,
+                )
+            })
+            .collect())
     }
 
     async fn triggers_of(&self, tenant: TenantId, ritual: RitualId) -> StoreResult<Vec<Selector>> {

@@ -438,6 +438,8 @@ async fn records_made_in_chat_are_matched_and_only_differences_written(db: Db) {
                 artefact: "interventions",
                 nudge_after_minutes: None,
                 triggers: &["generic:x".parse().expect("selector")],
+                schedule: None,
+                prompt_before_minutes: 0,
             },
             at,
         )
@@ -458,6 +460,8 @@ async fn records_made_in_chat_are_matched_and_only_differences_written(db: Db) {
                 artefact: "none",
                 nudge_after_minutes: None,
                 triggers: &["generic:standup".parse().expect("selector")],
+                schedule: None,
+                prompt_before_minutes: 0,
             },
             at,
         )
@@ -813,6 +817,8 @@ async fn the_store_operations_apply_uses_stay_in_their_tenant(db: Db) {
                 artefact: "gaps",
                 nudge_after_minutes: Some(120),
                 triggers: &[jira.clone(), zoom.clone()],
+                schedule: None,
+                prompt_before_minutes: 0,
             },
             at,
         )
@@ -848,6 +854,8 @@ async fn the_store_operations_apply_uses_stay_in_their_tenant(db: Db) {
         artefact: "interventions",
         nudge_after_minutes: None,
         triggers: &[zoom.clone(), github.clone()],
+        schedule: None,
+        prompt_before_minutes: 0,
     };
     // Through another tenant's or another team's eyes, the ritual is not there.
     let foreign = NewRitual {

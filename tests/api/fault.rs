@@ -130,6 +130,8 @@ async fn set_up(db_url: &str) {
             artefact: "gaps",
             nudge_after_minutes: None,
             triggers: &[selector],
+            schedule: None,
+            prompt_before_minutes: 0,
         };
         store.add_ritual(ritual, now).await.expect("ritual");
     }

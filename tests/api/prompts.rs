@@ -51,6 +51,8 @@ async fn add_retro(app: &TestApp, channel: &str, selector: &str) {
                 artefact: "gaps",
                 nudge_after_minutes: Some(120),
                 triggers: &[selector],
+                schedule: None,
+                prompt_before_minutes: 0,
             },
             now,
         )

@@ -228,6 +228,8 @@ pub enum Command {
     },
     /// `me`: my capabilities, tracks and requests.
     Me,
+    /// `digest`: this week's capability digest, shown only to the asker.
+    Digest,
     /// `team create NAME [managers @a…] [members @b…] [tz ZONE] [channel #c]`.
     TeamCreate {
         /// The team's name.
@@ -323,6 +325,7 @@ impl Command {
             | Command::Commission { .. }
             | Command::Coverage { .. }
             | Command::Me
+            | Command::Digest
             | Command::CapabilityAdd { .. }
             | Command::RitualAdd { .. }
             | Command::RitualList

@@ -824,11 +824,6 @@ impl Parser {
                 self.bump();
                 return self.ritual();
             }
-            "digest" => {
-                return Err(self.error_here(format!(
-                    "`{word}` isn't available as a command yet — try `/cadence help` for what is"
-                )));
-            }
             w => match Subcommand::from_words(w, None) {
                 Some(sub) => sub,
                 None => return Err(self.unknown_subcommand(&token)),
@@ -854,6 +849,7 @@ impl Parser {
             Subcommand::Commission => self.commission(),
             Subcommand::Coverage => self.coverage(),
             Subcommand::Me => self.end().map(|()| Command::Me),
+            Subcommand::Digest => self.end().map(|()| Command::Digest),
             // Reached through `team`, `capability` and `ritual` above.
             Subcommand::TeamCreate | Subcommand::TeamMembers => self.team(),
             Subcommand::CapabilityAdd => self.capability(),
@@ -2384,7 +2380,11 @@ mod tests {
             Some(Subcommand::RitualPause),
             "didn't expect `4`",
         );
-        fails("digest", None, "isn't available as a command yet");
+        fails(
+            "digest now",
+            Some(Subcommand::Digest),
+            "didn't expect `now`",
+        );
         fails("ritaul list", None, "did you mean `ritual`?");
     }
 
@@ -2622,7 +2622,7 @@ mod tests {
         assert!(e.message.contains("/cadence help"), "{}", e.message);
         fails("<@U1|alice> gap x", None, "expected a command like `gap`");
         fails("\"gap\"", None, "expected a command like `gap`");
-        fails("digest", None, "isn't available as a command yet");
+        assert_eq!(ok("digest"), Command::Digest);
         fails(
             "team create x channel #atlas &gt;",
             Some(Subcommand::TeamCreate),

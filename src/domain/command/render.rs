@@ -150,6 +150,7 @@ impl Display for Command {
                 optional(f, capability)
             }
             Command::Me => f.write_str("me"),
+            Command::Digest => f.write_str("digest"),
             Command::TeamCreate {
                 name,
                 managers,

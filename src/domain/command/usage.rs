@@ -46,6 +46,8 @@ pub enum Subcommand {
     Coverage,
     /// `me`.
     Me,
+    /// `digest`.
+    Digest,
     /// `team create NAME [managers @a…] [members @b…] [tz ZONE] [channel #c]`.
     TeamCreate,
     /// `team add|remove|managers @a [@b…]`.
@@ -64,7 +66,7 @@ pub enum Subcommand {
 
 impl Subcommand {
     /// Every subcommand, in the order `/cadence help` lists them.
-    pub const ALL: [Subcommand; 24] = [
+    pub const ALL: [Subcommand; 25] = [
         Subcommand::Help,
         Subcommand::Gap,
         Subcommand::Coach,
@@ -82,6 +84,7 @@ impl Subcommand {
         Subcommand::Commission,
         Subcommand::Coverage,
         Subcommand::Me,
+        Subcommand::Digest,
         Subcommand::TeamCreate,
         Subcommand::TeamMembers,
         Subcommand::CapabilityAdd,
@@ -112,6 +115,7 @@ impl Subcommand {
             Subcommand::Commission => "commission",
             Subcommand::Coverage => "coverage",
             Subcommand::Me => "me",
+            Subcommand::Digest => "digest",
             Subcommand::TeamCreate => "team create",
             Subcommand::TeamMembers => "team add|remove|managers",
             Subcommand::CapabilityAdd => "capability add",
@@ -148,6 +152,7 @@ impl Subcommand {
             }
             Subcommand::Coverage => "/cadence coverage [\"capability\"]",
             Subcommand::Me => "/cadence me",
+            Subcommand::Digest => "/cadence digest",
             Subcommand::TeamCreate => {
                 "/cadence team create \"name\" [managers @person…] [members @person…] [tz Area/City] [channel #channel]"
             }
@@ -186,6 +191,9 @@ impl Subcommand {
                 "Shows coverage against target now, for one or every capability."
             }
             Subcommand::Me => "Shows your capabilities, tracks and requests.",
+            Subcommand::Digest => {
+                "Previews this week's capability digest, only to you (it is posted on its schedule)."
+            }
             Subcommand::TeamCreate => {
                 "Creates a team with its managers, members, time zone and channel."
             }
@@ -236,6 +244,7 @@ impl Subcommand {
             }
             Subcommand::Coverage => "/cadence coverage \"run EBR\"",
             Subcommand::Me => "/cadence me",
+            Subcommand::Digest => "/cadence digest team:Atlas",
             Subcommand::TeamCreate => {
                 "/cadence team create Atlas managers @alice members @bob @carol tz Europe/London channel #team-atlas"
             }
@@ -392,6 +401,7 @@ impl Command {
             Command::Commission { .. } => Subcommand::Commission,
             Command::Coverage { .. } => Subcommand::Coverage,
             Command::Me => Subcommand::Me,
+            Command::Digest => Subcommand::Digest,
             Command::TeamCreate { .. } => Subcommand::TeamCreate,
             Command::TeamMembers { .. } => Subcommand::TeamMembers,
             Command::CapabilityAdd { .. } => Subcommand::CapabilityAdd,
@@ -529,7 +539,7 @@ mod tests {
         assert_eq!(help_topic("pause"), Some(Subcommand::RitualPause));
         assert_eq!(help_topic("triggers"), Some(Subcommand::RitualAdd));
         assert_eq!(help_topic("nudge"), Some(Subcommand::RitualAdd));
-        assert_eq!(help_topic("digest"), None);
+        assert_eq!(help_topic("digest"), Some(Subcommand::Digest));
         assert_eq!(help_topic(""), None);
     }
 

@@ -1,0 +1,204 @@
+//! What the weekly digest reads for one team: coverage inputs plus the week's decisions,
+//! interventions due, learning hours, occurrences without their artefact and waiting track
+//! requests. A handful of indexed queries per team, so every team's digest can be read in one
+//! pass over a large organisation.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use super::teams::Team;
+use super::{Store, StoreResult, millis, parse_day};
+use crate::domain::command::DateRange;
+use crate::domain::coverage::{CoverageInputs, coverage_report};
+use crate::domain::digest::{DecisionTally, DigestInputs, InterventionDue, MissingArtefact};
+use crate::domain::ids::{TeamId, TenantId};
+
+/// A team's digest schedule as stored, with what the scheduler needs to place it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestSchedule {
+    /// Whose.
+    pub tenant: TenantId,
+    /// The team.
+    pub team: TeamId,
+    /// The team's time zone.
+    pub tz: String,
+    /// The stored schedule: `None` for the default, `Some("off")` for none.
+    pub schedule: Option<String>,
+}
+
+impl Store {
+    /// Reads everything `team`'s digest reports for the week ending on `today` (the team's
+    /// local date) at `now`.
+    pub async fn digest_inputs(
+        &self,
+        team: &Team,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<DigestInputs> {
+        let inputs: CoverageInputs = self.coverage_inputs(team, today).await?;
+        let coverage = coverage_report(&inputs, today);
+        let since = now - Duration::days(7);
+        let (tenant, team_id) = (team.tenant.0, team.id.0);
+
+        let tallies: Vec<(Option<String>, String, i64)> = sqlx::query_as(
+            "SELECT r.name, d.kind, COUNT(*) FROM decisions d \
+             LEFT JOIN occurrences o ON o.id = d.occurrence_id AND o.tenant_id = d.tenant_id \
+             LEFT JOIN rituals r ON r.id = o.ritual_id AND r.tenant_id = o.tenant_id \
+             WHERE d.tenant_id = $1 AND d.team_id = $2 AND d.created_at >= $3 AND d.created_at < $4 \
+             GROUP BY r.name, d.kind ORDER BY MIN(d.created_at)",
+        )
+        .bind(tenant)
+        .bind(team_id)
+        .bind(millis(since))
+        .bind(millis(now))
+        .fetch_all(&self.read)
+        .await?;
+        let decisions = tallies
+            .into_iter()
+            .map(|(ritual, kind, count)| DecisionTally {
+                ritual,
+                kind,
+                count: usize::try_from(count).unwrap_or(0),
+            })
+            .collect();
+
+        let due: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT p.display_name, c.name, i.means, i.due_on FROM interventions i \
+             JOIN people p ON p.id = i.person_id JOIN capabilities c ON c.id = i.capability_id \
+             WHERE i.tenant_id = $1 AND i.team_id = $2 AND i.status = 'planned' \
+               AND i.due_on IS NOT NULL AND i.due_on <= $3 ORDER BY i.due_on, i.id",
+        )
+        .bind(tenant)
+        .bind(team_id)
+        .bind((today + Duration::days(7)).to_string())
+        .fetch_all(&self.read)
+        .await?;
+        let interventions = due
+            .into_iter()
+            .map(|(person, capability, means, due)| {
+                Ok(InterventionDue {
+                    person,
+                    capability,
+                    means,
+                    due: parse_day(&due)?,
+                })
+            })
+            .collect::<StoreResult<_>>()?;
+
+        let hours: Option<(Option<i64>,)> = sqlx::query_as(
+            "SELECT SUM(hours_centi) FROM learning_hours \
+             WHERE tenant_id = $1 AND team_id = $2 AND created_at >= $3 AND created_at < $4",
+        )
+        .bind(tenant)
+        .bind(team_id)
+        .bind(millis(since))
+        .bind(millis(now))
+        .fetch_optional(&self.read)
+        .await?;
+
+        let missing: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT r.name, o.title, r.artefact FROM occurrences o \
+             JOIN rituals r ON r.id = o.ritual_id AND r.tenant_id = o.tenant_id \
+             WHERE o.tenant_id = $1 AND r.team_id = $2 AND r.artefact <> 'none' \
+               AND o.artefact_at IS NULL AND o.happened_at >= $3 AND o.happened_at < $4 \
+             ORDER BY o.happened_at",
+        )
+        .bind(tenant)
+        .bind(team_id)
+        .bind(millis(since))
+        .bind(millis(now))
+        .fetch_all(&self.read)
+        .await?;
+
+        let requests: (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM track_enrolments \
+             WHERE tenant_id = $1 AND team_id = $2 AND status = 'requested'",
+        )
+        .bind(tenant)
+        .bind(team_id)
+        .fetch_one(&self.read)
+        .await?;
+
+        Ok(DigestInputs {
+            team: team.name.clone(),
+            week: DateRange {
+                from: today - Duration::days(7),
+                to: today,
+            },
+            coverage,
+            decisions,
+            interventions,
+            learning_hours_centi: hours.and_then(|(h,)| h).unwrap_or(0),
+            missing_artefacts: missing
+                .into_iter()
+                .map(|(ritual, title, artefact)| MissingArtefact {
+                    ritual,
+                    title,
+                    artefact,
+                })
+                .collect(),
+            pending_track_requests: usize::try_from(requests.0).unwrap_or(0),
+        })
+    }
+
+    /// Teams with this name in any tenant, with their tenant's platform id, for the command
+    /// line (which runs outside any workspace).
+    pub async fn teams_named(&self, name: &str) -> StoreResult<Vec<(Team, String)>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT t.tenant_id, n.external_id FROM teams t JOIN tenants n ON n.id = t.tenant_id \
+             WHERE t.name_key = $1 ORDER BY t.id",
+        )
+        .bind(crate::domain::name_key(name))
+        .fetch_all(&self.read)
+        .await?;
+        let mut teams = Vec::new();
+        for (tenant, workspace) in rows {
+            if let Some(team) = self.team_by_name(TenantId(tenant), name).await? {
+                teams.push((team, workspace));
+            }
+        }
+        Ok(teams)
+    }
+
+    /// Every team's digest schedule, in any tenant.
+    pub async fn digest_schedules(&self) -> StoreResult<Vec<DigestSchedule>> {
+        let rows: Vec<(i64, i64, String, Option<String>)> =
+            sqlx::query_as("SELECT tenant_id, id, tz, digest_schedule FROM teams ORDER BY id")
+                .fetch_all(&self.read)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(tenant, team, tz, schedule)| DigestSchedule {
+                tenant: TenantId(tenant),
+                team: TeamId(team),
+                tz,
+                schedule,
+            })
+            .collect())
+    }
+
+    /// Sets a team's digest schedule: `None` for the default, `Some("off")` for none.
+    pub async fn set_digest_schedule(
+        &self,
+        team: &Team,
+        schedule: Option<&str>,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE teams SET digest_schedule = $1 WHERE tenant_id = $2 AND id = $3")
+            .bind(schedule)
+            .bind(team.tenant.0)
+            .bind(team.id.0)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// A team's stored digest schedule: `None` for the default, `Some("off")` for none.
+    pub async fn digest_schedule(&self, team: &Team) -> StoreResult<Option<String>> {
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT digest_schedule FROM teams WHERE tenant_id = $1 AND id = $2")
+                .bind(team.tenant.0)
+                .bind(team.id.0)
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(row.and_then(|(s,)| s))
+    }
+}
