@@ -94,8 +94,9 @@ on_both_databases! {
         app.command("UALICE", &format!(r#"level {bob} "architecture trade-offs" mastery"#)).await;
 
         let answer = app.command("UALICE", "coverage").await;
-        assert!(answer.text.contains("*run EBR*: 1 of 4 at mastery available (25%) — *single point of failure*"), "{}", answer.text);
-        assert!(answer.text.contains("*architecture trade-offs*: 2 of 2 at mastery available (100%)"), "{}", answer.text);
+        // The team and its levels are new today, so everything is a change since last week.
+        assert!(answer.text.contains("*run EBR*: 1 of 4 at mastery available (25%), ▲1 since last week — *single point of failure*"), "{}", answer.text);
+        assert!(answer.text.contains("*architecture trade-offs*: 2 of 2 at mastery available (100%), ▲2 since last week"), "{}", answer.text);
         assert!(answer.text.contains("1 of 2 targets met today; 1 single point of failure."), "{}", answer.text);
 
         // An absence covering today removes a master from today's coverage.
