@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod decision;
 pub mod digest;
 pub mod event;
+pub mod home;
 pub mod ids;
 pub mod model;
 pub mod prompt;

@@ -163,7 +163,7 @@ impl OutboxWorker {
         };
         match message.operation.as_str() {
             "post" => {}
-            "open_view" | "ephemeral" | "update" => {
+            "open_view" | "ephemeral" | "update" | "publish_home" => {
                 let result = self.deliver_other(&token, message).await;
                 return match result {
                     Ok(id) => {
@@ -263,6 +263,12 @@ impl OutboxWorker {
             return self.slack.open_view(token, target, &view).await;
         }
         let card = card(message).map_err(CallError::Permanent)?;
+        if message.operation == "publish_home" {
+            return self
+                .slack
+                .publish_home(token, target, &blocks::home(&card))
+                .await;
+        }
         let rendered = blocks::message(&card);
         if message.operation == "ephemeral" {
             self.slack

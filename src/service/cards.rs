@@ -12,6 +12,7 @@ use serde_json::json;
 
 use super::scope::{Scope, Stop};
 use super::{Commands, Invocation, ServiceError};
+use crate::domain::DecisionKind;
 use crate::domain::card::{Action, Choice, Form, Verb};
 use crate::domain::command::UserRef;
 use crate::domain::decision::{Effect, FollowUp, FollowUpCard, NewDecision, TrackStatus};
@@ -23,7 +24,6 @@ use crate::domain::prompt::{
 use crate::domain::ritual::RitualKind;
 use crate::domain::schedule::WorkingHours;
 use crate::domain::text::Text;
-use crate::domain::{DecisionKind, DecisionSource};
 use crate::store::{Delivery, NewMessage, Occurrence, RecordedDecision, Team};
 
 /// What the platform adapter read from a click or a submitted form.
@@ -333,7 +333,7 @@ async fn answer_track_request(
             capability: None,
             occurrence: None,
             channel: input.message.as_ref().map(|(c, _)| c.clone()),
-            source: DecisionSource::Card,
+            source: scope.invocation.source,
             payload: json!({ "person": person.user_id, "track": track, "request": request.id.0 }),
             effect: Effect::AnswerTrackRequest {
                 person: person.id,
@@ -429,7 +429,7 @@ async fn record(
             capability: recorded.capability,
             occurrence: Some(occurrence.id),
             channel: input.message.as_ref().map(|(c, _)| c.clone()),
-            source: DecisionSource::Card,
+            source: scope.invocation.source,
             payload: recorded.payload,
             effect: recorded.effect,
             follow_up: if i + 1 == count {
@@ -784,7 +784,7 @@ async fn snooze(
         capability: None,
         occurrence: Some(occurrence.id),
         channel: input.message.as_ref().map(|(c, _)| c.clone()),
-        source: DecisionSource::Card,
+        source: scope.invocation.source,
         payload: json!({ "until": until.to_rfc3339() }),
         effect: Effect::SnoozeNudge {
             occurrence: occurrence.id,

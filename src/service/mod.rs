@@ -8,6 +8,7 @@
 mod cards;
 mod decide;
 pub mod events;
+pub mod home;
 
 mod reply;
 pub mod rituals;

@@ -85,7 +85,7 @@ impl Store {
             .collect::<StoreResult<_>>()?;
 
         let hours: Option<(Option<i64>,)> = sqlx::query_as(
-            "SELECT SUM(hours_centi) FROM learning_hours \
+            "SELECT CAST(SUM(hours_centi) AS BIGINT) FROM learning_hours \
              WHERE tenant_id = $1 AND team_id = $2 AND created_at >= $3 AND created_at < $4",
         )
         .bind(tenant)

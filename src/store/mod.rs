@@ -13,6 +13,7 @@ mod capabilities;
 mod decisions;
 mod digest;
 mod group_commit;
+mod home;
 mod inbox;
 mod jobs;
 mod occurrences;

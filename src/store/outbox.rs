@@ -40,6 +40,8 @@ pub enum Delivery {
     Ephemeral(String),
     /// Opens a form for the click with this trigger id.
     OpenView(String),
+    /// Replaces this user's home view (Slack App Home).
+    PublishHome(String),
 }
 
 impl Delivery {
@@ -49,6 +51,7 @@ impl Delivery {
             Delivery::Update(ts) => ("update", Some(ts)),
             Delivery::Ephemeral(user) => ("ephemeral", Some(user)),
             Delivery::OpenView(trigger) => ("open_view", Some(trigger)),
+            Delivery::PublishHome(user) => ("publish_home", Some(user)),
         }
     }
 }

@@ -150,7 +150,32 @@ impl TestApp {
         Self::launch(db, Some(base_url.to_owned())).await
     }
 
+    /// Starts Cadence with the Slack Web API at `base_url` and time from `clock`.
+    pub async fn spawn_with_clock(
+        db: Db,
+        base_url: &str,
+        clock: Arc<dyn Clock>,
+    ) -> Option<TestApp> {
+        let mut app = Self::launch_stopped(db, Some(base_url.to_owned())).await?;
+        app.clock = clock;
+        app.start().await;
+        Some(app)
+    }
+
+    /// A second Cadence on the same database and clock, as another replica would run.
+    pub async fn another_instance(&self) -> Server {
+        Server::start(self.config(), self.clock.clone())
+            .await
+            .expect("second server starts")
+    }
+
     async fn launch(db: Db, slack_api: Option<String>) -> Option<TestApp> {
+        let mut app = Self::launch_stopped(db, slack_api).await?;
+        app.start().await;
+        Some(app)
+    }
+
+    async fn launch_stopped(db: Db, slack_api: Option<String>) -> Option<TestApp> {
         // CADENCE_TEST_LOG=debug shows the service's logs with a failing test's output.
         if let Ok(filter) = std::env::var("CADENCE_TEST_LOG") {
             let _ = tracing_subscriber::fmt()
@@ -159,7 +184,7 @@ impl TestApp {
                 .try_init();
         }
         let db = TestDb::new(db).await?;
-        let mut app = TestApp {
+        let app = TestApp {
             base: String::new(),
             db,
             admins: vec!["UADMIN".to_owned()],
@@ -168,11 +193,10 @@ impl TestApp {
             client: reqwest::Client::new(),
             clock: Arc::new(SystemClock),
         };
-        app.start().await;
         Some(app)
     }
 
-    async fn start(&mut self) {
+    fn config(&self) -> Config {
         let mut config = Config::for_database(&self.db.url);
         config.admins = self.admins.clone();
         config.slack = Some(SlackConfig {
@@ -188,7 +212,11 @@ impl TestApp {
         config
             .hook_secrets
             .set(cadence::domain::event::Source::Jira, JIRA_SECRET);
-        let server = Server::start(config, self.clock.clone())
+        config
+    }
+
+    async fn start(&mut self) {
+        let server = Server::start(self.config(), self.clock.clone())
             .await
             .expect("server starts");
         self.base = format!("http://{}", server.addr());

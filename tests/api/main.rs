@@ -19,6 +19,7 @@ mod persistence;
 mod process;
 mod prompts;
 mod rituals;
+mod scheduler;
 mod signatures;
 mod store;
 mod tenancy;

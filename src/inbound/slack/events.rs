@@ -74,8 +74,27 @@ pub async fn handle(
                         "Cadence lost access to this workspace"
                     );
                 }
-                // app_home_opened, member_joined_channel and app_mention are acknowledged; their
-                // handling arrives with App Home and onboarding.
+                "app_home_opened" if envelope["event"]["tab"].as_str() == Some("home") => {
+                    // Acknowledged now; the view is built and queued after the answer, like
+                    // everything else that is posted. Opening the tab again publishes again.
+                    if let Some(user) = envelope["event"]["user"].as_str() {
+                        let (commands, tenant, user, event_id) = (
+                            state.commands.clone(),
+                            tenant.to_owned(),
+                            user.to_owned(),
+                            event_id.to_owned(),
+                        );
+                        tokio::spawn(async move {
+                            if let Err(error) = commands
+                                .publish_home(Platform::Slack, &tenant, &user, &event_id)
+                                .await
+                            {
+                                tracing::warn!(%error, "could not build the home view");
+                            }
+                        });
+                    }
+                }
+                // member_joined_channel and app_mention are acknowledged; nothing to do yet.
                 _ => tracing::debug!(event_id, event_type, "event acknowledged"),
             }
             Ok(StatusCode::OK.into_response())

@@ -57,7 +57,30 @@ pub async fn handle(
     if let Some(action) = &input.action {
         span.record("command", action.verb.code());
     }
-    match state.commands.card(&invocation, &input).await? {
+    let from_home = payload["view"]["type"].as_str() == Some("home");
+    let invocation = if from_home {
+        Invocation {
+            source: DecisionSource::AppHome,
+            ..invocation
+        }
+    } else {
+        invocation
+    };
+    let outcome = state.commands.card(&invocation, &input).await?;
+    if from_home {
+        // The click changed what the home view shows (a request answered): show it again.
+        let occasion = format!("click:{}", state.clock.now().timestamp_millis());
+        state
+            .commands
+            .publish_home(
+                Platform::Slack,
+                &invocation.tenant,
+                &invocation.user_id,
+                &occasion,
+            )
+            .await?;
+    }
+    match outcome {
         CardOutcome::Done => Ok(StatusCode::OK.into_response()),
         CardOutcome::FieldErrors(errors) => {
             let errors: serde_json::Map<String, Value> = errors

@@ -138,6 +138,18 @@ impl SlackApi {
         Ok(answer["view"]["id"].as_str().unwrap_or_default().to_owned())
     }
 
+    /// Replaces `user_id`'s App Home with `view` (`views.publish`); returns the view's id.
+    pub async fn publish_home(
+        &self,
+        token: &SecretString,
+        user_id: &str,
+        view: &Value,
+    ) -> Result<String, CallError> {
+        let body = json!({ "user_id": user_id, "view": view });
+        let answer = self.call_json(token, "views.publish", &body).await?;
+        Ok(answer["view"]["id"].as_str().unwrap_or_default().to_owned())
+    }
+
     /// The `ts` of a message in `channel` since `oldest` (Unix seconds) whose metadata carries
     /// `key`, if one landed.
     pub async fn find_posted(

@@ -96,6 +96,24 @@ pub fn message(card: &Card) -> Value {
     json!({ "text": fallback(card), "blocks": blocks })
 }
 
+/// A `views.publish` home view: the card's blocks, at most 100 (the last counting the rest).
+pub fn home(card: &Card) -> Value {
+    let mut ids = Ids::default();
+    let mut blocks = Vec::new();
+    for part in &card.parts {
+        part_blocks(part, &mut ids, &mut blocks);
+    }
+    if blocks.len() > MODAL_BLOCKS {
+        let hidden = blocks.len() - (MODAL_BLOCKS - 1);
+        blocks.truncate(MODAL_BLOCKS - 1);
+        blocks.push(json!({
+            "type": "context",
+            "elements": [mrkdwn_object(format!("{ELLIPSIS}and {hidden} more"))],
+        }));
+    }
+    json!({ "type": "home", "blocks": blocks })
+}
+
 /// A `views.open` / `views.push` modal view for a form.
 ///
 /// `callback_id` and `private_metadata` both hold the form's [`Action::encode`] string; a
