@@ -674,23 +674,23 @@ fn plan(file: &ApplyFile) -> Result<Plan<'_>, ApplyError> {
         let cap = entry.get_ref();
         let what = format!("capability {:?}", cap.name);
         problems.name(&span, &what, "name", &cap.name);
-        if let Some(description) = &cap.description {
-            if description.chars().count() > TEXT_MAX_CHARS {
-                problems.add(
-                    span.clone(),
-                    &what,
-                    format!("`description` is longer than {TEXT_MAX_CHARS} characters"),
-                );
-            }
+        if let Some(description) = &cap.description
+            && description.chars().count() > TEXT_MAX_CHARS
+        {
+            problems.add(
+                span.clone(),
+                &what,
+                format!("`description` is longer than {TEXT_MAX_CHARS} characters"),
+            );
         }
-        if let Some(family) = &cap.family {
-            if family.chars().count() > NAME_MAX_CHARS {
-                problems.add(
-                    span.clone(),
-                    &what,
-                    format!("`family` is longer than {NAME_MAX_CHARS} characters"),
-                );
-            }
+        if let Some(family) = &cap.family
+            && family.chars().count() > NAME_MAX_CHARS
+        {
+            problems.add(
+                span.clone(),
+                &what,
+                format!("`family` is longer than {NAME_MAX_CHARS} characters"),
+            );
         }
         let key = name_key(&cap.name);
         if let Some(first) = capability_seen.get(&key) {

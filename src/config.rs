@@ -102,12 +102,11 @@ impl fmt::Debug for Config {
 /// for logs and debug output.
 pub fn redact_database_url(url: &str) -> String {
     let mut out = url.to_owned();
-    if let (Some(scheme_end), Some(at)) = (url.find("://"), url.rfind('@')) {
-        if at > scheme_end {
-            if let Some((user, _)) = url[scheme_end + 3..at].split_once(':') {
-                out = format!("{}://{user}:***{}", &url[..scheme_end], &url[at..]);
-            }
-        }
+    if let (Some(scheme_end), Some(at)) = (url.find("://"), url.rfind('@'))
+        && at > scheme_end
+        && let Some((user, _)) = url[scheme_end + 3..at].split_once(':')
+    {
+        out = format!("{}://{user}:***{}", &url[..scheme_end], &url[at..]);
     }
     if let Some(start) = out.find("password=") {
         let value_start = start + "password=".len();
@@ -202,13 +201,13 @@ impl Config {
             get("SLACK_API_BASE_URL").unwrap_or_else(|| DEFAULT_SLACK_API_BASE_URL.to_owned()),
         )?;
         let bot_token = get("SLACK_BOT_TOKEN");
-        if let Some(token) = &bot_token {
-            if !token.starts_with("xoxb-") {
-                return Err(ConfigError {
-                    variable: "SLACK_BOT_TOKEN",
-                    problem: "a bot token starts with `xoxb-`".to_owned(),
-                });
-            }
+        if let Some(token) = &bot_token
+            && !token.starts_with("xoxb-")
+        {
+            return Err(ConfigError {
+                variable: "SLACK_BOT_TOKEN",
+                problem: "a bot token starts with `xoxb-`".to_owned(),
+            });
         }
         let slack = get("SLACK_SIGNING_SECRET").map(|secret| SlackConfig {
             signing_secret: SecretString::from(secret),

@@ -180,13 +180,13 @@ impl OutboxWorker {
                 return Ok(Handled::Dead);
             }
         }
-        if let Some(last) = self.last_post.get(&message.channel_id) {
-            if now < *last + CHANNEL_GAP {
-                self.store
-                    .retry_later(message, *last + CHANNEL_GAP, None, false)
-                    .await?;
-                return Ok(Handled::Deferred);
-            }
+        if let Some(last) = self.last_post.get(&message.channel_id)
+            && now < *last + CHANNEL_GAP
+        {
+            self.store
+                .retry_later(message, *last + CHANNEL_GAP, None, false)
+                .await?;
+            return Ok(Handled::Deferred);
         }
         let card = match card(message) {
             Ok(card) => card,

@@ -149,15 +149,15 @@ async fn draft(scope: &Scope<'_>, team: &Team, command: &Command) -> Result<Draf
             let who = scope.member(team, person).await?;
             let cap = scope.capability(capability).await?;
             let today = scope.today(team);
-            if let Some(due) = due {
-                if *due < today {
-                    let text = Text::new()
-                        .plain(format!(
-                            "The due date {due} is in the past (today is {today}). "
-                        ))
-                        .plain("Nothing was recorded.");
-                    return Err(Reply::invalid(text).into());
-                }
+            if let Some(due) = due
+                && *due < today
+            {
+                let text = Text::new()
+                    .plain(format!(
+                        "The due date {due} is in the past (today is {today}). "
+                    ))
+                    .plain("Nothing was recorded.");
+                return Err(Reply::invalid(text).into());
             }
             let mut confirmation = Text::new()
                 .plain("Planned an intervention for ")

@@ -207,13 +207,12 @@ impl<'a> Scope<'a> {
 
     /// A person's current role in `team`, from what the team query learnt or from the store.
     async fn role_of(&self, team: &Team, person: PersonId) -> Result<Option<Role>, Stop> {
-        if let Ok(known) = self.known_roles.lock() {
-            if let Some(known) = known
+        if let Ok(known) = self.known_roles.lock()
+            && let Some(known) = known
                 .as_ref()
                 .filter(|k| k.team == team.id && k.asked.contains(&person))
-            {
-                return Ok(known.roles.get(&person).copied());
-            }
+        {
+            return Ok(known.roles.get(&person).copied());
         }
         Ok(self.store().role_in(team, person).await?)
     }
@@ -272,10 +271,10 @@ impl<'a> Scope<'a> {
             Some(person) => Some(person.clone()),
             None => self.store().find_person(self.tenant, &user.id).await?,
         };
-        if let Some(person) = known {
-            if self.role_of(team, person.id).await?.is_some() {
-                return Ok(person);
-            }
+        if let Some(person) = known
+            && self.role_of(team, person.id).await?.is_some()
+        {
+            return Ok(person);
         }
         let name = user.label.clone().unwrap_or_else(|| user.id.clone());
         let text = Text::new()

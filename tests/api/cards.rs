@@ -20,10 +20,10 @@ fn actions(message: &Value) -> Vec<(String, Verb)> {
     fn walk(value: &Value, found: &mut Vec<(String, Verb)>) {
         match value {
             Value::Object(map) => {
-                if let Some(id) = map.get("action_id").and_then(Value::as_str) {
-                    if let Some(action) = action_from_id(id) {
-                        found.push((id.to_owned(), action.verb));
-                    }
+                if let Some(id) = map.get("action_id").and_then(Value::as_str)
+                    && let Some(action) = action_from_id(id)
+                {
+                    found.push((id.to_owned(), action.verb));
                 }
                 map.values().for_each(|v| walk(v, found));
             }

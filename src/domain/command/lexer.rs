@@ -420,16 +420,15 @@ impl Lexer {
                     subcommand: None,
                 });
             };
-            if c == '\\' {
-                if let Some(&next) = self.chars.get(self.i + 1) {
-                    if next == '\\' || is_quote(next) {
-                        content.push(next);
-                        self.show(c);
-                        self.show(next);
-                        self.i += 2;
-                        continue;
-                    }
-                }
+            if c == '\\'
+                && let Some(&next) = self.chars.get(self.i + 1)
+                && (next == '\\' || is_quote(next))
+            {
+                content.push(next);
+                self.show(c);
+                self.show(next);
+                self.i += 2;
+                continue;
             }
             if is_quote(c) {
                 self.show(c);

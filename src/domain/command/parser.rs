@@ -889,13 +889,13 @@ impl Parser {
             self.bump();
         }
         let topic = (!words.is_empty()).then(|| words.join(" "));
-        if let Some(topic) = &topic {
-            if topic.chars().count() > NAME_MAX_CHARS {
-                return Err(self.error_at(
-                    format!("the help topic is too long — keep it to {NAME_MAX_CHARS} characters"),
-                    self.tokens.get(1),
-                ));
-            }
+        if let Some(topic) = &topic
+            && topic.chars().count() > NAME_MAX_CHARS
+        {
+            return Err(self.error_at(
+                format!("the help topic is too long — keep it to {NAME_MAX_CHARS} characters"),
+                self.tokens.get(1),
+            ));
         }
         Ok(Command::Help { topic })
     }
@@ -1171,15 +1171,14 @@ impl Parser {
     fn away(&mut self) -> Result<Command, ParseError> {
         let person = self.person()?;
         let dates = self.date_range()?;
-        if dates.from == dates.to {
-            if let Some(next) = self.peek_word_or_quoted() {
-                if parse_date(&next).is_ok() {
-                    return Err(self.error_here(format!(
-                        "write a range with two dots and no spaces, like `{}..{next}`",
-                        dates.from
-                    )));
-                }
-            }
+        if dates.from == dates.to
+            && let Some(next) = self.peek_word_or_quoted()
+            && parse_date(&next).is_ok()
+        {
+            return Err(self.error_here(format!(
+                "write a range with two dots and no spaces, like `{}..{next}`",
+                dates.from
+            )));
         }
         self.end()?;
         Ok(Command::Away { person, dates })
