@@ -6,4 +6,5 @@
 //! invokes. Text in cards is a subset of CommonMark ([`markdown`]), so user words are escaped
 //! there just as they are for Slack's mrkdwn.
 
+pub mod cards;
 pub mod markdown;
