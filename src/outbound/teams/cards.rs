@@ -1795,6 +1795,7 @@ mod tests {
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
+        eprintln!("{report}");
         assert!(output.status.success(), "the SDK found problems:\n{report}");
         assert!(
             report.contains(&format!("{n} of {n} cards clean", n = all.len())),
