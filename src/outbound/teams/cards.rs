@@ -1,7 +1,7 @@
 //! Renders neutral [`Card`]s and [`Form`]s as Adaptive Cards for Microsoft Teams, and reads a
 //! card's clicks and submitted inputs back.
 //!
-//! Teams renders schema 1.5 ([`SCHEMA_VERSION`]) and refuses a card payload over about 28 KB
+//! Teams renders schema 1.5 ([`SCHEMA_VERSION`]) and refuses a message that is too large
 //! ([`MAX_CARD_BYTES`]); a refused prompt is a ritual without its question. So, like the Block
 //! Kit renderer, this one obeys its limits by construction: long text is cut, long lists capped,
 //! ids made unique, button rows wrapped, and a card that would still be too large is squeezed
@@ -35,11 +35,17 @@ use crate::domain::card::{
 };
 use crate::domain::text::{Span, Text};
 
-/// The Adaptive Card schema version every card declares: what Teams renders on desktop, web and
-/// mobile (Universal Actions need 1.4 or later).
+/// The Adaptive Card schema version every card declares: the newest Teams renders (Universal
+/// Actions need 1.4 or later).
 pub const SCHEMA_VERSION: &str = "1.5";
 
-/// The largest serialised card sent to Teams: its documented card payload limit is about 28 KB.
+/// The most bytes a serialised card (compact JSON, UTF-8) may take.
+///
+/// Teams' own limits are larger but counted differently: a bot message may be about 100 KB
+/// counted as UTF-16, 80 KB recommended (40 KB in older documentation), envelope included
+/// (learn.microsoft.com, "Format your bot messages"); messages posted through Graph or the
+/// Workflows connectors stop at about 28 KB. 28 KB of UTF-8 is at most 56 KB of UTF-16, so a card
+/// within this bound fits every path with room for the activity around it.
 pub const MAX_CARD_BYTES: usize = 28 * 1024;
 
 /// The `$schema` every card names.
