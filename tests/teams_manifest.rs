@@ -2,6 +2,9 @@
 //! requires, its icons are PNGs of the sizes Teams asks for, and every command in its command
 //! menu is a command the `/cadence` grammar reads.
 
+// A panic in a test's helper is a failing test, as in the test itself.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 use cadence::domain::command::{parse, top_level_words};
