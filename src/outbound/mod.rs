@@ -3,4 +3,5 @@
 
 pub mod outbox;
 pub mod slack;
+pub mod teams;
 pub mod terminal;

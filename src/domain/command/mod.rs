@@ -22,7 +22,7 @@ pub use parser::{
     BUDGET_MAX, HOURS_MAX, NAME_MAX_CHARS, NUDGE_MAX_MINUTES, RITUAL_ID_MAX, TARGET_MAX,
     TEXT_MAX_CHARS,
 };
-pub use usage::{HelpEntry, help_topic, help_topics, overview};
+pub use usage::{HelpEntry, help_topic, help_topics, overview, top_level_words};
 pub use usage::{Subcommand, usage_for};
 
 /// A parsed command: what to do, and for which team if named with `team:<name>`.

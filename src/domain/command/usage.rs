@@ -291,6 +291,21 @@ impl std::fmt::Display for Subcommand {
     }
 }
 
+/// The words a `/cadence` command can start with, each once, in [`Subcommand::ALL`] order:
+/// `help`, `gap`, … `me`, then `team`, `capability` and `ritual` for the subcommands whose names
+/// take two words. For lists of commands kept outside the grammar, such as the Teams app
+/// manifest's command menu, so they can be checked against it.
+pub fn top_level_words() -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = Vec::new();
+    for sub in Subcommand::ALL {
+        let first = sub.name().split([' ', '|']).next().unwrap_or_default();
+        if !words.contains(&first) {
+            words.push(first);
+        }
+    }
+    words
+}
+
 /// The usage line of a subcommand, for the reply to a command that did not parse.
 pub fn usage_for(sub: Subcommand) -> &'static str {
     sub.usage()
@@ -541,6 +556,35 @@ mod tests {
         assert_eq!(help_topic("nudge"), Some(Subcommand::RitualAdd));
         assert_eq!(help_topic("digest"), Some(Subcommand::Digest));
         assert_eq!(help_topic(""), None);
+    }
+
+    #[test]
+    fn every_top_level_word_starts_a_command() {
+        let words = top_level_words();
+        assert_eq!(words.first(), Some(&"help"));
+        for two_words in ["team", "capability", "ritual"] {
+            assert!(words.contains(&two_words), "{two_words} missing");
+        }
+        assert!(
+            !words
+                .iter()
+                .any(|word| word.contains(' ') || word.contains('|'))
+        );
+        for word in words {
+            // Alone, a word may lack its arguments, but it is never an unknown command.
+            if let Err(error) = parse(word) {
+                assert!(
+                    !error.message.contains("is not a /cadence command")
+                        && !error.message.contains("isn't available"),
+                    "{word}: {}",
+                    error.message
+                );
+            }
+            assert!(
+                Subcommand::from_words(word, None).is_some() || ["team", "ritual"].contains(&word),
+                "{word}"
+            );
+        }
     }
 
     #[test]

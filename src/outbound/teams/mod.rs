@@ -1,0 +1,10 @@
+//! Microsoft Teams: Adaptive Card rendering of neutral cards and forms, and the Markdown their
+//! text blocks speak.
+//!
+//! Teams talks to the bot through the Bot Framework (platforms.md, "Microsoft Teams"); what the
+//! bot posts is an Adaptive Card ([`cards`]) whose buttons come back as `adaptiveCard/action`
+//! invokes. Text in cards is a subset of CommonMark ([`markdown`]), so user words are escaped
+//! there just as they are for Slack's mrkdwn.
+
+pub mod cards;
+pub mod markdown;
