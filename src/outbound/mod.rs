@@ -3,3 +3,4 @@
 
 pub mod outbox;
 pub mod slack;
+pub mod teams_connector;
