@@ -247,6 +247,10 @@ impl BotAuthenticator {
         now: DateTime<Utc>,
     ) -> Result<VerifiedToken, TeamsAuthError> {
         let token = bearer_token(authorization)?;
+        if self.inner.config.app_id.is_empty() {
+            // Unconfigured: no token can be addressed to us, not even one with an empty `aud`.
+            return Err(TeamsAuthError::WrongAudience);
+        }
         let header = jsonwebtoken::decode_header(token)
             .map_err(|_| TeamsAuthError::Malformed("the token's header cannot be read"))?;
         if header.alg != Algorithm::RS256 {
