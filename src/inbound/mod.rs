@@ -5,4 +5,5 @@ pub mod hook_routes;
 pub mod hooks;
 pub mod metrics;
 pub mod slack;
+pub mod teams;
 pub mod verify;

@@ -7,6 +7,7 @@
 mod helpers;
 mod slack_events;
 mod slack_standin;
+mod teams_standin;
 
 mod apply;
 mod authorisation;
@@ -22,6 +23,8 @@ mod rituals;
 mod scheduler;
 mod signatures;
 mod store;
+mod teams_auth;
+mod teams_connector;
 mod tenancy;
 mod workspace_admins;
 

@@ -4,7 +4,9 @@
 //! Teams talks to the bot through the Bot Framework (platforms.md, "Microsoft Teams"); what the
 //! bot posts is an Adaptive Card ([`cards`]) whose buttons come back as `adaptiveCard/action`
 //! invokes. Text in cards is a subset of CommonMark ([`markdown`]), so user words are escaped
-//! there just as they are for Slack's mrkdwn.
+//! there just as they are for Slack's mrkdwn. The [`connector`] posts and updates activities
+//! with a client-credentials token.
 
 pub mod cards;
+pub mod connector;
 pub mod markdown;

@@ -1,0 +1,7 @@
+//! Microsoft Teams' inbound side: requests from the Bot Framework connector to `/teams/messages`.
+//!
+//! Every request carries a Bot Framework JWT in its `Authorization` header. [`auth`] verifies it
+//! before the body is parsed, then checks the parsed activity against what the token vouches for
+//! (its channel endorsement and its `serviceUrl`).
+
+pub mod auth;
