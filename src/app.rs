@@ -20,10 +20,12 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::config::Config;
 use crate::domain::clock::Clock;
-use crate::inbound::{hook_routes, slack};
+use crate::inbound::teams::auth::{BotAuthConfig, BotAuthenticator};
+use crate::inbound::{hook_routes, slack, teams};
 use crate::outbound::outbox::OutboxWorker;
 use crate::outbound::slack::api::SlackApi;
 use crate::outbound::slack::users::SlackDirectory;
+use crate::outbound::teams::connector::{ConnectorConfig, TeamsConnector};
 use crate::scheduler::Scheduler;
 use crate::service::Commands;
 use crate::service::events::EventProcessor;
@@ -52,6 +54,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Slack's user directory, when a bot token is configured.
     pub directory: Option<SlackDirectory>,
+    /// Verifies Bot Framework tokens, when Teams is configured.
+    pub teams_auth: Option<BotAuthenticator>,
     /// Wakes the event processor when an event is received.
     pub wake_events: Arc<Notify>,
     /// Wakes the outbox worker when a message is queued.
@@ -169,7 +173,21 @@ fn spawn_workers(
         .as_ref()
         .and_then(|s| s.bot_token.clone());
     let slack = SlackApi::new(&state.config.slack_api_base_url)?;
-    let outbox = OutboxWorker::new(state.store.clone(), slack, token, state.clock.clone());
+    let mut outbox = OutboxWorker::new(state.store.clone(), slack, token, state.clock.clone());
+    if let Some(teams) = &state.config.teams {
+        let connector = TeamsConnector::new(
+            ConnectorConfig {
+                app_id: teams.app_id.clone(),
+                app_password: teams.app_password.clone(),
+                token_url: teams.token_url.clone(),
+            },
+            reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()?,
+            state.clock.clone(),
+        );
+        outbox = outbox.with_teams(connector);
+    }
     workers.spawn(outbox.run(state.wake_outbox.clone(), shutdown.clone()));
     let scheduler = Scheduler::new(
         state.store.clone(),
@@ -186,6 +204,19 @@ pub fn state(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<AppS
         Some(token) => Some(SlackDirectory::new(&config.slack_api_base_url, token)?),
         None => None,
     };
+    let teams_auth = match &config.teams {
+        Some(teams) => Some(BotAuthenticator::new(
+            BotAuthConfig {
+                app_id: teams.app_id.clone(),
+                tenant_id: teams.tenant_id.clone(),
+                openid_metadata_url: teams.openid_metadata_url.clone(),
+            },
+            reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .build()?,
+        )),
+        None => None,
+    };
     let wake_outbox = Arc::new(Notify::new());
     let commands = Commands::new(
         store.clone(),
@@ -199,6 +230,7 @@ pub fn state(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<AppS
         commands,
         clock,
         directory,
+        teams_auth,
         wake_events: Arc::new(Notify::new()),
         wake_outbox,
     })
@@ -239,6 +271,7 @@ pub fn router(state: AppState) -> Router {
             post(slack::interactions::handle).layer(DefaultBodyLimit::max(MAX_INTERACTION_BYTES)),
         )
         .route("/slack/events", post(slack::events::handle))
+        .route("/teams/messages", post(teams::messages::handle))
         .route("/hooks/jira", post(hook_routes::jira))
         .route("/hooks/github", post(hook_routes::github))
         .route("/hooks/linear", post(hook_routes::linear))

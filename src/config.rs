@@ -33,12 +33,40 @@ pub struct Config {
     pub slack: Option<SlackConfig>,
     /// `SLACK_API_BASE_URL`, kept even when Slack is not configured so tests can point it anywhere.
     pub slack_api_base_url: String,
-    /// Whether `TEAMS_APP_ID` and `TEAMS_APP_PASSWORD` are set (Teams arrives in a later release).
-    pub teams_configured: bool,
+    /// Microsoft Teams settings; `None` unless `TEAMS_APP_ID` and `TEAMS_APP_PASSWORD` are set,
+    /// and then `/teams/messages` refuses all.
+    pub teams: Option<TeamsConfig>,
     /// One secret per event source; a source without one refuses every request.
     pub hook_secrets: HookSecrets,
     /// `CADENCE_INBOX_RETENTION_DAYS`: how long events that started nothing are kept.
     pub inbox_retention_days: u32,
+}
+
+/// The Bot Framework identity and endpoints.
+#[derive(Clone)]
+pub struct TeamsConfig {
+    /// `TEAMS_APP_ID`: the bot's Microsoft App ID, the audience of inbound tokens.
+    pub app_id: String,
+    /// `TEAMS_APP_PASSWORD`: the bot's client secret, for outbound tokens.
+    pub app_password: SecretString,
+    /// `TEAMS_TENANT_ID`: for a single-tenant bot, the tenant whose Entra ID also issues tokens.
+    pub tenant_id: Option<String>,
+    /// `TEAMS_OPENID_METADATA_URL`: where the token signing keys are found.
+    pub openid_metadata_url: String,
+    /// `TEAMS_TOKEN_URL`: where outbound tokens come from.
+    pub token_url: String,
+}
+
+impl fmt::Debug for TeamsConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TeamsConfig")
+            .field("app_id", &self.app_id)
+            .field("app_password", &"***")
+            .field("tenant_id", &self.tenant_id)
+            .field("openid_metadata_url", &self.openid_metadata_url)
+            .field("token_url", &self.token_url)
+            .finish()
+    }
 }
 
 /// The event sources' secrets, from `JIRA_WEBHOOK_SECRET`, `GITHUB_WEBHOOK_SECRET`,
@@ -91,7 +119,7 @@ impl fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("slack", &self.slack)
             .field("slack_api_base_url", &self.slack_api_base_url)
-            .field("teams_configured", &self.teams_configured)
+            .field("teams", &self.teams)
             .field("hook_secrets", &self.hook_secrets)
             .field("inbox_retention_days", &self.inbox_retention_days)
             .finish()
@@ -214,7 +242,39 @@ impl Config {
             bot_token: bot_token.map(SecretString::from),
         });
 
-        let teams_configured = get("TEAMS_APP_ID").is_some() && get("TEAMS_APP_PASSWORD").is_some();
+        let tenant_id = get("TEAMS_TENANT_ID");
+        let teams = match (get("TEAMS_APP_ID"), get("TEAMS_APP_PASSWORD")) {
+            (Some(app_id), Some(password)) => Some(TeamsConfig {
+                app_id,
+                app_password: SecretString::from(password),
+                openid_metadata_url: get("TEAMS_OPENID_METADATA_URL").unwrap_or_else(|| {
+                    crate::inbound::teams::auth::BOT_FRAMEWORK_OPENID_METADATA_URL.to_owned()
+                }),
+                // A single-tenant bot gets its tokens from its own tenant.
+                token_url: get("TEAMS_TOKEN_URL").unwrap_or_else(|| match &tenant_id {
+                    Some(tenant) => {
+                        format!("https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token")
+                    }
+                    None => crate::outbound::teams::connector::BOT_FRAMEWORK_TOKEN_URL.to_owned(),
+                }),
+                tenant_id,
+            }),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(ConfigError {
+                    variable: "TEAMS_APP_PASSWORD",
+                    problem: "TEAMS_APP_ID is set, so the bot's client secret is needed too"
+                        .to_owned(),
+                });
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError {
+                    variable: "TEAMS_APP_ID",
+                    problem: "TEAMS_APP_PASSWORD is set, so the bot's app id is needed too"
+                        .to_owned(),
+                });
+            }
+        };
 
         let mut hook_secrets = HookSecrets::default();
         for (source, variable) in HookSecrets::VARIABLES {
@@ -241,7 +301,7 @@ impl Config {
             log_format,
             slack,
             slack_api_base_url,
-            teams_configured,
+            teams,
             hook_secrets,
             inbox_retention_days,
         })
@@ -256,7 +316,7 @@ impl Config {
             log_format: LogFormat::Text,
             slack: None,
             slack_api_base_url: DEFAULT_SLACK_API_BASE_URL.to_owned(),
-            teams_configured: false,
+            teams: None,
             hook_secrets: HookSecrets::default(),
             inbox_retention_days: 30,
         }
@@ -316,7 +376,7 @@ mod tests {
         assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(c.listen.to_string(), DEFAULT_LISTEN);
         assert!(c.slack.is_none());
-        assert!(!c.teams_configured);
+        assert!(c.teams.is_none());
         assert_eq!(c.log_format, LogFormat::Text);
     }
 

@@ -20,6 +20,10 @@ pub enum AppError {
     /// The database is unreachable or failing: 503, so the platform retries.
     #[error("unavailable: {0}")]
     Unavailable(#[from] StoreError),
+    /// A service Cadence needs to check the request (a platform's signing keys) is
+    /// unreachable: 503, so the platform retries.
+    #[error("upstream unavailable: {0}")]
+    Upstream(String),
 }
 
 impl From<SignatureError> for AppError {
@@ -54,6 +58,14 @@ impl IntoResponse for AppError {
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "stored data is not valid; an operator must look\n",
+                )
+                    .into_response()
+            }
+            AppError::Upstream(reason) => {
+                tracing::error!(%reason, "cannot verify the request now");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "cannot verify the request right now; try again shortly\n",
                 )
                     .into_response()
             }

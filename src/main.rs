@@ -181,7 +181,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             "SLACK_BOT_TOKEN is not set: workspace admins are not recognised; use CADENCE_ADMINS"
         );
     }
-    if !config.teams_configured {
+    if config.teams.is_none() {
         tracing::warn!(
             "Microsoft Teams is not configured: set TEAMS_APP_ID and TEAMS_APP_PASSWORD"
         );

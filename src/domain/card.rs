@@ -97,6 +97,32 @@ pub enum Control {
     },
 }
 
+impl Card {
+    /// The user ids the card mentions, in order, each once: renderers that show names rather
+    /// than pings (Teams) look them up.
+    pub fn mentions(&self) -> Vec<String> {
+        let mut found: Vec<String> = Vec::new();
+        let mut add = |text: &Text| {
+            for span in text.spans() {
+                if let super::text::Span::Mention(id) = span
+                    && !found.contains(id)
+                {
+                    found.push(id.clone());
+                }
+            }
+        };
+        for part in &self.parts {
+            match part {
+                Part::Body(text) => add(text),
+                Part::Facts(facts) => facts.iter().for_each(|f| add(&f.value)),
+                Part::Note(lines) => lines.iter().for_each(&mut add),
+                Part::Heading(_) | Part::Separator | Part::Controls(_) => {}
+            }
+        }
+        found
+    }
+}
+
 impl Control {
     /// The action the control carries.
     pub fn action(&self) -> &Action {

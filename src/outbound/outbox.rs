@@ -1,11 +1,15 @@
 //! The outbox worker: the only code that posts to a chat platform.
 //!
-//! It claims due messages with a lease, renders each neutral card for Slack, and sends it:
-//! - paced to one post per second per channel, Slack's documented rate for `chat.postMessage`;
-//! - retried with exponential backoff and jitter, or after Slack's `Retry-After` on HTTP 429;
+//! It claims due messages with a lease, renders each neutral card for its platform (Block Kit
+//! for Slack, an Adaptive Card for Teams), and sends it:
+//! - paced to one post per second per channel or conversation (Slack's documented rate for
+//!   `chat.postMessage`, and well inside Teams' per-thread limits);
+//! - retried with exponential backoff and jitter, or after the platform's `Retry-After` on 429;
 //! - parked as `dead` on a permanent error or after [`MAX_ATTEMPTS`], visible to operators;
-//! - checked against the channel's history before a second attempt, through the idempotency key
-//!   in the message metadata, so a post that landed before a crash is not posted again.
+//! - in Slack, checked against the channel's history before a second attempt, through the
+//!   idempotency key in the message metadata, so a post that landed before a crash is not posted
+//!   again. Teams offers no such lookup: a Teams post cut short by a crash after the connector
+//!   accepted it, and before it was marked sent, may be posted twice.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,10 +19,12 @@ use secrecy::SecretString;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use crate::domain::Platform;
 use crate::domain::card::{Card, Form};
 use crate::domain::clock::Clock;
 use crate::outbound::slack::api::{CallError, SlackApi};
 use crate::outbound::slack::blocks;
+use crate::outbound::teams::connector::TeamsConnector;
 use crate::store::{OutboxMessage, Store, StoreResult};
 
 /// Attempts before a message is parked as dead.
@@ -42,6 +48,7 @@ pub struct OutboxWorker {
     store: Store,
     slack: SlackApi,
     token: Option<SecretString>,
+    teams: Option<TeamsConnector>,
     clock: Arc<dyn Clock>,
     last_post: HashMap<String, DateTime<Utc>>,
 }
@@ -69,9 +76,16 @@ impl OutboxWorker {
             store,
             slack,
             token,
+            teams: None,
             clock,
             last_post: HashMap::new(),
         }
+    }
+
+    /// The same worker, delivering Teams messages through `connector`.
+    pub fn with_teams(mut self, connector: TeamsConnector) -> Self {
+        self.teams = Some(connector);
+        self
     }
 
     /// Runs until `shutdown`, passing whenever woken and every [`POLL`]. A stop abandons a send
@@ -154,6 +168,9 @@ impl OutboxWorker {
     }
 
     async fn deliver(&mut self, message: &OutboxMessage) -> StoreResult<Handled> {
+        if message.platform == Platform::Teams {
+            return self.deliver_teams(message).await;
+        }
         let now = self.clock.now();
         let Some(token) = self.token.clone() else {
             self.store
@@ -278,6 +295,93 @@ impl OutboxWorker {
             self.slack
                 .update_message(token, &message.channel_id, target, &rendered)
                 .await
+        }
+    }
+
+    /// A Teams message: a post (or a reply in a thread), an update, or a private answer, which
+    /// Teams cannot show to one person in a conversation and so is posted as a reply.
+    async fn deliver_teams(&mut self, message: &OutboxMessage) -> StoreResult<Handled> {
+        let Some(connector) = self.teams.clone() else {
+            self.store
+                .mark_dead(
+                    message,
+                    "Teams is not configured (TEAMS_APP_ID, TEAMS_APP_PASSWORD)",
+                )
+                .await?;
+            return Ok(Handled::Dead);
+        };
+        let Some(conversation) = self
+            .store
+            .conversation_ref(message.tenant, &message.channel_id)
+            .await?
+        else {
+            self.store
+                .mark_dead(
+                    message,
+                    "no conversation reference: the bot has not been added to this conversation",
+                )
+                .await?;
+            return Ok(Handled::Dead);
+        };
+        let card = match card(message) {
+            Ok(card) if matches!(message.operation.as_str(), "post" | "update" | "ephemeral") => {
+                card
+            }
+            Ok(_) => {
+                let reason = format!("`{}` has no Teams equivalent", message.operation);
+                self.store.mark_dead(message, &reason).await?;
+                return Ok(Handled::Dead);
+            }
+            Err(reason) => {
+                self.store.mark_dead(message, &reason).await?;
+                return Ok(Handled::Dead);
+            }
+        };
+        let names = self
+            .store
+            .display_names(message.tenant, &card.mentions())
+            .await?;
+        let activity = crate::outbound::teams::activity(&card, &names);
+        let now = self.clock.now();
+        let service_url = conversation.service_url.as_str();
+        let target = message.target_message.as_deref();
+        let result = if message.operation == "update" {
+            let id = target.unwrap_or_default();
+            connector
+                .update(service_url, &message.channel_id, id, &activity)
+                .await
+                .map(|()| id.to_owned())
+        } else {
+            if let Some(last) = self.last_post.get(&message.channel_id)
+                && now < *last + CHANNEL_GAP
+            {
+                self.store
+                    .retry_later(message, *last + CHANNEL_GAP, None, false)
+                    .await?;
+                return Ok(Handled::Deferred);
+            }
+            self.last_post
+                .insert(message.channel_id.clone(), self.clock.now());
+            match (message.operation.as_str(), target) {
+                ("post", Some(reply_to)) => {
+                    connector
+                        .reply(service_url, &message.channel_id, reply_to, &activity)
+                        .await
+                }
+                _ => {
+                    connector
+                        .send(service_url, &message.channel_id, &activity)
+                        .await
+                }
+            }
+        };
+        match result {
+            Ok(id) => {
+                self.store.mark_sent(message, &id, self.clock.now()).await?;
+                tracing::info!(outbox = message.id.0, conversation = %message.channel_id, "Teams message delivered");
+                Ok(Handled::Sent)
+            }
+            Err(error) => self.failed(message, error).await,
         }
     }
 

@@ -40,6 +40,9 @@ pub struct CardInput {
     pub trigger: Option<String>,
     /// Whether this is a submitted form rather than a click.
     pub submitted: bool,
+    /// The platform waits for the answer (a Teams `adaptiveCard/action` invoke): refusals and
+    /// forms come back in the [`CardOutcome`] instead of being queued.
+    pub answer_inline: bool,
 }
 
 /// What the adapter answers.
@@ -47,6 +50,12 @@ pub struct CardInput {
 pub enum CardOutcome {
     /// Done (recorded, or nothing to do); any message to the person was queued.
     Done,
+    /// Recorded; the card was updated to this neutral card (also queued as an update).
+    Replaced(serde_json::Value),
+    /// Nothing recorded; what to tell the person (only with [`CardInput::answer_inline`]).
+    Told(Text),
+    /// A form to fill in (only with [`CardInput::answer_inline`]).
+    Form(Form),
     /// A submitted form has errors: (field id, what is wrong). Nothing was recorded.
     FieldErrors(Vec<(String, String)>),
 }
@@ -61,6 +70,7 @@ impl Commands {
         let scope = Scope::open(self, invocation, &[]).await?;
         match handle(&scope, input).await {
             Ok(outcome) => Ok(outcome),
+            Err(Stop::Reply(reply)) if input.answer_inline => Ok(CardOutcome::Told(reply.text)),
             Err(Stop::Reply(reply)) => {
                 tell(&scope, input, reply.text).await?;
                 Ok(CardOutcome::Done)
@@ -131,8 +141,7 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
                 vec![(Recorded::nothing(), line)],
                 true,
             )
-            .await?;
-            Ok(CardOutcome::Done)
+            .await
         }
         (Verb::SnoozeNudge, _) => snooze(scope, input, &team, &occurrence).await,
         (Verb::LogGap, _) => {
@@ -191,12 +200,10 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
                 vec![(recorded, line)],
                 false,
             )
-            .await?;
-            Ok(CardOutcome::Done)
+            .await
         }
         (Verb::PlanIntervention | Verb::PlanInterventions | Verb::CoachingMoment, false) => {
-            open_form(scope, input, &occurrence, action.verb, &choices).await?;
-            Ok(CardOutcome::Done)
+            open_form(scope, input, &occurrence, action.verb, &choices).await
         }
         (Verb::PlanIntervention | Verb::CoachingMoment, true) => {
             let rows = [(
@@ -322,6 +329,7 @@ async fn answer_track_request(
         ),
         key_prefix: format!("track-answer:{}:", request.id.0),
     });
+    let outcome = replaced(follow_up.clone());
     let recorded = scope
         .store()
         .record(&NewDecision {
@@ -348,7 +356,7 @@ async fn answer_track_request(
     match recorded {
         Ok(_) => {
             scope.commands.wake_outbox();
-            Ok(CardOutcome::Done)
+            Ok(outcome)
         }
         // Another answer got there first: this one is not recorded.
         Err(e) if e.is_duplicate() => Err(invalid(
@@ -389,7 +397,7 @@ async fn record(
     choices: &[Choice],
     decided: Vec<(Recorded, Text)>,
     close: bool,
-) -> Result<(), Stop> {
+) -> Result<CardOutcome, Stop> {
     let follow_up = match &input.message {
         Some((channel, ts)) => {
             let earlier = scope
@@ -442,7 +450,15 @@ async fn record(
         .collect();
     scope.store().record_all(&decisions).await?;
     scope.commands.wake_outbox();
-    Ok(())
+    Ok(replaced(follow_up))
+}
+
+/// The outcome of a decision whose card update is `follow_up`.
+fn replaced(follow_up: Option<FollowUp>) -> CardOutcome {
+    match follow_up.map(|f| f.card) {
+        Some(FollowUpCard::Ready(card)) => CardOutcome::Replaced(card),
+        _ => CardOutcome::Done,
+    }
 }
 
 /// Validates and records a submitted form's rows: each row is empty or complete.
@@ -576,8 +592,7 @@ async fn submit_rows(
         };
         decided.push((recorded, line));
     }
-    record(scope, input, team, occurrence, choices, decided, false).await?;
-    Ok(CardOutcome::Done)
+    record(scope, input, team, occurrence, choices, decided, false).await
 }
 
 /// Queues the form a button opens, remembering which card to update when it is submitted.
@@ -587,16 +602,19 @@ async fn open_form(
     occurrence: &Occurrence,
     verb: Verb,
     choices: &[Choice],
-) -> Result<(), Stop> {
-    let Some(trigger) = &input.trigger else {
-        return Err(invalid(
-            "That button needs Slack to open a form; try again.",
-        ));
-    };
+) -> Result<CardOutcome, Stop> {
     let form: Form = match verb {
         Verb::PlanInterventions => qbr_form(occurrence.id.0, choices),
         Verb::CoachingMoment => coaching_form(occurrence.id.0, choices),
         _ => intervention_form(occurrence.id.0, choices),
+    };
+    if input.answer_inline {
+        return Ok(CardOutcome::Form(form));
+    }
+    let Some(trigger) = &input.trigger else {
+        return Err(invalid(
+            "That button needs Slack to open a form; try again.",
+        ));
     };
     let (channel, ts) = input.message.clone().unwrap_or_default();
     let card = json!({ "form": form, "context": { "channel": channel, "ts": ts } });
@@ -615,7 +633,7 @@ async fn open_form(
         )
         .await?;
     scope.commands.wake_outbox();
-    Ok(())
+    Ok(CardOutcome::Done)
 }
 
 /// Tells the person privately, through the outbox.
@@ -775,6 +793,7 @@ async fn snooze(
         ),
         key_prefix: format!("snooze:{}:", occurrence.id.0),
     });
+    let outcome = replaced(follow_up.clone());
     let decision = NewDecision {
         tenant: scope.tenant,
         team: Some(team.id),
@@ -795,5 +814,5 @@ async fn snooze(
     };
     scope.store().record_all(&[decision]).await?;
     scope.commands.wake_outbox();
-    Ok(CardOutcome::Done)
+    Ok(outcome)
 }

@@ -36,6 +36,13 @@ fn refuses(kind: sqlx::error::ErrorKind) -> bool {
     )
 }
 
+/// A Teams meeting starts the rituals of the conversation it was held in, not every ritual
+/// with a Teams trigger: its conversation must be the ritual's channel.
+fn in_ritual_conversation(ritual: &Ritual, event: &SourceEvent) -> bool {
+    event.source != Source::Teams
+        || event.attributes.get("conversation").map(String::as_str) == Some(&ritual.channel_id)
+}
+
 /// How many events one pass takes on.
 const PASS_SIZE: i64 = 50;
 
@@ -59,6 +66,7 @@ impl Known {
                     .triggers
                     .iter()
                     .any(|selector| selector.matches(event))
+                    && in_ritual_conversation(ritual, event)
             })
     }
 

@@ -10,6 +10,7 @@
 
 mod cache;
 mod capabilities;
+mod conversations;
 mod decisions;
 mod digest;
 mod group_commit;
@@ -32,6 +33,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
 pub use capabilities::Capability;
+pub use conversations::ConversationRef;
 pub use decisions::RecordedDecision;
 pub use digest::DigestSchedule;
 pub use inbox::{NewInboxEntry, OccurrencePlan, PendingEvent};

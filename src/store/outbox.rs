@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::{Any, Transaction};
 
 use super::{Backend, Store, StoreResult, millis};
+use crate::domain::Platform;
 use crate::domain::ids::{OccurrenceId, OutboxId, TenantId};
 
 /// A message to queue.
@@ -34,6 +35,8 @@ pub struct NewMessage<'a> {
 pub enum Delivery {
     /// A new message in the channel.
     Post,
+    /// A reply in the thread of this platform message (a Teams activity id).
+    Reply(String),
     /// Replaces the message with this platform id (Slack `ts`).
     Update(String),
     /// Shown only to this user, in the channel.
@@ -48,6 +51,7 @@ impl Delivery {
     fn parts(&self) -> (&'static str, Option<&str>) {
         match self {
             Delivery::Post => ("post", None),
+            Delivery::Reply(to) => ("post", Some(to)),
             Delivery::Update(ts) => ("update", Some(ts)),
             Delivery::Ephemeral(user) => ("ephemeral", Some(user)),
             Delivery::OpenView(trigger) => ("open_view", Some(trigger)),
@@ -63,6 +67,8 @@ pub struct OutboxMessage {
     pub id: OutboxId,
     /// Whose.
     pub tenant: TenantId,
+    /// Where it goes.
+    pub platform: Platform,
     /// Its idempotency key, also sent to the platform as message metadata.
     pub idempotency_key: String,
     /// `post`, `update`, `ephemeral` or `open_view`.
@@ -118,6 +124,7 @@ type MessageRow = (
     String,
     String,
     String,
+    String,
     Option<String>,
     String,
     i64,
@@ -135,7 +142,8 @@ pub(super) async fn enqueue(
     let inserted = sqlx::query(
         "INSERT INTO outbox (tenant_id, idempotency_key, platform, operation, channel_id, \
          target_message, card, occurrence_id, state, attempts, next_attempt_at, created_at) \
-         VALUES ($1, $2, 'slack', $3, $4, $5, $6, $7, 'pending', 0, $8, $8) \
+         VALUES ($1, $2, (SELECT platform FROM tenants WHERE id = $1), $3, $4, $5, $6, $7, \
+                 'pending', 0, $8, $8) \
          ON CONFLICT (idempotency_key) DO NOTHING",
     )
     .bind(message.tenant.0)
@@ -178,7 +186,7 @@ impl Store {
                  WHERE (state = 'pending' AND next_attempt_at <= $2) \
                     OR (state = 'sending' AND lease_until < $2) \
                  ORDER BY next_attempt_at, id LIMIT $3 {lock}) \
-             RETURNING id, tenant_id, idempotency_key, operation, channel_id, target_message, card, \
+             RETURNING id, tenant_id, platform, idempotency_key, operation, channel_id, target_message, card, \
                  attempts, created_at, lease_until"
         );
         let rows: Vec<MessageRow> = sqlx::query_as(&sql)
@@ -188,13 +196,30 @@ impl Store {
             .fetch_all(&self.write)
             .await?;
         let mut messages = Vec::with_capacity(rows.len());
-        for (id, tenant, key, operation, channel_id, target, card, attempts, created, lease) in rows
+        for (
+            id,
+            tenant,
+            platform,
+            key,
+            operation,
+            channel_id,
+            target,
+            card,
+            attempts,
+            created,
+            lease,
+        ) in rows
         {
             let card = serde_json::from_str(&card);
             match (card, super::from_millis(created)) {
                 (Ok(card), Ok(created_at)) => messages.push(OutboxMessage {
                     id: OutboxId(id),
                     tenant: TenantId(tenant),
+                    platform: if platform == "teams" {
+                        Platform::Teams
+                    } else {
+                        Platform::Slack
+                    },
                     idempotency_key: key,
                     operation,
                     channel_id,

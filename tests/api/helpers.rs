@@ -123,6 +123,8 @@ pub struct TestApp {
     pub admins: Vec<String>,
     /// Where the Slack Web API is, when a bot token is configured.
     pub slack_api: Option<String>,
+    /// The Bot Framework stand-in's metadata and token URLs, when Teams is configured.
+    pub teams: Option<(String, String)>,
     server: Option<Server>,
     client: reqwest::Client,
     clock: Arc<dyn Clock>,
@@ -162,6 +164,21 @@ impl TestApp {
         Some(app)
     }
 
+    /// Starts Cadence with Teams configured against a Bot Framework stand-in (its metadata and
+    /// token URLs), the Slack Web API at `slack_api`, and time from `clock`.
+    pub async fn spawn_with_teams(
+        db: Db,
+        slack_api: &str,
+        teams: (String, String),
+        clock: Arc<dyn Clock>,
+    ) -> Option<TestApp> {
+        let mut app = Self::launch_stopped(db, Some(slack_api.to_owned())).await?;
+        app.clock = clock;
+        app.teams = Some(teams);
+        app.start().await;
+        Some(app)
+    }
+
     /// A second Cadence on the same database and clock, as another replica would run.
     pub async fn another_instance(&self) -> Server {
         Server::start(self.config(), self.clock.clone())
@@ -189,6 +206,7 @@ impl TestApp {
             db,
             admins: vec!["UADMIN".to_owned()],
             slack_api,
+            teams: None,
             server: None,
             client: reqwest::Client::new(),
             clock: Arc::new(SystemClock),
@@ -212,7 +230,21 @@ impl TestApp {
         config
             .hook_secrets
             .set(cadence::domain::event::Source::Jira, JIRA_SECRET);
+        if let Some((metadata, token)) = &self.teams {
+            config.teams = Some(cadence::config::TeamsConfig {
+                app_id: crate::teams_standin::APP_ID.to_owned(),
+                app_password: SecretString::from(crate::teams_standin::APP_PASSWORD),
+                tenant_id: None,
+                openid_metadata_url: metadata.clone(),
+                token_url: token.clone(),
+            });
+        }
         config
+    }
+
+    /// Time as the service sees it.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     async fn start(&mut self) {
@@ -306,9 +338,10 @@ impl TestApp {
         self.post("/hooks/jira", &headers, body).await
     }
 
-    /// Waits until `sql` (a `SELECT COUNT(*)`) reaches `n`, or panics after five seconds.
+    /// Waits until `sql` (a `SELECT COUNT(*)`) reaches `n`, or panics after ten seconds (the
+    /// whole suite runs on two cores, on two databases at once).
     pub async fn wait_count(&self, sql: &str, n: i64) {
-        for _ in 0..250 {
+        for _ in 0..500 {
             if self.count(sql).await >= n {
                 return;
             }

@@ -23,6 +23,7 @@ mod rituals;
 mod scheduler;
 mod signatures;
 mod store;
+mod teams;
 mod teams_auth;
 mod teams_connector;
 mod tenancy;

@@ -81,7 +81,11 @@ pub async fn handle(
             .await?;
     }
     match outcome {
-        CardOutcome::Done => Ok(StatusCode::OK.into_response()),
+        // Slack shows updates, refusals and forms through the outbox; the answer is empty.
+        CardOutcome::Done
+        | CardOutcome::Replaced(_)
+        | CardOutcome::Told(_)
+        | CardOutcome::Form(_) => Ok(StatusCode::OK.into_response()),
         CardOutcome::FieldErrors(errors) => {
             let errors: serde_json::Map<String, Value> = errors
                 .into_iter()
@@ -158,6 +162,7 @@ fn click(payload: &Value) -> CardInput {
         message: channel.zip(ts).map(|(c, t)| (c.to_owned(), t.to_owned())),
         trigger: payload["trigger_id"].as_str().map(str::to_owned),
         submitted: false,
+        answer_inline: false,
     }
 }
 
@@ -199,5 +204,6 @@ fn submission(payload: &Value) -> CardInput {
         message,
         trigger: None,
         submitted: true,
+        answer_inline: false,
     }
 }

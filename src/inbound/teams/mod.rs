@@ -4,4 +4,6 @@
 //! before the body is parsed, then checks the parsed activity against what the token vouches for
 //! (its channel endorsement and its `serviceUrl`).
 
+pub mod activity;
 pub mod auth;
+pub mod messages;

@@ -10,3 +10,19 @@
 pub mod cards;
 pub mod connector;
 pub mod markdown;
+
+use serde_json::{Value, json};
+
+use crate::domain::card::Card;
+
+/// A message activity carrying `card` as an Adaptive Card, mentions shown by `names`.
+pub fn activity(card: &Card, names: &markdown::Names) -> Value {
+    json!({
+        "type": "message",
+        "summary": card.summary,
+        "attachments": [{
+            "contentType": "application/vnd.microsoft.card.adaptive",
+            "content": cards::card_with_names(card, names),
+        }],
+    })
+}

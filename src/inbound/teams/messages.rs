@@ -1,0 +1,285 @@
+//! `POST /teams/messages`: every activity the Bot Framework sends. The token is verified before
+//! the body is read; the parsed activity is then checked against the token (channel
+//! endorsement, `serviceUrl`). Every activity refreshes the conversation reference, so Cadence
+//! can post there later.
+//!
+//! - `message`: a command in the `/cadence` grammar (`@Cadence gap @Bob "…"`), answered with a
+//!   reply through the outbox; with a `value`, an `Action.Submit` from a card.
+//! - `invoke` `adaptiveCard/action`: an `Action.Execute` click, answered in the response with
+//!   the updated card, a form, or a message saying why nothing was recorded.
+//! - `event` meeting start/end: a ritual trigger, kept in the inbox like any other source.
+//! - `conversationUpdate`, `installationUpdate`: the reference is all Cadence needs.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::activity::Activity;
+use crate::app::AppState;
+use crate::domain::card::{Card, Part, Verb};
+use crate::domain::text::Text;
+use crate::domain::{DecisionSource, Platform};
+use crate::error::AppError;
+use crate::outbound::teams::cards;
+use crate::service::{CardInput, CardOutcome, Invocation};
+use crate::store::{Delivery, NewInboxEntry, NewMessage};
+
+/// Handles one activity.
+pub async fn handle(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let Some(auth) = &state.teams_auth else {
+        return Err(AppError::Unauthorised(
+            "Teams is not configured (TEAMS_APP_ID, TEAMS_APP_PASSWORD)".to_owned(),
+        ));
+    };
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let token = auth
+        .verify(authorization, state.clock.now())
+        .await
+        .map_err(|e| {
+            if e.is_unavailable() {
+                AppError::Upstream(e.to_string())
+            } else {
+                AppError::Unauthorised(e.to_string())
+            }
+        })?;
+    let raw: Value = serde_json::from_slice(&body)
+        .map_err(|e| AppError::BadRequest(format!("activity is not JSON: {e}")))?;
+    let activity = Activity::new(&raw);
+    token
+        .check_activity(activity.channel_id(), activity.service_url())
+        .map_err(|e| AppError::Unauthorised(e.to_string()))?;
+    let tenant = activity.tenant();
+    if tenant.is_empty() || activity.conversation().is_empty() {
+        return Err(AppError::BadRequest(
+            "activity without a tenant or conversation".to_owned(),
+        ));
+    }
+    let span = tracing::Span::current();
+    span.record("platform", "teams");
+    span.record("tenant", tenant);
+    span.record("user", activity.from_id());
+    span.record("command", activity.kind());
+
+    let now = state.clock.now();
+    let tenant_id = state.store.tenant(Platform::Teams, tenant, now).await?;
+    state
+        .store
+        .save_conversation_ref(tenant_id, &activity.conversation_ref(), now)
+        .await?;
+
+    match activity.kind() {
+        "message" if activity.value().is_object() => {
+            let input = card_input(&state, tenant_id, &activity, false).await?;
+            let invocation = invocation(&activity, DecisionSource::Card, String::new());
+            let outcome = state.commands.card(&invocation, &input).await?;
+            reply_with_outcome(&state, tenant_id, &activity, outcome).await?;
+            Ok(StatusCode::OK.into_response())
+        }
+        "message" => {
+            let text = activity.command_text();
+            let invocation = invocation(&activity, DecisionSource::SlashCommand, text);
+            let reply = state.commands.run(&invocation).await?;
+            reply_in_thread(&state, tenant_id, &activity, reply.text).await?;
+            Ok(StatusCode::OK.into_response())
+        }
+        "invoke" if activity.name() == "adaptiveCard/action" => {
+            let input = card_input(&state, tenant_id, &activity, true).await?;
+            let invocation = invocation(&activity, DecisionSource::Card, String::new());
+            let outcome = state.commands.card(&invocation, &input).await?;
+            let names = match &outcome {
+                CardOutcome::Replaced(card) => match serde_json::from_value::<Card>(card.clone()) {
+                    Ok(card) => {
+                        state
+                            .store
+                            .display_names(tenant_id, &card.mentions())
+                            .await?
+                    }
+                    Err(_) => Default::default(),
+                },
+                _ => Default::default(),
+            };
+            Ok(Json(invoke_response(outcome, &names)).into_response())
+        }
+        "event" => {
+            if let Some(event) = activity.meeting_event(now) {
+                let new = state
+                    .store
+                    .receive(NewInboxEntry {
+                        source: event.source,
+                        delivery_id: format!("{}:{}", event.name, event.subject),
+                        event,
+                        received_at: now,
+                    })
+                    .await?;
+                if new {
+                    state.wake_events.notify_one();
+                }
+            }
+            Ok(StatusCode::OK.into_response())
+        }
+        // conversationUpdate, installationUpdate and the rest: the reference was kept above.
+        _ => Ok(StatusCode::OK.into_response()),
+    }
+}
+
+fn invocation(activity: &Activity<'_>, source: DecisionSource, text: String) -> Invocation {
+    Invocation {
+        platform: Platform::Teams,
+        tenant: activity.tenant().to_owned(),
+        user_id: activity.from_id().to_owned(),
+        user_name: activity.from_name().to_owned(),
+        channel_id: Some(activity.conversation().to_owned()),
+        workspace_admin: false,
+        source,
+        text,
+    }
+}
+
+/// What a card action carries: the action, the inputs (people typed by name resolved to their
+/// ids), and the card's message to update.
+async fn card_input(
+    state: &AppState,
+    tenant: crate::domain::ids::TenantId,
+    activity: &Activity<'_>,
+    inline: bool,
+) -> Result<CardInput, AppError> {
+    let Some((action, values)) = cards::action_from_invoke(activity.value()) else {
+        return Err(AppError::BadRequest(
+            "card action without a Cadence action".to_owned(),
+        ));
+    };
+    let mut fields = BTreeMap::new();
+    for (key, value) in values {
+        let field = match crate::domain::card::Action::decode(&key).map(|a| a.verb) {
+            Some(Verb::PickPerson) => "person".to_owned(),
+            Some(Verb::PickCapability) => "capability".to_owned(),
+            _ => key,
+        };
+        // Teams cards ask for people by name (its people picker is not in Adaptive Cards
+        // 1.5): find who is meant, or pass the words on for the service to refuse clearly.
+        let value = if field.starts_with("person") && !value.trim().is_empty() {
+            match state.store.person_named(tenant, &value).await? {
+                Some(person) => person.user_id,
+                None => value,
+            }
+        } else {
+            value
+        };
+        fields.insert(field, value);
+    }
+    let is_form_verb = matches!(
+        action.verb,
+        Verb::PlanIntervention | Verb::PlanInterventions | Verb::CoachingMoment
+    );
+    let submitted = is_form_verb && !fields.is_empty();
+    let message = match activity.reply_to() {
+        "" => None,
+        id => Some((activity.conversation().to_owned(), id.to_owned())),
+    };
+    Ok(CardInput {
+        action: Some(action),
+        fields,
+        message,
+        trigger: None,
+        submitted,
+        answer_inline: inline,
+    })
+}
+
+/// The invoke response for a card action (platforms.md, "Action.Execute").
+fn invoke_response(outcome: CardOutcome, names: &crate::outbound::teams::markdown::Names) -> Value {
+    let card = |card: Value| {
+        json!({
+            "statusCode": 200,
+            "type": "application/vnd.microsoft.card.adaptive",
+            "value": card,
+        })
+    };
+    let message = |words: String| {
+        json!({
+            "statusCode": 200,
+            "type": "application/vnd.microsoft.activity.message",
+            "value": words,
+        })
+    };
+    match outcome {
+        CardOutcome::Replaced(neutral) => match serde_json::from_value::<Card>(neutral) {
+            Ok(updated) => card(cards::card_with_names(&updated, names)),
+            Err(_) => message("Recorded.".to_owned()),
+        },
+        CardOutcome::Form(form) => card(cards::form(&form)),
+        CardOutcome::Told(text) => card(cards::card(&Card {
+            summary: text.to_string(),
+            parts: vec![Part::Body(text)],
+        })),
+        CardOutcome::FieldErrors(errors) => {
+            let words: Vec<String> = errors
+                .into_iter()
+                .map(|(field, problem)| format!("{field}: {problem}"))
+                .collect();
+            message(format!("Nothing was recorded. {}", words.join(" ")))
+        }
+        CardOutcome::Done => message("Done.".to_owned()),
+    }
+}
+
+/// After an `Action.Submit` (no synchronous answer), say what happened in the thread.
+async fn reply_with_outcome(
+    state: &AppState,
+    tenant: crate::domain::ids::TenantId,
+    activity: &Activity<'_>,
+    outcome: CardOutcome,
+) -> Result<(), AppError> {
+    let text = match outcome {
+        CardOutcome::FieldErrors(errors) => {
+            let words: Vec<String> = errors
+                .into_iter()
+                .map(|(field, problem)| format!("{field}: {problem}"))
+                .collect();
+            Text::new().plain(format!("Nothing was recorded. {}", words.join(" ")))
+        }
+        // Updates and refusals were queued by the service.
+        _ => return Ok(()),
+    };
+    reply_in_thread(state, tenant, activity, text).await
+}
+
+/// Queues `text` as a reply to the activity, in its conversation's thread.
+async fn reply_in_thread(
+    state: &AppState,
+    tenant: crate::domain::ids::TenantId,
+    activity: &Activity<'_>,
+    text: Text,
+) -> Result<(), AppError> {
+    let card = Card {
+        summary: text.to_string(),
+        parts: vec![Part::Body(text)],
+    };
+    state
+        .store
+        .enqueue(
+            &NewMessage {
+                tenant,
+                idempotency_key: format!("teams-reply:{}:{}", tenant.0, activity.id()),
+                channel_id: activity.conversation(),
+                delivery: Delivery::Reply(activity.id().to_owned()),
+                card: serde_json::to_value(&card).unwrap_or_default(),
+                occurrence: None,
+            },
+            state.clock.now(),
+        )
+        .await?;
+    state.wake_outbox.notify_one();
+    Ok(())
+}

@@ -1,0 +1,445 @@
+//! Microsoft Teams end to end: activities signed as the Bot Framework signs them, sent to
+//! `/teams/messages`, and a loopback connector and token endpoint recording what Cadence posts.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use cadence::domain::clock::{Clock, ManualClock, SystemClock};
+use cadence::store::{NewRitual, Store};
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use crate::helpers::{Db, TestApp};
+use crate::slack_standin::SlackStandIn;
+use crate::teams_standin::{self, APP_ID, KID, Scripted, TeamsStandIn, TestKey};
+
+const TENANT: &str = "tenant-contoso";
+const RETRO: &str = "19:retro@thread.tacv2";
+const SETTLE: Duration = Duration::from_millis(2000);
+
+struct Teams {
+    app: TestApp,
+    bf: TeamsStandIn,
+    clock: Option<Arc<ManualClock>>,
+}
+
+async fn start(db: Db, manual: Option<&str>) -> Option<Teams> {
+    let bf = TeamsStandIn::start().await;
+    let slack = SlackStandIn::start().await;
+    let (clock, shared): (Option<Arc<ManualClock>>, Arc<dyn Clock>) = match manual {
+        Some(at) => {
+            let clock = Arc::new(ManualClock::new(at.parse().expect("instant")));
+            (Some(clock.clone()), clock)
+        }
+        None => (None, Arc::new(SystemClock)),
+    };
+    let app = TestApp::spawn_with_teams(
+        db,
+        &slack.base_url,
+        (bf.metadata_url(), bf.token_url()),
+        shared,
+    )
+    .await?;
+    Some(Teams { app, bf, clock })
+}
+
+impl Teams {
+    fn activity(&self, kind: &str, from: &str, conversation: &str) -> Value {
+        json!({
+            "type": kind,
+            "id": format!("act-{}", self.app.now().timestamp_micros()),
+            "timestamp": self.app.now().to_rfc3339(),
+            "serviceUrl": self.bf.service_url(),
+            "channelId": "msteams",
+            "from": { "id": format!("29:{from}"), "name": from.trim_start_matches('U'), "aadObjectId": from },
+            "conversation": { "id": conversation, "conversationType": "channel", "tenantId": TENANT },
+            "recipient": { "id": "28:cadence", "name": "Cadence" },
+            "channelData": { "tenant": { "id": TENANT }, "channel": { "id": conversation } },
+        })
+    }
+
+    /// `@Cadence TEXT` from `from` in `conversation`; `mentions` are (user, name) written
+    /// `<at>name</at>` in the text.
+    fn message(
+        &self,
+        from: &str,
+        conversation: &str,
+        text: &str,
+        mentions: &[(&str, &str)],
+    ) -> Value {
+        let mut activity = self.activity("message", from, conversation);
+        let mut entities = vec![
+            json!({ "type": "mention", "text": "<at>Cadence</at>", "mentioned": { "id": "28:cadence", "name": "Cadence" } }),
+        ];
+        for (user, name) in mentions {
+            entities.push(json!({ "type": "mention", "text": format!("<at>{name}</at>"), "mentioned": { "id": format!("29:{user}"), "name": name, "aadObjectId": user } }));
+        }
+        activity["text"] = json!(format!("<at>Cadence</at> {text}"));
+        activity["entities"] = json!(entities);
+        activity
+    }
+
+    async fn send_with(&self, activity: &Value, token: Option<String>) -> reqwest::Response {
+        let client = reqwest::Client::new();
+        let mut request = client
+            .post(format!("{}/teams/messages", self.app.base))
+            .header("content-type", "application/json")
+            .body(activity.to_string());
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        request.send().await.expect("sent")
+    }
+
+    async fn send(&self, activity: &Value) -> reqwest::Response {
+        let token = teams_standin::sign(
+            teams_standin::claims(self.app.now(), &self.bf.service_url()),
+            KID,
+        );
+        let response = self.send_with(activity, Some(token)).await;
+        // People do not type twice in one instant; the outbox paces replies a second apart.
+        if let Some(clock) = &self.clock {
+            clock.advance(chrono::Duration::seconds(2));
+        }
+        response
+    }
+
+    async fn wait_calls(&self, n: usize) -> Vec<teams_standin::ConnectorCall> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let calls = self.bf.calls();
+            if calls.len() >= n {
+                return calls;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{} connector calls, wanted {n}: {calls:?}",
+                calls.len()
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Atlas in the retro channel, made in Teams by an admin: managers UALICE, member UBOB.
+    async fn atlas(&self) {
+        let create = self.message(
+            "UADMIN",
+            RETRO,
+            "team create Atlas managers <at>Alice</at> members <at>Bob</at> tz Europe/London",
+            &[("UALICE", "Alice"), ("UBOB", "Bob")],
+        );
+        assert_eq!(self.send(&create).await.status(), 200);
+        let add = self.message("UADMIN", RETRO, r#"capability add "run EBR""#, &[]);
+        assert_eq!(self.send(&add).await.status(), 200);
+        self.app
+            .wait_count(
+                "SELECT COUNT(*) FROM teams WHERE home_channel = '19:retro@thread.tacv2'",
+                1,
+            )
+            .await;
+        self.app
+            .wait_count("SELECT COUNT(*) FROM capabilities", 1)
+            .await;
+    }
+
+    async fn retro_on_meetings(&self) {
+        let store = Store::connect(&self.app.db.url).await.expect("store");
+        let now = self.app.now();
+        let tenant = store
+            .tenant(cadence::domain::Platform::Teams, TENANT, now)
+            .await
+            .expect("tenant");
+        let team = store
+            .team_by_name(tenant, "Atlas")
+            .await
+            .expect("query")
+            .expect("Atlas");
+        store
+            .add_ritual(
+                NewRitual {
+                    team: &team,
+                    kind: "retro",
+                    name: "Atlas retro",
+                    channel_id: RETRO,
+                    prompt_on: "end",
+                    artefact: "gaps",
+                    nudge_after_minutes: None,
+                    triggers: &["teams:meeting_ended".parse().expect("selector")],
+                    schedule: None,
+                    prompt_before_minutes: 0,
+                },
+                now,
+            )
+            .await
+            .expect("ritual");
+        store.close().await;
+    }
+
+    fn meeting_ended(&self, conversation: &str, meeting: &str) -> Value {
+        let mut event = self.activity("event", "UALICE", conversation);
+        event["name"] = json!("application/vnd.microsoft.meetingEnd");
+        event["value"] = json!({ "Id": meeting, "MeetingType": "Scheduled", "Title": "Sprint 42 retro", "EndTime": self.app.now().to_rfc3339() });
+        event
+    }
+
+    fn execute(&self, from: &str, verb: &str, data: Value, card_activity: &str) -> Value {
+        let mut invoke = self.activity("invoke", from, RETRO);
+        invoke["name"] = json!("adaptiveCard/action");
+        invoke["replyToId"] = json!(card_activity);
+        let mut data = data;
+        data["action"] = json!(verb);
+        invoke["value"] = json!({ "action": { "type": "Action.Execute", "verb": verb, "data": data }, "trigger": "manual" });
+        invoke
+    }
+}
+
+/// The Action.Execute verbs on an Adaptive Card, with the ids of its inputs.
+fn verbs(card: &Value) -> Vec<String> {
+    fn walk(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if map.get("type").and_then(Value::as_str) == Some("Action.Execute")
+                    && let Some(verb) = map.get("verb").and_then(Value::as_str)
+                {
+                    found.push(verb.to_owned());
+                }
+                map.values().for_each(|v| walk(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(card, &mut found);
+    found
+}
+
+fn input_ids(card: &Value) -> Vec<String> {
+    fn walk(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if map
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t.starts_with("Input."))
+                    && let Some(id) = map.get("id").and_then(Value::as_str)
+                {
+                    found.push(id.to_owned());
+                }
+                map.values().for_each(|v| walk(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(card, &mut found);
+    found
+}
+
+macro_rules! teams_tests {
+    ($($name:ident($db:ident) $body:block)+) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let $db = Db::Sqlite;
+                $body
+            })+
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let $db = Db::Postgres;
+                $body
+            })+
+        }
+    };
+}
+
+teams_tests! {
+    refuses_activities_without_a_valid_token_and_records_nothing(db) {
+        let Some(t) = start(db, None).await else { return };
+        let activity = t.message("UADMIN", RETRO, "team create Atlas", &[]);
+        let now = t.app.now();
+        let mut wrong_audience = teams_standin::claims(now, &t.bf.service_url());
+        wrong_audience["aud"] = json!("someone-else");
+        let mut wrong_issuer = teams_standin::claims(now, &t.bf.service_url());
+        wrong_issuer["iss"] = json!("https://evil.example");
+        let mut expired = teams_standin::claims(now, &t.bf.service_url());
+        expired["exp"] = json!(now.timestamp() - 600);
+        let good = teams_standin::claims(now, &t.bf.service_url());
+        for (case, token) in [
+            ("missing header", None),
+            ("wrong audience", Some(teams_standin::sign(wrong_audience, KID))),
+            ("wrong issuer", Some(teams_standin::sign(wrong_issuer, KID))),
+            ("expired", Some(teams_standin::sign(expired, KID))),
+            ("unknown key", Some(teams_standin::sign(good.clone(), "no-such-key"))),
+            ("bad signature", Some(teams_standin::sign_with(TestKey::Impostor, good.clone(), KID))),
+        ] {
+            let response = t.send_with(&activity, token).await;
+            assert_eq!(response.status(), 401, "{case}");
+        }
+        // A token for another service URL does not vouch for this activity.
+        let mut elsewhere = activity.clone();
+        elsewhere["serviceUrl"] = json!("https://evil.example/");
+        assert_eq!(t.send(&elsewhere).await.status(), 401, "service url mismatch");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        for table in ["tenants", "teams", "conversation_refs", "decisions", "outbox"] {
+            assert_eq!(t.app.count(&format!("SELECT COUNT(*) FROM {table}")).await, 0, "{table}");
+        }
+        let _ = APP_ID;
+    }
+
+    installing_keeps_the_conversation_reference(db) {
+        let Some(t) = start(db, None).await else { return };
+        let mut install = t.activity("conversationUpdate", "UADMIN", RETRO);
+        install["membersAdded"] = json!([{ "id": "28:cadence" }]);
+        assert_eq!(t.send(&install).await.status(), 200);
+        t.app.wait_count("SELECT COUNT(*) FROM conversation_refs WHERE conversation_id = '19:retro@thread.tacv2' AND bot_id = '28:cadence'", 1).await;
+    }
+
+    commands_run_in_teams_and_are_answered_in_the_thread(db) {
+        let Some(t) = start(db, None).await else { return };
+        t.atlas().await;
+        let target = t.message("UALICE", RETRO, r#"target "run EBR" 3"#, &[]);
+        assert_eq!(t.send(&target).await.status(), 200);
+        t.app.wait_count("SELECT COUNT(*) FROM decisions WHERE kind = 'target'", 1).await;
+        // A member may not decide for the team.
+        let refused = t.message("UBOB", RETRO, r#"level <at>Alice</at> "run EBR" mastery"#, &[("UALICE", "Alice")]);
+        assert_eq!(t.send(&refused).await.status(), 200);
+        let calls = t.wait_calls(4).await;
+        assert!(calls.iter().all(|c| c.conversation_id == RETRO && c.method == "POST"), "{calls:?}");
+        // Each answer is a reply to the message that asked.
+        let answer = calls.iter().find(|c| c.activity_id.as_deref() == Some(target["id"].as_str().expect("id"))).expect("reply to the target command");
+        assert!(answer.body.to_string().contains("run EBR"), "{}", answer.body);
+        let refusal = calls.iter().find(|c| c.activity_id.as_deref() == Some(refused["id"].as_str().expect("id"))).expect("reply to the refused command");
+        assert!(refusal.body.to_string().contains("Nothing was recorded"), "{}", refusal.body);
+        assert_eq!(t.app.count("SELECT COUNT(*) FROM decisions WHERE kind = 'level'").await, 0);
+        assert!(calls.iter().all(|c| c.bearer == t.bf.issued_tokens()[0]), "one token for every call");
+    }
+
+    a_meeting_ended_in_the_retro_channel_prompts_there_once(db) {
+        let Some(t) = start(db, None).await else { return };
+        t.atlas().await;
+        t.retro_on_meetings().await;
+        let before = t.wait_calls(2).await.len();
+        assert_eq!(t.send(&t.meeting_ended(RETRO, "MEETING-1")).await.status(), 200);
+        assert_eq!(t.send(&t.meeting_ended(RETRO, "MEETING-1")).await.status(), 200, "repeated");
+        assert_eq!(t.send(&t.meeting_ended("19:other@thread.tacv2", "MEETING-2")).await.status(), 200);
+        let calls = t.wait_calls(before + 1).await;
+        tokio::time::sleep(SETTLE).await;
+        let prompts: Vec<_> = t.bf.calls().into_iter().skip(before).collect();
+        assert_eq!(prompts.len(), 1, "{prompts:?}");
+        let prompt = &calls[before];
+        assert_eq!(prompt.conversation_id, RETRO);
+        assert_eq!(prompt.activity_id, None, "a new message, not a reply");
+        let card = &prompt.body["attachments"][0];
+        assert_eq!(card["contentType"], "application/vnd.microsoft.card.adaptive");
+        assert_eq!(card["content"]["version"], "1.5");
+        assert!(card["content"].to_string().contains("Sprint 42 retro"), "{card}");
+        assert_eq!(t.app.count("SELECT COUNT(*) FROM occurrences").await, 1);
+    }
+
+    action_execute_by_a_manager_records_and_replaces_the_card(db) {
+        let Some(t) = start(db, None).await else { return };
+        t.atlas().await;
+        t.retro_on_meetings().await;
+        let before = t.wait_calls(2).await.len();
+        t.send(&t.meeting_ended(RETRO, "MEETING-1")).await;
+        let calls = t.wait_calls(before + 1).await;
+        let card = calls[before].body["attachments"][0]["content"].clone();
+        let card_id = "posted-prompt-1";
+        let log_gap = verbs(&card).into_iter().find(|v| v.starts_with("gap:")).expect("Log gap");
+        let inputs = input_ids(&card);
+        let person = inputs.iter().find(|i| i.starts_with("person")).expect("person input").clone();
+        let capability = inputs.iter().find(|i| i.starts_with("capability")).expect("capability input").clone();
+        let choice = card.to_string();
+        let capability_value = serde_json::from_str::<Value>(&choice).ok()
+            .and_then(|c| {
+                fn find(v: &Value) -> Option<String> {
+                    match v {
+                        Value::Object(m) => m.get("choices").and_then(|c| c[0]["value"].as_str()).map(str::to_owned).or_else(|| m.values().find_map(find)),
+                        Value::Array(a) => a.iter().find_map(find),
+                        _ => None,
+                    }
+                }
+                find(&c)
+            })
+            .expect("a capability choice");
+
+        // A member's click is refused in the response, and nothing is recorded.
+        let by_bob = t.execute("UBOB", &log_gap, json!({ person.clone(): "Bob", capability.clone(): capability_value.clone() }), card_id);
+        let refused: Value = t.send(&by_bob).await.json().await.expect("invoke response");
+        assert_eq!(refused["statusCode"], 200);
+        assert_eq!(refused["type"], "application/vnd.microsoft.card.adaptive");
+        assert!(refused["value"].to_string().contains("managers"), "{refused}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(t.app.count("SELECT COUNT(*) FROM decisions WHERE kind = 'gap'").await, 0);
+
+        // A manager's click records the gap (Bob typed by name) and replaces the card.
+        let by_alice = t.execute("UALICE", &log_gap, json!({ person: "bob", capability: capability_value }), card_id);
+        let answer: Value = t.send(&by_alice).await.json().await.expect("invoke response");
+        assert_eq!(answer["statusCode"], 200, "{answer}");
+        assert_eq!(answer["type"], "application/vnd.microsoft.card.adaptive", "{answer}");
+        let shown = answer["value"].to_string();
+        assert!(shown.contains("Gap") && shown.contains("run EBR") && shown.to_lowercase().contains("**bob**"), "{shown}");
+        assert_eq!(t.app.count("SELECT COUNT(*) FROM decisions d JOIN people p ON p.id = d.subject_person_id WHERE d.kind = 'gap' AND d.source = 'card' AND p.user_id = 'UBOB'").await, 1);
+        // The same card is updated for everyone through the outbox, with a PUT.
+        let calls = t.wait_calls(before + 2).await;
+        let update = calls.iter().find(|c| c.method == "PUT").expect("update");
+        assert_eq!(update.activity_id.as_deref(), Some(card_id));
+    }
+
+    the_weekly_digest_is_posted_to_the_stored_conversation(db) {
+        let Some(t) = start(db, Some("2026-11-29T12:00:00Z")).await else { return };
+        let clock = t.clock.clone().expect("manual clock");
+        t.atlas().await;
+        t.send(&t.message("UALICE", RETRO, r#"target "run EBR" 2"#, &[])).await;
+        t.app.wait_count("SELECT COUNT(*) FROM decisions WHERE kind = 'target'", 1).await;
+        clock.advance(chrono::Duration::minutes(1));
+        t.app.wait_count("SELECT COUNT(*) FROM jobs WHERE kind = 'digest'", 1).await;
+        let before = t.wait_calls(3).await.len();
+        clock.set("2026-11-30T09:00:05Z".parse::<DateTime<Utc>>().expect("monday"));
+        let calls = t.wait_calls(before + 1).await;
+        let digest = &calls[before];
+        assert_eq!(digest.conversation_id, RETRO);
+        assert_eq!(digest.activity_id, None, "posted proactively, not as a reply");
+        let shown = digest.body.to_string();
+        assert!(shown.contains("capability digest") && shown.contains("0/2 at mastery"), "{shown}");
+    }
+
+    tokens_are_cached_and_refreshed_when_they_expire(db) {
+        let Some(t) = start(db, Some("2026-11-25T10:00:00Z")).await else { return };
+        let clock = t.clock.clone().expect("manual clock");
+        t.atlas().await;
+        t.wait_calls(2).await;
+        assert_eq!(t.bf.token_requests().len(), 1, "one token for both replies");
+        // The stand-in issues hour-long tokens; 56 minutes later it is within the refresh margin.
+        clock.advance(chrono::Duration::minutes(56));
+        t.send(&t.message("UALICE", RETRO, "me", &[])).await;
+        let calls = t.wait_calls(3).await;
+        assert_eq!(t.bf.token_requests().len(), 2);
+        let tokens = t.bf.issued_tokens();
+        assert_eq!(calls[2].bearer, tokens[1]);
+        assert_ne!(tokens[0], tokens[1]);
+    }
+
+    a_429_from_the_connector_waits_for_retry_after(db) {
+        let Some(t) = start(db, None).await else { return };
+        t.bf.script([Scripted::RateLimited(1)]);
+        let mut install = t.activity("conversationUpdate", "UADMIN", RETRO);
+        install["membersAdded"] = json!([{ "id": "28:cadence" }]);
+        t.send(&install).await;
+        let asked = std::time::Instant::now();
+        t.send(&t.message("UADMIN", RETRO, "help", &[])).await;
+        let calls = t.wait_calls(2).await;
+        assert!(asked.elapsed() >= Duration::from_secs(1), "waited for Retry-After");
+        assert_eq!(calls.len(), 2, "one refused, one delivered: {calls:?}");
+        assert_eq!(calls[0].body, calls[1].body);
+        t.app.wait_count("SELECT COUNT(*) FROM outbox WHERE state = 'sent' AND attempts = 1", 1).await;
+    }
+}
