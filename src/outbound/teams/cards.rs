@@ -1702,6 +1702,70 @@ mod tests {
 
     /// Everything else worth showing the official validator: every ritual's prompt, a closed
     /// prompt, a team without capabilities, and the hostile and oversized cards and forms.
+    /// A week's digest with a scoreboard, a dip, people learning and the week's decisions.
+    fn digest_sample() -> Card {
+        use crate::domain::command::DateRange;
+        use crate::domain::coverage::{CapabilityCoverage, CapabilityReport, Dip};
+        use crate::domain::digest::{DecisionTally, DigestInputs, digest_card};
+        let day = |s: &str| s.parse().expect("date");
+        digest_card(&DigestInputs {
+            team: "Atlas".into(),
+            week: DateRange {
+                from: day("2026-11-23"),
+                to: day("2026-11-30"),
+            },
+            coverage: vec![CapabilityReport {
+                today: CapabilityCoverage {
+                    capability: crate::domain::ids::CapabilityId(1),
+                    name: "run EBR".into(),
+                    target: Some(3),
+                    available: vec!["Bob".into()],
+                    away: vec!["Carol".into()],
+                },
+                week_ago: 2,
+                dips: vec![Dip {
+                    from: day("2026-12-01"),
+                    to: day("2026-12-04"),
+                    lowest: 0,
+                    away: vec!["Bob".into()],
+                }],
+                in_progress: vec![("Dan".into(), crate::domain::Level::Practising)],
+            }],
+            decisions: vec![DecisionTally {
+                ritual: Some("Atlas retro".into()),
+                kind: "gap".into(),
+                count: 2,
+            }],
+            interventions: vec![],
+            learning_hours_centi: 600,
+            missing_artefacts: vec![],
+            pending_track_requests: 1,
+        })
+    }
+
+    /// A manager's home view with a waiting request.
+    fn home_sample() -> Card {
+        use crate::domain::home::{HomeView, ManagedTeam, PendingRequest, home_card};
+        home_card(&HomeView {
+            name: "Alice".into(),
+            managed: vec![ManagedTeam {
+                name: "Atlas".into(),
+                coverage: Vec::new(),
+                requests: vec![PendingRequest {
+                    decision: 4,
+                    person_id: "U02BOB".into(),
+                    track: "Architecture lead".into(),
+                    note: Some("led two ADRs".into()),
+                }],
+                rituals: vec![("Atlas QBR".into(), "next Tue 5 Jan 10:00".into())],
+                interventions: Vec::new(),
+            }],
+            member_of: Vec::new(),
+            levels: vec![("run EBR".into(), crate::domain::Level::Mastery)],
+            tracks: Vec::new(),
+        })
+    }
+
     fn stress_samples() -> Vec<(String, Value)> {
         let mut out: Vec<(String, Value)> = RitualKind::ALL
             .into_iter()
@@ -1722,6 +1786,21 @@ mod tests {
             "retro_closed".into(),
             card_with_names(&retro_after_outcome(true), &people()),
         ));
+        out.push(("digest".into(), card(&digest_sample())));
+        out.push((
+            "nudge".into(),
+            card_with_names(
+                &crate::domain::prompt::nudge_card(&crate::domain::prompt::NudgeView {
+                    occurrence: 7,
+                    title: "ATL Sprint 43".into(),
+                    ritual: "Atlas retro".into(),
+                    artefact: "gaps".into(),
+                    mention: vec!["U01ALICE".into()],
+                }),
+                &people(),
+            ),
+        ));
+        out.push(("home".into(), card(&home_sample())));
         out.push(("hostile".into(), card(&hostile_card())));
         out.push(("oversized".into(), card(&oversized_card())));
         out.push(("oversized_form".into(), form(&oversized_form())));
