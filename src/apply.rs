@@ -25,6 +25,7 @@
 //! name = "Atlas"
 //! tz = "Europe/London"          # IANA time zone
 //! channel = "C0123ATLAS"        # optional: the home channel's id
+//! digest = "0 9 * * MON"        # optional: the weekly digest's schedule (the default), or "off"
 //! managers = ["U01ALICE"]       # at least one
 //! members = ["U02BOB", "U03CAROL"]
 //!   [[teams.targets]]
@@ -38,7 +39,9 @@
 //!   kind = "retro"              # retro, planning, release_retro, qbr, pipeline, forecast, ...
 //!   name = "Atlas sprint retro" # optional: "<team> <kind>" when left out
 //!   channel = "C0123RETRO"      # optional: the team's channel when left out
-//!   on = ["jira:board=12:sprint_closed"]   # one or more trigger selectors
+//!   on = ["jira:board=12:sprint_closed"]   # trigger selectors; may be empty with a schedule
+//!   schedule = "0 10 1-7 1,4,7,10 TUE"    # optional: five-field cron in the team's tz
+//!   prompt_before_minutes = 15  # optional, with a schedule: prompt this long before
 //!   prompt_on = "end"           # optional: "start" or "end" (the default)
 //!   nudge_after_minutes = 120   # optional: the kind's default when left out, 0 for none
 //! ```
@@ -179,6 +182,8 @@ pub struct TeamEntry {
     /// The rituals the team runs.
     #[serde(default)]
     pub rituals: Vec<Spanned<RitualEntry>>,
+    /// The weekly digest's schedule (five-field cron in the team's time zone), or `off`.
+    pub digest: Option<Spanned<String>>,
 }
 
 /// `[[teams.targets]]`.
@@ -213,8 +218,13 @@ pub struct RitualEntry {
     pub name: Option<String>,
     /// Where its prompts go; the team's channel when left out.
     pub channel: Option<String>,
-    /// Trigger selectors, e.g. `jira:board=12:sprint_closed`.
+    /// Trigger selectors, e.g. `jira:board=12:sprint_closed`; may be empty with a schedule.
+    #[serde(default)]
     pub on: Vec<Spanned<String>>,
+    /// A five-field cron schedule in the team's time zone that starts it too.
+    pub schedule: Option<Spanned<String>>,
+    /// With a schedule: minutes before the scheduled time to post the prompt.
+    pub prompt_before_minutes: Option<u32>,
     /// `start` or `end` (the default): which moment of an occurrence gets the prompt.
     pub prompt_on: Option<Spanned<String>>,
     /// Minutes after the prompt before one nudge; the kind's default when left out, 0 for none.
@@ -534,6 +544,8 @@ struct PlannedTeam<'f> {
     /// User id, days.
     absences: Vec<(&'f str, DateRange)>,
     rituals: Vec<PlannedRitual<'f>>,
+    /// `None`: leave the stored digest schedule; `Some(None)`: the default; `Some(Some(s))`.
+    digest: Option<Option<String>>,
 }
 
 struct PlannedRitual<'f> {
@@ -543,6 +555,8 @@ struct PlannedRitual<'f> {
     prompt_on: &'static str,
     nudge_after_minutes: Option<i64>,
     triggers: Vec<Selector>,
+    schedule: Option<String>,
+    prompt_before_minutes: i64,
 }
 
 /// Problems found so far, located in the file's text.
@@ -949,11 +963,40 @@ fn plan(file: &ApplyFile) -> Result<Plan<'_>, ApplyError> {
                     ""
                 }
             };
-            if r.on.is_empty() {
+            let schedule = match &r.schedule {
+                Some(text) => match text.get_ref().parse::<crate::domain::schedule::Schedule>() {
+                    Ok(schedule) => Some(schedule.to_string()),
+                    Err(e) => {
+                        problems.add(text.span(), &what, format!("`schedule`: {e}"));
+                        None
+                    }
+                },
+                None => None,
+            };
+            let prompt_before_minutes = match (r.prompt_before_minutes, &r.schedule) {
+                (Some(minutes), None) if minutes > 0 => {
+                    problems.add(
+                        ritual.span(),
+                        &what,
+                        "`prompt_before_minutes` needs a `schedule` to count back from",
+                    );
+                    0
+                }
+                (Some(minutes), _) if minutes > NUDGE_MAX_MINUTES => {
+                    problems.add(
+                        ritual.span(),
+                        &what,
+                        format!("`prompt_before_minutes` is at most {NUDGE_MAX_MINUTES} (a week)"),
+                    );
+                    0
+                }
+                (minutes, _) => i64::from(minutes.unwrap_or(0)),
+            };
+            if r.on.is_empty() && r.schedule.is_none() {
                 problems.add(
                     ritual.span(),
                     &what,
-                    "`on` is empty; give at least one trigger, like \"jira:board=12:sprint_closed\"",
+                    "`on` is empty; give at least one trigger, like \"jira:board=12:sprint_closed\", or a `schedule`",
                 );
             }
             let mut triggers: Vec<Selector> = Vec::new();
@@ -1005,9 +1048,31 @@ fn plan(file: &ApplyFile) -> Result<Plan<'_>, ApplyError> {
                     prompt_on,
                     nudge_after_minutes,
                     triggers,
+                    schedule,
+                    prompt_before_minutes,
                 });
             }
         }
+        let digest = match &team.digest {
+            None => None,
+            Some(text) if text.get_ref().trim().eq_ignore_ascii_case("off") => {
+                Some(Some("off".to_owned()))
+            }
+            Some(text) => match text.get_ref().parse::<crate::domain::schedule::Schedule>() {
+                Ok(schedule) if schedule.to_string() == crate::domain::schedule::DEFAULT_DIGEST => {
+                    Some(None)
+                }
+                Ok(schedule) => Some(Some(schedule.to_string())),
+                Err(e) => {
+                    problems.add(
+                        text.span(),
+                        &format!("team \"{}\"", team.name.trim()),
+                        format!("`digest`: {e}, or \"off\""),
+                    );
+                    None
+                }
+            },
+        };
 
         teams.push(PlannedTeam {
             name: team.name.trim(),
@@ -1019,6 +1084,7 @@ fn plan(file: &ApplyFile) -> Result<Plan<'_>, ApplyError> {
             targets,
             absences,
             rituals,
+            digest,
         });
     }
 
@@ -1237,6 +1303,11 @@ async fn write(
             }
         };
 
+        if let Some(wanted) = &planned.digest
+            && store.digest_schedule(&team).await? != *wanted
+        {
+            store.set_digest_schedule(&team, wanted.as_deref()).await?;
+        }
         let stored_targets = store.targets_of(&team).await?;
         for (name, count) in &planned.targets {
             let Some((capability, cap_name)) = capabilities.get(&name_key(name)) else {
@@ -1327,8 +1398,8 @@ async fn write(
                 artefact: ritual.kind.artefact(),
                 nudge_after_minutes: ritual.nudge_after_minutes,
                 triggers: &ritual.triggers,
-                schedule: None,
-                prompt_before_minutes: 0,
+                schedule: ritual.schedule.as_deref(),
+                prompt_before_minutes: ritual.prompt_before_minutes,
             };
             match store.ritual_by_name(&team, &ritual.name).await? {
                 None => {
@@ -1346,6 +1417,8 @@ async fn write(
                         && stored.prompt_on == wanted.prompt_on
                         && stored.artefact == wanted.artefact
                         && stored.nudge_after_minutes == wanted.nudge_after_minutes
+                        && stored.schedule.as_deref() == wanted.schedule
+                        && stored.prompt_before_minutes == wanted.prompt_before_minutes
                         && stored_triggers == wanted_triggers;
                     if same {
                         summary.rituals.unchanged += 1;
@@ -1497,6 +1570,60 @@ members = ["UBOB"]
         let incident = &atlas.rituals[2];
         assert_eq!(incident.nudge_after_minutes, None, "0 means no nudge");
         assert_eq!(incident.prompt_on, "start");
+    }
+
+    #[test]
+    fn schedules_for_rituals_and_digests_are_read_and_checked() {
+        let text = MINIMAL.replace(
+            "members = [\"UBOB\"]",
+            "members = [\"UBOB\"]\ndigest = \"0  8 * * FRI\"",
+        ) + "\n[[teams.rituals]]\nkind = \"qbr\"\nschedule = \"0 10 1-7 1,4,7,10 TUE\"\nprompt_before_minutes = 15\n";
+        let file = parse(&text).expect("valid");
+        let plan = plan(&file).expect("plan");
+        let atlas = &plan.teams[0];
+        assert_eq!(atlas.digest, Some(Some("0 8 * * FRI".to_owned())));
+        let qbr = &atlas.rituals[0];
+        assert_eq!(qbr.schedule.as_deref(), Some("0 10 1-7 1,4,7,10 TUE"));
+        assert_eq!(qbr.prompt_before_minutes, 15);
+        assert!(qbr.triggers.is_empty());
+
+        let off = MINIMAL.replace(
+            "members = [\"UBOB\"]",
+            "members = [\"UBOB\"]\ndigest = \"off\"",
+        );
+        assert_eq!(digest_of(&off), Some(Some("off".to_owned())));
+        let default = MINIMAL.replace(
+            "members = [\"UBOB\"]",
+            "members = [\"UBOB\"]\ndigest = \"0 9 * * MON\"",
+        );
+        assert_eq!(digest_of(&default), Some(None));
+
+        let bad = MINIMAL.replace(
+            "members = [\"UBOB\"]",
+            "members = [\"UBOB\"]\ndigest = \"mondays\"",
+        ) + "\n[[teams.rituals]]\nkind = \"qbr\"\nschedule = \"0 10 * * 2\"\n\
+               [[teams.rituals]]\nkind = \"retro\"\nname = \"r2\"\nprompt_before_minutes = 5\non = [\"generic:x\"]\n\
+               [[teams.rituals]]\nkind = \"retro\"\nname = \"r3\"\n";
+        let found: Vec<String> = problems(&bad).into_iter().map(|p| p.message).collect();
+        let all = found.join("\n");
+        assert!(
+            all.contains("`digest`: a schedule has five fields"),
+            "{all}"
+        );
+        assert!(
+            all.contains("`schedule`: write days of the week as names"),
+            "{all}"
+        );
+        assert!(
+            all.contains("`prompt_before_minutes` needs a `schedule`"),
+            "{all}"
+        );
+        assert!(all.contains("or a `schedule`"), "{all}");
+    }
+
+    fn digest_of(text: &str) -> Option<Option<String>> {
+        let file = parse(text).expect("valid");
+        plan(&file).expect("plan").teams[0].digest.clone()
     }
 
     #[test]

@@ -281,8 +281,16 @@ mod tests {
             text.contains("1/3 at mastery, single point of failure"),
             "{text}"
         );
-        assert!(text.contains("approve:42:UDAN"), "{text}");
-        assert!(text.contains("decline:42:UDAN"), "{text}");
+        let actions: Vec<String> = card
+            .parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Controls(controls) => Some(controls.iter().map(|c| c.action().encode())),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        assert_eq!(actions, ["approve:42:UDAN", "decline:42:UDAN"]);
         assert!(text.contains("next Tue 6 Jan 10:00"), "{text}");
         assert!(text.contains("mastery"), "{text}");
     }
