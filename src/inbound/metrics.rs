@@ -1,7 +1,7 @@
 //! `GET /metrics`: Prometheus text exposition of the figures operators watch, read from the
 //! database at scrape time so every replica reports the same truth: outbox messages by state and
-//! the age of the oldest one waiting, events waiting to be processed, and events that started
-//! nothing or were set aside. Bind it privately or protect it in production (design.md §4).
+//! the age of the oldest one waiting, events waiting to be processed, events that started
+//! nothing or were set aside, and how far the scheduler is behind. Bind it privately or protect it in production (design.md §4).
 
 use std::fmt::Write;
 
@@ -53,6 +53,17 @@ pub async fn handle(State(state): State<AppState>) -> Result<Response, AppError>
     ] {
         let _ = writeln!(out, "cadence_inbox_events{{outcome=\"{name}\"}} {count}");
     }
+    let lag = state.store.job_lag(now).await?;
+    let _ = writeln!(
+        out,
+        "# HELP cadence_scheduler_lag_seconds How long the oldest due job has waited to run (0 when none is due)."
+    );
+    let _ = writeln!(out, "# TYPE cadence_scheduler_lag_seconds gauge");
+    let _ = writeln!(
+        out,
+        "cadence_scheduler_lag_seconds {}",
+        lag.map_or(0, |l| l.num_seconds().max(0))
+    );
     Ok((
         StatusCode::OK,
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],

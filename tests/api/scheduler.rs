@@ -138,6 +138,8 @@ scheduler_tests! {
         unique.dedup();
         assert_eq!(unique.len(), 4, "{all:?}");
         assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE idempotency_key LIKE 'digest:%'").await, 4);
+        let metrics = reqwest::get(format!("{}/metrics", app.base)).await.expect("metrics").text().await.expect("text");
+        assert!(metrics.contains("cadence_scheduler_lag_seconds 0"), "nothing overdue: {metrics}");
     }
 
     two_replicas_post_each_digest_once(db) {
