@@ -5,10 +5,11 @@
 //! showing a few rows of each list and counting the rest.
 
 use super::Level;
-use super::card::{Action, Card, Control, Emphasis, Fact, Part, Verb};
+use super::card::{Card, Fact, Part};
 use super::coverage::CapabilityReport;
 use super::decision::TrackStatus;
 use super::digest::InterventionDue;
+use super::prompt::track_answer_controls;
 use super::text::Text;
 
 /// How many managed teams the view shows in full.
@@ -184,19 +185,7 @@ fn team_parts(team: &ManagedTeam) -> Vec<Part> {
             body = body.plain(format!(": “{note}”"));
         }
         parts.push(Part::Body(body));
-        let action = |verb| Action::on(verb, request.decision).with_subject(&request.person_id);
-        parts.push(Part::Controls(vec![
-            Control::Button {
-                action: action(Verb::ApproveTrack),
-                label: "Approve".into(),
-                emphasis: Emphasis::Primary,
-            },
-            Control::Button {
-                action: action(Verb::DeclineTrack),
-                label: "Decline".into(),
-                emphasis: Emphasis::Danger,
-            },
-        ]));
+        parts.push(track_answer_controls(request.decision, &request.person_id));
     }
     if team.requests.len() > ROWS_SHOWN {
         parts.push(Part::Note(vec![Text::new().plain(format!(

@@ -28,6 +28,23 @@ pub struct OccurrenceView {
     pub capabilities: Vec<Choice>,
 }
 
+/// Approve and Decline for the track request recorded as decision `request` by `person_id`.
+pub fn track_answer_controls(request: i64, person_id: &str) -> Part {
+    let action = |verb| Action::on(verb, request).with_subject(person_id);
+    Part::Controls(vec![
+        Control::Button {
+            action: action(Verb::ApproveTrack),
+            label: "Approve".into(),
+            emphasis: Emphasis::Primary,
+        },
+        Control::Button {
+            action: action(Verb::DeclineTrack),
+            label: "Decline".into(),
+            emphasis: Emphasis::Danger,
+        },
+    ])
+}
+
 /// What a nudge about a missing artefact needs to know.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NudgeView {
@@ -394,19 +411,7 @@ pub fn track_request_card(request: &TrackRequestView) -> Card {
             value: Text::new().plain(note.as_str()),
         }]));
     }
-    let action = |verb| Action::on(verb, request.decision).with_subject(&request.person_id);
-    parts.push(Part::Controls(vec![
-        Control::Button {
-            action: action(Verb::ApproveTrack),
-            label: "Approve".into(),
-            emphasis: Emphasis::Primary,
-        },
-        Control::Button {
-            action: action(Verb::DeclineTrack),
-            label: "Decline".into(),
-            emphasis: Emphasis::Danger,
-        },
-    ]));
+    parts.push(track_answer_controls(request.decision, &request.person_id));
     parts.push(Part::Note(vec![Text::new().plain(
         "Only the team's managers can decide; anyone else is told so and nothing is recorded.",
     )]));

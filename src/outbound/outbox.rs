@@ -197,12 +197,7 @@ impl OutboxWorker {
                 return Ok(Handled::Dead);
             }
         }
-        if let Some(last) = self.last_post.get(&message.channel_id)
-            && now < *last + CHANNEL_GAP
-        {
-            self.store
-                .retry_later(message, *last + CHANNEL_GAP, None, false)
-                .await?;
+        if self.defer_for_pacing(message, now).await? {
             return Ok(Handled::Deferred);
         }
         let card = match card(message) {
@@ -352,12 +347,7 @@ impl OutboxWorker {
                 .await
                 .map(|()| id.to_owned())
         } else {
-            if let Some(last) = self.last_post.get(&message.channel_id)
-                && now < *last + CHANNEL_GAP
-            {
-                self.store
-                    .retry_later(message, *last + CHANNEL_GAP, None, false)
-                    .await?;
+            if self.defer_for_pacing(message, now).await? {
                 return Ok(Handled::Deferred);
             }
             self.last_post
@@ -382,6 +372,23 @@ impl OutboxWorker {
                 Ok(Handled::Sent)
             }
             Err(error) => self.failed(message, error).await,
+        }
+    }
+
+    /// Puts a post back until [`CHANNEL_GAP`] after the last post to its channel; whether it did.
+    async fn defer_for_pacing(
+        &self,
+        message: &OutboxMessage,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        match self.last_post.get(&message.channel_id) {
+            Some(last) if now < *last + CHANNEL_GAP => {
+                self.store
+                    .retry_later(message, *last + CHANNEL_GAP, None, false)
+                    .await?;
+                Ok(true)
+            }
+            _ => Ok(false),
         }
     }
 

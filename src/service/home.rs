@@ -49,7 +49,7 @@ pub async fn home_for(
             coverage: coverage_report(&inputs, today),
             requests: store.pending_track_requests(team, rows).await?,
             rituals: upcoming(store, team, tz, now).await?,
-            interventions: store.open_interventions(team, rows).await?,
+            interventions: store.open_interventions(team, None, rows).await?,
         });
     }
     let profile = store.profile(tenant, person.id, now.date_naive()).await?;

@@ -6,10 +6,10 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::teams::Team;
-use super::{Store, StoreResult, millis, parse_day};
+use super::{Store, StoreResult, millis};
 use crate::domain::command::DateRange;
 use crate::domain::coverage::{CoverageInputs, coverage_report};
-use crate::domain::digest::{DecisionTally, DigestInputs, InterventionDue, MissingArtefact};
+use crate::domain::digest::{DecisionTally, DigestInputs, MissingArtefact};
 use crate::domain::ids::{TeamId, TenantId};
 
 /// A team's digest schedule as stored, with what the scheduler needs to place it.
@@ -61,28 +61,10 @@ impl Store {
             })
             .collect();
 
-        let due: Vec<(String, String, String, String)> = sqlx::query_as(
-            "SELECT p.display_name, c.name, i.means, i.due_on FROM interventions i \
-             JOIN people p ON p.id = i.person_id JOIN capabilities c ON c.id = i.capability_id \
-             WHERE i.tenant_id = $1 AND i.team_id = $2 AND i.status = 'planned' \
-               AND i.due_on IS NOT NULL AND i.due_on <= $3 ORDER BY i.due_on, i.id",
-        )
-        .bind(tenant)
-        .bind(team_id)
-        .bind((today + Duration::days(7)).to_string())
-        .fetch_all(&self.read)
-        .await?;
-        let interventions = due
-            .into_iter()
-            .map(|(person, capability, means, due)| {
-                Ok(InterventionDue {
-                    person,
-                    capability,
-                    means,
-                    due: parse_day(&due)?,
-                })
-            })
-            .collect::<StoreResult<_>>()?;
+        // Every one due within the coming week or overdue; the card shows a few and counts.
+        let interventions = self
+            .open_interventions(team, Some(today + Duration::days(7)), 1000)
+            .await?;
 
         let hours: Option<(Option<i64>,)> = sqlx::query_as(
             "SELECT CAST(SUM(hours_centi) AS BIGINT) FROM learning_hours \

@@ -35,20 +35,24 @@ impl Store {
             .collect())
     }
 
-    /// The team's planned interventions with a due date, soonest first, at most `limit`.
+    /// The team's planned interventions with a due date, soonest first: all of them, or those
+    /// due by `until`; at most `limit`.
     pub async fn open_interventions(
         &self,
         team: &Team,
+        until: Option<chrono::NaiveDate>,
         limit: i64,
     ) -> StoreResult<Vec<InterventionDue>> {
         let rows: Vec<(String, String, String, String)> = sqlx::query_as(
             "SELECT p.display_name, c.name, i.means, i.due_on FROM interventions i \
              JOIN people p ON p.id = i.person_id JOIN capabilities c ON c.id = i.capability_id \
              WHERE i.tenant_id = $1 AND i.team_id = $2 AND i.status = 'planned' \
-               AND i.due_on IS NOT NULL ORDER BY i.due_on, i.id LIMIT $3",
+               AND i.due_on IS NOT NULL AND i.due_on <= $3 ORDER BY i.due_on, i.id LIMIT $4",
         )
         .bind(team.tenant.0)
         .bind(team.id.0)
+        // ISO dates compare as text; "9999-12-31" is after every due date.
+        .bind(until.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string()))
         .bind(limit)
         .fetch_all(&self.read)
         .await?;

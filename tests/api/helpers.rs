@@ -422,3 +422,30 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// Runs each test once per database, on a two-thread runtime, with `$db` bound to
+/// [`Db::Sqlite`] or [`Db::Postgres`]: for tests that start their app themselves (a manual clock,
+/// stand-ins of their own).
+#[macro_export]
+macro_rules! for_each_database {
+    ($($name:ident($db:ident) $body:block)+) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let $db = $crate::helpers::Db::Sqlite;
+                $body
+            })+
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let $db = $crate::helpers::Db::Postgres;
+                $body
+            })+
+        }
+    };
+}

@@ -27,7 +27,7 @@ pub async fn app_with_retro(db: Db) -> Option<(TestApp, SlackStandIn)> {
 }
 
 /// Adds a retro ritual for Atlas (workspace T1) through the store.
-async fn add_retro(app: &TestApp, channel: &str, selector: &str) {
+pub async fn add_retro(app: &TestApp, channel: &str, selector: &str) {
     let store = Store::connect(&app.db.url).await.expect("store");
     let now = chrono::Utc::now();
     let tenant = store

@@ -75,30 +75,7 @@ fn posted(slack: &SlackStandIn, key: &str) -> Value {
         .expect("posted message")
 }
 
-macro_rules! scheduler_tests {
-    ($($name:ident($db:ident) $body:block)+) => {
-        mod sqlite {
-            #[allow(unused_imports)]
-            use super::*;
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                let $db = Db::Sqlite;
-                $body
-            })+
-        }
-        mod postgres {
-            #[allow(unused_imports)]
-            use super::*;
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                let $db = Db::Postgres;
-                $body
-            })+
-        }
-    };
-}
-
-scheduler_tests! {
+crate::for_each_database! {
     weekly_digest_posts_once_a_week_across_dst_restart_and_outage(db) {
         // Sunday 18 October 2026; London changes from BST to GMT on Sunday 25 October.
         let Some((mut app, slack, clock)) = atlas_at(db, "2026-10-18T12:00:00Z").await else { return };
@@ -206,7 +183,7 @@ scheduler_tests! {
     one_nudge_in_working_hours_to_managers_not_away(db) {
         // Wednesday 25 November 2026, 10:00 London.
         let Some((app, slack, clock)) = atlas_at(db, "2026-11-25T10:00:00Z").await else { return };
-        add_retro(&app, &clock).await;
+        crate::prompts::add_retro(&app, "CRETRO", "jira:board=12:sprint_closed").await;
         app.jira("sprint-1", &crate::prompts::sprint_closed(1, 12)).await;
         wait_keys(&slack, "prompt:", 1).await;
 
@@ -240,7 +217,7 @@ scheduler_tests! {
 
     no_gaps_silences_the_nudge(db) {
         let Some((app, slack, clock)) = atlas_at(db, "2026-11-25T10:00:00Z").await else { return };
-        add_retro(&app, &clock).await;
+        crate::prompts::add_retro(&app, "CRETRO", "jira:board=12:sprint_closed").await;
         app.jira("sprint-1", &crate::prompts::sprint_closed(1, 12)).await;
         let prompts = wait_keys(&slack, "prompt:", 1).await;
         let prompt = posted(&slack, &prompts[0]);
@@ -256,7 +233,7 @@ scheduler_tests! {
 
     a_snoozed_nudge_comes_back_the_next_working_morning(db) {
         let Some((app, slack, clock)) = atlas_at(db, "2026-11-25T10:00:00Z").await else { return };
-        add_retro(&app, &clock).await;
+        crate::prompts::add_retro(&app, "CRETRO", "jira:board=12:sprint_closed").await;
         app.jira("sprint-1", &crate::prompts::sprint_closed(1, 12)).await;
         wait_keys(&slack, "prompt:", 1).await;
         clock.advance(chrono::Duration::minutes(125));
@@ -334,40 +311,6 @@ scheduler_tests! {
 fn clock_now(clock: &ManualClock) -> DateTime<Utc> {
     use cadence::domain::clock::Clock;
     clock.now()
-}
-
-/// A retro for Atlas in CRETRO on Jira board 12, nudging after two hours.
-async fn add_retro(app: &TestApp, clock: &ManualClock) {
-    let store = Store::connect(&app.db.url).await.expect("store");
-    let now = clock_now(clock);
-    let tenant = store
-        .tenant(cadence::domain::Platform::Slack, "T1", now)
-        .await
-        .expect("tenant");
-    let team = store
-        .team_by_name(tenant, "Atlas")
-        .await
-        .expect("query")
-        .expect("Atlas");
-    store
-        .add_ritual(
-            NewRitual {
-                team: &team,
-                kind: "retro",
-                name: "Atlas retro",
-                channel_id: "CRETRO",
-                prompt_on: "end",
-                artefact: "gaps",
-                nudge_after_minutes: Some(120),
-                triggers: &["jira:board=12:sprint_closed".parse().expect("selector")],
-                schedule: None,
-                prompt_before_minutes: 0,
-            },
-            now,
-        )
-        .await
-        .expect("ritual");
-    store.close().await;
 }
 
 /// The `action_id` in `blocks` whose encoded action starts with `code`.

@@ -193,74 +193,62 @@ impl Teams {
     }
 }
 
-/// The Action.Execute verbs on an Adaptive Card, with the ids of its inputs.
+/// Every value `pick` finds in the objects of an Adaptive Card, depth first.
+fn collect(
+    card: &Value,
+    pick: &dyn Fn(&serde_json::Map<String, Value>) -> Option<String>,
+) -> Vec<String> {
+    fn walk(
+        value: &Value,
+        pick: &dyn Fn(&serde_json::Map<String, Value>) -> Option<String>,
+        found: &mut Vec<String>,
+    ) {
+        match value {
+            Value::Object(map) => {
+                found.extend(pick(map));
+                map.values().for_each(|v| walk(v, pick, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, pick, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(card, pick, &mut found);
+    found
+}
+
+/// The verbs of the card's `Action.Execute` buttons.
 fn verbs(card: &Value) -> Vec<String> {
-    fn walk(value: &Value, found: &mut Vec<String>) {
-        match value {
-            Value::Object(map) => {
-                if map.get("type").and_then(Value::as_str) == Some("Action.Execute")
-                    && let Some(verb) = map.get("verb").and_then(Value::as_str)
-                {
-                    found.push(verb.to_owned());
-                }
-                map.values().for_each(|v| walk(v, found));
-            }
-            Value::Array(items) => items.iter().for_each(|v| walk(v, found)),
-            _ => {}
-        }
-    }
-    let mut found = Vec::new();
-    walk(card, &mut found);
-    found
+    collect(card, &|map| {
+        (map.get("type")? == "Action.Execute")
+            .then(|| map.get("verb")?.as_str().map(str::to_owned))?
+    })
 }
 
+/// The ids of the card's inputs.
 fn input_ids(card: &Value) -> Vec<String> {
-    fn walk(value: &Value, found: &mut Vec<String>) {
-        match value {
-            Value::Object(map) => {
-                if map
-                    .get("type")
-                    .and_then(Value::as_str)
-                    .is_some_and(|t| t.starts_with("Input."))
-                    && let Some(id) = map.get("id").and_then(Value::as_str)
-                {
-                    found.push(id.to_owned());
-                }
-                map.values().for_each(|v| walk(v, found));
-            }
-            Value::Array(items) => items.iter().for_each(|v| walk(v, found)),
-            _ => {}
-        }
-    }
-    let mut found = Vec::new();
-    walk(card, &mut found);
-    found
+    collect(card, &|map| {
+        map.get("type")?
+            .as_str()?
+            .starts_with("Input.")
+            .then(|| map.get("id")?.as_str().map(str::to_owned))?
+    })
 }
 
-macro_rules! teams_tests {
-    ($($name:ident($db:ident) $body:block)+) => {
-        mod sqlite {
-            #[allow(unused_imports)]
-            use super::*;
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                let $db = Db::Sqlite;
-                $body
-            })+
-        }
-        mod postgres {
-            #[allow(unused_imports)]
-            use super::*;
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                let $db = Db::Postgres;
-                $body
-            })+
-        }
-    };
+/// The value of the first choice in the card's choice sets.
+fn first_choice(card: &Value) -> Option<String> {
+    collect(card, &|map| {
+        map.get("choices")?
+            .get(0)?
+            .get("value")?
+            .as_str()
+            .map(str::to_owned)
+    })
+    .into_iter()
+    .next()
 }
 
-teams_tests! {
+crate::for_each_database! {
     refuses_activities_without_a_valid_token_and_records_nothing(db) {
         let Some(t) = start(db, None).await else { return };
         let activity = t.message("UADMIN", RETRO, "team create Atlas", &[]);
@@ -357,19 +345,7 @@ teams_tests! {
         let inputs = input_ids(&card);
         let person = inputs.iter().find(|i| i.starts_with("person")).expect("person input").clone();
         let capability = inputs.iter().find(|i| i.starts_with("capability")).expect("capability input").clone();
-        let choice = card.to_string();
-        let capability_value = serde_json::from_str::<Value>(&choice).ok()
-            .and_then(|c| {
-                fn find(v: &Value) -> Option<String> {
-                    match v {
-                        Value::Object(m) => m.get("choices").and_then(|c| c[0]["value"].as_str()).map(str::to_owned).or_else(|| m.values().find_map(find)),
-                        Value::Array(a) => a.iter().find_map(find),
-                        _ => None,
-                    }
-                }
-                find(&c)
-            })
-            .expect("a capability choice");
+        let capability_value = first_choice(&card).expect("a capability choice");
 
         // A member's click is refused in the response, and nothing is recorded.
         let by_bob = t.execute("UBOB", &log_gap, json!({ person.clone(): "Bob", capability.clone(): capability_value.clone() }), card_id);

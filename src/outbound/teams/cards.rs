@@ -725,7 +725,7 @@ mod tests {
     use super::*;
     use crate::domain::card::Verb;
     use crate::domain::prompt::{
-        OccurrenceView, TrackRequestView, coaching_form, intervention_form, prompt_card, qbr_form,
+        TrackRequestView, coaching_form, intervention_form, prompt_card, qbr_form,
         track_request_card, with_outcome,
     };
     use crate::domain::ritual::RitualKind;
@@ -925,31 +925,7 @@ mod tests {
 
     // ---- fixtures ----
 
-    fn capabilities() -> Vec<Choice> {
-        vec![
-            Choice::new("architecture trade-offs", "cap-7"),
-            Choice::new("run EBR", "cap-9"),
-            Choice::new("observability & on-call", "cap-12"),
-        ]
-    }
-
-    fn occurrence(kind: RitualKind, title: &str) -> OccurrenceView {
-        OccurrenceView {
-            id: 42,
-            kind,
-            team: "Atlas".into(),
-            title: title.into(),
-            capabilities: capabilities(),
-        }
-    }
-
-    fn button(n: usize) -> Control {
-        Control::Button {
-            action: Action::on(Verb::LogGap, n as i64),
-            label: format!("Button {n}"),
-            emphasis: Emphasis::Normal,
-        }
-    }
+    use crate::outbound::card_fixtures::{button, capabilities, occurrence};
 
     /// 10,000 characters of Markdown's special characters and emoji (astral and BMP).
     fn hostile_words() -> String {
