@@ -83,6 +83,20 @@ on_both_databases! {
         assert_eq!(app.count("SELECT COUNT(*) FROM interventions WHERE means = 'ADR pairing with @ucarol'").await, 1);
     }
 
+    people_who_left_the_team_no_longer_count(app) {
+        atlas(&app).await;
+        app.command("UALICE", r#"target "run EBR" 2"#).await;
+        app.command("UALICE", &format!(r#"level {} "run EBR" mastery"#, at("UBOB"))).await;
+        app.command("UALICE", &format!(r#"level {} "run EBR" mastery"#, at("UCAROL"))).await;
+        let before = app.command("UALICE", r#"coverage "run EBR""#).await;
+        assert!(before.text.contains("2 of 2 at mastery available (100%)"), "{}", before.text);
+        let removed = app.command("UALICE", &format!("team remove {}", at("UBOB"))).await;
+        assert_eq!(removed.status, 200, "{}", removed.text);
+        let after = app.command("UALICE", r#"coverage "run EBR""#).await;
+        assert!(after.text.contains("1 of 2 at mastery available (50%)"), "{}", after.text);
+        assert!(after.text.contains("single point of failure") && !after.text.contains("ubob"), "{}", after.text);
+    }
+
     coverage_reports_masters_against_targets(app) {
         atlas(&app).await;
         let (bob, carol) = (at("UBOB"), at("UCAROL"));

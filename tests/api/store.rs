@@ -302,6 +302,103 @@ async fn decisions_recorded_together_stand_or_fall_together(db: Db) {
     );
 }
 
+/// A replica that claims a job and dies loses it when its lease runs out: another claims it,
+/// finishes it, and the first one's late write is refused and writes nothing.
+async fn a_job_whose_lease_ran_out_is_finished_by_another_worker_once(db: Db) {
+    use cadence::store::{Delivery, JobKind, NewMessage, PlannedJob};
+    let Some((_db, store)) = store(db).await else {
+        return;
+    };
+    let t0: chrono::DateTime<chrono::Utc> = "2026-11-30T09:00:00Z".parse().expect("t0");
+    let tenant = store
+        .tenant(Platform::Slack, "T1", t0)
+        .await
+        .expect("tenant");
+    store
+        .plan_jobs(
+            &[PlannedJob {
+                tenant,
+                kind: JobKind::Digest,
+                subject: 1,
+                spec: Some("0 9 * * MON Europe/London 0".into()),
+                due_at: t0,
+            }],
+            t0,
+        )
+        .await
+        .expect("plan");
+    let lease = chrono::Duration::minutes(2);
+    let first = store.claim_jobs(t0, 10, lease).await.expect("claim");
+    assert_eq!(first.len(), 1);
+    // While the lease holds, nobody else gets the job.
+    let during = t0 + chrono::Duration::minutes(1);
+    assert!(
+        store
+            .claim_jobs(during, 10, lease)
+            .await
+            .expect("claim")
+            .is_empty()
+    );
+    // The first worker dies; after its lease another takes over and finishes.
+    let later = t0 + chrono::Duration::minutes(3);
+    let second = store.claim_jobs(later, 10, lease).await.expect("claim");
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].attempts, 2);
+    let message = |key: &str| NewMessage {
+        tenant,
+        idempotency_key: key.to_owned(),
+        channel_id: "C1",
+        delivery: Delivery::Post,
+        card: json!({ "summary": "digest", "parts": [] }),
+        occurrence: None,
+    };
+    let next = t0 + chrono::Duration::days(7);
+    assert!(
+        store
+            .complete_job(
+                &second[0],
+                Some(next),
+                &[message("digest:1:2026-W49")],
+                later
+            )
+            .await
+            .expect("complete")
+    );
+    // The first worker comes back to life: its claim is gone, so its work is not written.
+    assert!(
+        !store
+            .complete_job(&first[0], Some(next), &[message("digest:1:late")], later)
+            .await
+            .expect("complete")
+    );
+    let outbox: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox")
+        .fetch_one(&connect(&_db.url).await)
+        .await
+        .expect("count");
+    assert_eq!(outbox.0, 1);
+    // Not due again until next week.
+    assert!(
+        store
+            .claim_jobs(later + chrono::Duration::days(6), 10, lease)
+            .await
+            .expect("claim")
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .claim_jobs(next, 10, lease)
+            .await
+            .expect("claim")
+            .len(),
+        1
+    );
+}
+
+async fn connect(url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyPool::connect(url).await.expect("connect")
+}
+
 macro_rules! store_suite {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
@@ -321,4 +418,5 @@ store_suite!(
     tenants_are_distinct_per_platform_and_workspace,
     the_database_refuses_rows_that_cross_tenants,
     decisions_recorded_together_stand_or_fall_together,
+    a_job_whose_lease_ran_out_is_finished_by_another_worker_once,
 );
