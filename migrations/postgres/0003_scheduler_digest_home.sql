@@ -50,3 +50,6 @@ CREATE TABLE conversation_refs (
 
 -- The digest reads a week of level decisions per team member to tell the change since last week.
 CREATE INDEX decisions_by_subject_time ON decisions (tenant_id, subject_person_id, created_at);
+
+-- The digest and App Home count a team's waiting track requests.
+CREATE INDEX track_enrolments_by_team ON track_enrolments (tenant_id, team_id, status);
