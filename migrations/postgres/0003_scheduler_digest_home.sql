@@ -53,3 +53,7 @@ CREATE INDEX decisions_by_subject_time ON decisions (tenant_id, subject_person_i
 
 -- The digest and App Home count a team's waiting track requests.
 CREATE INDEX track_enrolments_by_team ON track_enrolments (tenant_id, team_id, status);
+
+-- A team's members, found by tenant and team: without it, a read naming both walks every
+-- member of the tenant on SQLite (which has no statistics to prefer the primary key).
+CREATE INDEX team_members_by_team ON team_members (tenant_id, team_id);
