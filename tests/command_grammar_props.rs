@@ -335,14 +335,17 @@ fn command() -> impl Strategy<Value = Command> {
             prop::sample::select(RitualKind::ALL.to_vec()),
             channel(),
             triggers(),
+            prop::option::of((schedule(), prop::option::of(1u32..=10_080))),
             prop::option::of(name()),
             prop::option::of(nudge())
         )
-            .prop_map(|(kind, channel, triggers, name, nudge)| {
+            .prop_map(|(kind, channel, triggers, timing, name, nudge)| {
                 Command::RitualAdd {
                     kind,
                     channel,
                     triggers,
+                    schedule: timing.as_ref().map(|(schedule, _)| schedule.clone()),
+                    before: timing.and_then(|(_, before)| before),
                     name,
                     nudge,
                 }
@@ -351,6 +354,17 @@ fn command() -> impl Strategy<Value = Command> {
         ritual_id().prop_map(|id| Command::RitualPause { id }),
         ritual_id().prop_map(|id| Command::RitualResume { id }),
     ]
+}
+
+/// Schedules as people write them (the grammar checks them with the cron reader).
+fn schedule() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "0 9 * * MON",
+        "0 10 1-7 1,4,7,10 TUE",
+        "*/30 8-17 * * MON-FRI",
+        "15 16 * * FRI",
+    ])
+    .prop_map(str::to_owned)
 }
 
 fn command_line() -> impl Strategy<Value = CommandLine> {

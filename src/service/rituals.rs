@@ -27,6 +27,8 @@ async fn ritual(
             kind,
             channel,
             triggers,
+            schedule,
+            before,
             name,
             nudge,
         } => {
@@ -54,8 +56,8 @@ async fn ritual(
                         artefact: kind.artefact(),
                         nudge_after_minutes,
                         triggers,
-                        schedule: None,
-                        prompt_before_minutes: 0,
+                        schedule: schedule.as_deref(),
+                        prompt_before_minutes: before.map_or(0, i64::from),
                     },
                     scope.now(),
                 )
@@ -154,6 +156,20 @@ fn triggers_text(ritual: &Ritual) -> Text {
             text = text.plain(" or ");
         }
         text = text.code(trigger.to_string());
+    }
+    if let Some(schedule) = &ritual.schedule {
+        if !ritual.triggers.is_empty() {
+            text = text.plain(" and ");
+        }
+        text = text.plain("on the schedule ").code(schedule.clone());
+        if ritual.prompt_before_minutes > 0 {
+            text = text.plain(format!(
+                " ({} minutes before, in the team's time zone)",
+                ritual.prompt_before_minutes
+            ));
+        } else {
+            text = text.plain(" (in the team's time zone)");
+        }
     }
     text
 }

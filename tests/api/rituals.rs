@@ -52,6 +52,16 @@ ritual_tests! {
         assert_eq!(posts[0].body["channel"], "CRETRO");
     }
 
+    a_scheduled_ritual_is_added_from_chat(app, _slack) {
+        let added = app.command("UALICE", r#"ritual add qbr <#CQBR|qbr> every "0 10 1-7 1,4,7,10 TUE" before 15 name "Atlas QBR""#).await;
+        assert!(added.text.contains("Added ritual #1 *Atlas QBR* (qbr)"), "{}", added.text);
+        assert!(added.text.contains("on the schedule `0 10 1-7 1,4,7,10 TUE` (15 minutes before, in the team's time zone)"), "{}", added.text);
+        assert_eq!(app.count("SELECT COUNT(*) FROM rituals WHERE schedule = '0 10 1-7 1,4,7,10 TUE' AND prompt_before_minutes = 15").await, 1);
+        let refused = app.command("UALICE", r#"ritual add qbr <#CQBR|qbr> every "0 10 * * 2""#).await;
+        assert!(refused.text.contains("write days of the week as names"), "{}", refused.text);
+        assert_eq!(app.count("SELECT COUNT(*) FROM rituals").await, 1);
+    }
+
     a_paused_ritual_starts_nothing_until_resumed(app, slack) {
         app.command("UALICE", "ritual add retro <#CRETRO|retro> on jira:board=12:sprint_closed").await;
         let paused = app.command("UALICE", "ritual pause 1").await;

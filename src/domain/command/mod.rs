@@ -265,8 +265,14 @@ pub enum Command {
         kind: crate::domain::ritual::RitualKind,
         /// Where its prompts are posted.
         channel: ChannelRef,
-        /// The events that start an occurrence, any of them; at least one, none twice.
+        /// The events that start an occurrence, any of them, none twice; at least one unless
+        /// the ritual has a schedule.
         triggers: Vec<crate::domain::event::Selector>,
+        /// A five-field cron schedule in the team's time zone that starts it too, checked and
+        /// written in its normal form (see [`crate::domain::schedule::Schedule`]).
+        schedule: Option<String>,
+        /// With a schedule: minutes before the scheduled time to post the prompt.
+        before: Option<u32>,
         /// What the ritual is called; none means a name made from the team and the kind.
         name: Option<String>,
         /// When to nudge; none means the kind's default.

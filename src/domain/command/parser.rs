@@ -1408,26 +1408,35 @@ impl Parser {
         Ok(command)
     }
 
-    /// `ritual add KIND #channel on SELECTOR… [name "name"] [nudge N|off]`, the clauses after
-    /// the triggers in any order, each at most once.
+    /// `ritual add KIND #channel on SELECTOR… [every "CRON" [before N]] [name "name"]
+    /// [nudge N|off]` (or `every` instead of `on`), the clauses after the triggers in any order,
+    /// each at most once.
     fn ritual_add(&mut self) -> Result<Command, ParseError> {
-        const CLAUSES: [&str; 2] = ["name", "nudge"];
+        const CLAUSES: [&str; 4] = ["every", "before", "name", "nudge"];
         let kind = self.ritual_kind()?;
         let channel = self.channel()?;
-        if !self.at_keyword("on") {
+        let triggers = if self.at_keyword("on") {
+            self.bump();
+            self.triggers(&CLAUSES)?
+        } else if self.at_keyword("every") {
+            Vec::new()
+        } else {
             return Err(self.expected(
-                "the word `on`, then what starts the ritual (like `on jira:board=12:sprint_closed`)",
+                "the word `on`, then what starts the ritual (like `on jira:board=12:sprint_closed`), \
+                 or `every` and a schedule (like `every \"0 10 * * TUE\"`)",
             ));
-        }
-        self.bump();
-        let triggers = self.triggers(&CLAUSES)?;
+        };
         let mut name = None;
         let mut nudge = None;
+        let mut schedule = None;
+        let mut before = None;
         while self.peek().is_some() {
             let keyword = self.peek_keyword().unwrap_or_default();
             let seen = match keyword.as_str() {
                 "name" => name.is_some(),
                 "nudge" => nudge.is_some(),
+                "every" => schedule.is_some(),
+                "before" => before.is_some(),
                 _ => {
                     let hint = match self.peek_kind() {
                         Some(TokenKind::Word(w)) if w.contains(':') => {
@@ -1438,23 +1447,31 @@ impl Parser {
                         }
                         _ => "",
                     };
-                    return Err(self.expected_with("`name` or `nudge`", hint));
+                    return Err(self.expected_with("`every`, `before`, `name` or `nudge`", hint));
                 }
             };
             if seen {
                 return Err(self.error_here(format!("`{keyword}` is given twice — give it once")));
             }
             self.bump();
-            if keyword == "name" {
-                name = Some(self.name(&RITUAL_NAME, &CLAUSES)?);
-            } else {
-                nudge = Some(self.nudge()?);
+            match keyword.as_str() {
+                "name" => name = Some(self.name(&RITUAL_NAME, &CLAUSES)?),
+                "every" => schedule = Some(self.schedule()?),
+                "before" => before = Some(self.lead_minutes()?),
+                _ => nudge = Some(self.nudge()?),
             }
+        }
+        if before.is_some() && schedule.is_none() {
+            return Err(self.error_here(
+                "`before` counts back from a schedule — add `every \"…\"` too".to_owned(),
+            ));
         }
         Ok(Command::RitualAdd {
             kind,
             channel,
             triggers,
+            schedule,
+            before,
             name,
             nudge,
         })
@@ -1539,6 +1556,39 @@ impl Parser {
     }
 
     /// Reads `off` or a number of minutes, 1 to [`NUDGE_MAX_MINUTES`].
+    /// A quoted five-field cron schedule, like `"0 10 1-7 1,4,7,10 TUE"`.
+    fn schedule(&mut self) -> Result<String, ParseError> {
+        const SCHEDULE: &str =
+            "a schedule in quotes: minute hour day month weekday, like \"0 10 * * TUE\"";
+        let Some(TokenKind::Quoted(text)) = self.peek_kind() else {
+            return Err(self.expected(SCHEDULE));
+        };
+        match text.parse::<crate::domain::schedule::Schedule>() {
+            Ok(schedule) => {
+                self.bump();
+                Ok(schedule.to_string())
+            }
+            Err(e) => Err(self.error_here(e.0)),
+        }
+    }
+
+    /// Minutes before a scheduled time: a whole number from 1 to a week.
+    fn lead_minutes(&mut self) -> Result<u32, ParseError> {
+        let at = self.pos;
+        let minutes = self.number(
+            "a number of minutes (like 15)",
+            &format!("at most {NUDGE_MAX_MINUTES} minutes (a week)"),
+            |w| parse_count(w, NUDGE_MAX_MINUTES),
+        )?;
+        if minutes == 0 {
+            return Err(self.error_at(
+                "`before 0` is the scheduled time itself — leave `before` out".to_owned(),
+                self.tokens.get(at),
+            ));
+        }
+        Ok(minutes)
+    }
+
     fn nudge(&mut self) -> Result<Nudge, ParseError> {
         if self.at_keyword("off") {
             self.bump();
@@ -2227,6 +2277,50 @@ mod tests {
     }
 
     #[test]
+    fn ritual_add_with_a_schedule() {
+        let qbr = ok(
+            "ritual add qbr <#C1|team-atlas> every \"0 10 1-7 1,4,7,10 TUE\" before 15 name \"QBR\"",
+        );
+        let Command::RitualAdd {
+            triggers,
+            schedule,
+            before,
+            name,
+            ..
+        } = qbr
+        else {
+            panic!("not a ritual add: {qbr:?}");
+        };
+        assert!(triggers.is_empty());
+        assert_eq!(schedule.as_deref(), Some("0 10 1-7 1,4,7,10 TUE"));
+        assert_eq!((before, name.as_deref()), (Some(15), Some("QBR")));
+        let both = ok("ritual add qbr <#C1|x> on generic:qbr_ended every \"0 10 * * TUE\"");
+        assert!(
+            matches!(both, Command::RitualAdd { ref triggers, schedule: Some(_), .. } if triggers.len() == 1)
+        );
+        fails(
+            "ritual add qbr <#C1|x> every \"0 10 * * 2\"",
+            Some(Subcommand::RitualAdd),
+            "write days of the week as names",
+        );
+        fails(
+            "ritual add qbr <#C1|x> every 0 10 * * TUE",
+            Some(Subcommand::RitualAdd),
+            "a schedule in quotes",
+        );
+        fails(
+            "ritual add qbr <#C1|x> on generic:qbr_ended before 15",
+            Some(Subcommand::RitualAdd),
+            "`before` counts back from a schedule",
+        );
+        fails(
+            "ritual add qbr <#C1|x> every \"0 10 * * TUE\" before 0",
+            Some(Subcommand::RitualAdd),
+            "leave `before` out",
+        );
+    }
+
+    #[test]
     fn ritual_add() {
         assert_eq!(
             ok("ritual add retro <#C1|team-atlas> on jira:board=12:sprint_closed"),
@@ -2234,6 +2328,8 @@ mod tests {
                 kind: RitualKind::Retro,
                 channel: atlas(),
                 triggers: vec![selector("jira:board=12:sprint_closed")],
+                schedule: None,
+                before: None,
                 name: None,
                 nudge: None,
             }
@@ -2245,6 +2341,8 @@ mod tests {
                 selector("zoom:topic~Pipeline:meeting_ended"),
                 selector("teams:meeting_ended"),
             ],
+            schedule: None,
+            before: None,
             name: Some("Atlas pipeline".into()),
             nudge: Some(Nudge::AfterMinutes(120)),
         };
@@ -2266,6 +2364,8 @@ mod tests {
                 kind: RitualKind::OneOnOne,
                 channel: atlas(),
                 triggers: vec![selector("generic:one_on_one")],
+                schedule: None,
+                before: None,
                 name: Some("Weekly".into()),
                 nudge: Some(Nudge::Off),
             }
@@ -2281,6 +2381,8 @@ mod tests {
                     label: None,
                 },
                 triggers: vec![selector("linear:team=ENG:cycle_completed")],
+                schedule: None,
+                before: None,
                 name: None,
                 nudge: Some(Nudge::AfterMinutes(NUDGE_MAX_MINUTES)),
             }
@@ -2292,6 +2394,8 @@ mod tests {
                 kind: RitualKind::Custom,
                 channel: atlas(),
                 triggers: vec![selector("generic:topic~R&D:review")],
+                schedule: None,
+                before: None,
                 name: None,
                 nudge: None,
             }
@@ -2437,7 +2541,7 @@ mod tests {
         fails(
             "ritual add retro <#C1|team-atlas>",
             Some(Subcommand::RitualAdd),
-            "expected the word `on`, then what starts the ritual (like `on jira:board=12:sprint_closed`) after `#team-atlas`, found nothing",
+            "expected the word `on`, then what starts the ritual (like `on jira:board=12:sprint_closed`), or `every` and a schedule (like `every \"0 10 * * TUE\"`) after `#team-atlas`, found nothing",
         );
     }
 
@@ -2511,17 +2615,17 @@ mod tests {
         fails(
             &at("jira:sprint_closed nam x"),
             Some(Subcommand::RitualAdd),
-            "expected another trigger, `name` or `nudge` after `jira:sprint_closed`, found `nam` — did you mean `name`?",
+            "expected another trigger, `every`, `before`, `name` or `nudge` after `jira:sprint_closed`, found `nam` — did you mean `name`?",
         );
         fails(
             &at("jira:sprint_closed <@U1|alice>"),
             Some(Subcommand::RitualAdd),
-            "expected `name` or `nudge` after `jira:sprint_closed`, found `@alice`",
+            "expected `every`, `before`, `name` or `nudge` after `jira:sprint_closed`, found `@alice`",
         );
         fails(
             &at("jira:sprint_closed family:x"),
             Some(Subcommand::RitualAdd),
-            "expected `name` or `nudge`",
+            "expected `every`, `before`, `name` or `nudge`",
         );
     }
 
@@ -2532,7 +2636,7 @@ mod tests {
         fails(
             &at("\"Atlas retro\""),
             Some(Subcommand::RitualAdd),
-            "expected `name` or `nudge` after `jira:sprint_closed`, found `\"Atlas retro\"` — write `name` before the ritual's name",
+            "expected `every`, `before`, `name` or `nudge` after `jira:sprint_closed`, found `\"Atlas retro\"` — write `name` before the ritual's name",
         );
         fails(
             &at("name x github:milestone_closed"),

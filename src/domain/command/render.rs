@@ -200,15 +200,26 @@ impl Display for Command {
                 kind,
                 channel,
                 triggers,
+                schedule,
+                before,
                 name,
                 nudge,
             } => {
-                write!(f, "ritual add {kind} {} on", Channel(channel))?;
+                write!(f, "ritual add {kind} {}", Channel(channel))?;
+                if !triggers.is_empty() {
+                    f.write_str(" on")?;
+                }
                 for trigger in triggers {
                     // A trigger is a bare word; the parser has made sure it holds no space or
                     // quote, and the entities keep a `<` in a value from reading as markup.
                     f.write_char(' ')?;
                     escape_entities(f, &trigger.to_string())?;
+                }
+                if let Some(schedule) = schedule {
+                    write!(f, " every {}", Quoted(schedule))?;
+                }
+                if let Some(before) = before {
+                    write!(f, " before {before}")?;
                 }
                 if let Some(name) = name {
                     write!(f, " name {}", Quoted(name))?;
@@ -492,6 +503,8 @@ mod tests {
                         label: Some("team-atlas".into()),
                     },
                     triggers: vec![selector("jira:board=12:sprint_closed")],
+                    schedule: None,
+                    before: None,
                     name: Some("Atlas retro".into()),
                     nudge: Some(Nudge::AfterMinutes(120)),
                 }),
@@ -508,6 +521,8 @@ mod tests {
                         selector("zoom:meeting_ended:topic~1on1"),
                         selector("generic:Team=a<b&c:checkin"),
                     ],
+                    schedule: None,
+                    before: None,
                     name: None,
                     nudge: Some(Nudge::Off),
                 }),
