@@ -333,7 +333,7 @@ fn command() -> impl Strategy<Value = Command> {
         }),
         (
             prop::sample::select(RitualKind::ALL.to_vec()),
-            channel(),
+            prop::option::of(channel()),
             triggers(),
             prop::option::of((schedule(), prop::option::of(1u32..=10_080))),
             prop::option::of(name()),

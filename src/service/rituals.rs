@@ -36,6 +36,17 @@ async fn ritual(
             scope
                 .require_manager(&team, "change the rituals of")
                 .await?;
+            let Some(channel_id) = channel
+                .as_ref()
+                .map(|c| c.id.clone())
+                .or_else(|| scope.invocation.channel_id.clone())
+            else {
+                return Err(Reply::invalid(
+                    Text::new()
+                        .plain("Say which channel the ritual's prompts go to, or run this in that channel. Nothing was recorded."),
+                )
+                .into());
+            };
             let name = name
                 .clone()
                 .unwrap_or_else(|| format!("{} {}", team.name, kind.as_str().replace('_', " ")));
@@ -51,7 +62,7 @@ async fn ritual(
                         team: &team,
                         kind: kind.as_str(),
                         name: &name,
-                        channel_id: &channel.id,
+                        channel_id: &channel_id,
                         prompt_on: "end",
                         artefact: kind.artefact(),
                         nudge_after_minutes,

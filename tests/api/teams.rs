@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cadence::domain::clock::{Clock, ManualClock, SystemClock};
-use cadence::store::{NewRitual, Store};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
@@ -142,37 +141,36 @@ impl Teams {
             .await;
     }
 
+    /// A retro in the retro channel, started by the channel's meetings, added from Teams.
     async fn retro_on_meetings(&self) {
-        let store = Store::connect(&self.app.db.url).await.expect("store");
-        let now = self.app.now();
-        let tenant = store
-            .tenant(cadence::domain::Platform::Teams, TENANT, now)
-            .await
-            .expect("tenant");
-        let team = store
-            .team_by_name(tenant, "Atlas")
-            .await
-            .expect("query")
-            .expect("Atlas");
-        store
-            .add_ritual(
-                NewRitual {
-                    team: &team,
-                    kind: "retro",
-                    name: "Atlas retro",
-                    channel_id: RETRO,
-                    prompt_on: "end",
-                    artefact: "gaps",
-                    nudge_after_minutes: None,
-                    triggers: &["teams:meeting_ended".parse().expect("selector")],
-                    schedule: None,
-                    prompt_before_minutes: 0,
-                },
-                now,
+        let add = self.message(
+            "UALICE",
+            RETRO,
+            "ritual add retro on teams:meeting_ended",
+            &[],
+        );
+        assert_eq!(self.send(&add).await.status(), 200);
+        self.app
+            .wait_count(
+                "SELECT COUNT(*) FROM rituals WHERE channel_id = '19:retro@thread.tacv2'",
+                1,
             )
-            .await
-            .expect("ritual");
-        store.close().await;
+            .await;
+        // Wait until the command has been answered, so what the connector sees next is new.
+        let replied = add["id"].as_str().expect("id").to_owned();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        while !self
+            .bf
+            .calls()
+            .iter()
+            .any(|c| c.activity_id.as_deref() == Some(replied.as_str()))
+        {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the ritual add was not answered"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
     }
 
     fn meeting_ended(&self, conversation: &str, meeting: &str) -> Value {
@@ -314,7 +312,7 @@ crate::for_each_database! {
         let Some(t) = start(db, None).await else { return };
         t.atlas().await;
         t.retro_on_meetings().await;
-        let before = t.wait_calls(2).await.len();
+        let before = t.bf.calls().len();
         assert_eq!(t.send(&t.meeting_ended(RETRO, "MEETING-1")).await.status(), 200);
         assert_eq!(t.send(&t.meeting_ended(RETRO, "MEETING-1")).await.status(), 200, "repeated");
         assert_eq!(t.send(&t.meeting_ended("19:other@thread.tacv2", "MEETING-2")).await.status(), 200);
@@ -336,7 +334,7 @@ crate::for_each_database! {
         let Some(t) = start(db, None).await else { return };
         t.atlas().await;
         t.retro_on_meetings().await;
-        let before = t.wait_calls(2).await.len();
+        let before = t.bf.calls().len();
         t.send(&t.meeting_ended(RETRO, "MEETING-1")).await;
         let calls = t.wait_calls(before + 1).await;
         let card = calls[before].body["attachments"][0]["content"].clone();

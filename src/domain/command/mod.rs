@@ -263,8 +263,9 @@ pub enum Command {
     RitualAdd {
         /// What kind of ritual, which decides its prompt.
         kind: crate::domain::ritual::RitualKind,
-        /// Where its prompts are posted.
-        channel: ChannelRef,
+        /// Where its prompts are posted; none means the channel the command is typed in (Teams
+        /// has no way to write another channel into a message).
+        channel: Option<ChannelRef>,
         /// The events that start an occurrence, any of them, none twice; at least one unless
         /// the ritual has a schedule.
         triggers: Vec<crate::domain::event::Selector>,

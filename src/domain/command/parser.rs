@@ -1414,7 +1414,11 @@ impl Parser {
     fn ritual_add(&mut self) -> Result<Command, ParseError> {
         const CLAUSES: [&str; 4] = ["every", "before", "name", "nudge"];
         let kind = self.ritual_kind()?;
-        let channel = self.channel()?;
+        let channel = if self.at_keyword("on") || self.at_keyword("every") {
+            None
+        } else {
+            Some(self.channel()?)
+        };
         let triggers = if self.at_keyword("on") {
             self.bump();
             self.triggers(&CLAUSES)?
@@ -2294,6 +2298,11 @@ mod tests {
         assert!(triggers.is_empty());
         assert_eq!(schedule.as_deref(), Some("0 10 1-7 1,4,7,10 TUE"));
         assert_eq!((before, name.as_deref()), (Some(15), Some("QBR")));
+        let here = ok("ritual add retro on teams:meeting_ended");
+        assert!(
+            matches!(here, Command::RitualAdd { channel: None, ref triggers, .. } if triggers.len() == 1),
+            "no channel means this one: {here:?}"
+        );
         let both = ok("ritual add qbr <#C1|x> on generic:qbr_ended every \"0 10 * * TUE\"");
         assert!(
             matches!(both, Command::RitualAdd { ref triggers, schedule: Some(_), .. } if triggers.len() == 1)
@@ -2326,7 +2335,7 @@ mod tests {
             ok("ritual add retro <#C1|team-atlas> on jira:board=12:sprint_closed"),
             Command::RitualAdd {
                 kind: RitualKind::Retro,
-                channel: atlas(),
+                channel: Some(atlas()),
                 triggers: vec![selector("jira:board=12:sprint_closed")],
                 schedule: None,
                 before: None,
@@ -2336,7 +2345,7 @@ mod tests {
         );
         let full = Command::RitualAdd {
             kind: RitualKind::PipelineCall,
-            channel: atlas(),
+            channel: Some(atlas()),
             triggers: vec![
                 selector("zoom:topic~Pipeline:meeting_ended"),
                 selector("teams:meeting_ended"),
@@ -2362,7 +2371,7 @@ mod tests {
             ok("ritual add 1:1 <#C1|team-atlas> on generic:one_on_one name Weekly nudge off"),
             Command::RitualAdd {
                 kind: RitualKind::OneOnOne,
-                channel: atlas(),
+                channel: Some(atlas()),
                 triggers: vec![selector("generic:one_on_one")],
                 schedule: None,
                 before: None,
@@ -2376,10 +2385,10 @@ mod tests {
             )),
             Command::RitualAdd {
                 kind: RitualKind::Qbr,
-                channel: ChannelRef {
+                channel: Some(ChannelRef {
                     id: "C2".into(),
                     label: None,
-                },
+                }),
                 triggers: vec![selector("linear:team=ENG:cycle_completed")],
                 schedule: None,
                 before: None,
@@ -2392,7 +2401,7 @@ mod tests {
             ok("ritual add custom <#C1|team-atlas> on generic:topic~R&amp;D:review"),
             Command::RitualAdd {
                 kind: RitualKind::Custom,
-                channel: atlas(),
+                channel: Some(atlas()),
                 triggers: vec![selector("generic:topic~R&D:review")],
                 schedule: None,
                 before: None,
@@ -2518,9 +2527,9 @@ mod tests {
             "expected a kind of ritual",
         );
         fails(
-            "ritual add retro on jira:sprint_closed",
+            "ritual add retro team-atlas on jira:sprint_closed",
             Some(Subcommand::RitualAdd),
-            "expected a #channel after `retro`, found `on`",
+            "expected a #channel after `retro`, found `team-atlas`",
         );
         let e = fails(
             "ritual add retro #team-atlas on jira:sprint_closed",

@@ -205,7 +205,10 @@ impl Display for Command {
                 name,
                 nudge,
             } => {
-                write!(f, "ritual add {kind} {}", Channel(channel))?;
+                write!(f, "ritual add {kind}")?;
+                if let Some(channel) = channel {
+                    write!(f, " {}", Channel(channel))?;
+                }
                 if !triggers.is_empty() {
                     f.write_str(" on")?;
                 }
@@ -498,10 +501,10 @@ mod tests {
             (
                 line(Command::RitualAdd {
                     kind: RitualKind::Retro,
-                    channel: ChannelRef {
+                    channel: Some(ChannelRef {
                         id: "C1".into(),
                         label: Some("team-atlas".into()),
-                    },
+                    }),
                     triggers: vec![selector("jira:board=12:sprint_closed")],
                     schedule: None,
                     before: None,
@@ -513,10 +516,10 @@ mod tests {
             (
                 line(Command::RitualAdd {
                     kind: RitualKind::OneOnOne,
-                    channel: ChannelRef {
+                    channel: Some(ChannelRef {
                         id: "C2".into(),
                         label: None,
-                    },
+                    }),
                     triggers: vec![
                         selector("zoom:meeting_ended:topic~1on1"),
                         selector("generic:Team=a<b&c:checkin"),

@@ -161,7 +161,7 @@ impl Subcommand {
                 "/cadence capability add \"name\" [\"description\"] [family:\"role family\"]"
             }
             Subcommand::RitualAdd => {
-                "/cadence ritual add KIND #channel on source:event [source:event…] [every \"M H DAY MONTH WEEKDAY\" [before MINUTES]] [name \"name\"] [nudge MINUTES|off]"
+                "/cadence ritual add KIND [#channel] on source:event [source:event…] [every \"M H DAY MONTH WEEKDAY\" [before MINUTES]] [name \"name\"] [nudge MINUTES|off]"
             }
             Subcommand::RitualList => "/cadence ritual list",
             Subcommand::RitualPause => "/cadence ritual pause ID",
