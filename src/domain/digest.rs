@@ -85,6 +85,7 @@ pub fn digest_card(digest: &DigestInputs) -> Card {
         .iter()
         .filter(|c| c.today.target.is_some_and(|t| t > 0))
         .collect();
+    let met = targeted.iter().filter(|c| c.today.meets_target()).count();
     if targeted.is_empty() {
         parts.push(Part::Body(
             Text::new()
@@ -93,7 +94,6 @@ pub fn digest_card(digest: &DigestInputs) -> Card {
                 .plain("."),
         ));
     } else {
-        let met = targeted.iter().filter(|c| c.today.meets_target()).count();
         parts.push(Part::Body(Text::new().strong(format!(
             "{met} of {} targeted capabilities at target today",
             targeted.len()
@@ -144,11 +144,7 @@ pub fn digest_card(digest: &DigestInputs) -> Card {
             if targeted.is_empty() {
                 "no targets yet".to_owned()
             } else {
-                format!(
-                    "{} of {} capabilities at target",
-                    targeted.iter().filter(|c| c.today.meets_target()).count(),
-                    targeted.len()
-                )
+                format!("{met} of {} capabilities at target", targeted.len())
             }
         ),
         parts,

@@ -1,10 +1,7 @@
 //! The weekly digest job, and the digest itself for anyone else who shows it (`cadence digest`,
 //! `/cadence digest`, App Home).
 
-use std::str::FromStr;
-
 use chrono::{DateTime, Datelike, Utc};
-use chrono_tz::Tz;
 
 use super::{Ran, plan};
 use crate::domain::card::Card;
@@ -14,21 +11,16 @@ use crate::store::{Delivery, Job, NewMessage, Store, StoreResult, Team};
 
 /// `team`'s digest as of `now`, for the week ending on the team's local date.
 pub async fn team_digest(store: &Store, team: &Team, now: DateTime<Utc>) -> StoreResult<Card> {
-    let tz = team_tz(team);
+    let tz = team.time_zone();
     let today = now.with_timezone(&tz).date_naive();
     let inputs = store.digest_inputs(team, today, now).await?;
     Ok(digest_card(&inputs))
 }
 
-/// The team's time zone; UTC if the stored name is not one (it is checked when set).
-pub(super) fn team_tz(team: &Team) -> Tz {
-    Tz::from_str(&team.tz).unwrap_or(Tz::UTC)
-}
-
 /// The idempotency key of `team`'s digest for the week `due` falls in (ISO week, team's time
 /// zone): whatever happens to the job, one digest per team and week.
 pub fn digest_key(team: &Team, due: DateTime<Utc>) -> String {
-    let week = due.with_timezone(&team_tz(team)).iso_week();
+    let week = due.with_timezone(&team.time_zone()).iso_week();
     format!("digest:{}:{}-W{:02}", team.id.0, week.year(), week.week())
 }
 

@@ -5,7 +5,6 @@
 use chrono::{DateTime, Utc};
 
 use super::Ran;
-use super::digest::team_tz;
 use crate::domain::ids::OccurrenceId;
 use crate::domain::prompt::{NudgeView, nudge_card};
 use crate::domain::schedule::WorkingHours;
@@ -26,7 +25,7 @@ pub(super) async fn run(store: &Store, job: &Job, now: DateTime<Utc>) -> StoreRe
         let held = store.complete_job(job, None, &[], now).await?;
         return Ok(Ran::from_claim(held, false));
     };
-    let tz = team_tz(&team);
+    let tz = team.time_zone();
     let open = WorkingHours::default().next_open(now, tz);
     if open > now {
         let held = store.postpone_job(job, open, None).await?;

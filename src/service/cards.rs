@@ -761,7 +761,7 @@ async fn snooze(
             "This prompt has been answered already, so there is nothing to snooze.",
         ));
     }
-    let tz: chrono_tz::Tz = team.tz.parse().unwrap_or(chrono_tz::Tz::UTC);
+    let tz = team.time_zone();
     let tomorrow = scope.now().with_timezone(&tz).date_naive() + chrono::Duration::days(1);
     let midnight = tomorrow
         .and_hms_opt(0, 0, 0)

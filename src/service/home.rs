@@ -41,7 +41,7 @@ pub async fn home_for(
             });
             continue;
         }
-        let tz = Tz::from_str(&team.tz).unwrap_or(Tz::UTC);
+        let tz = team.time_zone();
         let today = now.with_timezone(&tz).date_naive();
         let inputs = store.coverage_inputs(team, today).await?;
         view.managed.push(ManagedTeam {
@@ -110,10 +110,7 @@ impl super::Commands {
     ) -> Result<(), super::ServiceError> {
         let now = self.clock.now();
         let tenant = self.store.tenant(platform, tenant, now).await?;
-        let person = match self.store.find_person(tenant, user_id).await? {
-            Some(person) => person,
-            None => self.store.person(tenant, user_id, None, now).await?,
-        };
+        let person = self.store.person(tenant, user_id, None, now).await?;
         let card = home_for(&self.store, tenant, &person, now).await?;
         self.store
             .enqueue(

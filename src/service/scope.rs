@@ -119,11 +119,7 @@ impl<'a> Scope<'a> {
 
     /// Today in the team's time zone (UTC if the stored zone is unknown).
     pub fn today(&self, team: &Team) -> NaiveDate {
-        let now = self.now();
-        match team.tz.parse::<chrono_tz::Tz>() {
-            Ok(tz) => now.with_timezone(&tz).date_naive(),
-            Err(_) => now.date_naive(),
-        }
+        self.now().with_timezone(&team.time_zone()).date_naive()
     }
 
     /// Whether the author is listed in `CADENCE_ADMINS`: they may act for any team.

@@ -25,6 +25,13 @@ pub struct Team {
     pub home_channel: Option<String>,
 }
 
+impl Team {
+    /// The team's time zone; UTC if the stored name is not one (names are checked when set).
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        self.tz.parse().unwrap_or(chrono_tz::Tz::UTC)
+    }
+}
+
 /// A person's role in a team.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {

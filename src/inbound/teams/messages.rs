@@ -223,13 +223,7 @@ fn invoke_response(outcome: CardOutcome, names: &crate::outbound::teams::markdow
             summary: text.to_string(),
             parts: vec![Part::Body(text)],
         })),
-        CardOutcome::FieldErrors(errors) => {
-            let words: Vec<String> = errors
-                .into_iter()
-                .map(|(field, problem)| format!("{field}: {problem}"))
-                .collect();
-            message(format!("Nothing was recorded. {}", words.join(" ")))
-        }
+        CardOutcome::FieldErrors(errors) => message(field_errors(errors)),
         CardOutcome::Done => message("Done.".to_owned()),
     }
 }
@@ -242,17 +236,20 @@ async fn reply_with_outcome(
     outcome: CardOutcome,
 ) -> Result<(), AppError> {
     let text = match outcome {
-        CardOutcome::FieldErrors(errors) => {
-            let words: Vec<String> = errors
-                .into_iter()
-                .map(|(field, problem)| format!("{field}: {problem}"))
-                .collect();
-            Text::new().plain(format!("Nothing was recorded. {}", words.join(" ")))
-        }
+        CardOutcome::FieldErrors(errors) => Text::new().plain(field_errors(errors)),
         // Updates and refusals were queued by the service.
         _ => return Ok(()),
     };
     reply_in_thread(state, tenant, activity, text).await
+}
+
+/// What a form's field errors say when there is no form to show them on.
+fn field_errors(errors: Vec<(String, String)>) -> String {
+    let words: Vec<String> = errors
+        .into_iter()
+        .map(|(field, problem)| format!("{field}: {problem}"))
+        .collect();
+    format!("Nothing was recorded. {}", words.join(" "))
 }
 
 /// Queues `text` as a reply to the activity, in its conversation's thread.
