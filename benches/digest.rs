@@ -41,7 +41,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use cadence::domain::clock::ManualClock;
-use cadence::scheduler::{Scheduler, team_digest};
+use cadence::scheduler::Scheduler;
+use cadence::service::digest::team_digest;
 use cadence::store::Store;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde_json::json;

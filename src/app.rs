@@ -6,9 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, MatchedPath, State};
+use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::{Request, StatusCode};
-use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
@@ -21,46 +20,18 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use crate::config::Config;
 use crate::domain::clock::Clock;
 use crate::inbound::teams::auth::{BotAuthConfig, BotAuthenticator};
-use crate::inbound::{hook_routes, slack, teams};
+use crate::inbound::{self, AppState, MAX_BODY_BYTES};
 use crate::outbound::outbox::OutboxWorker;
-use crate::outbound::slack::api::SlackApi;
-use crate::outbound::slack::users::SlackDirectory;
-use crate::outbound::teams::connector::{ConnectorConfig, TeamsConnector};
+use crate::platform::slack::api::SlackApi;
+use crate::platform::slack::users::SlackDirectory;
+use crate::platform::teams::connector::{ConnectorConfig, TeamsConnector};
 use crate::scheduler::Scheduler;
 use crate::service::Commands;
 use crate::service::events::EventProcessor;
 use crate::store::{Store, StoreError};
 
-/// The largest request body accepted. Slack's payloads are a few KiB; anything near this is not
-/// from a platform.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
-/// The largest interaction payload accepted: a form submission includes its whole view.
-pub const MAX_INTERACTION_BYTES: usize = 1024 * 1024;
-
 /// How long in-flight requests get to finish at shutdown.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Shared state handed to every handler.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    /// Configuration, validated.
-    pub config: Arc<Config>,
-    /// The database.
-    pub store: Store,
-    /// The command use cases.
-    pub commands: Commands,
-    /// Time.
-    pub clock: Arc<dyn Clock>,
-    /// Slack's user directory, when a bot token is configured.
-    pub directory: Option<SlackDirectory>,
-    /// Verifies Bot Framework tokens, when Teams is configured.
-    pub teams_auth: Option<BotAuthenticator>,
-    /// Wakes the event processor when an event is received.
-    pub wake_events: Arc<Notify>,
-    /// Wakes the outbox worker when a message is queued.
-    pub wake_outbox: Arc<Notify>,
-}
 
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
@@ -107,10 +78,10 @@ impl Server {
             addr: config.listen,
             source,
         })?;
-        let state = state(config, store.clone(), clock)?;
+        let state = state(&config, store.clone(), clock)?;
         let shutdown = CancellationToken::new();
         let workers = TaskTracker::new();
-        spawn_workers(&state, &workers, &shutdown)?;
+        spawn_workers(&config, &state, &workers, &shutdown)?;
         workers.close();
         let signal = shutdown.clone();
         let app = router(state);
@@ -156,6 +127,7 @@ impl Server {
 
 /// Starts the event processor, the outbox worker and the scheduler, stopped by `shutdown`.
 fn spawn_workers(
+    config: &Config,
     state: &AppState,
     workers: &TaskTracker,
     shutdown: &CancellationToken,
@@ -164,17 +136,13 @@ fn spawn_workers(
         state.store.clone(),
         state.clock.clone(),
         state.wake_outbox.clone(),
-        state.config.inbox_retention_days,
+        config.inbox_retention_days,
     );
     workers.spawn(processor.run(state.wake_events.clone(), shutdown.clone()));
-    let token = state
-        .config
-        .slack
-        .as_ref()
-        .and_then(|s| s.bot_token.clone());
-    let slack = SlackApi::new(&state.config.slack_api_base_url)?;
+    let token = config.slack.as_ref().and_then(|s| s.bot_token.clone());
+    let slack = SlackApi::new(&config.slack_api_base_url)?;
     let mut outbox = OutboxWorker::new(state.store.clone(), slack, token, state.clock.clone());
-    if let Some(teams) = &state.config.teams {
+    if let Some(teams) = &config.teams {
         let connector = TeamsConnector::new(
             ConnectorConfig {
                 app_id: teams.app_id.clone(),
@@ -199,7 +167,7 @@ fn spawn_workers(
 }
 
 /// The application state for a configuration and an opened store.
-pub fn state(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<AppState, StartError> {
+pub fn state(config: &Config, store: Store, clock: Arc<dyn Clock>) -> Result<AppState, StartError> {
     let directory = match config.slack.as_ref().and_then(|s| s.bot_token.clone()) {
         Some(token) => Some(SlackDirectory::new(&config.slack_api_base_url, token)?),
         None => None,
@@ -225,7 +193,8 @@ pub fn state(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<AppS
         wake_outbox.clone(),
     );
     Ok(AppState {
-        config: Arc::new(config),
+        slack_signing_secret: config.slack.as_ref().map(|s| s.signing_secret.clone()),
+        hook_secrets: Arc::new(config.hook_secrets.clone()),
         store,
         commands,
         clock,
@@ -236,7 +205,7 @@ pub fn state(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<AppS
     })
 }
 
-/// Every route, with tracing, request ids, a timeout and the body limit.
+/// Every adapter's routes, merged, with tracing, request ids, a timeout and the body limit.
 pub fn router(state: AppState) -> Router {
     let trace = TraceLayer::new_for_http()
         .make_span_with(|request: &Request<_>| {
@@ -257,29 +226,17 @@ pub fn router(state: AppState) -> Router {
                 route,
                 request_id,
                 platform = tracing::field::Empty,
-            tenant = tracing::field::Empty,
+                tenant = tracing::field::Empty,
                 user = tracing::field::Empty,
                 command = tracing::field::Empty,
             )
         })
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
     Router::new()
-        .route("/slack/commands", post(slack::commands::handle))
-        // A submitted form carries the whole view (selects of up to 100 options each).
-        .route(
-            "/slack/interactions",
-            post(slack::interactions::handle).layer(DefaultBodyLimit::max(MAX_INTERACTION_BYTES)),
-        )
-        .route("/slack/events", post(slack::events::handle))
-        .route("/teams/messages", post(teams::messages::handle))
-        .route("/hooks/jira", post(hook_routes::jira))
-        .route("/hooks/github", post(hook_routes::github))
-        .route("/hooks/linear", post(hook_routes::linear))
-        .route("/hooks/zoom", post(hook_routes::zoom))
-        .route("/hooks/generic", post(hook_routes::generic))
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(crate::inbound::metrics::handle))
+        .merge(inbound::slack::router())
+        .merge(inbound::teams::router())
+        .merge(inbound::hooks::router())
+        .merge(inbound::health::router())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -289,21 +246,4 @@ pub fn router(state: AppState) -> Router {
         .layer(trace)
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
-}
-
-/// Liveness: the process answers.
-async fn healthz() -> &'static str {
-    "ok\n"
-}
-
-/// Readiness: the database answers and every migration is applied.
-async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match state.store.ready().await {
-        Ok(true) => (StatusCode::OK, "ready\n"),
-        Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending\n"),
-        Err(e) => {
-            tracing::warn!(error = %e, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
-        }
-    }
 }

@@ -86,17 +86,16 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde_json::json;
 use toml::Spanned;
 
 use crate::domain::command::{
     DateRange, MembershipChange, NAME_MAX_CHARS, NUDGE_MAX_MINUTES, TARGET_MAX, TEXT_MAX_CHARS,
 };
-use crate::domain::decision::{Effect, NewDecision};
+use crate::domain::decision::{Absence, Decision, NewDecision, Target};
 use crate::domain::event::Selector;
 use crate::domain::ids::{CapabilityId, PersonId, TenantId};
 use crate::domain::ritual::RitualKind;
-use crate::domain::{DecisionKind, DecisionSource, Platform, name_key};
+use crate::domain::{DecisionSource, Platform, name_key};
 use crate::store::{NewRitual, NewTeam, Role, Store, StoreError, Team};
 
 /// The user id of the person `apply` records its decisions as.
@@ -305,6 +304,16 @@ pub enum ApplyError {
     /// The database failed. Writes before the failure stay; applying again finishes the job.
     #[error("database: {0}")]
     Store(#[from] StoreError),
+}
+
+/// A decision the file asks for that the decision rules refuse.
+fn invalid_decision(team: &str, problem: crate::domain::decision::Invalid) -> ApplyError {
+    ApplyError::Invalid(vec![Problem {
+        line: None,
+        column: None,
+        what: format!("team \"{team}\""),
+        message: problem.0,
+    }])
 }
 
 impl ApplyError {
@@ -1169,7 +1178,7 @@ async fn write(
     store: &Store,
     plan: &Plan<'_>,
     at: DateTime<Utc>,
-) -> Result<ApplySummary, StoreError> {
+) -> Result<ApplySummary, ApplyError> {
     let mut summary = ApplySummary::default();
     let tenant = store.tenant(plan.platform, plan.workspace_id, at).await?;
     summary.tenant = Some(tenant);
@@ -1326,20 +1335,18 @@ async fn write(
                 .record(&NewDecision {
                     tenant,
                     team: Some(team.id),
-                    kind: DecisionKind::Target,
                     actor,
                     subject: None,
                     capability: Some(capability),
                     occurrence: None,
                     channel: None,
                     source: DecisionSource::Api,
-                    payload: json!({ "capability": cap_name, "target": count }),
-                    effect: Effect::SetTarget {
-                        team: team.id,
-                        capability,
-                        count: *count,
-                    },
+                    decision: Decision::Target(
+                        Target::new(cap_name, *count)
+                            .map_err(|e| invalid_decision(&team.name, e))?,
+                    ),
                     follow_up: None,
+                    idempotency_key: None,
                     at,
                 })
                 .await?;
@@ -1363,23 +1370,18 @@ async fn write(
                 .record(&NewDecision {
                     tenant,
                     team: Some(team.id),
-                    kind: DecisionKind::Absence,
                     actor,
                     subject: Some(person),
                     capability: None,
                     occurrence: None,
                     channel: None,
                     source: DecisionSource::Api,
-                    payload: json!({
-                        "person": user_id,
-                        "from": dates.from.to_string(),
-                        "to": dates.to.to_string(),
-                    }),
-                    effect: Effect::AddAbsence {
-                        person,
-                        dates: *dates,
-                    },
+                    decision: Decision::Absence(
+                        Absence::new(user_id, *dates)
+                            .map_err(|e| invalid_decision(&team.name, e))?,
+                    ),
                     follow_up: None,
+                    idempotency_key: None,
                     at,
                 })
                 .await?;

@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 
 use secrecy::SecretString;
 
-use crate::domain::event::Source;
+use crate::inbound::hooks::HookSecrets;
 
 /// The default database: an SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://cadence.db";
@@ -65,47 +65,6 @@ impl fmt::Debug for TeamsConfig {
             .field("tenant_id", &self.tenant_id)
             .field("openid_metadata_url", &self.openid_metadata_url)
             .field("token_url", &self.token_url)
-            .finish()
-    }
-}
-
-/// The event sources' secrets, from `JIRA_WEBHOOK_SECRET`, `GITHUB_WEBHOOK_SECRET`,
-/// `LINEAR_WEBHOOK_SECRET`, `ZOOM_WEBHOOK_SECRET_TOKEN` and `CADENCE_GENERIC_WEBHOOK_SECRET`.
-#[derive(Clone, Default)]
-pub struct HookSecrets {
-    secrets: Vec<(Source, SecretString)>,
-}
-
-impl HookSecrets {
-    /// The environment variable holding each source's secret.
-    pub const VARIABLES: [(Source, &'static str); 5] = [
-        (Source::Jira, "JIRA_WEBHOOK_SECRET"),
-        (Source::Github, "GITHUB_WEBHOOK_SECRET"),
-        (Source::Linear, "LINEAR_WEBHOOK_SECRET"),
-        (Source::Zoom, "ZOOM_WEBHOOK_SECRET_TOKEN"),
-        (Source::Generic, "CADENCE_GENERIC_WEBHOOK_SECRET"),
-    ];
-
-    /// The secret for `source`, if configured.
-    pub fn get(&self, source: Source) -> Option<&SecretString> {
-        self.secrets
-            .iter()
-            .find(|(s, _)| *s == source)
-            .map(|(_, secret)| secret)
-    }
-
-    /// Sets a source's secret (tests and tools).
-    pub fn set(&mut self, source: Source, secret: &str) {
-        self.secrets.retain(|(s, _)| *s != source);
-        self.secrets.push((source, SecretString::from(secret)));
-    }
-}
-
-impl fmt::Debug for HookSecrets {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let configured: Vec<&str> = self.secrets.iter().map(|(s, _)| s.as_str()).collect();
-        f.debug_struct("HookSecrets")
-            .field("configured", &configured)
             .finish()
     }
 }
@@ -255,7 +214,7 @@ impl Config {
                     Some(tenant) => {
                         format!("https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token")
                     }
-                    None => crate::outbound::teams::connector::BOT_FRAMEWORK_TOKEN_URL.to_owned(),
+                    None => crate::platform::teams::connector::BOT_FRAMEWORK_TOKEN_URL.to_owned(),
                 }),
                 tenant_id,
             }),
@@ -425,7 +384,7 @@ mod tests {
         let c = Config {
             hook_secrets: {
                 let mut h = HookSecrets::default();
-                h.set(Source::Jira, "jira-hook-secret");
+                h.set(crate::domain::event::Source::Jira, "jira-hook-secret");
                 h
             },
             ..c

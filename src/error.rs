@@ -4,8 +4,6 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use crate::inbound::slack::signature::SignatureError;
-use crate::service::ServiceError;
 use crate::store::StoreError;
 
 /// What can go wrong while serving a request.
@@ -24,18 +22,6 @@ pub enum AppError {
     /// unreachable: 503, so the platform retries.
     #[error("upstream unavailable: {0}")]
     Upstream(String),
-}
-
-impl From<SignatureError> for AppError {
-    fn from(e: SignatureError) -> Self {
-        AppError::Unauthorised(e.to_string())
-    }
-}
-
-impl From<ServiceError> for AppError {
-    fn from(e: ServiceError) -> Self {
-        AppError::Unavailable(e.0)
-    }
 }
 
 impl IntoResponse for AppError {

@@ -14,6 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod inbound;
 pub mod outbound;
+pub mod platform;
 pub mod scheduler;
 pub mod service;
 pub mod store;

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use cadence::app::Server;
 use cadence::config::{Config, redact_database_url};
 use cadence::domain::clock::{Clock, SystemClock};
+use cadence::service::digest;
 use cadence::store::Store;
 
 /// Capability planning inside the rituals your team already runs.
@@ -105,35 +106,21 @@ async fn digest(
         ),
     };
     let now = SystemClock.now();
-    let card = cadence::scheduler::team_digest(&store, &team, now).await?;
-    print!("{}", cadence::outbound::terminal::card_text(&card));
+    let card = digest::team_digest(&store, &team, now).await?;
+    print!("{}", cadence::domain::plain::card_text(&card));
     if post {
-        let Some(channel) = team.home_channel.as_deref() else {
-            anyhow::bail!(
-                "{} has no home channel to post in; set one with `/cadence team` or cadence.toml",
-                team.name
-            );
-        };
-        let queued = store
-            .enqueue(
-                &cadence::store::NewMessage {
-                    tenant: team.tenant,
-                    idempotency_key: cadence::scheduler::digest_key(&team, now),
-                    channel_id: channel,
-                    delivery: cadence::store::Delivery::Post,
-                    card: serde_json::to_value(&card)?,
-                    occurrence: None,
-                },
-                now,
-            )
-            .await?;
-        if queued {
-            println!("\nQueued for {channel}; the running service posts it.");
-        } else {
-            println!(
+        match digest::queue_digest(&store, &team, &card, now).await? {
+            digest::Queued::Queued(channel) => {
+                println!("\nQueued for {channel}; the running service posts it.");
+            }
+            digest::Queued::AlreadyQueued => println!(
                 "\nThis week's digest for {} was already queued; nothing more was queued.",
                 team.name
-            );
+            ),
+            digest::Queued::NoChannel => anyhow::bail!(
+                "{} has no home channel to post in; set one with `/cadence team` or cadence.toml",
+                team.name
+            ),
         }
     }
     store.close().await;

@@ -482,7 +482,7 @@ mod tests {
     #[test]
     fn digest_reads_outcomes_first() {
         let card = digest_card(&sample());
-        insta::assert_snapshot!("digest_text", crate::outbound::terminal::card_text(&card));
+        insta::assert_snapshot!("digest_text", crate::domain::plain::card_text(&card));
     }
 
     #[test]

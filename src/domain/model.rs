@@ -127,10 +127,34 @@ pub enum DecisionKind {
     /// Explicitly no gaps this time (silences the nudge).
     NoGaps,
     /// A nudge put off until the next working morning.
+    #[serde(rename = "snooze")]
     SnoozeNudge,
+    /// An earlier decision reverted by its author.
+    Undo,
 }
 
 impl DecisionKind {
+    /// Every kind.
+    pub const ALL: [DecisionKind; 17] = [
+        DecisionKind::Gap,
+        DecisionKind::Coach,
+        DecisionKind::Intervene,
+        DecisionKind::Level,
+        DecisionKind::Certify,
+        DecisionKind::ApproveTrack,
+        DecisionKind::DeclineTrack,
+        DecisionKind::RequestTrack,
+        DecisionKind::Sequence,
+        DecisionKind::Hours,
+        DecisionKind::Mastery,
+        DecisionKind::Target,
+        DecisionKind::Commission,
+        DecisionKind::Absence,
+        DecisionKind::NoGaps,
+        DecisionKind::SnoozeNudge,
+        DecisionKind::Undo,
+    ];
+
     /// The stable name stored in the decision log.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -150,7 +174,20 @@ impl DecisionKind {
             DecisionKind::Absence => "absence",
             DecisionKind::NoGaps => "no_gaps",
             DecisionKind::SnoozeNudge => "snooze",
+            DecisionKind::Undo => "undo",
         }
+    }
+}
+
+impl FromStr for DecisionKind {
+    type Err = UnknownWord;
+
+    /// Reads a stored name.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DecisionKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == s)
+            .ok_or_else(|| UnknownWord(s.to_owned()))
     }
 }
 
@@ -175,6 +212,18 @@ pub enum DecisionSource {
 }
 
 impl DecisionSource {
+    /// Reads a stored name.
+    pub fn parse(stored: &str) -> Option<Self> {
+        [
+            DecisionSource::SlashCommand,
+            DecisionSource::Card,
+            DecisionSource::AppHome,
+            DecisionSource::Api,
+        ]
+        .into_iter()
+        .find(|source| source.as_str() == stored)
+    }
+
     /// The stable name stored in the decision log.
     pub fn as_str(self) -> &'static str {
         match self {

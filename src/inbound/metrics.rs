@@ -9,8 +9,8 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::inbound::AppState;
 
 /// Renders the metrics.
 pub async fn handle(State(state): State<AppState>) -> Result<Response, AppError> {

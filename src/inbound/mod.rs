@@ -1,9 +1,20 @@
 //! Inbound adapters: one module per source. Each verifies the request on its raw bytes, then
-//! translates it into the domain's terms, persists or runs it, and acknowledges.
+//! translates it into the domain's terms, persists or runs it, and acknowledges. Each adapter
+//! offers its own `router()`; the application merges them.
 
-pub mod hook_routes;
+pub mod health;
 pub mod hooks;
 pub mod metrics;
 pub mod slack;
+mod state;
 pub mod teams;
 pub mod verify;
+
+pub use state::AppState;
+
+/// The largest request body accepted. Slack's payloads are a few KiB; anything near this is not
+/// from a platform.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The largest interaction payload accepted: a form submission includes its whole view.
+pub const MAX_INTERACTION_BYTES: usize = 1024 * 1024;

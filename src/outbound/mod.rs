@@ -1,9 +1,4 @@
-//! Outbound adapters: rendering neutral text and cards for each platform, and calling the
-//! platforms' APIs.
+//! Outbound: the outbox worker, the only code that posts anything. It speaks to each chat
+//! platform through that platform's [`crate::platform::Sender`], and never names a platform.
 
-#[cfg(test)]
-mod card_fixtures;
 pub mod outbox;
-pub mod slack;
-pub mod teams;
-pub mod terminal;

@@ -22,9 +22,9 @@ use tokio_util::sync::CancellationToken;
 use crate::domain::Platform;
 use crate::domain::card::{Card, Form};
 use crate::domain::clock::Clock;
-use crate::outbound::slack::api::{CallError, SlackApi};
-use crate::outbound::slack::blocks;
-use crate::outbound::teams::connector::TeamsConnector;
+use crate::platform::slack::api::{CallError, SlackApi};
+use crate::platform::slack::blocks;
+use crate::platform::teams::connector::TeamsConnector;
 use crate::store::{OutboxMessage, Store, StoreResult};
 
 /// Attempts before a message is parked as dead.
@@ -336,7 +336,7 @@ impl OutboxWorker {
             .store
             .display_names(message.tenant, &card.mentions())
             .await?;
-        let activity = crate::outbound::teams::activity(&card, &names);
+        let activity = crate::platform::teams::activity(&card, &names);
         let now = self.clock.now();
         let service_url = conversation.service_url.as_str();
         let target = message.target_message.as_deref();

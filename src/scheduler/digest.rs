@@ -1,28 +1,12 @@
-//! The weekly digest job, and the digest itself for anyone else who shows it (`cadence digest`,
-//! `/cadence digest`, App Home).
+//! The weekly digest job: computes each team's digest when its schedule comes round and queues
+//! it in the transaction that moves the job on.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 
 use super::{Ran, plan};
-use crate::domain::card::Card;
-use crate::domain::digest::digest_card;
 use crate::domain::ids::TeamId;
-use crate::store::{Delivery, Job, NewMessage, Store, StoreResult, Team};
-
-/// `team`'s digest as of `now`, for the week ending on the team's local date.
-pub async fn team_digest(store: &Store, team: &Team, now: DateTime<Utc>) -> StoreResult<Card> {
-    let tz = team.time_zone();
-    let today = now.with_timezone(&tz).date_naive();
-    let inputs = store.digest_inputs(team, today, now).await?;
-    Ok(digest_card(&inputs))
-}
-
-/// The idempotency key of `team`'s digest for the week `due` falls in (ISO week, team's time
-/// zone): whatever happens to the job, one digest per team and week.
-pub fn digest_key(team: &Team, due: DateTime<Utc>) -> String {
-    let week = due.with_timezone(&team.time_zone()).iso_week();
-    format!("digest:{}:{}-W{:02}", team.id.0, week.year(), week.week())
-}
+use crate::service::digest::{digest_message, team_digest};
+use crate::store::{Job, Store, StoreResult};
 
 pub(super) async fn run(store: &Store, job: &Job, now: DateTime<Utc>) -> StoreResult<Ran> {
     let next = job
@@ -33,19 +17,14 @@ pub(super) async fn run(store: &Store, job: &Job, now: DateTime<Utc>) -> StoreRe
         let held = store.complete_job(job, None, &[], now).await?;
         return Ok(Ran::from_claim(held, false));
     };
-    let Some(channel) = team.home_channel.as_deref() else {
+    if team.home_channel.is_none() {
         tracing::info!(team = team.id.0, "no home channel; digest not posted");
         let held = store.complete_job(job, next, &[], now).await?;
         return Ok(Ran::from_claim(held, false));
-    };
+    }
     let card = team_digest(store, &team, now).await?;
-    let message = NewMessage {
-        tenant: team.tenant,
-        idempotency_key: digest_key(&team, job.due_at),
-        channel_id: channel,
-        delivery: Delivery::Post,
-        card: serde_json::to_value(&card).unwrap_or_default(),
-        occurrence: None,
+    let Some(message) = digest_message(&team, &card, job.due_at) else {
+        return Ok(Ran::Nothing);
     };
     let held = store.complete_job(job, next, &[message], now).await?;
     if held {

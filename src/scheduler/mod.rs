@@ -25,8 +25,6 @@ use tokio_util::sync::CancellationToken;
 use crate::domain::clock::Clock;
 use crate::store::{Job, JobKind, Store, StoreResult};
 
-pub use digest::{digest_key, team_digest};
-
 /// How often the loop looks for due jobs when nobody wakes it.
 const POLL: std::time::Duration = std::time::Duration::from_secs(1);
 /// How often recurring jobs are brought in step with the schedules.

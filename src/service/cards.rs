@@ -11,12 +11,14 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::scope::{Scope, Stop};
-use super::{Commands, Invocation, ServiceError};
-use crate::domain::DecisionKind;
+use super::{Commands, Invocation, StoreError};
 use crate::domain::card::{Action, Choice, Form, Verb};
 use crate::domain::command::UserRef;
-use crate::domain::decision::{Effect, FollowUp, FollowUpCard, NewDecision, TrackStatus};
-use crate::domain::ids::{CapabilityId, DecisionId, OccurrenceId};
+use crate::domain::decision::{
+    Coach, Decision, FollowUp, FollowUpCard, Gap, Intervene, NewDecision, NoGaps, Snooze,
+    TrackAnswer, TrackStatus,
+};
+use crate::domain::ids::{CapabilityId, DecisionId, OccurrenceId, PersonId};
 use crate::domain::prompt::{
     OccurrenceView, TrackRequestView, coaching_form, intervention_form, prompt_card, qbr_form,
     track_request_card, with_outcome,
@@ -24,7 +26,7 @@ use crate::domain::prompt::{
 use crate::domain::ritual::RitualKind;
 use crate::domain::schedule::WorkingHours;
 use crate::domain::text::Text;
-use crate::store::{Delivery, NewMessage, Occurrence, RecordedDecision, Team};
+use crate::store::{Delivery, NewMessage, Occurrence, Team};
 
 /// What the platform adapter read from a click or a submitted form.
 #[derive(Debug, Clone, Default)]
@@ -43,6 +45,9 @@ pub struct CardInput {
     /// The platform waits for the answer (a Teams `adaptiveCard/action` invoke): refusals and
     /// forms come back in the [`CardOutcome`] instead of being queued.
     pub answer_inline: bool,
+    /// What makes this click or submission unique (Slack: the action's time, user and message;
+    /// Teams: the invoke's activity id): it is recorded once however often it arrives.
+    pub interaction_key: Option<String>,
 }
 
 /// What the adapter answers.
@@ -66,7 +71,7 @@ impl Commands {
         &self,
         invocation: &Invocation,
         input: &CardInput,
-    ) -> Result<CardOutcome, ServiceError> {
+    ) -> Result<CardOutcome, StoreError> {
         let scope = Scope::open(self, invocation, &[]).await?;
         match handle(&scope, input).await {
             Ok(outcome) => Ok(outcome),
@@ -75,7 +80,7 @@ impl Commands {
                 tell(&scope, input, reply.text).await?;
                 Ok(CardOutcome::Done)
             }
-            Err(Stop::Store(e)) => Err(ServiceError(e)),
+            Err(Stop::Store(e)) => Err(e),
         }
     }
 }
@@ -123,7 +128,7 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
                 .await?;
             if earlier
                 .iter()
-                .any(|d| d.kind == DecisionKind::NoGaps.as_str())
+                .any(|d| matches!(d.decision, Decision::NoGaps(_)) && d.reverted_by.is_none())
             {
                 return Err(invalid(
                     "This prompt was already closed with \"nothing this time\".",
@@ -138,7 +143,7 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
                 &team,
                 &occurrence,
                 &choices,
-                vec![(Recorded::nothing(), line)],
+                vec![(Recorded::nothing(&occurrence), line)],
                 true,
             )
             .await
@@ -167,9 +172,9 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
                 .decisions_in(scope.tenant, occurrence.id)
                 .await?;
             let repeat = earlier.iter().any(|d| {
-                d.kind == DecisionKind::Gap.as_str()
+                d.reverted_by.is_none()
                     && d.subject_user_id.as_deref() == Some(who.user_id.as_str())
-                    && d.payload["capability"].as_str() == Some(cap.1.as_str())
+                    && matches!(&d.decision, Decision::Gap(gap) if gap.capability == cap.1)
             });
             if repeat {
                 return Err(invalid(
@@ -185,11 +190,14 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
                 .mention(scope.actor.user_id.clone())
                 .plain(")");
             let recorded = Recorded {
-                kind: DecisionKind::Gap,
+                decision: Decision::Gap(Gap::new(&who.user_id, &cap.1).map_err(invalid_because)?),
                 subject: Some(who.id),
                 capability: Some(cap.0),
-                payload: json!({ "person": who.user_id, "capability": cap.1 }),
-                effect: Effect::None,
+                // One gap per person and capability on a prompt, however many clicks race.
+                once: Some(Once {
+                    key: format!("gap:{}:{}:{}", occurrence.id.0, who.id.0, cap.0.0),
+                    told: "That gap is already logged on this prompt; nothing was recorded.",
+                }),
             };
             record(
                 scope,
@@ -261,7 +269,12 @@ async fn answer_track_request(
         Some(id) => scope.store().decision(scope.tenant, DecisionId(id)).await?,
         None => None,
     };
-    let Some(request) = request.filter(|d| d.kind == DecisionKind::RequestTrack.as_str()) else {
+    let Some((request, asked)) = request.and_then(|d| match &d.decision {
+        Decision::RequestTrack(asked) if d.reverted_by.is_none() => {
+            Some((d.clone(), asked.clone()))
+        }
+        _ => None,
+    }) else {
         return Err(invalid(
             "This request is no longer known to Cadence; nothing was recorded.",
         ));
@@ -279,10 +292,7 @@ async fn answer_track_request(
         .require_manager(&team, "answer track requests for")
         .await?;
     let person_id = request.subject_user_id.clone().unwrap_or_default();
-    let track = request.payload["track"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let track = asked.track.clone();
     let Some(person) = scope.store().find_person(scope.tenant, &person_id).await? else {
         return Err(invalid(
             "The person who asked is no longer known; nothing was recorded.",
@@ -298,23 +308,17 @@ async fn answer_track_request(
             "This request has already been answered; nothing was recorded.",
         ));
     }
-    let (status, kind, verb) = match action.verb {
-        Verb::ApproveTrack => (
-            TrackStatus::Approved,
-            DecisionKind::ApproveTrack,
-            "Approved",
-        ),
-        _ => (
-            TrackStatus::Declined,
-            DecisionKind::DeclineTrack,
-            "Declined",
-        ),
+    let answer = TrackAnswer::new(&person.user_id, &track, None, Some(request.id))
+        .map_err(invalid_because)?;
+    let (decision, verb) = match action.verb {
+        Verb::ApproveTrack => (Decision::ApproveTrack(answer), "Approved"),
+        _ => (Decision::DeclineTrack(answer), "Declined"),
     };
     let view = TrackRequestView {
         person_id: person.user_id.clone(),
         person_name: person.display_name.clone(),
         track: track.clone(),
-        note: request.payload["note"].as_str().map(str::to_owned),
+        note: asked.note.clone(),
         decision: request.id.0,
     };
     let line = Text::new()
@@ -335,21 +339,15 @@ async fn answer_track_request(
         .record(&NewDecision {
             tenant: scope.tenant,
             team: Some(team.id),
-            kind,
             actor: scope.actor.id,
             subject: Some(person.id),
             capability: None,
             occurrence: None,
             channel: input.message.as_ref().map(|(c, _)| c.clone()),
             source: scope.invocation.source,
-            payload: json!({ "person": person.user_id, "track": track, "request": request.id.0 }),
-            effect: Effect::AnswerTrackRequest {
-                person: person.id,
-                track: track.clone(),
-                status,
-                request: request.id,
-            },
+            decision,
             follow_up,
+            idempotency_key: input.interaction_key.clone(),
             at: scope.now(),
         })
         .await;
@@ -358,8 +356,9 @@ async fn answer_track_request(
             scope.commands.wake_outbox();
             Ok(outcome)
         }
+        Err(StoreError::Replayed) => Ok(CardOutcome::Done),
         // Another answer got there first: this one is not recorded.
-        Err(e) if e.is_duplicate() => Err(invalid(
+        Err(e) if e.is_conflict() => Err(invalid(
             "This request has already been answered; nothing was recorded.",
         )),
         Err(e) => Err(e.into()),
@@ -368,21 +367,29 @@ async fn answer_track_request(
 
 /// A decision about to be recorded from a card.
 struct Recorded {
-    kind: DecisionKind,
-    subject: Option<crate::domain::ids::PersonId>,
+    decision: Decision,
+    subject: Option<PersonId>,
     capability: Option<CapabilityId>,
-    payload: serde_json::Value,
-    effect: Effect,
+    /// What makes this decision one of a kind on its prompt, if anything does.
+    once: Option<Once>,
+}
+
+/// A decision that may be made once per prompt: its key, and what a second attempt is told.
+struct Once {
+    key: String,
+    told: &'static str,
 }
 
 impl Recorded {
-    fn nothing() -> Self {
+    fn nothing(occurrence: &Occurrence) -> Self {
         Recorded {
-            kind: DecisionKind::NoGaps,
+            decision: Decision::NoGaps(NoGaps {}),
             subject: None,
             capability: None,
-            payload: json!({}),
-            effect: Effect::None,
+            once: Some(Once {
+                key: format!("no-gaps:{}", occurrence.id.0),
+                told: "This prompt was already closed with \"nothing this time\".",
+            }),
         }
     }
 }
@@ -404,12 +411,12 @@ async fn record(
                 .store()
                 .decisions_in(scope.tenant, occurrence.id)
                 .await?;
-            let mut lines: Vec<Text> = earlier.iter().filter_map(outcome_line).collect();
+            let mut lines: Vec<Text> = earlier.iter().filter_map(|d| d.card_line()).collect();
             lines.extend(decided.iter().map(|(_, line)| line.clone()));
             let closed = close
                 || earlier
                     .iter()
-                    .any(|d| d.kind == DecisionKind::NoGaps.as_str());
+                    .any(|d| matches!(d.decision, Decision::NoGaps(_)) && d.reverted_by.is_none());
             let card = with_outcome(
                 &prompt_card(&view(team, occurrence, choices)),
                 &lines,
@@ -425,30 +432,51 @@ async fn record(
         None => None,
     };
     let count = decided.len();
+    let told_on_replay = decided
+        .iter()
+        .find_map(|(recorded, _)| recorded.once.as_ref().map(|once| once.told));
     let decisions: Vec<NewDecision> = decided
         .into_iter()
         .enumerate()
         .map(|(i, (recorded, _))| NewDecision {
             tenant: scope.tenant,
             team: Some(team.id),
-            kind: recorded.kind,
             actor: scope.actor.id,
             subject: recorded.subject,
             capability: recorded.capability,
             occurrence: Some(occurrence.id),
             channel: input.message.as_ref().map(|(c, _)| c.clone()),
             source: scope.invocation.source,
-            payload: recorded.payload,
-            effect: recorded.effect,
+            decision: recorded.decision,
             follow_up: if i + 1 == count {
                 follow_up.clone()
             } else {
                 None
             },
+            // A decision made once per prompt is keyed by what it is about; anything else by
+            // the interaction, one key per row of a form, so a replay records nothing.
+            idempotency_key: match recorded.once {
+                Some(once) => Some(once.key),
+                None => input
+                    .interaction_key
+                    .as_ref()
+                    .map(|key| format!("{key}#{i}")),
+            },
             at: scope.now(),
         })
         .collect();
-    scope.store().record_all(&decisions).await?;
+    match scope.store().record_all(&decisions).await {
+        Ok(_) => {}
+        // Recorded before: a second click on a once-per-prompt decision is told so; the same
+        // click or form delivered again changes nothing (the first updated the card).
+        Err(StoreError::Replayed) => {
+            return match told_on_replay {
+                Some(told) => Err(invalid(told)),
+                None => Ok(CardOutcome::Done),
+            };
+        }
+        Err(e) => return Err(e.into()),
+    }
     scope.commands.wake_outbox();
     Ok(replaced(follow_up))
 }
@@ -543,54 +571,37 @@ async fn submit_rows(
     if !errors.is_empty() {
         return Ok(CardOutcome::FieldErrors(errors));
     }
-    // Every row of the form is recorded in one transaction: all of them or none.
+    // Every row of the form is recorded in one transaction: all of them or none. Each row is
+    // built by the decision's one constructor, so a form is held to the command's limits.
+    let today = scope.today(team);
     let mut decided = Vec::with_capacity(resolved.len());
-    for (who, (cap_id, cap_name), text) in resolved {
-        let (kind, effect, payload, line) = if verb == Verb::CoachingMoment {
-            (
-                DecisionKind::Coach,
-                Effect::None,
-                json!({ "person": who.user_id, "capability": cap_name, "note": text }),
-                Text::new()
-                    .plain("Coaching moment: ")
-                    .mention(who.user_id.clone())
-                    .plain(" — ")
-                    .strong(cap_name.clone())
-                    .plain(": ")
-                    .plain(text.clone()),
-            )
+    for (row, (who, (cap_id, cap_name), text)) in resolved.into_iter().enumerate() {
+        let text_field = rows.get(row).map(|r| r.2).unwrap_or("note");
+        let decision = if verb == Verb::CoachingMoment {
+            Coach::new(&who.user_id, &cap_name, Some(&text)).map(Decision::Coach)
         } else {
-            (
-                DecisionKind::Intervene,
-                Effect::PlanIntervention {
-                    team: team.id,
-                    person: who.id,
-                    capability: cap_id,
-                    means: text.clone(),
-                    due,
-                },
-                json!({ "person": who.user_id, "capability": cap_name, "means": text, "due": due.map(|d| d.to_string()) }),
-                Text::new()
-                    .plain("Intervention: ")
-                    .mention(who.user_id.clone())
-                    .plain(" — ")
-                    .strong(cap_name.clone())
-                    .plain(" via ")
-                    .plain(text.clone()),
-            )
+            Intervene::new(&who.user_id, &cap_name, &text, due, today).map(Decision::Intervene)
         };
-        let line = line
-            .plain(" (by ")
-            .mention(scope.actor.user_id.clone())
-            .plain(")");
+        let decision = match decision {
+            Ok(decision) => decision,
+            Err(problem) => {
+                errors.push((text_field.to_owned(), problem.0));
+                continue;
+            }
+        };
+        let Some(line) = decision.signed_card_line(&who.user_id, &scope.actor.user_id) else {
+            continue;
+        };
         let recorded = Recorded {
-            kind,
+            decision,
             subject: Some(who.id),
             capability: Some(cap_id),
-            payload,
-            effect,
+            once: None,
         };
         decided.push((recorded, line));
+    }
+    if !errors.is_empty() {
+        return Ok(CardOutcome::FieldErrors(errors));
     }
     record(scope, input, team, occurrence, choices, decided, false).await
 }
@@ -637,7 +648,7 @@ async fn open_form(
 }
 
 /// Tells the person privately, through the outbox.
-async fn tell(scope: &Scope<'_>, input: &CardInput, text: Text) -> Result<(), ServiceError> {
+async fn tell(scope: &Scope<'_>, input: &CardInput, text: Text) -> Result<(), StoreError> {
     let Some((channel, _)) = &input.message else {
         return Ok(());
     };
@@ -667,6 +678,12 @@ async fn tell(scope: &Scope<'_>, input: &CardInput, text: Text) -> Result<(), Se
         .await?;
     scope.commands.wake_outbox();
     Ok(())
+}
+
+fn invalid_because(problem: crate::domain::decision::Invalid) -> Stop {
+    Stop::Reply(super::Reply::invalid(
+        Text::new().plain(problem.0).plain(" Nothing was recorded."),
+    ))
 }
 
 fn invalid(words: &str) -> Stop {
@@ -711,41 +728,6 @@ fn view(team: &Team, occurrence: &Occurrence, choices: &[Choice]) -> OccurrenceV
         title: occurrence.title.clone(),
         capabilities: choices.to_vec(),
     }
-}
-
-/// One line of a card's outcome, from a recorded decision.
-fn outcome_line(decision: &RecordedDecision) -> Option<Text> {
-    let payload = &decision.payload;
-    let text = |key: &str| payload[key].as_str().unwrap_or_default().to_owned();
-    let subject = decision.subject_user_id.clone().unwrap_or_default();
-    let line = match decision.kind.as_str() {
-        "gap" => Text::new()
-            .plain("Gap: ")
-            .mention(subject)
-            .plain(" — ")
-            .strong(text("capability")),
-        "no_gaps" => Text::new().plain("Nothing this time"),
-        "intervene" => Text::new()
-            .plain("Intervention: ")
-            .mention(subject)
-            .plain(" — ")
-            .strong(text("capability"))
-            .plain(" via ")
-            .plain(text("means")),
-        "coach" => Text::new()
-            .plain("Coaching moment: ")
-            .mention(subject)
-            .plain(" — ")
-            .strong(text("capability"))
-            .plain(": ")
-            .plain(text("note")),
-        _ => return None,
-    };
-    Some(
-        line.plain(" (by ")
-            .mention(decision.actor_user_id.clone())
-            .plain(")"),
-    )
 }
 
 /// Puts the occurrence's nudge off until the next working morning in the team's time zone,
@@ -797,22 +779,22 @@ async fn snooze(
     let decision = NewDecision {
         tenant: scope.tenant,
         team: Some(team.id),
-        kind: DecisionKind::SnoozeNudge,
         actor: scope.actor.id,
         subject: None,
         capability: None,
         occurrence: Some(occurrence.id),
         channel: input.message.as_ref().map(|(c, _)| c.clone()),
         source: scope.invocation.source,
-        payload: json!({ "until": until.to_rfc3339() }),
-        effect: Effect::SnoozeNudge {
-            occurrence: occurrence.id,
-            until,
-        },
+        decision: Decision::SnoozeNudge(Snooze { until }),
         follow_up,
+        idempotency_key: input.interaction_key.clone(),
         at: scope.now(),
     };
-    scope.store().record_all(&[decision]).await?;
+    match scope.store().record_all(&[decision]).await {
+        Ok(_) => {}
+        Err(StoreError::Replayed) => return Ok(CardOutcome::Done),
+        Err(e) => return Err(e.into()),
+    }
     scope.commands.wake_outbox();
     Ok(outcome)
 }

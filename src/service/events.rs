@@ -16,25 +16,12 @@ use crate::domain::event::{Source, SourceEvent};
 use crate::domain::ids::{InboxId, OccurrenceId, TeamId, TenantId};
 use crate::domain::prompt::{OccurrenceView, prompt_card};
 use crate::domain::ritual::RitualKind;
-use crate::store::{OccurrencePlan, Ritual, Store, StoreError, StoreResult};
+use crate::store::{OccurrencePlan, Ritual, Store, StoreResult};
 
 /// How often the processor looks for events when nobody wakes it.
 const POLL: std::time::Duration = std::time::Duration::from_millis(500);
 /// How often events that started nothing are purged.
 const PURGE_EVERY: Duration = Duration::hours(1);
-
-/// Whether a database error says the data itself is refused (as opposed to the database being
-/// busy or unavailable).
-fn refuses(kind: sqlx::error::ErrorKind) -> bool {
-    use sqlx::error::ErrorKind;
-    matches!(
-        kind,
-        ErrorKind::UniqueViolation
-            | ErrorKind::ForeignKeyViolation
-            | ErrorKind::NotNullViolation
-            | ErrorKind::CheckViolation
-    )
-}
 
 /// A Teams meeting starts the rituals of the conversation it was held in, not every ritual
 /// with a Teams trigger: its conversation must be the ritual's channel.
@@ -195,7 +182,7 @@ impl EventProcessor {
             Ok(created) => created,
             // One event the database refuses must not hold up the rest: process them one by
             // one, and set aside any that still fails so it is not retried forever.
-            Err(StoreError::Database(sqlx::Error::Database(refusal))) => {
+            Err(refusal) if refusal.is_refusal() => {
                 tracing::warn!(error = %refusal, "event batch refused; processing its events one by one");
                 let mut created = Vec::new();
                 for one in &batch {
@@ -208,9 +195,7 @@ impl EventProcessor {
                         Ok(made) => created.extend(made),
                         // Only a refusal of the event itself sets it aside; a busy or failing
                         // database leaves it to be retried.
-                        Err(StoreError::Database(sqlx::Error::Database(error)))
-                            if refuses(error.kind()) =>
-                        {
+                        Err(error) if error.is_refusal() => {
                             tracing::error!(inbox = one.0.0, %error, "event cannot be processed; set aside");
                             self.store.set_event_aside(one.0, now).await?;
                         }

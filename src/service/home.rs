@@ -107,7 +107,7 @@ impl super::Commands {
         tenant: &str,
         user_id: &str,
         occasion: &str,
-    ) -> Result<(), super::ServiceError> {
+    ) -> Result<(), super::StoreError> {
         let now = self.clock.now();
         let tenant = self.store.tenant(platform, tenant, now).await?;
         let person = self.store.person(tenant, user_id, None, now).await?;

@@ -3,10 +3,11 @@
 //! An inbound adapter verifies and translates a request into an [`Invocation`]; [`Commands::run`]
 //! parses it, resolves the team, people and capabilities it names, checks that the actor may do
 //! it, records it through the store, and answers with a neutral [`Reply`] the adapter renders.
-//! A person's mistake is a reply, never an error; [`ServiceError`] is only for a failing store.
+//! A person's mistake is a reply, never an error; [`StoreError`] is only for a failing store.
 
 mod cards;
 mod decide;
+pub mod digest;
 pub mod events;
 pub mod home;
 
@@ -24,6 +25,7 @@ use crate::domain::command::{self, Command};
 use crate::domain::text::Text;
 use crate::domain::{DecisionSource, Platform};
 use crate::store::{Store, StoreError};
+use scope::{Scope, Stop, finish};
 
 pub use cards::{CardInput, CardOutcome};
 pub use reply::{Outcome, Reply};
@@ -48,11 +50,6 @@ pub struct Invocation {
     /// The command text, in the escaped form of [`command`].
     pub text: String,
 }
-
-/// The store failed; nothing was recorded.
-#[derive(Debug, thiserror::Error)]
-#[error(transparent)]
-pub struct ServiceError(#[from] pub StoreError);
 
 /// Runs commands against a store.
 #[derive(Debug, Clone)]
@@ -86,38 +83,93 @@ impl Commands {
 
     /// Parses and runs one command, answering the author. Records the subcommand as `command`
     /// on the caller's span when it declares that field.
-    pub async fn run(&self, invocation: &Invocation) -> Result<Reply, ServiceError> {
+    pub async fn run(&self, invocation: &Invocation) -> Result<Reply, StoreError> {
         let line = match command::parse(&invocation.text) {
             Ok(line) => line,
             Err(error) => return Ok(reply::parse_error(&error)),
         };
         tracing::Span::current().record("command", subcommand_name(&line.command));
         let scope = scope::Scope::open(self, invocation, &line.command.people()).await?;
+        let team = line.team.as_deref();
         let reply = match &line.command {
             Command::Help { topic } => views::help(topic.as_deref()),
             Command::Me => views::me(&scope).await?,
-            Command::Digest => views::digest(&scope, line.team.as_deref()).await?,
+            Command::Digest => views::digest(&scope, team).await?,
             Command::Coverage { capability } => {
-                views::coverage(&scope, line.team.as_deref(), capability.as_deref()).await?
+                views::coverage(&scope, team, capability.as_deref()).await?
             }
             Command::TeamCreate { .. }
             | Command::TeamMembers { .. }
-            | Command::CapabilityAdd { .. } => {
-                setup::run(&scope, line.team.as_deref(), &line.command).await?
-            }
+            | Command::CapabilityAdd { .. } => setup::run(&scope, team, &line.command).await?,
             Command::RitualAdd { .. }
             | Command::RitualList
             | Command::RitualPause { .. }
-            | Command::RitualResume { .. } => {
-                rituals::run(&scope, line.team.as_deref(), &line.command).await?
-            }
-            _ => decide::run(&scope, line.team.as_deref(), &line.command).await?,
+            | Command::RitualResume { .. } => rituals::run(&scope, team, &line.command).await?,
+            decision => finish(decide(&scope, team, decision).await)?,
         };
         Ok(reply)
     }
 
     fn is_configured_admin(&self, user_id: &str) -> bool {
         self.admins.contains(user_id)
+    }
+}
+
+/// Runs a decision command with its handler.
+async fn decide(scope: &Scope<'_>, team: Option<&str>, command: &Command) -> Result<Reply, Stop> {
+    use decide as d;
+    match command {
+        Command::Gap { person, capability } => d::gap(scope, team, person, capability).await,
+        Command::Coach {
+            person,
+            capability,
+            note,
+        } => d::coach(scope, team, person, capability, note.as_deref()).await,
+        Command::Intervene {
+            person,
+            capability,
+            means,
+            due,
+        } => d::intervene(scope, team, person, capability, means, *due).await,
+        Command::Level {
+            person,
+            capability,
+            level,
+            evidence,
+        } => d::level(scope, team, person, capability, *level, evidence.as_deref()).await,
+        Command::Certify {
+            person,
+            capability,
+            evidence,
+        } => d::certify(scope, team, person, capability, evidence.as_deref()).await,
+        Command::Approve { person, track } => d::approve(scope, team, person, track).await,
+        Command::Decline {
+            person,
+            track,
+            reason,
+        } => d::decline(scope, team, person, track, reason.as_deref()).await,
+        Command::Request { track, note } => d::request(scope, team, track, note.as_deref()).await,
+        Command::Sequence {
+            family,
+            capabilities,
+        } => d::sequence(scope, team, family, capabilities).await,
+        Command::Hours {
+            person,
+            hours,
+            period,
+        } => d::hours(scope, team, person, *hours, period.as_ref()).await,
+        Command::Mastery {
+            capability,
+            criteria,
+        } => d::mastery(scope, team, capability, criteria).await,
+        Command::Target { capability, count } => d::target(scope, team, capability, *count).await,
+        Command::Away { person, dates } => d::away(scope, team, person, *dates).await,
+        Command::Commission {
+            title,
+            budget,
+            capability,
+        } => d::commission(scope, team, title, *budget, capability.as_deref()).await,
+        _ => Err(Reply::invalid(Text::new().plain("That command records no decision.")).into()),
     }
 }
 

@@ -2,7 +2,7 @@
 //! Editing rituals is a manager's right, like deciding.
 
 use super::scope::{Scope, Stop, finish};
-use super::{Outcome, Reply, ServiceError};
+use super::{Outcome, Reply, StoreError};
 use crate::domain::command::{Command, Nudge};
 use crate::domain::ids::RitualId;
 use crate::domain::text::Text;
@@ -13,7 +13,7 @@ pub async fn run(
     scope: &Scope<'_>,
     team: Option<&str>,
     command: &Command,
-) -> Result<Reply, ServiceError> {
+) -> Result<Reply, StoreError> {
     finish(ritual(scope, team, command).await)
 }
 

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use chrono::NaiveDate;
 
-use super::{Commands, Invocation, Reply, ServiceError};
+use super::{Commands, Invocation, Reply};
 use crate::domain::command::UserRef;
 use crate::domain::ids::{PersonId, TeamId, TenantId};
 use crate::domain::similar::closest;
@@ -36,10 +36,10 @@ impl From<Reply> for Stop {
 }
 
 /// Turns the outcome of a command body into the service's result.
-pub fn finish(result: Result<Reply, Stop>) -> Result<Reply, ServiceError> {
+pub fn finish(result: Result<Reply, Stop>) -> Result<Reply, StoreError> {
     match result {
         Ok(reply) | Err(Stop::Reply(reply)) => Ok(reply),
-        Err(Stop::Store(e)) => Err(ServiceError(e)),
+        Err(Stop::Store(e)) => Err(e),
     }
 }
 

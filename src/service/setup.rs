@@ -1,7 +1,7 @@
 //! Set-up commands: teams and the capability library, so a workspace can be set up from chat.
 
 use super::scope::{Scope, Stop, finish};
-use super::{Outcome, Reply, ServiceError};
+use super::{Outcome, Reply, StoreError};
 use crate::domain::command::{Command, MembershipChange, UserRef};
 use crate::domain::ids::{PersonId, TeamId};
 use crate::domain::text::Text;
@@ -12,7 +12,7 @@ pub async fn run(
     scope: &Scope<'_>,
     team: Option<&str>,
     command: &Command,
-) -> Result<Reply, ServiceError> {
+) -> Result<Reply, StoreError> {
     finish(setup(scope, team, command).await)
 }
 
@@ -61,7 +61,7 @@ async fn setup(
                 .await;
             let team = match created {
                 Ok(team) => team,
-                Err(e) if e.is_duplicate() => {
+                Err(e) if e.is_conflict() => {
                     let text = Text::new()
                         .plain(format!("Couldn't create {name}: {e}. "))
                         .plain("Pick another name or channel. Nothing was changed.");
@@ -159,7 +159,7 @@ async fn setup(
                         outcome: Outcome::Changed,
                     })
                 }
-                Err(e) if e.is_duplicate() => {
+                Err(e) if e.is_conflict() => {
                     let text = Text::new()
                         .plain("The library already has ")
                         .strong(name.clone())

@@ -1,7 +1,7 @@
 //! Commands that show rather than change: help, the author's profile, and coverage.
 
 use super::scope::{Scope, Stop, finish};
-use super::{Outcome, Reply, ServiceError, say};
+use super::{Outcome, Reply, StoreError, say};
 use crate::domain::card::{Card, Part};
 use crate::domain::command::{Subcommand, help_topics};
 use crate::domain::coverage::coverage_report;
@@ -62,7 +62,7 @@ fn overview() -> Text {
 }
 
 /// `me`: the author's teams, levels, tracks and absences.
-pub async fn me(scope: &Scope<'_>) -> Result<Reply, ServiceError> {
+pub async fn me(scope: &Scope<'_>) -> Result<Reply, StoreError> {
     finish(me_inner(scope).await)
 }
 
@@ -125,7 +125,7 @@ pub async fn coverage(
     scope: &Scope<'_>,
     named_team: Option<&str>,
     capability: Option<&str>,
-) -> Result<Reply, ServiceError> {
+) -> Result<Reply, StoreError> {
     finish(coverage_inner(scope, named_team, capability).await)
 }
 
@@ -226,14 +226,14 @@ async fn coverage_inner(
 }
 
 /// `/cadence digest`: this week's digest, shown only to the asker (a manager of the team).
-pub async fn digest(scope: &Scope<'_>, named_team: Option<&str>) -> Result<Reply, ServiceError> {
+pub async fn digest(scope: &Scope<'_>, named_team: Option<&str>) -> Result<Reply, StoreError> {
     finish(digest_inner(scope, named_team).await)
 }
 
 async fn digest_inner(scope: &Scope<'_>, named_team: Option<&str>) -> Result<Reply, Stop> {
     let team = scope.team(named_team).await?;
     scope.require_manager(&team, "see the digest of").await?;
-    let card = crate::scheduler::team_digest(scope.store(), &team, scope.now()).await?;
+    let card = super::digest::team_digest(scope.store(), &team, scope.now()).await?;
     Ok(say(card_text(&card), Outcome::Shown))
 }
 

@@ -135,7 +135,7 @@ impl Store {
         Ok(updated)
     }
 
-    /// Adds a capability; a name already in the library is a [`StoreError::Duplicate`].
+    /// Adds a capability; a name already in the library is a [`StoreError::Conflict`].
     pub async fn add_capability(
         &self,
         tenant: TenantId,
@@ -163,7 +163,7 @@ impl Store {
                 description: description.map(str::to_owned),
                 family: family.map(str::to_owned),
             }),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::Duplicate(
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::Conflict(
                 format!("a capability called {name} exists"),
             )),
             Err(e) => Err(e.into()),

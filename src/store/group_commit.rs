@@ -81,7 +81,7 @@ impl GroupCommit {
 }
 
 fn writer_gone() -> StoreError {
-    StoreError::Database(sqlx::Error::PoolClosed)
+    StoreError::Unavailable("the database writer has stopped".to_owned())
 }
 
 async fn run(pool: AnyPool, mut queue: mpsc::Receiver<Job>) {
@@ -168,9 +168,7 @@ async fn commit(pool: &AnyPool, batch: &mut Vec<Job>) {
             }
         }
         // A write the database (or a guarded effect) refuses must not fail its neighbours.
-        Err(
-            refusal @ (StoreError::Database(sqlx::Error::Database(_)) | StoreError::Duplicate(_)),
-        ) if batch.len() > 1 => {
+        Err(refusal) if refusal.is_refusal() && batch.len() > 1 => {
             tracing::warn!(error = %refusal, size = batch.len(), "batch refused; committing its writes one by one");
             for job in batch.drain(..) {
                 job.write_alone(pool).await;

@@ -32,9 +32,9 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
+pub use crate::domain::decision::RecordedDecision;
 pub use capabilities::Capability;
 pub use conversations::ConversationRef;
-pub use decisions::RecordedDecision;
 pub use digest::DigestSchedule;
 pub use inbox::{NewInboxEntry, OccurrencePlan, PendingEvent};
 pub use jobs::{Job, JobKind, PlannedJob};
@@ -61,34 +61,64 @@ pub enum Backend {
     Postgres,
 }
 
-/// Why a store operation failed.
+/// Why a store operation failed. Callers decide on these variants; none of them names sqlx.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The database could not be reached or refused the statement.
+    /// The database could not be reached or failed the statement; trying again later may work.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(#[source] sqlx::Error),
     /// Migrations could not be applied.
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// A stored value is not one Cadence writes; the row is left alone.
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
-    /// The record exists already.
-    #[error("already exists: {0}")]
-    Duplicate(String),
+    /// The write conflicts with what is recorded: the record exists already, or the state it
+    /// answers has moved on (a request answered by someone else first).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database refused the data itself (a reference to a row that is not there, a value
+    /// out of range): writing it again will not help.
+    #[error("refused: {0}")]
+    Refused(String),
+    /// This very click, form or request was recorded before; nothing more was written.
+    #[error("already recorded")]
+    Replayed,
     /// The database failed a write for everyone waiting on it; nothing was committed.
     #[error("database unavailable: {0}")]
     Unavailable(String),
 }
 
-impl StoreError {
-    /// Whether this is a uniqueness conflict with an existing row.
-    pub fn is_duplicate(&self) -> bool {
-        match self {
-            StoreError::Duplicate(_) => true,
-            StoreError::Database(sqlx::Error::Database(e)) => e.is_unique_violation(),
-            _ => false,
+impl From<sqlx::Error> for StoreError {
+    /// Sorts what the database said into conflicts, refusals and failures.
+    fn from(error: sqlx::Error) -> Self {
+        use sqlx::error::ErrorKind;
+        match &error {
+            sqlx::Error::Database(e) => match e.kind() {
+                ErrorKind::UniqueViolation => StoreError::Conflict(e.message().to_owned()),
+                ErrorKind::ForeignKeyViolation
+                | ErrorKind::NotNullViolation
+                | ErrorKind::CheckViolation => StoreError::Refused(e.message().to_owned()),
+                _ => StoreError::Database(error),
+            },
+            _ => StoreError::Database(error),
         }
+    }
+}
+
+impl StoreError {
+    /// Whether this is a conflict with what is recorded (an existing record, a stale answer).
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, StoreError::Conflict(_))
+    }
+
+    /// Whether the data itself was refused or conflicts, so that writing it again cannot
+    /// succeed (as opposed to the database being busy or unavailable).
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Conflict(_) | StoreError::Refused(_) | StoreError::Replayed
+        )
     }
 }
 
@@ -146,7 +176,47 @@ impl Store {
 
     /// Applies pending migrations.
     pub async fn migrate(&self) -> StoreResult<()> {
-        self.migrator().run(&self.write).await?;
+        let migrator = self.migrator();
+        if self.backend == Backend::Sqlite {
+            self.migrate_outside_transactions(migrator).await?;
+        }
+        migrator.run(&self.write).await?;
+        Ok(())
+    }
+
+    /// Applies the SQLite migrations marked `-- no-transaction` (a table rebuild that needs
+    /// foreign keys off, which SQLite allows only outside a transaction), each after the ones
+    /// before it. sqlx 0.8 runs every SQLite migration inside a transaction, so these are run
+    /// here and then recorded as sqlx records them, with the same checksum.
+    async fn migrate_outside_transactions(&self, migrator: &Migrator) -> StoreResult<()> {
+        for (index, step) in migrator.iter().enumerate().filter(|(_, m)| m.no_tx) {
+            let before = Migrator {
+                migrations: std::borrow::Cow::Owned(migrator.migrations[..index].to_vec()),
+                ignore_missing: true,
+                locking: migrator.locking,
+                no_tx: false,
+            };
+            before.run(&self.write).await?;
+            let applied: Option<(i64,)> =
+                sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE version = $1")
+                    .bind(step.version)
+                    .fetch_optional(&self.write)
+                    .await?;
+            if applied.is_some() {
+                continue;
+            }
+            let mut conn = self.write.acquire().await?;
+            sqlx::raw_sql(&step.sql).execute(&mut *conn).await?;
+            sqlx::query(
+                "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+                 VALUES ($1, $2, TRUE, $3, -1)",
+            )
+            .bind(step.version)
+            .bind(step.description.as_ref())
+            .bind(step.checksum.to_vec())
+            .execute(&mut *conn)
+            .await?;
+        }
         Ok(())
     }
 

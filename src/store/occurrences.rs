@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::decisions::RecordedDecision;
 use super::rituals::Ritual;
 use super::{Store, StoreResult, from_millis};
+use crate::domain::decision::RecordedDecision;
 use crate::domain::ids::{OccurrenceId, RitualId, TenantId};
 
 /// An occurrence with its ritual.

@@ -7,7 +7,7 @@ use super::{Store, StoreError, StoreResult, parse_day};
 use crate::domain::Level;
 use crate::domain::command::DateRange;
 use crate::domain::coverage::{CapabilityTarget, CoverageInputs, Learner, Master};
-use crate::domain::decision::TrackStatus;
+use crate::domain::decision::{Decision, TrackStatus};
 use crate::domain::ids::{CapabilityId, PersonId, TenantId};
 
 /// One of a person's levels.
@@ -213,9 +213,11 @@ impl Store {
             })
             .collect();
         for (person, capability, name) in changed {
-            let before: Option<(String,)> = sqlx::query_as(
-                "SELECT payload FROM decisions WHERE tenant_id = $1 AND subject_person_id = $2 \
+            let before: Option<(String, String)> = sqlx::query_as(
+                "SELECT kind, payload FROM decisions d WHERE tenant_id = $1 AND subject_person_id = $2 \
                  AND capability_id = $3 AND created_at < $4 AND kind IN ('level', 'certify') \
+                 AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.tenant_id = d.tenant_id \
+                                 AND u.reverts_decision_id = d.id) \
                  ORDER BY created_at DESC, id DESC LIMIT 1",
             )
             .bind(tenant)
@@ -224,15 +226,14 @@ impl Store {
             .bind(cutoff)
             .fetch_optional(&self.read)
             .await?;
-            let was_master = before.is_some_and(|(payload,)| {
-                serde_json::from_str::<serde_json::Value>(&payload)
+            let was_master = before.is_some_and(|(kind, payload)| {
+                let decision = serde_json::from_str(&payload)
                     .ok()
-                    .and_then(|p| {
-                        p.get("level")
-                            .and_then(|l| l.as_str())
-                            .map(|l| l == "mastery")
-                    })
-                    .unwrap_or(false)
+                    .and_then(|payload| Decision::from_stored(&kind, payload).ok());
+                matches!(
+                    decision,
+                    Some(Decision::Level(set) | Decision::Certify(set)) if set.level == Level::Mastery
+                )
             });
             if was_master {
                 result.push((capability, person, name));

@@ -236,7 +236,7 @@ impl Store {
     }
 
     /// Creates a team with its managers and members. A name already used in the tenant, or a
-    /// channel that is already another team's home, is a [`StoreError::Duplicate`].
+    /// channel that is already another team's home, is a [`StoreError::Conflict`].
     pub async fn create_team(
         &self,
         tenant: TenantId,
@@ -252,7 +252,7 @@ impl Store {
                     .fetch_optional(&mut *tx)
                     .await?;
             if let Some((name,)) = taken {
-                return Err(StoreError::Duplicate(format!(
+                return Err(StoreError::Conflict(format!(
                     "that channel is already home to {name}"
                 )));
             }
@@ -271,7 +271,7 @@ impl Store {
         .await;
         let (id,) = match inserted {
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                return Err(StoreError::Duplicate(format!(
+                return Err(StoreError::Conflict(format!(
                     "a team called {} exists",
                     new.name
                 )));
@@ -296,7 +296,7 @@ impl Store {
     }
 
     /// Sets a team's time zone and home channel. A channel that is already another team's home
-    /// is a [`StoreError::Duplicate`] and changes nothing.
+    /// is a [`StoreError::Conflict`] and changes nothing.
     pub async fn update_team(
         &self,
         team: &Team,
@@ -314,7 +314,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             if let Some((name,)) = taken {
-                return Err(StoreError::Duplicate(format!(
+                return Err(StoreError::Conflict(format!(
                     "that channel is already home to {name}"
                 )));
             }

@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 
 use cadence::apply::{self, ApplyError, ApplyFile, ApplySummary, Counts};
-use cadence::domain::Platform;
 use cadence::domain::command::{DateRange, MembershipChange};
+use cadence::domain::decision::Decision;
 use cadence::domain::event::Selector;
+use cadence::domain::{DecisionKind, DecisionSource, Platform};
 use cadence::store::{NewRitual, NewTeam, Role, Store, Team};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Connection;
@@ -250,16 +251,24 @@ async fn the_example_applies_once_then_changes_nothing_then_exactly_the_edits(db
     assert_eq!(log.len(), 3, "two targets and an absence");
     assert!(
         log.iter()
-            .all(|d| d.source == "api" && d.actor_user_id == apply::APPLY_ACTOR)
+            .all(|d| d.source == DecisionSource::Api && d.actor_user_id == apply::APPLY_ACTOR)
     );
     assert_eq!(
-        log.iter().filter(|d| d.kind == "target").count(),
+        log.iter()
+            .filter(|d| d.kind() == DecisionKind::Target)
+            .count(),
         2,
         "{log:?}"
     );
-    let absence = log.iter().find(|d| d.kind == "absence").expect("absence");
+    let absence = log
+        .iter()
+        .find(|d| d.kind() == DecisionKind::Absence)
+        .expect("absence");
     assert_eq!(absence.subject_user_id.as_deref(), Some("U02BOB"));
-    assert_eq!(absence.payload["from"], "2026-12-01");
+    let Decision::Absence(away) = &absence.decision else {
+        panic!("not an absence: {absence:?}");
+    };
+    assert_eq!(away.from.to_string(), "2026-12-01");
 
     // Second apply: nothing changes, no decision is recorded.
     let before = table_counts(&test_db).await;
@@ -324,9 +333,11 @@ async fn the_example_applies_once_then_changes_nothing_then_exactly_the_edits(db
     let log = store.decisions_of(tenant, atlas.id).await.expect("log");
     assert_eq!(log.len(), 4);
     let last = log.last().expect("decision");
-    assert_eq!(last.kind, "target");
-    assert_eq!(last.payload["capability"], "incident command");
-    assert_eq!(last.payload["target"], 4);
+    let Decision::Target(target) = &last.decision else {
+        panic!("not a target: {last:?}");
+    };
+    assert_eq!(target.capability, "incident command");
+    assert_eq!(target.target, 4);
     assert_eq!(
         store
             .decisions_of(tenant, borealis.id)
@@ -718,7 +729,7 @@ async fn the_store_operations_apply_uses_stay_in_their_tenant(db: Db) {
 
     // update_team: a channel home to another team of the tenant is refused; another tenant's is not.
     let refused = store.update_team(&team_a, "UTC", Some("C2")).await;
-    assert!(refused.is_err_and(|e| e.is_duplicate()));
+    assert!(refused.is_err_and(|e| e.is_conflict()));
     let moved = store
         .update_team(&team_a, "Europe/Paris", Some("C3"))
         .await

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use cadence::domain::card::Verb;
 use cadence::inbound::slack::signature::sign;
-use cadence::outbound::slack::blocks::action_from_id;
+use cadence::platform::slack::blocks::action_from_id;
 use serde_json::{Value, json};
 
 use crate::helpers::{Db, SECRET, TestApp};

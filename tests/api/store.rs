@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use cadence::domain::decision::{Effect, NewDecision};
+use cadence::domain::decision::{Decision, LevelSet, NewDecision};
 use cadence::domain::ids::{CapabilityId, PersonId};
 use cadence::domain::{DecisionKind, DecisionSource, Level, Platform};
 use cadence::store::{NewTeam, Store};
@@ -30,21 +30,20 @@ fn level(
     NewDecision {
         tenant,
         team: Some(team),
-        kind: DecisionKind::Level,
         actor,
         subject: Some(person),
         capability: Some(capability),
         occurrence: None,
         channel: Some("C1".into()),
         source: DecisionSource::Api,
-        payload: json!({ "n": n }),
-        effect: Effect::SetLevel {
-            person,
-            capability,
+        decision: Decision::Level(LevelSet {
+            person: format!("U{}", person.0),
+            capability: "run EBR".into(),
             level,
             evidence: Some(format!("#{n}")),
-        },
+        }),
         follow_up: None,
+        idempotency_key: None,
         at: chrono::Utc::now(),
     }
 }
@@ -133,7 +132,7 @@ async fn concurrent_decisions_are_all_committed_and_one_bad_one_fails_alone(db: 
     assert_eq!(log.len(), 199);
     assert!(
         log.iter()
-            .all(|d| d.kind == "level" && d.actor_user_id == "UM")
+            .all(|d| d.kind() == DecisionKind::Level && d.actor_user_id == "UM")
     );
     // Each person's stored level is the one from their last recorded decision.
     let profile = store
@@ -145,7 +144,15 @@ async fn concurrent_decisions_are_all_committed_and_one_bad_one_fails_alone(db: 
         .filter(|d| d.subject_user_id.as_deref() == Some("U1"))
         .max_by_key(|d| d.id)
         .expect("decisions for U1");
-    let n = last_for_person_1.payload["n"].as_u64().expect("n") as usize;
+    let Decision::Level(set) = &last_for_person_1.decision else {
+        panic!("not a level decision: {last_for_person_1:?}");
+    };
+    let n: usize = set
+        .evidence
+        .as_deref()
+        .and_then(|e| e.strip_prefix('#'))
+        .and_then(|n| n.parse().ok())
+        .expect("n");
     let expected = Level::ALL[n % 4];
     match expected {
         Level::None => assert!(profile.levels.is_empty()),

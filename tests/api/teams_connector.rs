@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use cadence::domain::clock::ManualClock;
-use cadence::outbound::slack::api::CallError;
-use cadence::outbound::teams::connector::TeamsConnector;
+use cadence::platform::slack::api::CallError;
+use cadence::platform::teams::connector::TeamsConnector;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 

@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use cadence::inbound::teams::auth::{BOT_FRAMEWORK_ISSUER, BotAuthConfig};
-use cadence::outbound::teams::connector::ConnectorConfig;
+use cadence::platform::teams::connector::ConnectorConfig;
 use chrono::{DateTime, Utc};
 use jsonwebtoken::jwk::{AlgorithmParameters, Jwk};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};

@@ -21,7 +21,12 @@ pub mod generic;
 pub mod github;
 pub mod jira;
 pub mod linear;
+mod routes;
+mod secrets;
 pub mod zoom;
+
+pub use routes::router;
+pub use secrets::HookSecrets;
 
 use axum::http::HeaderMap;
 use chrono::{DateTime, NaiveDateTime, Utc};

@@ -15,11 +15,11 @@ use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 
 use super::verify_request;
-use crate::app::AppState;
 use crate::domain::text::Text;
 use crate::domain::{DecisionSource, Platform};
 use crate::error::AppError;
-use crate::outbound::slack::mrkdwn;
+use crate::inbound::AppState;
+use crate::platform::slack::mrkdwn;
 use crate::service::Invocation;
 
 /// The fields of a slash-command request Cadence reads; the rest are ignored.

@@ -11,9 +11,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::verify_request;
-use crate::app::AppState;
 use crate::domain::Platform;
 use crate::error::AppError;
+use crate::inbound::AppState;
 
 /// Handles one Events API request.
 pub async fn handle(

@@ -16,11 +16,11 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::verify_request;
-use crate::app::AppState;
 use crate::domain::card::{Action, Verb};
 use crate::domain::{DecisionSource, Platform};
 use crate::error::AppError;
-use crate::outbound::slack::blocks::action_from_id;
+use crate::inbound::AppState;
+use crate::platform::slack::blocks::action_from_id;
 use crate::service::{CardInput, CardOutcome, Invocation};
 
 #[derive(Deserialize)]
@@ -156,6 +156,18 @@ fn click(payload: &Value) -> CardInput {
     let ts = payload["container"]["message_ts"]
         .as_str()
         .or_else(|| payload["message"]["ts"].as_str());
+    // The same click delivered twice (a double click, a retry) carries the same action time,
+    // user and message, so it is recorded once.
+    let interaction_key = payload["actions"][0]["action_ts"].as_str().map(|at| {
+        format!(
+            "slack-click:{at}:{}:{}:{}",
+            payload["user"]["id"].as_str().unwrap_or_default(),
+            ts.unwrap_or_default(),
+            payload["actions"][0]["action_id"]
+                .as_str()
+                .unwrap_or_default(),
+        )
+    });
     CardInput {
         action,
         fields,
@@ -163,6 +175,7 @@ fn click(payload: &Value) -> CardInput {
         trigger: payload["trigger_id"].as_str().map(str::to_owned),
         submitted: false,
         answer_inline: false,
+        interaction_key,
     }
 }
 
@@ -205,5 +218,7 @@ fn submission(payload: &Value) -> CardInput {
         trigger: None,
         submitted: true,
         answer_inline: false,
+        // A modal submitted twice is the same view.
+        interaction_key: view["id"].as_str().map(|id| format!("slack-view:{id}")),
     }
 }

@@ -8,12 +8,26 @@ pub mod signature;
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::inbound::{AppState, MAX_INTERACTION_BYTES};
 
 /// Verifies a Slack request's signature against the configured signing secret.
 pub fn verify_request(state: &AppState, headers: &HeaderMap, body: &Bytes) -> Result<(), AppError> {
-    let secret = state.config.slack.as_ref().map(|s| &s.signing_secret);
+    let secret = state.slack_signing_secret.as_ref();
     signature::verify(secret, headers, body, state.clock.now().timestamp())?;
     Ok(())
+}
+
+/// Slack's routes. A submitted form carries the whole view (selects of up to 100 options
+/// each), so interactions get a larger body limit.
+pub fn router() -> axum::Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::post;
+    axum::Router::new()
+        .route("/slack/commands", post(commands::handle))
+        .route(
+            "/slack/interactions",
+            post(interactions::handle).layer(DefaultBodyLimit::max(MAX_INTERACTION_BYTES)),
+        )
+        .route("/slack/events", post(events::handle))
 }

@@ -76,6 +76,12 @@ fn header<'h>(headers: &'h HeaderMap, name: &'static str) -> Result<&'h str, Sig
         .ok_or(SignatureError::MissingHeader(name))
 }
 
+impl From<SignatureError> for crate::error::AppError {
+    fn from(e: SignatureError) -> Self {
+        crate::error::AppError::Unauthorised(e.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,12 +20,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::activity::Activity;
-use crate::app::AppState;
 use crate::domain::card::{Card, Part, Verb};
 use crate::domain::text::Text;
 use crate::domain::{DecisionSource, Platform};
 use crate::error::AppError;
-use crate::outbound::teams::cards;
+use crate::inbound::AppState;
+use crate::platform::teams::cards;
 use crate::service::{CardInput, CardOutcome, Invocation};
 use crate::store::{Delivery, NewInboxEntry, NewMessage};
 
@@ -194,11 +194,15 @@ async fn card_input(
         trigger: None,
         submitted,
         answer_inline: inline,
+        // Teams retries an invoke with the same activity id.
+        interaction_key: Some(activity.id())
+            .filter(|id| !id.is_empty())
+            .map(|id| format!("teams-activity:{id}")),
     })
 }
 
 /// The invoke response for a card action (platforms.md, "Action.Execute").
-fn invoke_response(outcome: CardOutcome, names: &crate::outbound::teams::markdown::Names) -> Value {
+fn invoke_response(outcome: CardOutcome, names: &crate::platform::teams::markdown::Names) -> Value {
     let card = |card: Value| {
         json!({
             "statusCode": 200,

@@ -7,3 +7,8 @@
 pub mod activity;
 pub mod auth;
 pub mod messages;
+
+/// Teams' one route: every activity the Bot Framework sends.
+pub fn router() -> axum::Router<crate::inbound::AppState> {
+    axum::Router::new().route("/teams/messages", axum::routing::post(messages::handle))
+}

@@ -1,0 +1,126 @@
+//! Decisions in words: the one line a prompt card shows for each decision made on it.
+
+use super::{Decision, RecordedDecision};
+use crate::domain::text::Text;
+
+impl Decision {
+    /// What the prompt card shows for this decision, without who made it; `None` for kinds a
+    /// prompt card does not list. `subject` is the person it is about.
+    pub fn card_line(&self, subject: &str) -> Option<Text> {
+        let line = match self {
+            Decision::Gap(gap) => Text::new()
+                .plain("Gap: ")
+                .mention(subject)
+                .plain(" — ")
+                .strong(gap.capability.clone()),
+            Decision::NoGaps(_) => Text::new().plain("Nothing this time"),
+            Decision::Intervene(plan) => Text::new()
+                .plain("Intervention: ")
+                .mention(subject)
+                .plain(" — ")
+                .strong(plan.capability.clone())
+                .plain(" via ")
+                .plain(plan.means.clone()),
+            Decision::Coach(moment) => {
+                let line = Text::new()
+                    .plain("Coaching moment: ")
+                    .mention(subject)
+                    .plain(" — ")
+                    .strong(moment.capability.clone());
+                match &moment.note {
+                    Some(note) => line.plain(": ").plain(note.clone()),
+                    None => line,
+                }
+            }
+            _ => return None,
+        };
+        Some(line)
+    }
+
+    /// One line saying what was decided, for any kind: "level of @bob in *run EBR* set to
+    /// mastery". `subject` is the person it is about, when it is about one.
+    pub fn summary(&self, subject: Option<&str>) -> Text {
+        let who = |text: Text| match subject {
+            Some(id) => text.mention(id),
+            None => text.plain("someone"),
+        };
+        match self {
+            Decision::Gap(gap) => who(Text::new().plain("a skill gap for "))
+                .plain(" in ")
+                .strong(gap.capability.clone()),
+            Decision::Coach(moment) => who(Text::new().plain("a coaching moment for "))
+                .plain(" on ")
+                .strong(moment.capability.clone()),
+            Decision::Intervene(plan) => who(Text::new().plain("an intervention for "))
+                .plain(" on ")
+                .strong(plan.capability.clone())
+                .plain(" via ")
+                .plain(plan.means.clone()),
+            Decision::Level(set) | Decision::Certify(set) => {
+                who(Text::new().plain("the level of "))
+                    .plain(" in ")
+                    .strong(set.capability.clone())
+                    .plain(format!(" set to {}", set.level))
+            }
+            Decision::RequestTrack(t) => Text::new()
+                .plain("the request to enter the ")
+                .strong(t.track.clone())
+                .plain(" track"),
+            Decision::ApproveTrack(t) | Decision::DeclineTrack(t) => {
+                let verb = if matches!(self, Decision::ApproveTrack(_)) {
+                    "approval of "
+                } else {
+                    "refusal of "
+                };
+                who(Text::new().plain(verb))
+                    .plain(" for the ")
+                    .strong(t.track.clone())
+                    .plain(" track")
+            }
+            Decision::Sequence(s) => Text::new()
+                .plain("the skill order for ")
+                .strong(s.family.clone()),
+            Decision::Hours(h) => who(Text::new().plain(format!(
+                "{} learning hours for ",
+                super::payload::format_hours(h.hours)
+            )))
+            .plain(format!(" in {} {}", h.period_kind.as_str(), h.period)),
+            Decision::Mastery(c) => Text::new()
+                .plain("the mastery criteria for ")
+                .strong(c.capability.clone()),
+            Decision::Target(t) => Text::new()
+                .plain(format!("the target of {} at mastery of ", t.target))
+                .strong(t.capability.clone()),
+            Decision::Commission(c) => Text::new()
+                .plain("the commission of ")
+                .strong(c.title.clone()),
+            Decision::Absence(a) => who(Text::new().plain("the absence of "))
+                .plain(format!(" from {} to {}", a.from, a.to)),
+            Decision::NoGaps(_) => Text::new().plain("\"nothing this time\""),
+            Decision::SnoozeNudge(s) => Text::new().plain(format!(
+                "a snooze until {}",
+                s.until.format("%Y-%m-%d %H:%M UTC")
+            )),
+            Decision::Undo(u) => Text::new().plain(format!("an undo of a {} decision", u.kind)),
+        }
+    }
+
+    /// The card line, signed by `actor`: "Gap: @bob — run EBR (by @alice)".
+    pub fn signed_card_line(&self, subject: &str, actor: &str) -> Option<Text> {
+        self.card_line(subject)
+            .map(|line| line.plain(" (by ").mention(actor).plain(")"))
+    }
+}
+
+impl RecordedDecision {
+    /// The line its prompt card shows, signed by who decided; `None` when reverted or not a
+    /// kind prompt cards list.
+    pub fn card_line(&self) -> Option<Text> {
+        if self.reverted_by.is_some() {
+            return None;
+        }
+        let subject = self.subject_user_id.clone().unwrap_or_default();
+        self.decision
+            .signed_card_line(&subject, &self.actor_user_id)
+    }
+}

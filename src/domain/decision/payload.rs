@@ -1,0 +1,483 @@
+//! Each decision kind's payload: what the log keeps about it, and its one constructor.
+//!
+//! People are named by their platform user id and capabilities by name, as they were at the
+//! time (the decision row also holds the ids, in columns). Every constructor checks the same
+//! limits ([`crate::domain::limits`]) whichever path the decision came by, so a form cannot store
+//! what a typed command refuses.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::command::{DateRange, Hours};
+use crate::domain::ids::{CapabilityId, DecisionId};
+use crate::domain::limits::{BUDGET_MAX, HOURS_MAX, TARGET_MAX, name_problem, text_problem};
+use crate::domain::{DecisionKind, Level};
+
+/// Why a decision cannot be made as asked; the words are for the person who asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Invalid(pub String);
+
+fn check_text(value: &str, called: &str) -> Result<(), Invalid> {
+    text_problem(value, called).map_or(Ok(()), |p| Err(Invalid(p)))
+}
+
+fn check_optional_text(value: Option<&str>, called: &str) -> Result<(), Invalid> {
+    value.map_or(Ok(()), |v| check_text(v, called))
+}
+
+fn check_name(value: &str, called: &str) -> Result<(), Invalid> {
+    name_problem(value, called).map_or(Ok(()), |p| Err(Invalid(p)))
+}
+
+/// `gap`: a skill gap named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gap {
+    /// Who has the gap.
+    pub person: String,
+    /// The capability, by name.
+    pub capability: String,
+}
+
+impl Gap {
+    /// A gap for `person` in `capability`.
+    pub fn new(person: &str, capability: &str) -> Result<Self, Invalid> {
+        check_name(capability, "the capability's name")?;
+        Ok(Gap {
+            person: person.to_owned(),
+            capability: capability.to_owned(),
+        })
+    }
+}
+
+/// `coach`: a coaching moment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coach {
+    /// Who was coached.
+    pub person: String,
+    /// The capability, by name.
+    pub capability: String,
+    /// What happened.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl Coach {
+    /// A coaching moment for `person` on `capability`.
+    pub fn new(person: &str, capability: &str, note: Option<&str>) -> Result<Self, Invalid> {
+        check_name(capability, "the capability's name")?;
+        check_optional_text(note, "the note")?;
+        Ok(Coach {
+            person: person.to_owned(),
+            capability: capability.to_owned(),
+            note: note.map(str::to_owned),
+        })
+    }
+}
+
+/// `intervene`: an intervention planned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Intervene {
+    /// For whom.
+    pub person: String,
+    /// The capability, by name.
+    pub capability: String,
+    /// By what means: a module, pairing, shadowing, a stretch assignment.
+    pub means: String,
+    /// By when.
+    #[serde(default)]
+    pub due: Option<NaiveDate>,
+}
+
+impl Intervene {
+    /// An intervention due on `due`, which may not be before `today` in the team's zone.
+    pub fn new(
+        person: &str,
+        capability: &str,
+        means: &str,
+        due: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Result<Self, Invalid> {
+        check_name(capability, "the capability's name")?;
+        check_text(means, "the means")?;
+        if let Some(due) = due
+            && due < today
+        {
+            return Err(Invalid(format!(
+                "The due date {due} is in the past (today is {today})."
+            )));
+        }
+        Ok(Intervene {
+            person: person.to_owned(),
+            capability: capability.to_owned(),
+            means: means.to_owned(),
+            due,
+        })
+    }
+}
+
+/// `level` and `certify`: a person's level set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelSet {
+    /// Whose level.
+    pub person: String,
+    /// The capability, by name.
+    pub capability: String,
+    /// The new level.
+    pub level: Level,
+    /// Free text or a link.
+    #[serde(default)]
+    pub evidence: Option<String>,
+}
+
+impl LevelSet {
+    /// `person` at `level` in `capability`.
+    pub fn new(
+        person: &str,
+        capability: &str,
+        level: Level,
+        evidence: Option<&str>,
+    ) -> Result<Self, Invalid> {
+        check_name(capability, "the capability's name")?;
+        check_optional_text(evidence, "the evidence")?;
+        Ok(LevelSet {
+            person: person.to_owned(),
+            capability: capability.to_owned(),
+            level,
+            evidence: evidence.map(str::to_owned),
+        })
+    }
+}
+
+/// `request_track`, `approve_track`, `decline_track`: a person and a track.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackAnswer {
+    /// Who asks, or is answered.
+    pub person: String,
+    /// The track, by name.
+    pub track: String,
+    /// The request's note or the refusal's reason.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The request answered, when answered from its card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<DecisionId>,
+}
+
+impl TrackAnswer {
+    /// A request, approval or refusal for `person` and `track`.
+    pub fn new(
+        person: &str,
+        track: &str,
+        note: Option<&str>,
+        request: Option<DecisionId>,
+    ) -> Result<Self, Invalid> {
+        check_name(track, "the track's name")?;
+        check_optional_text(note, "the note")?;
+        Ok(TrackAnswer {
+            person: person.to_owned(),
+            track: track.to_owned(),
+            note: note.map(str::to_owned),
+            request,
+        })
+    }
+}
+
+/// `sequence`: the order a role family learns its capabilities in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sequence {
+    /// The role family, as written.
+    pub family: String,
+    /// Capabilities by name, first to learn first.
+    pub capabilities: Vec<String>,
+    /// The same capabilities' ids.
+    #[serde(default)]
+    pub capability_ids: Vec<CapabilityId>,
+}
+
+impl Sequence {
+    /// The order `capabilities` (name, id) for `family`.
+    pub fn new(family: &str, capabilities: &[(String, CapabilityId)]) -> Result<Self, Invalid> {
+        check_name(family, "the role family")?;
+        if capabilities.is_empty() {
+            return Err(Invalid("Name at least one capability.".to_owned()));
+        }
+        Ok(Sequence {
+            family: family.to_owned(),
+            capabilities: capabilities.iter().map(|(n, _)| n.clone()).collect(),
+            capability_ids: capabilities.iter().map(|(_, id)| *id).collect(),
+        })
+    }
+}
+
+/// The kind of period learning hours are allocated in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodKind {
+    /// A named sprint.
+    Sprint,
+    /// The week starting on a Monday.
+    Week,
+}
+
+impl PeriodKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeriodKind::Sprint => "sprint",
+            PeriodKind::Week => "week",
+        }
+    }
+}
+
+/// `hours`: learning hours allocated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoursAllocated {
+    /// For whom.
+    pub person: String,
+    /// How many, as people write them (`6`, `1.5`).
+    #[serde(with = "hours_text")]
+    pub hours: Hours,
+    /// Sprint or week.
+    pub period_kind: PeriodKind,
+    /// The sprint's name, or the week's Monday.
+    pub period: String,
+}
+
+impl HoursAllocated {
+    /// `hours` for `person` in the period.
+    pub fn new(
+        person: &str,
+        hours: Hours,
+        period_kind: PeriodKind,
+        period: &str,
+    ) -> Result<Self, Invalid> {
+        if hours.centi == 0 || hours.centi > HOURS_MAX * 100 {
+            return Err(Invalid(format!(
+                "Allocate between 0.01 and {HOURS_MAX} hours."
+            )));
+        }
+        check_name(period, "the sprint's name")?;
+        Ok(HoursAllocated {
+            person: person.to_owned(),
+            hours,
+            period_kind,
+            period: period.to_owned(),
+        })
+    }
+}
+
+/// Hours as people write them: `6`, `1.5`, `0.25`.
+pub fn format_hours(hours: Hours) -> String {
+    let whole = hours.centi / 100;
+    match hours.centi % 100 {
+        0 => whole.to_string(),
+        f if f % 10 == 0 => format!("{whole}.{}", f / 10),
+        f => format!("{whole}.{f:02}"),
+    }
+}
+
+/// Hours stored as text, `"6"` or `"1.5"`, the way people write them.
+mod hours_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::domain::command::Hours;
+
+    pub fn serialize<S: Serializer>(hours: &Hours, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format_hours(*hours))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Hours, D::Error> {
+        let text = String::deserialize(d)?;
+        parse(&text).ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not hours")))
+    }
+
+    fn parse(text: &str) -> Option<Hours> {
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        if fraction.len() > 2 || !fraction.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let whole: u32 = whole.parse().ok()?;
+        let fraction: u32 = match fraction.len() {
+            0 => 0,
+            1 => fraction.parse::<u32>().ok()? * 10,
+            _ => fraction.parse().ok()?,
+        };
+        Some(Hours {
+            centi: whole.checked_mul(100)?.checked_add(fraction)?,
+        })
+    }
+}
+
+/// `mastery`: what mastery of a capability means in this team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Criteria {
+    /// The capability, by name.
+    pub capability: String,
+    /// The criteria.
+    pub criteria: String,
+}
+
+impl Criteria {
+    /// Mastery of `capability` means `criteria`.
+    pub fn new(capability: &str, criteria: &str) -> Result<Self, Invalid> {
+        check_name(capability, "the capability's name")?;
+        check_text(criteria, "the criteria")?;
+        Ok(Criteria {
+            capability: capability.to_owned(),
+            criteria: criteria.to_owned(),
+        })
+    }
+}
+
+/// `target`: how many people a team needs at mastery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    /// The capability, by name.
+    pub capability: String,
+    /// How many.
+    pub target: u32,
+}
+
+impl Target {
+    /// `count` people at mastery of `capability`.
+    pub fn new(capability: &str, count: u32) -> Result<Self, Invalid> {
+        check_name(capability, "the capability's name")?;
+        if count > TARGET_MAX {
+            return Err(Invalid(format!("A target is at most {TARGET_MAX} people.")));
+        }
+        Ok(Target {
+            capability: capability.to_owned(),
+            target: count,
+        })
+    }
+}
+
+/// `commission`: a custom module requested.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commission {
+    /// What it should teach.
+    pub title: String,
+    /// Budget in whole currency units.
+    #[serde(default)]
+    pub budget: Option<u64>,
+    /// The capability it builds, by name.
+    #[serde(default)]
+    pub capability: Option<String>,
+}
+
+impl Commission {
+    /// A module called `title`.
+    pub fn new(
+        title: &str,
+        budget: Option<u64>,
+        capability: Option<&str>,
+    ) -> Result<Self, Invalid> {
+        check_name(title, "the module's title")?;
+        if budget.is_some_and(|b| b > BUDGET_MAX) {
+            return Err(Invalid(format!("A budget is at most {BUDGET_MAX}.")));
+        }
+        Ok(Commission {
+            title: title.to_owned(),
+            budget,
+            capability: capability.map(str::to_owned),
+        })
+    }
+}
+
+/// The longest absence recorded in one go; longer ones are almost always a typo in the year.
+pub const MAX_ABSENCE_DAYS: i64 = 366;
+
+/// `absence`: a planned absence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Absence {
+    /// Who.
+    pub person: String,
+    /// First day away.
+    pub from: NaiveDate,
+    /// Last day away.
+    pub to: NaiveDate,
+}
+
+impl Absence {
+    /// `person` away on `dates`.
+    pub fn new(person: &str, dates: DateRange) -> Result<Self, Invalid> {
+        let days = (dates.to - dates.from).num_days() + 1;
+        if dates.to < dates.from {
+            return Err(Invalid("The absence ends before it starts.".to_owned()));
+        }
+        if days > MAX_ABSENCE_DAYS {
+            return Err(Invalid(format!(
+                "That absence is {days} days long; Cadence records at most {MAX_ABSENCE_DAYS} at a time. \
+                 Check the dates."
+            )));
+        }
+        Ok(Absence {
+            person: person.to_owned(),
+            from: dates.from,
+            to: dates.to,
+        })
+    }
+
+    /// The days away.
+    pub fn dates(&self) -> DateRange {
+        DateRange {
+            from: self.from,
+            to: self.to,
+        }
+    }
+}
+
+/// `no_gaps`: nothing this time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct NoGaps {}
+
+/// `snooze`: a nudge put off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snooze {
+    /// When the nudge is due again.
+    pub until: DateTime<Utc>,
+}
+
+/// `undo`: an earlier decision reverted by a compensating one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Undo {
+    /// The decision reverted.
+    pub reverts: DecisionId,
+    /// What kind it was.
+    pub kind: DecisionKind,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hours_print_as_typed_and_read_back() {
+        assert_eq!(format_hours(Hours { centi: 600 }), "6");
+        assert_eq!(format_hours(Hours { centi: 150 }), "1.5");
+        assert_eq!(format_hours(Hours { centi: 25 }), "0.25");
+        for centi in [600, 150, 25, 1, 100_000] {
+            let allocated =
+                HoursAllocated::new("U1", Hours { centi }, PeriodKind::Week, "2026-11-23")
+                    .expect("valid");
+            let json = serde_json::to_value(&allocated).expect("json");
+            let back: HoursAllocated = serde_json::from_value(json).expect("reads");
+            assert_eq!(back.hours.centi, centi);
+        }
+    }
+
+    #[test]
+    fn constructors_hold_every_path_to_the_same_limits() {
+        let today: NaiveDate = "2026-11-25".parse().expect("date");
+        let long = "x".repeat(crate::domain::limits::TEXT_MAX_CHARS + 1);
+        assert!(Intervene::new("U1", "run EBR", &long, None, today).is_err());
+        assert!(Intervene::new("U1", "run EBR", "pairing\u{0}", None, today).is_err());
+        let yesterday = today.pred_opt().expect("day");
+        assert!(Intervene::new("U1", "run EBR", "pairing", Some(yesterday), today).is_err());
+        assert!(Intervene::new("U1", "run EBR", "pairing", Some(today), today).is_ok());
+        assert!(Coach::new("U1", "run EBR", Some(&long)).is_err());
+        assert!(Target::new("run EBR", TARGET_MAX + 1).is_err());
+        assert!(HoursAllocated::new("U1", Hours { centi: 0 }, PeriodKind::Week, "w").is_err());
+    }
+}

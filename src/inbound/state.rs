@@ -1,0 +1,38 @@
+//! What every handler is handed: the configuration, the store, the use cases and the
+//! platforms' verifiers. Built once by the application and cloned per request (every field is
+//! a cheap handle).
+
+use std::sync::Arc;
+
+use secrecy::SecretString;
+use tokio::sync::Notify;
+
+use crate::domain::clock::Clock;
+use crate::inbound::hooks::HookSecrets;
+use crate::inbound::teams::auth::BotAuthenticator;
+use crate::platform::slack::users::SlackDirectory;
+use crate::service::Commands;
+use crate::store::Store;
+
+/// Shared state handed to every handler.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Verifies everything Slack sends; `None` refuses every Slack request.
+    pub slack_signing_secret: Option<SecretString>,
+    /// The event sources' secrets.
+    pub hook_secrets: Arc<HookSecrets>,
+    /// The database.
+    pub store: Store,
+    /// The command use cases.
+    pub commands: Commands,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+    /// Slack's user directory, when a bot token is configured.
+    pub directory: Option<SlackDirectory>,
+    /// Verifies Bot Framework tokens, when Teams is configured.
+    pub teams_auth: Option<BotAuthenticator>,
+    /// Wakes the event processor when an event is received.
+    pub wake_events: Arc<Notify>,
+    /// Wakes the outbox worker when a message is queued.
+    pub wake_outbox: Arc<Notify>,
+}

@@ -1,0 +1,38 @@
+//! `commission "title" [budget N] [for "capability"]`: a custom learning module requested.
+
+use super::{Draft, Right, record, refused, team_for};
+use crate::domain::decision::{Commission, Decision};
+use crate::domain::text::Text;
+use crate::service::Reply;
+use crate::service::scope::{Scope, Stop};
+
+/// Records the commission.
+pub(in crate::service) async fn commission(
+    scope: &Scope<'_>,
+    named_team: Option<&str>,
+    title: &str,
+    budget: Option<u64>,
+    capability: Option<&str>,
+) -> Result<Reply, Stop> {
+    let team = team_for(scope, named_team, Right::Managers).await?;
+    let cap = match capability {
+        Some(name) => Some(scope.capability(name).await?),
+        None => None,
+    };
+    let decision =
+        Commission::new(title, budget, cap.as_ref().map(|c| c.name.as_str())).map_err(refused)?;
+    let mut confirmation = Text::new().plain("Commissioned a module: ").strong(title);
+    if let Some(budget) = budget {
+        confirmation = confirmation.plain(format!(", budget {budget}"));
+    }
+    if let Some(cap) = &cap {
+        confirmation = confirmation.plain(" for ").strong(cap.name.clone());
+    }
+    let draft = Draft::new(
+        Decision::Commission(decision),
+        None,
+        cap.map(|c| c.id),
+        confirmation.plain("."),
+    );
+    record(scope, &team, draft).await
+}

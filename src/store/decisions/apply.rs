@@ -1,0 +1,479 @@
+//! What each decision changes: the one place a decision's effect on state is written, inside the
+//! transaction that appends it. Every state row names the decision that wrote it, so the log
+//! explains the state and an undo can find what to revert.
+
+use sqlx::{Any, Transaction};
+
+use super::super::{StoreError, StoreResult, millis};
+use crate::domain::decision::{Decision, NewDecision, TrackAnswer, TrackStatus};
+use crate::domain::ids::{CapabilityId, DecisionId, PersonId, TeamId};
+use crate::domain::name_key;
+
+/// Applies one decision's effect.
+pub(super) async fn apply(
+    tx: &mut Transaction<'_, Any>,
+    decision: &NewDecision,
+    id: DecisionId,
+) -> StoreResult<()> {
+    let at = millis(decision.at);
+    let tenant = decision.tenant.0;
+    match &decision.decision {
+        Decision::Gap(_) | Decision::Coach(_) | Decision::NoGaps(_) => {}
+        Decision::SnoozeNudge(snooze) => {
+            let occurrence = decision
+                .occurrence
+                .ok_or_else(|| needs(decision, "an occurrence"))?;
+            sqlx::query(
+                "UPDATE jobs SET done_at = NULL, due_at = $1, lease_until = NULL, attempts = 0 \
+                 WHERE tenant_id = $2 AND kind = 'nudge' AND subject_id = $3",
+            )
+            .bind(millis(snooze.until))
+            .bind(tenant)
+            .bind(occurrence.0)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Decision::Level(set) | Decision::Certify(set) => {
+            let change = LevelChange {
+                person: subject(decision)?.0,
+                capability: capability(decision)?.0,
+                tenant,
+                level: set.level.as_str(),
+                evidence: set.evidence.as_deref(),
+                set_by: decision.actor.0,
+                decision: id.0,
+                at,
+            };
+            set_levels(tx, &[change]).await?;
+        }
+        Decision::Intervene(plan) => {
+            sqlx::query(
+                "INSERT INTO interventions (tenant_id, team_id, person_id, capability_id, means, \
+                 due_on, status, decision_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'planned', $7, $8)",
+            )
+            .bind(tenant)
+            .bind(team(decision)?.0)
+            .bind(subject(decision)?.0)
+            .bind(capability(decision)?.0)
+            .bind(plan.means.as_str())
+            .bind(plan.due.map(|d| d.to_string()))
+            .bind(id.0)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Decision::RequestTrack(track) => {
+            set_track_status(tx, decision, id, track, TrackStatus::Requested).await?;
+        }
+        Decision::ApproveTrack(track) | Decision::DeclineTrack(track) => {
+            let status = if matches!(decision.decision, Decision::ApproveTrack(_)) {
+                TrackStatus::Approved
+            } else {
+                TrackStatus::Declined
+            };
+            match track.request {
+                Some(request) => answer_request(tx, decision, id, track, status, request).await?,
+                None => set_track_status(tx, decision, id, track, status).await?,
+            }
+        }
+        Decision::Sequence(sequence) => {
+            let team = team(decision)?;
+            write_sequence(
+                tx,
+                tenant,
+                team,
+                &sequence.family,
+                &sequence.capability_ids,
+                id,
+            )
+            .await?;
+        }
+        Decision::Hours(hours) => {
+            sqlx::query(
+                "INSERT INTO learning_hours (tenant_id, team_id, person_id, hours_centi, \
+                 period_kind, period_label, decision_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(tenant)
+            .bind(team(decision)?.0)
+            .bind(subject(decision)?.0)
+            .bind(i64::from(hours.hours.centi))
+            .bind(hours.period_kind.as_str())
+            .bind(hours.period.as_str())
+            .bind(id.0)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Decision::Mastery(criteria) => {
+            write_criteria(
+                tx,
+                tenant,
+                team(decision)?,
+                capability(decision)?,
+                Some(&criteria.criteria),
+                id,
+                at,
+            )
+            .await?;
+        }
+        Decision::Target(target) => {
+            write_target(
+                tx,
+                tenant,
+                team(decision)?,
+                capability(decision)?,
+                Some(target.target),
+                id,
+                at,
+            )
+            .await?;
+        }
+        Decision::Absence(absence) => {
+            sqlx::query(
+                "INSERT INTO absences (tenant_id, person_id, starts_on, ends_on, decision_id, \
+                 created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(tenant)
+            .bind(subject(decision)?.0)
+            .bind(absence.from.to_string())
+            .bind(absence.to.to_string())
+            .bind(id.0)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Decision::Commission(commission) => {
+            let budget = commission
+                .budget
+                .map(|b| i64::try_from(b).unwrap_or(i64::MAX));
+            sqlx::query(
+                "INSERT INTO modules (tenant_id, team_id, title, capability_id, budget, status, \
+                 decision_id, created_at) VALUES ($1, $2, $3, $4, $5, 'commissioned', $6, $7)",
+            )
+            .bind(tenant)
+            .bind(team(decision)?.0)
+            .bind(commission.title.as_str())
+            .bind(decision.capability.map(|c| c.0))
+            .bind(budget)
+            .bind(id.0)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Decision::Undo(undo) => super::revert::revert(tx, decision, undo).await?,
+    }
+    Ok(())
+}
+
+/// Applies a batch: level changes in one statement (the common effect under load), the rest one
+/// by one, in order.
+pub(super) async fn apply_all(
+    tx: &mut Transaction<'_, Any>,
+    decisions: &[&NewDecision],
+    ids: &[DecisionId],
+) -> StoreResult<()> {
+    let mut levels: Vec<LevelChange<'_>> = Vec::new();
+    for (decision, id) in decisions.iter().zip(ids) {
+        match &decision.decision {
+            Decision::Level(set) | Decision::Certify(set) => {
+                let (person, capability) = (subject(decision)?, capability(decision)?);
+                // A later decision about the same person and capability wins; keep only it, so
+                // one statement never touches a row twice.
+                levels.retain(|l| !(l.person == person.0 && l.capability == capability.0));
+                levels.push(LevelChange {
+                    person: person.0,
+                    capability: capability.0,
+                    tenant: decision.tenant.0,
+                    level: set.level.as_str(),
+                    evidence: set.evidence.as_deref(),
+                    set_by: decision.actor.0,
+                    decision: id.0,
+                    at: millis(decision.at),
+                });
+            }
+            _ => {
+                // Keep the order: pending level changes land before anything that may read them.
+                set_levels(tx, &levels).await?;
+                levels.clear();
+                apply(tx, decision, *id).await?;
+            }
+        }
+    }
+    set_levels(tx, &levels).await
+}
+
+fn needs(decision: &NewDecision, what: &str) -> StoreError {
+    StoreError::Corrupt(format!(
+        "a {} decision needs {what}",
+        decision.kind().as_str()
+    ))
+}
+
+fn team(decision: &NewDecision) -> StoreResult<TeamId> {
+    decision.team.ok_or_else(|| needs(decision, "a team"))
+}
+
+fn subject(decision: &NewDecision) -> StoreResult<PersonId> {
+    decision.subject.ok_or_else(|| needs(decision, "a person"))
+}
+
+fn capability(decision: &NewDecision) -> StoreResult<CapabilityId> {
+    decision
+        .capability
+        .ok_or_else(|| needs(decision, "a capability"))
+}
+
+/// One row of `person_levels`.
+pub(super) struct LevelChange<'a> {
+    pub(super) person: i64,
+    pub(super) capability: i64,
+    pub(super) tenant: i64,
+    pub(super) level: &'a str,
+    pub(super) evidence: Option<&'a str>,
+    pub(super) set_by: i64,
+    pub(super) decision: i64,
+    pub(super) at: i64,
+}
+
+/// Upserts levels in one statement; at most one change per person and capability.
+pub(super) async fn set_levels(
+    tx: &mut Transaction<'_, Any>,
+    changes: &[LevelChange<'_>],
+) -> StoreResult<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO person_levels (person_id, capability_id, tenant_id, level, evidence, set_by, \
+         decision_id, set_at) VALUES {} \
+         ON CONFLICT (person_id, capability_id) DO UPDATE SET level = excluded.level, \
+         evidence = excluded.evidence, set_by = excluded.set_by, \
+         decision_id = excluded.decision_id, set_at = excluded.set_at",
+        super::super::values_placeholders(changes.len(), 8)
+    );
+    let mut query = sqlx::query(&sql);
+    for c in changes {
+        query = query
+            .bind(c.person)
+            .bind(c.capability)
+            .bind(c.tenant)
+            .bind(c.level)
+            .bind(c.evidence)
+            .bind(c.set_by)
+            .bind(c.decision)
+            .bind(c.at);
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// The track's id, creating the track on first mention.
+async fn track_id(
+    tx: &mut Transaction<'_, Any>,
+    tenant: i64,
+    track: &str,
+    at: i64,
+) -> StoreResult<i64> {
+    sqlx::query(
+        "INSERT INTO tracks (tenant_id, name, name_key, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (tenant_id, name_key) DO NOTHING",
+    )
+    .bind(tenant)
+    .bind(track)
+    .bind(name_key(track))
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    let (id,): (i64,) =
+        sqlx::query_as("SELECT id FROM tracks WHERE tenant_id = $1 AND name_key = $2")
+            .bind(tenant)
+            .bind(name_key(track))
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(id)
+}
+
+/// A track request, approval or refusal by command: the person's status for the track.
+async fn set_track_status(
+    tx: &mut Transaction<'_, Any>,
+    decision: &NewDecision,
+    id: DecisionId,
+    track: &TrackAnswer,
+    status: TrackStatus,
+) -> StoreResult<()> {
+    let tenant = decision.tenant.0;
+    let at = millis(decision.at);
+    let track_id = track_id(tx, tenant, &track.track, at).await?;
+    let decided_by = match status {
+        TrackStatus::Requested => None,
+        _ => Some(decision.actor.0),
+    };
+    sqlx::query(
+        "INSERT INTO track_enrolments (track_id, person_id, tenant_id, team_id, status, \
+         note, decided_by, decision_id, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (track_id, person_id) DO UPDATE SET status = excluded.status, \
+         note = excluded.note, decided_by = excluded.decided_by, team_id = excluded.team_id, \
+         decision_id = excluded.decision_id, updated_at = excluded.updated_at",
+    )
+    .bind(track_id)
+    .bind(subject(decision)?.0)
+    .bind(tenant)
+    .bind(team(decision)?.0)
+    .bind(status.as_str())
+    .bind(track.note.as_deref())
+    .bind(decided_by)
+    .bind(id.0)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A manager's answer to one track request from its card, applied only if that request is still
+/// the person's open request for the track (so two answers, or an old card, cannot both land).
+async fn answer_request(
+    tx: &mut Transaction<'_, Any>,
+    decision: &NewDecision,
+    id: DecisionId,
+    track: &TrackAnswer,
+    status: TrackStatus,
+    request: DecisionId,
+) -> StoreResult<()> {
+    let tenant = decision.tenant.0;
+    let answered = sqlx::query(
+        "UPDATE track_enrolments SET status = $1, decided_by = $2, decision_id = $3, updated_at = $4 \
+         WHERE tenant_id = $5 AND person_id = $6 AND status = 'requested' AND decision_id = $7 \
+         AND track_id = (SELECT id FROM tracks WHERE tenant_id = $5 AND name_key = $8)",
+    )
+    .bind(status.as_str())
+    .bind(decision.actor.0)
+    .bind(id.0)
+    .bind(millis(decision.at))
+    .bind(tenant)
+    .bind(subject(decision)?.0)
+    .bind(request.0)
+    .bind(name_key(&track.track))
+    .execute(&mut **tx)
+    .await?;
+    if answered.rows_affected() == 0 {
+        // Rolls the decision back with it: nothing is recorded for a stale answer.
+        return Err(StoreError::Conflict(
+            "that request has already been answered".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// Replaces a team's skill order for a role family (an empty list removes it).
+pub(super) async fn write_sequence(
+    tx: &mut Transaction<'_, Any>,
+    tenant: i64,
+    team: TeamId,
+    family: &str,
+    capabilities: &[CapabilityId],
+    id: DecisionId,
+) -> StoreResult<()> {
+    sqlx::query(
+        "DELETE FROM sequence_steps WHERE tenant_id = $1 AND team_id = $2 AND family_key = $3",
+    )
+    .bind(tenant)
+    .bind(team.0)
+    .bind(name_key(family))
+    .execute(&mut **tx)
+    .await?;
+    for (position, capability) in capabilities.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO sequence_steps (team_id, family_key, position, tenant_id, family, \
+             capability_id, decision_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(team.0)
+        .bind(name_key(family))
+        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+        .bind(tenant)
+        .bind(family)
+        .bind(capability.0)
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Sets (or, with `None`, removes) a team's local mastery criteria for a capability.
+pub(super) async fn write_criteria(
+    tx: &mut Transaction<'_, Any>,
+    tenant: i64,
+    team: TeamId,
+    capability: CapabilityId,
+    criteria: Option<&str>,
+    id: DecisionId,
+    at: i64,
+) -> StoreResult<()> {
+    let Some(criteria) = criteria else {
+        sqlx::query(
+            "DELETE FROM team_mastery_criteria WHERE tenant_id = $1 AND team_id = $2 AND capability_id = $3",
+        )
+        .bind(tenant)
+        .bind(team.0)
+        .bind(capability.0)
+        .execute(&mut **tx)
+        .await?;
+        return Ok(());
+    };
+    sqlx::query(
+        "INSERT INTO team_mastery_criteria (team_id, capability_id, tenant_id, criteria, \
+         decision_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (team_id, capability_id) DO UPDATE SET criteria = excluded.criteria, \
+         decision_id = excluded.decision_id, updated_at = excluded.updated_at",
+    )
+    .bind(team.0)
+    .bind(capability.0)
+    .bind(tenant)
+    .bind(criteria)
+    .bind(id.0)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Sets (or, with `None`, removes) a team's target for a capability.
+pub(super) async fn write_target(
+    tx: &mut Transaction<'_, Any>,
+    tenant: i64,
+    team: TeamId,
+    capability: CapabilityId,
+    target: Option<u32>,
+    id: DecisionId,
+    at: i64,
+) -> StoreResult<()> {
+    let Some(target) = target else {
+        sqlx::query(
+            "DELETE FROM team_targets WHERE tenant_id = $1 AND team_id = $2 AND capability_id = $3",
+        )
+        .bind(tenant)
+        .bind(team.0)
+        .bind(capability.0)
+        .execute(&mut **tx)
+        .await?;
+        return Ok(());
+    };
+    sqlx::query(
+        "INSERT INTO team_targets (team_id, capability_id, tenant_id, target, decision_id, \
+         updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (team_id, capability_id) DO UPDATE SET target = excluded.target, \
+         decision_id = excluded.decision_id, updated_at = excluded.updated_at",
+    )
+    .bind(team.0)
+    .bind(capability.0)
+    .bind(tenant)
+    .bind(i64::from(target))
+    .bind(id.0)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,301 @@
+//! The append-only decision log, and the state each decision changes, written together.
+//!
+//! [`Store::record`] appends a decision and applies its effect ([`apply`]) in one transaction;
+//! an undo appends a compensating decision whose effect recomputes or removes what the reverted
+//! one changed ([`revert`]). Reads leave nothing out silently: a reverted decision is returned
+//! with the undo that reverted it, for callers to show or skip.
+
+mod apply;
+mod revert;
+
+use sqlx::{Any, Transaction};
+
+use super::{Store, StoreError, StoreResult, from_millis, millis};
+use crate::domain::DecisionSource;
+use crate::domain::decision::{Decision, FollowUpCard, NewDecision, RecordedDecision};
+use crate::domain::ids::{DecisionId, PersonId, TeamId, TenantId};
+use crate::domain::prompt::{TrackRequestView, track_request_card};
+
+/// id, team, kind, actor, subject, payload, source, created_at, reverted by.
+type DecisionRow = (
+    i64,
+    Option<i64>,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    i64,
+    Option<i64>,
+);
+
+/// The columns of [`DecisionRow`], read from `d` (the decision), `a` and `s` (actor and
+/// subject) and `u` (the undo that reverted it, if any).
+const DECISION_COLUMNS: &str = "d.id, d.team_id, d.kind, a.user_id, s.user_id, d.payload, \
+     d.source, d.created_at, u.id";
+
+/// The joins [`DECISION_COLUMNS`] reads through.
+const DECISION_JOINS: &str = "FROM decisions d JOIN people a ON a.id = d.actor_person_id \
+     LEFT JOIN people s ON s.id = d.subject_person_id \
+     LEFT JOIN decisions u ON u.reverts_decision_id = d.id AND u.tenant_id = d.tenant_id";
+
+impl Store {
+    /// Appends a decision and applies its effect in one transaction: both or neither. A
+    /// decision whose idempotency key was recorded before writes nothing and is answered with
+    /// [`StoreError::Replayed`].
+    pub async fn record(&self, decision: &NewDecision) -> StoreResult<DecisionId> {
+        if let Some(writer) = &self.group_commit {
+            return writer.record(decision).await;
+        }
+        let mut tx = self.write.begin().await?;
+        let id = write_decision(&mut tx, decision).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Appends several decisions with their effects in one transaction: all or none.
+    pub async fn record_all(&self, decisions: &[NewDecision]) -> StoreResult<Vec<DecisionId>> {
+        if let Some(writer) = &self.group_commit {
+            return writer.record_all(decisions).await;
+        }
+        let mut tx = self.write.begin().await?;
+        let mut ids = Vec::with_capacity(decisions.len());
+        for decision in decisions {
+            ids.push(write_decision(&mut tx, decision).await?);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// A team's decisions, oldest first.
+    pub async fn decisions_of(
+        &self,
+        tenant: TenantId,
+        team: TeamId,
+    ) -> StoreResult<Vec<RecordedDecision>> {
+        self.decisions_where(tenant, "d.team_id = $2", team.0).await
+    }
+
+    /// One decision of the tenant.
+    pub async fn decision(
+        &self,
+        tenant: TenantId,
+        id: DecisionId,
+    ) -> StoreResult<Option<RecordedDecision>> {
+        Ok(self
+            .decisions_where(tenant, "d.id = $2", id.0)
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    /// The latest decision `actor` made for `team` that has not been reverted and is not itself
+    /// an undo, with its id: what `/cadence undo` would revert.
+    pub async fn last_decision_by(
+        &self,
+        tenant: TenantId,
+        team: TeamId,
+        actor: PersonId,
+    ) -> StoreResult<Option<RecordedDecision>> {
+        let sql = format!(
+            "SELECT {DECISION_COLUMNS} {DECISION_JOINS} \
+             WHERE d.tenant_id = $1 AND d.team_id = $2 AND d.actor_person_id = $3 \
+               AND d.kind <> 'undo' AND u.id IS NULL \
+             ORDER BY d.created_at DESC, d.id DESC LIMIT 1"
+        );
+        let row: Option<DecisionRow> = sqlx::query_as(&sql)
+            .bind(tenant.0)
+            .bind(team.0)
+            .bind(actor.0)
+            .fetch_optional(&self.read)
+            .await?;
+        row.map(recorded).transpose()
+    }
+
+    /// The tenant's decisions matching `filter` (a condition on `d` using `$2` for `value`).
+    pub(super) async fn decisions_where(
+        &self,
+        tenant: TenantId,
+        filter: &str,
+        value: i64,
+    ) -> StoreResult<Vec<RecordedDecision>> {
+        let rows: Vec<DecisionRow> = sqlx::query_as(&format!(
+            "SELECT {DECISION_COLUMNS} {DECISION_JOINS} \
+             WHERE d.tenant_id = $1 AND {filter} ORDER BY d.id"
+        ))
+        .bind(tenant.0)
+        .bind(value)
+        .fetch_all(&self.read)
+        .await?;
+        rows.into_iter().map(recorded).collect()
+    }
+}
+
+/// Reads one row of [`DECISION_COLUMNS`].
+fn recorded(row: DecisionRow) -> StoreResult<RecordedDecision> {
+    let (id, team, kind, actor_user_id, subject_user_id, payload, source, at, reverted_by) = row;
+    let payload: serde_json::Value = serde_json::from_str(&payload)
+        .map_err(|e| StoreError::Corrupt(format!("decision {id} payload: {e}")))?;
+    let decision = Decision::from_stored(&kind, payload)
+        .map_err(|e| StoreError::Corrupt(format!("decision {id}: {e}")))?;
+    let source = DecisionSource::parse(&source)
+        .ok_or_else(|| StoreError::Corrupt(format!("decision {id} source `{source}`")))?;
+    Ok(RecordedDecision {
+        id: DecisionId(id),
+        team: team.map(TeamId),
+        decision,
+        actor_user_id,
+        subject_user_id,
+        source,
+        at: from_millis(at)?,
+        reverted_by: reverted_by.map(DecisionId),
+    })
+}
+
+/// Appends the decision row and applies its effect inside `tx`.
+pub(super) async fn write_decision(
+    tx: &mut Transaction<'_, Any>,
+    decision: &NewDecision,
+) -> StoreResult<DecisionId> {
+    let ids = insert_decisions(tx, &[decision]).await?;
+    let id = ids
+        .first()
+        .copied()
+        .ok_or_else(|| StoreError::Corrupt("insert returned no id".to_owned()))?;
+    apply::apply(tx, decision, id).await?;
+    follow_up(tx, decision, id).await?;
+    Ok(id)
+}
+
+/// Appends decisions with their effects inside `tx`, using one statement for all decision rows
+/// and one for all level changes, the common effect. Returns ids in the order given.
+pub(super) async fn write_decisions(
+    tx: &mut Transaction<'_, Any>,
+    decisions: &[&NewDecision],
+) -> StoreResult<Vec<DecisionId>> {
+    let ids = insert_decisions(tx, decisions).await?;
+    apply::apply_all(tx, decisions, &ids).await?;
+    for (decision, id) in decisions.iter().zip(&ids) {
+        follow_up(tx, decision, *id).await?;
+    }
+    Ok(ids)
+}
+
+/// Marks the occurrence's artefact delivered, and queues the decision's follow-up message.
+async fn follow_up(
+    tx: &mut Transaction<'_, Any>,
+    decision: &NewDecision,
+    id: DecisionId,
+) -> StoreResult<()> {
+    if let Some(occurrence) = decision
+        .occurrence
+        .filter(|_| decision.decision.delivers_artefact())
+    {
+        sqlx::query(
+            "UPDATE occurrences SET artefact_at = COALESCE(artefact_at, $1) WHERE id = $2 AND tenant_id = $3",
+        )
+        .bind(millis(decision.at))
+        .bind(occurrence.0)
+        .bind(decision.tenant.0)
+        .execute(&mut **tx)
+        .await?;
+    }
+    if let Some(message) = &decision.follow_up {
+        let delivery = match &message.replaces {
+            Some(ts) => super::outbox::Delivery::Update(ts.clone()),
+            None => super::outbox::Delivery::Post,
+        };
+        super::outbox::enqueue(
+            tx,
+            &super::outbox::NewMessage {
+                tenant: decision.tenant,
+                idempotency_key: format!("{}{}", message.key_prefix, id.0),
+                channel_id: &message.channel_id,
+                delivery,
+                card: follow_up_card(&message.card, id),
+                occurrence: decision.occurrence,
+            },
+            decision.at,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A follow-up's card as JSON; a track request's buttons name the decision just recorded.
+fn follow_up_card(card: &FollowUpCard, id: DecisionId) -> serde_json::Value {
+    match card {
+        FollowUpCard::Ready(json) => json.clone(),
+        FollowUpCard::TrackRequest {
+            person_id,
+            person_name,
+            track,
+            note,
+        } => {
+            let view = TrackRequestView {
+                person_id: person_id.clone(),
+                person_name: person_name.clone(),
+                track: track.clone(),
+                note: note.clone(),
+                decision: id.0,
+            };
+            serde_json::to_value(track_request_card(&view)).unwrap_or_default()
+        }
+    }
+}
+
+/// Inserts decision rows in one statement and returns their ids in the order given.
+async fn insert_decisions(
+    tx: &mut Transaction<'_, Any>,
+    decisions: &[&NewDecision],
+) -> StoreResult<Vec<DecisionId>> {
+    let sql = format!(
+        "INSERT INTO decisions (tenant_id, team_id, kind, actor_person_id, subject_person_id, \
+         capability_id, channel_id, source, payload, created_at, occurrence_id, \
+         reverts_decision_id, idempotency_key) VALUES {} \
+         ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id",
+        super::values_placeholders(decisions.len(), 13)
+    );
+    let mut query = sqlx::query_as::<_, (i64,)>(&sql);
+    for decision in decisions {
+        let reverts = match &decision.decision {
+            Decision::Undo(undo) => Some(undo.reverts.0),
+            _ => None,
+        };
+        query = query
+            .bind(decision.tenant.0)
+            .bind(decision.team.map(|t| t.0))
+            .bind(decision.kind().as_str())
+            .bind(decision.actor.0)
+            .bind(decision.subject.map(|p| p.0))
+            .bind(decision.capability.map(|c| c.0))
+            .bind(decision.channel.as_deref())
+            .bind(decision.source.as_str())
+            .bind(decision.decision.payload().to_string())
+            .bind(millis(decision.at))
+            .bind(decision.occurrence.map(|o| o.0))
+            .bind(reverts)
+            .bind(decision.idempotency_key.as_deref());
+    }
+    let mut ids: Vec<i64> = query
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .map(|(id,)| id)
+        .collect();
+    if ids.len() < decisions.len() && decisions.iter().any(|d| d.idempotency_key.is_some()) {
+        // A key recorded before: this click or form was recorded already. The transaction is
+        // rolled back, so nothing of this attempt stays.
+        return Err(StoreError::Replayed);
+    }
+    if ids.len() != decisions.len() {
+        return Err(StoreError::Corrupt(format!(
+            "inserted {} decisions but got {} ids",
+            decisions.len(),
+            ids.len()
+        )));
+    }
+    // Rows get increasing ids in VALUES order, but RETURNING may list them in any order.
+    ids.sort_unstable();
+    Ok(ids.into_iter().map(DecisionId).collect())
+}
