@@ -48,7 +48,7 @@ pub fn help(topic: Option<&str>) -> Reply {
 
 fn overview() -> Text {
     let mut text = Text::new();
-    for sub in Subcommand::ALL {
+    for sub in Subcommand::all() {
         text = text
             .plain("• ")
             .code(sub.usage())

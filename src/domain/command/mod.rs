@@ -9,21 +9,22 @@
 //! where, and how the subcommand is written. [`CommandLine`]'s `Display` writes the command back
 //! in the same escaped form, so `parse(&line.to_string()) == Ok(line)`.
 
+mod help;
 mod lexer;
 mod parser;
 mod render;
-mod usage;
+mod table;
 
 use chrono::NaiveDate;
 
+pub use help::{HelpEntry, help_topic, help_topics, overview, usage_for};
 pub use lexer::display_text;
 pub use parser::parse;
 pub use parser::{
     BUDGET_MAX, HOURS_MAX, NAME_MAX_CHARS, NUDGE_MAX_MINUTES, RITUAL_ID_MAX, TARGET_MAX,
     TEXT_MAX_CHARS,
 };
-pub use usage::{HelpEntry, help_topic, help_topics, overview, top_level_words};
-pub use usage::{Subcommand, usage_for};
+pub use table::{SPECS, Spec, Subcommand, top_level_words};
 
 /// A parsed command: what to do, and for which team if named with `team:<name>`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,7 +16,7 @@ use std::str::FromStr;
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use super::lexer::{self, OptionKey, Token, TokenKind, shorten};
-use super::usage::Subcommand;
+use super::table::{self, Spec, Subcommand};
 use super::{
     ChannelRef, Command, CommandLine, DateRange, Hours, MembershipChange, Nudge, ParseError,
     Period, UserRef,
@@ -42,30 +42,6 @@ pub const BUDGET_MAX: u64 = 1_000_000_000_000;
 pub const NUDGE_MAX_MINUTES: u32 = 10_080;
 /// Largest ritual id the grammar reads: the store's ids are signed 64-bit integers.
 pub const RITUAL_ID_MAX: u64 = i64::MAX.unsigned_abs();
-
-/// The words that start a subcommand, for "did you mean".
-const SUBCOMMAND_WORDS: [&str; 20] = [
-    "help",
-    "gap",
-    "coach",
-    "intervene",
-    "level",
-    "certify",
-    "approve",
-    "decline",
-    "request",
-    "sequence",
-    "hours",
-    "mastery",
-    "target",
-    "away",
-    "commission",
-    "coverage",
-    "me",
-    "team",
-    "capability",
-    "ritual",
-];
 
 /// The words `level` reads as a level; a bare capability name may not be one of them, so that
 /// `level @alice mastery` says the capability is missing rather than the level.
@@ -188,7 +164,7 @@ fn identify(tokens: &[Token]) -> Option<Subcommand> {
         _ => Some(None),
     });
     let first = words.next().flatten()?;
-    Subcommand::from_words(first, words.next().flatten())
+    table::identify(first, words.next().flatten())
 }
 
 /// Why a word is not a date.
@@ -405,7 +381,7 @@ fn describe(token: Option<&Token>) -> String {
 }
 
 /// The parser's state: the tokens left after `team:` was taken out, and a cursor.
-struct Parser {
+pub(super) struct Parser {
     /// The subcommand being read, once known, for [`ParseError::subcommand`].
     sub: Option<Subcommand>,
     /// The tokens, without `team:` options.
@@ -493,7 +469,7 @@ impl Parser {
     }
 
     /// Fails unless the command has ended.
-    fn end(&self) -> Result<(), ParseError> {
+    pub(super) fn end(&self) -> Result<(), ParseError> {
         let Some(token) = self.peek() else {
             return Ok(());
         };
@@ -799,7 +775,7 @@ impl Parser {
         }
     }
 
-    /// Reads the subcommand and its arguments.
+    /// Reads the subcommand (its one or two words, from [`table::SPECS`]) and its arguments.
     fn command(&mut self) -> Result<Command, ParseError> {
         let Some(token) = self.peek().cloned() else {
             return Ok(Command::Help { topic: None });
@@ -810,59 +786,48 @@ impl Parser {
                 describe(Some(&token))
             )));
         };
-        let word = word.to_lowercase();
-        let sub = match word.as_str() {
-            "team" => {
-                self.bump();
-                return self.team();
-            }
-            "capability" => {
-                self.bump();
-                return self.capability();
-            }
-            "ritual" | "rituals" => {
-                self.bump();
-                return self.ritual();
-            }
-            w => match Subcommand::from_words(w, None) {
-                Some(sub) => sub,
-                None => return Err(self.unknown_subcommand(&token)),
-            },
+        let first = table::first_word(word);
+        let candidates: Vec<&'static Spec> = table::SPECS
+            .iter()
+            .filter(|spec| spec.first_word() == first)
+            .collect();
+        let Some(only) = candidates.first() else {
+            return Err(self.unknown_subcommand(&token));
         };
         self.bump();
-        self.sub = Some(sub);
-        match sub {
-            Subcommand::Help => self.help(),
-            Subcommand::Gap => self.gap(),
-            Subcommand::Coach => self.coach(),
-            Subcommand::Intervene => self.intervene(),
-            Subcommand::Level => self.level(),
-            Subcommand::Certify => self.certify(),
-            Subcommand::Approve => self.approve(),
-            Subcommand::Decline => self.decline(),
-            Subcommand::Request => self.request(),
-            Subcommand::Sequence => self.sequence(),
-            Subcommand::Hours => self.hours(),
-            Subcommand::Mastery => self.mastery(),
-            Subcommand::Target => self.target(),
-            Subcommand::Away => self.away(),
-            Subcommand::Commission => self.commission(),
-            Subcommand::Coverage => self.coverage(),
-            Subcommand::Me => self.end().map(|()| Command::Me),
-            Subcommand::Digest => self.end().map(|()| Command::Digest),
-            // Reached through `team`, `capability` and `ritual` above.
-            Subcommand::TeamCreate | Subcommand::TeamMembers => self.team(),
-            Subcommand::CapabilityAdd => self.capability(),
-            Subcommand::RitualAdd
-            | Subcommand::RitualList
-            | Subcommand::RitualPause
-            | Subcommand::RitualResume => self.ritual(),
+        if only.second_words().is_empty() {
+            self.sub = Some(only.sub);
+            return (only.parse)(self);
         }
+        if let [single] = candidates.as_slice() {
+            // `capability` has one second word: errors after it show its usage.
+            self.sub = Some(single.sub);
+        }
+        let second = self.peek_keyword().unwrap_or_default();
+        let chosen = candidates
+            .iter()
+            .find(|spec| spec.second_words().contains(&second.as_str()));
+        let Some(spec) = chosen else {
+            let words: Vec<&str> = candidates
+                .iter()
+                .flat_map(|spec| spec.second_words())
+                .collect();
+            let hint = Some(second.as_str())
+                .filter(|w| !w.is_empty())
+                .map(|w| close_matches(w, words.iter().copied()))
+                .filter(|m| !m.is_empty())
+                .map(|m| format!(" — did you mean {}?", or_list(&m)))
+                .unwrap_or_default();
+            return Err(self.expected_with(&or_list(&words), &hint));
+        };
+        self.sub = Some(spec.sub);
+        self.bump();
+        (spec.parse)(self)
     }
 
     fn unknown_subcommand(&self, token: &Token) -> ParseError {
         let shown = shorten(&token.shown, 40);
-        let matches = close_matches(&token.shown, SUBCOMMAND_WORDS);
+        let matches = close_matches(&token.shown, table::top_level_words());
         let message = if matches.is_empty() {
             format!("`{shown}` is not a /cadence command — try `/cadence help` to see them all")
         } else {
@@ -874,7 +839,7 @@ impl Parser {
         self.error_at(message, Some(token))
     }
 
-    fn help(&mut self) -> Result<Command, ParseError> {
+    pub(super) fn help(&mut self) -> Result<Command, ParseError> {
         let mut words = Vec::new();
         while self.peek().is_some() {
             let Some(word) = self.peek_word_or_quoted() else {
@@ -896,14 +861,14 @@ impl Parser {
         Ok(Command::Help { topic })
     }
 
-    fn gap(&mut self) -> Result<Command, ParseError> {
+    pub(super) fn gap(&mut self) -> Result<Command, ParseError> {
         let person = self.person()?;
         let capability = self.name(&CAPABILITY, &[])?;
         self.end()?;
         Ok(Command::Gap { person, capability })
     }
 
-    fn coach(&mut self) -> Result<Command, ParseError> {
+    pub(super) fn coach(&mut self) -> Result<Command, ParseError> {
         let person = self.person()?;
         let capability = self.name(&CAPABILITY, &[])?;
         let note = self.optional_text(&NOTE, &[])?;
@@ -915,7 +880,7 @@ impl Parser {
         })
     }
 
-    fn intervene(&mut self) -> Result<Command, ParseError> {
+    pub(super) fn intervene(&mut self) -> Result<Command, ParseError> {
         const CLAUSES: [&str; 2] = ["via", "by"];
         let person = self.person()?;
         let capability = self.name(&CAPABILITY, &CLAUSES)?;
@@ -973,7 +938,7 @@ impl Parser {
         })
     }
 
-    fn level(&mut self) -> Result<Command, ParseError> {
+    pub(super) fn level(&mut self) -> Result<Command, ParseError> {
         const LEVEL: &str = "a level (none, learning, practising or mastery)";
         let person = self.person()?;
         let capability = self.name(&CAPABILITY, &LEVEL_WORDS)?;
@@ -992,7 +957,7 @@ impl Parser {
         })
     }
 
-    fn certify(&mut self) -> Result<Command, ParseError> {
+    pub(super) fn certify(&mut self) -> Result<Command, ParseError> {
         let person = self.person()?;
         let capability = self.name(&CAPABILITY, &[])?;
         let evidence = self.optional_text(&EVIDENCE, &[])?;
@@ -1014,7 +979,7 @@ impl Parser {
         }
     }
 
-    fn approve(&mut self) -> Result<Command, ParseError> {
+    pub(super) fn approve(&mut self) -> Result<Command, ParseError> {
         let person = self.person()?;
         self.track_keyword()?;
         let track = self.name(&TRACK, &[])?;
@@ -1022,7 +987,7 @@ impl Parser {
         Ok(Command::Approve { person, track })
     }
 
-    fn decline(&mut self) -> Result<Command, ParseError> {
+    pub(super) fn decline(&mut self) -> Result<Command, ParseError> {
         let person = self.person()?;
         self.track_keyword()?;
         let track = self.name(&TRACK, &[])?;
@@ -1035,7 +1000,7 @@ impl Parser {
         })
     }
 
-    fn request(&mut self) -> Result<Command, ParseError> {
+    pub(super) fn request(&mut self) -> Result<Command, ParseError> {
         self.track_keyword()?;
         let track = self.name(&TRACK, &[])?;
         let note = self.optional_text(&NOTE, &[])?;
@@ -1043,7 +1008,7 @@ impl Parser {
         Ok(Command::Request { track, note })
     }
 
-    fn sequence(&mut self) -> Result<Command, ParseError> {
+    pub(super) fn sequence(&mut self) -> Result<Command, ParseError> {
         let family = match self.peek_kind() {
             Some(
                 TokenKind::Label(value)
@@ -1093,7 +1058,7 @@ impl Parser {
         })
     }
 
-    fn hours(&mut self) -> Result<Command, ParseError> {
+    pub(super) fn hours(&mut self) -> Result<Command, ParseError> {
         let person = self.person()?;
         let hours = self.number(
             "a number of hours (like 6 or 1.5)",
@@ -1143,7 +1108,7 @@ impl Parser {
         })
     }
 
-    fn mastery(&mut self) -> Result<Command, ParseError> {
+    pub(super) fn mastery(&mut self) -> Result<Command, ParseError> {
         let capability = self.name(&CAPABILITY, &[])?;
         let criteria = self.text(&CRITERIA)?;
         self.end()?;
@@ -1153,7 +1118,7 @@ impl Parser {
         })
     }
 
-    fn target(&mut self) -> Result<Command, ParseError> {
+    pub(super) fn target(&mut self) -> Result<Command, ParseError> {
         let capability = self.name(&CAPABILITY, &[])?;
         let count = self.number(
             "a whole number of people (like 4)",
@@ -1164,7 +1129,7 @@ impl Parser {
         Ok(Command::Target { capability, count })
     }
 
-    fn away(&mut self) -> Result<Command, ParseError> {
+    pub(super) fn away(&mut self) -> Result<Command, ParseError> {
         let person = self.person()?;
         let dates = self.date_range()?;
         if dates.from == dates.to
@@ -1180,7 +1145,7 @@ impl Parser {
         Ok(Command::Away { person, dates })
     }
 
-    fn commission(&mut self) -> Result<Command, ParseError> {
+    pub(super) fn commission(&mut self) -> Result<Command, ParseError> {
         const CLAUSES: [&str; 2] = ["budget", "for"];
         let title = self.name(&TITLE, &CLAUSES)?;
         let mut budget = None;
@@ -1218,7 +1183,7 @@ impl Parser {
         })
     }
 
-    fn coverage(&mut self) -> Result<Command, ParseError> {
+    pub(super) fn coverage(&mut self) -> Result<Command, ParseError> {
         let capability = match self.peek() {
             None => None,
             Some(_) => Some(self.name(&CAPABILITY, &[])?),
@@ -1227,35 +1192,20 @@ impl Parser {
         Ok(Command::Coverage { capability })
     }
 
-    /// After `team`: `create …` or `add|remove|managers @a…`.
-    fn team(&mut self) -> Result<Command, ParseError> {
-        const ACTIONS: [&str; 4] = ["create", "add", "remove", "managers"];
-        let change = match self.peek_keyword().as_deref() {
-            Some("create") => {
-                self.sub = Some(Subcommand::TeamCreate);
-                self.bump();
-                return self.team_create();
-            }
-            Some("add") => MembershipChange::Add,
+    /// `team add|remove|managers @a…`, the words that name it taken: which of the three was
+    /// written decides the change.
+    pub(super) fn team_members(&mut self) -> Result<Command, ParseError> {
+        let change = match self.previous().map(str::to_lowercase).as_deref() {
             Some("remove") => MembershipChange::Remove,
             Some("managers") => MembershipChange::Managers,
-            other => {
-                let hint = other
-                    .map(|w| close_matches(w, ACTIONS))
-                    .filter(|m| !m.is_empty())
-                    .map(|m| format!(" — did you mean {}?", or_list(&m)))
-                    .unwrap_or_default();
-                return Err(self.expected_with("`create`, `add`, `remove` or `managers`", &hint));
-            }
+            _ => MembershipChange::Add,
         };
-        self.sub = Some(Subcommand::TeamMembers);
-        self.bump();
         let people = self.people()?;
         self.end()?;
         Ok(Command::TeamMembers { change, people })
     }
 
-    fn team_create(&mut self) -> Result<Command, ParseError> {
+    pub(super) fn team_create(&mut self) -> Result<Command, ParseError> {
         const CLAUSES: [&str; 4] = ["managers", "members", "tz", "channel"];
         let name = self.name(&TEAM_NAME, &CLAUSES)?;
         let mut managers: Option<Vec<UserRef>> = None;
@@ -1329,12 +1279,8 @@ impl Parser {
     }
 
     /// After `capability`: `add "name" ["description"] [family:…]`, `family:` anywhere.
-    fn capability(&mut self) -> Result<Command, ParseError> {
-        self.sub = Some(Subcommand::CapabilityAdd);
-        if !self.at_keyword("add") {
-            return Err(self.expected("`add`"));
-        }
-        self.bump();
+    /// `capability add "name" ["description"] [family:"…"]`, the words that name it taken.
+    pub(super) fn capability_add(&mut self) -> Result<Command, ParseError> {
         let mut family = None;
         self.take_family(&mut family)?;
         let name = self.name(&CAPABILITY, &[])?;
@@ -1376,42 +1322,24 @@ impl Parser {
     }
 
     /// After `ritual` (or `rituals`): `add …`, `list`, `pause ID` or `resume ID`.
-    fn ritual(&mut self) -> Result<Command, ParseError> {
-        const ACTIONS: [&str; 4] = ["add", "list", "pause", "resume"];
-        let sub = match self.peek_keyword().as_deref() {
-            Some("add") => Subcommand::RitualAdd,
-            Some("list") => Subcommand::RitualList,
-            Some("pause") => Subcommand::RitualPause,
-            Some("resume") => Subcommand::RitualResume,
-            other => {
-                let hint = other
-                    .map(|w| close_matches(w, ACTIONS))
-                    .filter(|m| !m.is_empty())
-                    .map(|m| format!(" — did you mean {}?", or_list(&m)))
-                    .unwrap_or_default();
-                return Err(self.expected_with("`add`, `list`, `pause` or `resume`", &hint));
-            }
-        };
-        self.sub = Some(sub);
-        self.bump();
-        let command = match sub {
-            Subcommand::RitualAdd => return self.ritual_add(),
-            Subcommand::RitualPause => Command::RitualPause {
-                id: self.ritual_id()?,
-            },
-            Subcommand::RitualResume => Command::RitualResume {
-                id: self.ritual_id()?,
-            },
-            _ => Command::RitualList,
-        };
+    /// `ritual pause ID`, the words that name it taken.
+    pub(super) fn ritual_pause(&mut self) -> Result<Command, ParseError> {
+        let id = self.ritual_id()?;
         self.end()?;
-        Ok(command)
+        Ok(Command::RitualPause { id })
+    }
+
+    /// `ritual resume ID`, the words that name it taken.
+    pub(super) fn ritual_resume(&mut self) -> Result<Command, ParseError> {
+        let id = self.ritual_id()?;
+        self.end()?;
+        Ok(Command::RitualResume { id })
     }
 
     /// `ritual add KIND #channel on SELECTOR… [every "CRON" [before N]] [name "name"]
     /// [nudge N|off]` (or `every` instead of `on`), the clauses after the triggers in any order,
     /// each at most once.
-    fn ritual_add(&mut self) -> Result<Command, ParseError> {
+    pub(super) fn ritual_add(&mut self) -> Result<Command, ParseError> {
         const CLAUSES: [&str; 4] = ["every", "before", "name", "nudge"];
         let kind = self.ritual_kind()?;
         let channel = if self.at_keyword("on") || self.at_keyword("every") {
@@ -3315,8 +3243,14 @@ mod tests {
     fn helpers() {
         assert_eq!(or_list(&["a"]), "`a`");
         assert_eq!(or_list(&["a", "b", "c"]), "`a`, `b` or `c`");
-        assert_eq!(close_matches("co", SUBCOMMAND_WORDS), Vec::<&str>::new());
-        assert_eq!(close_matches("coa", SUBCOMMAND_WORDS), vec!["coach"]);
+        assert_eq!(
+            close_matches("co", table::top_level_words()),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            close_matches("coa", table::top_level_words()),
+            vec!["coach"]
+        );
         assert!(parse_tz("utc").is_some());
         assert!(parse_tz("America/Argentina/Buenos_Aires").is_some());
         assert!(parse_tz("").is_none());

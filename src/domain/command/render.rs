@@ -26,218 +26,343 @@ impl Display for CommandLine {
 
 impl Display for Command {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        match self {
-            Command::Help { topic } => {
-                f.write_str("help")?;
-                optional(f, topic)
-            }
-            Command::Gap { person, capability } => {
-                write!(f, "gap {} {}", Mention(person), Quoted(capability))
-            }
-            Command::Coach {
-                person,
-                capability,
-                note,
-            } => {
-                write!(f, "coach {} {}", Mention(person), Quoted(capability))?;
-                optional(f, note)
-            }
-            Command::Intervene {
-                person,
-                capability,
-                means,
-                due,
-            } => {
-                write!(
-                    f,
-                    "intervene {} {} via {}",
-                    Mention(person),
-                    Quoted(capability),
-                    Quoted(means)
-                )?;
-                match due {
-                    Some(due) => write!(f, " by {due}"),
-                    None => Ok(()),
-                }
-            }
-            Command::Level {
-                person,
-                capability,
-                level,
-                evidence,
-            } => {
-                write!(
-                    f,
-                    "level {} {} {level}",
-                    Mention(person),
-                    Quoted(capability)
-                )?;
-                optional(f, evidence)
-            }
-            Command::Certify {
-                person,
-                capability,
-                evidence,
-            } => {
-                write!(f, "certify {} {}", Mention(person), Quoted(capability))?;
-                optional(f, evidence)
-            }
-            Command::Approve { person, track } => {
-                write!(f, "approve {} track {}", Mention(person), Quoted(track))
-            }
-            Command::Decline {
-                person,
-                track,
-                reason,
-            } => {
-                write!(f, "decline {} track {}", Mention(person), Quoted(track))?;
-                optional(f, reason)
-            }
-            Command::Request { track, note } => {
-                write!(f, "request track {}", Quoted(track))?;
-                optional(f, note)
-            }
-            Command::Sequence {
-                family,
-                capabilities,
-            } => {
-                write!(f, "sequence {}:", Quoted(family))?;
-                for (i, capability) in capabilities.iter().enumerate() {
-                    // `>` as Slack sends a typed one.
-                    let separator = if i == 0 { " " } else { " &gt; " };
-                    write!(f, "{separator}{}", Quoted(capability))?;
-                }
-                Ok(())
-            }
-            Command::Hours {
-                person,
-                hours,
-                period,
-            } => {
-                write!(f, "hours {} {}", Mention(person), Decimal(*hours))?;
-                match period {
-                    Some(Period::Sprint(name)) => write!(f, " sprint {}", Quoted(name)),
-                    Some(Period::Week(monday)) => write!(f, " week {monday}"),
-                    None => Ok(()),
-                }
-            }
-            Command::Mastery {
-                capability,
-                criteria,
-            } => write!(f, "mastery {} {}", Quoted(capability), Quoted(criteria)),
-            Command::Target { capability, count } => {
-                write!(f, "target {} {count}", Quoted(capability))
-            }
-            Command::Away { person, dates } => {
-                write!(f, "away {} {}", Mention(person), Range(*dates))
-            }
-            Command::Commission {
-                title,
-                budget,
-                capability,
-            } => {
-                write!(f, "commission {}", Quoted(title))?;
-                if let Some(budget) = budget {
-                    write!(f, " budget {budget}")?;
-                }
-                if let Some(capability) = capability {
-                    write!(f, " for {}", Quoted(capability))?;
-                }
-                Ok(())
-            }
-            Command::Coverage { capability } => {
-                f.write_str("coverage")?;
-                optional(f, capability)
-            }
-            Command::Me => f.write_str("me"),
-            Command::Digest => f.write_str("digest"),
-            Command::TeamCreate {
-                name,
-                managers,
-                members,
-                tz,
-                channel,
-            } => {
-                write!(f, "team create {}", Quoted(name))?;
-                people(f, "managers", managers)?;
-                people(f, "members", members)?;
-                if let Some(tz) = tz {
-                    write!(f, " tz {}", tz.name())?;
-                }
-                if let Some(channel) = channel {
-                    write!(f, " channel {}", Channel(channel))?;
-                }
-                Ok(())
-            }
-            Command::TeamMembers {
-                change,
-                people: who,
-            } => {
-                let word = match change {
-                    MembershipChange::Add => "add",
-                    MembershipChange::Remove => "remove",
-                    MembershipChange::Managers => "managers",
-                };
-                write!(f, "team {word}")?;
-                for person in who {
-                    write!(f, " {}", Mention(person))?;
-                }
-                Ok(())
-            }
-            Command::CapabilityAdd {
-                name,
-                description,
-                family,
-            } => {
-                write!(f, "capability add {}", Quoted(name))?;
-                optional(f, description)?;
-                if let Some(family) = family {
-                    write!(f, " family:{}", Quoted(family))?;
-                }
-                Ok(())
-            }
-            Command::RitualAdd {
-                kind,
-                channel,
-                triggers,
-                schedule,
-                before,
-                name,
-                nudge,
-            } => {
-                write!(f, "ritual add {kind}")?;
-                if let Some(channel) = channel {
-                    write!(f, " {}", Channel(channel))?;
-                }
-                if !triggers.is_empty() {
-                    f.write_str(" on")?;
-                }
-                for trigger in triggers {
-                    // A trigger is a bare word; the parser has made sure it holds no space or
-                    // quote, and the entities keep a `<` in a value from reading as markup.
-                    f.write_char(' ')?;
-                    escape_entities(f, &trigger.to_string())?;
-                }
-                if let Some(schedule) = schedule {
-                    write!(f, " every {}", Quoted(schedule))?;
-                }
-                if let Some(before) = before {
-                    write!(f, " before {before}")?;
-                }
-                if let Some(name) = name {
-                    write!(f, " name {}", Quoted(name))?;
-                }
-                match nudge {
-                    Some(Nudge::Off) => f.write_str(" nudge off"),
-                    Some(Nudge::AfterMinutes(minutes)) => write!(f, " nudge {minutes}"),
-                    None => Ok(()),
-                }
-            }
-            Command::RitualList => f.write_str("ritual list"),
-            Command::RitualPause { id } => write!(f, "ritual pause {id}"),
-            Command::RitualResume { id } => write!(f, "ritual resume {id}"),
-        }
+        (self.subcommand().spec().render)(self, f)
     }
+}
+
+/// Writes `help`.
+pub(super) fn help(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::Help { topic } = command else {
+        return Ok(());
+    };
+    f.write_str("help")?;
+    optional(f, topic)
+}
+
+/// Writes `gap`.
+pub(super) fn gap(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::Gap { person, capability } = command else {
+        return Ok(());
+    };
+    write!(f, "gap {} {}", Mention(person), Quoted(capability))
+}
+
+/// Writes `coach`.
+pub(super) fn coach(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::Coach {
+        person,
+        capability,
+        note,
+    } = command
+    else {
+        return Ok(());
+    };
+    write!(f, "coach {} {}", Mention(person), Quoted(capability))?;
+    optional(f, note)
+}
+
+/// Writes `intervene`.
+pub(super) fn intervene(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::Intervene {
+        person,
+        capability,
+        means,
+        due,
+    } = command
+    else {
+        return Ok(());
+    };
+    write!(
+        f,
+        "intervene {} {} via {}",
+        Mention(person),
+        Quoted(capability),
+        Quoted(means)
+    )?;
+    match due {
+        Some(due) => write!(f, " by {due}"),
+        None => Ok(()),
+    }
+}
+
+/// Writes `level`.
+pub(super) fn level(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::Level {
+        person,
+        capability,
+        level,
+        evidence,
+    } = command
+    else {
+        return Ok(());
+    };
+    write!(
+        f,
+        "level {} {} {level}",
+        Mention(person),
+        Quoted(capability)
+    )?;
+    optional(f, evidence)
+}
+
+/// Writes `certify`.
+pub(super) fn certify(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::Certify {
+        person,
+        capability,
+        evidence,
+    } = command
+    else {
+        return Ok(());
+    };
+    write!(f, "certify {} {}", Mention(person), Quoted(capability))?;
+    optional(f, evidence)
+}
+
+/// Writes `approve`.
+pub(super) fn approve(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::Approve { person, track } = command else {
+        return Ok(());
+    };
+    write!(f, "approve {} track {}", Mention(person), Quoted(track))
+}
+
+/// Writes `decline`.
+pub(super) fn decline(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::Decline {
+        person,
+        track,
+        reason,
+    } = command
+    else {
+        return Ok(());
+    };
+    write!(f, "decline {} track {}", Mention(person), Quoted(track))?;
+    optional(f, reason)
+}
+
+/// Writes `request`.
+pub(super) fn request(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::Request { track, note } = command else {
+        return Ok(());
+    };
+    write!(f, "request track {}", Quoted(track))?;
+    optional(f, note)
+}
+
+/// Writes `sequence`.
+pub(super) fn sequence(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::Sequence {
+        family,
+        capabilities,
+    } = command
+    else {
+        return Ok(());
+    };
+    write!(f, "sequence {}:", Quoted(family))?;
+    for (i, capability) in capabilities.iter().enumerate() {
+        // `>` as Slack sends a typed one.
+        let separator = if i == 0 { " " } else { " &gt; " };
+        write!(f, "{separator}{}", Quoted(capability))?;
+    }
+    Ok(())
+}
+
+/// Writes `hours`.
+pub(super) fn hours(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::Hours {
+        person,
+        hours,
+        period,
+    } = command
+    else {
+        return Ok(());
+    };
+    write!(f, "hours {} {}", Mention(person), Decimal(*hours))?;
+    match period {
+        Some(Period::Sprint(name)) => write!(f, " sprint {}", Quoted(name)),
+        Some(Period::Week(monday)) => write!(f, " week {monday}"),
+        None => Ok(()),
+    }
+}
+
+/// Writes `mastery`.
+pub(super) fn mastery(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::Mastery {
+        capability,
+        criteria,
+    } = command
+    else {
+        return Ok(());
+    };
+    write!(f, "mastery {} {}", Quoted(capability), Quoted(criteria))
+}
+
+/// Writes `target`.
+pub(super) fn target(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::Target { capability, count } = command else {
+        return Ok(());
+    };
+    write!(f, "target {} {count}", Quoted(capability))
+}
+
+/// Writes `away`.
+pub(super) fn away(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::Away { person, dates } = command else {
+        return Ok(());
+    };
+    write!(f, "away {} {}", Mention(person), Range(*dates))
+}
+
+/// Writes `commission`.
+pub(super) fn commission(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::Commission {
+        title,
+        budget,
+        capability,
+    } = command
+    else {
+        return Ok(());
+    };
+    write!(f, "commission {}", Quoted(title))?;
+    if let Some(budget) = budget {
+        write!(f, " budget {budget}")?;
+    }
+    if let Some(capability) = capability {
+        write!(f, " for {}", Quoted(capability))?;
+    }
+    Ok(())
+}
+
+/// Writes `coverage`.
+pub(super) fn coverage(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::Coverage { capability } = command else {
+        return Ok(());
+    };
+    f.write_str("coverage")?;
+    optional(f, capability)
+}
+
+/// Writes `team create`.
+pub(super) fn team_create(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::TeamCreate {
+        name,
+        managers,
+        members,
+        tz,
+        channel,
+    } = command
+    else {
+        return Ok(());
+    };
+    write!(f, "team create {}", Quoted(name))?;
+    people(f, "managers", managers)?;
+    people(f, "members", members)?;
+    if let Some(tz) = tz {
+        write!(f, " tz {}", tz.name())?;
+    }
+    if let Some(channel) = channel {
+        write!(f, " channel {}", Channel(channel))?;
+    }
+    Ok(())
+}
+
+/// Writes `team members`.
+pub(super) fn team_members(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::TeamMembers {
+        change,
+        people: who,
+    } = command
+    else {
+        return Ok(());
+    };
+    let word = match change {
+        MembershipChange::Add => "add",
+        MembershipChange::Remove => "remove",
+        MembershipChange::Managers => "managers",
+    };
+    write!(f, "team {word}")?;
+    for person in who {
+        write!(f, " {}", Mention(person))?;
+    }
+    Ok(())
+}
+
+/// Writes `capability add`.
+pub(super) fn capability_add(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::CapabilityAdd {
+        name,
+        description,
+        family,
+    } = command
+    else {
+        return Ok(());
+    };
+    write!(f, "capability add {}", Quoted(name))?;
+    optional(f, description)?;
+    if let Some(family) = family {
+        write!(f, " family:{}", Quoted(family))?;
+    }
+    Ok(())
+}
+
+/// Writes `ritual add`.
+pub(super) fn ritual_add(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::RitualAdd {
+        kind,
+        channel,
+        triggers,
+        schedule,
+        before,
+        name,
+        nudge,
+    } = command
+    else {
+        return Ok(());
+    };
+    write!(f, "ritual add {kind}")?;
+    if let Some(channel) = channel {
+        write!(f, " {}", Channel(channel))?;
+    }
+    if !triggers.is_empty() {
+        f.write_str(" on")?;
+    }
+    for trigger in triggers {
+        // A trigger is a bare word; the parser has made sure it holds no space or
+        // quote, and the entities keep a `<` in a value from reading as markup.
+        f.write_char(' ')?;
+        escape_entities(f, &trigger.to_string())?;
+    }
+    if let Some(schedule) = schedule {
+        write!(f, " every {}", Quoted(schedule))?;
+    }
+    if let Some(before) = before {
+        write!(f, " before {before}")?;
+    }
+    if let Some(name) = name {
+        write!(f, " name {}", Quoted(name))?;
+    }
+    match nudge {
+        Some(Nudge::Off) => f.write_str(" nudge off"),
+        Some(Nudge::AfterMinutes(minutes)) => write!(f, " nudge {minutes}"),
+        None => Ok(()),
+    }
+}
+
+/// Writes `ritual pause`.
+pub(super) fn ritual_pause(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::RitualPause { id } = command else {
+        return Ok(());
+    };
+    write!(f, "ritual pause {id}")
+}
+
+/// Writes `ritual resume`.
+pub(super) fn ritual_resume(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+    let Command::RitualResume { id } = command else {
+        return Ok(());
+    };
+    write!(f, "ritual resume {id}")
 }
 
 /// Writes ` "text"` when there is text.

@@ -1,0 +1,510 @@
+//! Every `/cadence` subcommand, one row each: its words, usage line, summary, example, the
+//! words `help` finds it by, how it is read and how it is written back.
+//!
+//! This is the one place a subcommand is declared. The parser reads a command by finding the
+//! row its first words name and calling the row's `parse`; `Display` writes a command with the
+//! row's `render`; `/cadence help` lists the rows; a reply to a command that did not parse shows
+//! the row's usage line. Adding a subcommand is adding a row here, a [`Command`] variant, and
+//! its handler in the service.
+
+use std::fmt::{self, Formatter};
+
+use super::parser::Parser;
+use super::render;
+use super::{Command, ParseError};
+
+/// One `/cadence` subcommand, as named in usage lines and error replies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Subcommand {
+    /// `help [topic]`.
+    Help,
+    /// `gap @person "capability"`.
+    Gap,
+    /// `coach @person "capability" ["note"]`.
+    Coach,
+    /// `intervene @person "capability" via "means" [by YYYY-MM-DD]`.
+    Intervene,
+    /// `level @person "capability" LEVEL ["evidence"]`.
+    Level,
+    /// `certify @person "capability" ["evidence"]`.
+    Certify,
+    /// `approve @person track "name"`.
+    Approve,
+    /// `decline @person track "name" ["reason"]`.
+    Decline,
+    /// `request track "name" ["note"]`.
+    Request,
+    /// `sequence FAMILY: a > b > "c d"`.
+    Sequence,
+    /// `hours @person N [sprint "name" | week YYYY-MM-DD]`.
+    Hours,
+    /// `mastery "capability" "criteria"`.
+    Mastery,
+    /// `target "capability" N`.
+    Target,
+    /// `away @person YYYY-MM-DD[..YYYY-MM-DD]`.
+    Away,
+    /// `commission "title" [budget N] [for "capability"]`.
+    Commission,
+    /// `coverage ["capability"]`.
+    Coverage,
+    /// `me`.
+    Me,
+    /// `digest`.
+    Digest,
+    /// `team create NAME [managers @a…] [members @b…] [tz ZONE] [channel #c]`.
+    TeamCreate,
+    /// `team add|remove|managers @a [@b…]`.
+    TeamMembers,
+    /// `capability add "name" ["description"] [family:"role family"]`.
+    CapabilityAdd,
+    /// `ritual add KIND #channel on SELECTOR… [name "name"] [nudge N|off]`.
+    RitualAdd,
+    /// `ritual list`.
+    RitualList,
+    /// `ritual pause ID`.
+    RitualPause,
+    /// `ritual resume ID`.
+    RitualResume,
+}
+
+/// How one subcommand is named, written, explained and read.
+pub struct Spec {
+    /// Which subcommand.
+    pub sub: Subcommand,
+    /// The words that start it: `gap`, `team create`, `team add|remove|managers`.
+    pub name: &'static str,
+    /// The usage line, `[]` around optional parts.
+    pub usage: &'static str,
+    /// What it does, in one sentence.
+    pub summary: &'static str,
+    /// A complete example as a person would type it.
+    pub example: &'static str,
+    /// Other words (or two-word phrases) `help` finds it by.
+    pub topics: &'static [&'static str],
+    /// Whether a command is of this subcommand.
+    pub(super) is: fn(&Command) -> bool,
+    /// Reads the arguments, the words that name it already taken.
+    pub(super) parse: fn(&mut Parser) -> Result<Command, ParseError>,
+    /// Writes a command of this subcommand back as it is typed.
+    pub(super) render: fn(&Command, &mut Formatter<'_>) -> fmt::Result,
+}
+
+impl std::fmt::Debug for Spec {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Spec").field("name", &self.name).finish()
+    }
+}
+
+/// Every subcommand, in the order `/cadence help` lists them.
+pub static SPECS: [Spec; 25] = [
+    Spec {
+        sub: Subcommand::Help,
+        name: "help",
+        usage: "/cadence help [topic]",
+        summary: "Lists the commands, or explains one.",
+        example: "/cadence help intervene",
+        topics: &[],
+        is: |c| matches!(c, Command::Help { .. }),
+        parse: Parser::help,
+        render: render::help,
+    },
+    Spec {
+        sub: Subcommand::Gap,
+        name: "gap",
+        usage: "/cadence gap @person \"capability\"",
+        summary: "Names a skill gap someone has, usually in a retro.",
+        example: "/cadence gap @alice \"architecture trade-offs\"",
+        topics: &["gaps"],
+        is: |c| matches!(c, Command::Gap { .. }),
+        parse: Parser::gap,
+        render: render::gap,
+    },
+    Spec {
+        sub: Subcommand::Coach,
+        name: "coach",
+        usage: "/cadence coach @person \"capability\" [\"note\"]",
+        summary: "Captures a coaching moment, with an optional note.",
+        example: "/cadence coach @bob \"objection handling\" \"lost the pricing thread on Acme call\"",
+        topics: &["coaching"],
+        is: |c| matches!(c, Command::Coach { .. }),
+        parse: Parser::coach,
+        render: render::coach,
+    },
+    Spec {
+        sub: Subcommand::Intervene,
+        name: "intervene",
+        usage: "/cadence intervene @person \"capability\" via \"means\" [by YYYY-MM-DD]",
+        summary: "Plans how someone will build a capability, and by when.",
+        example: "/cadence intervene @alice \"architecture trade-offs\" via \"ADR pairing with @carol\" by 2026-12-15",
+        topics: &["intervention", "interventions"],
+        is: |c| matches!(c, Command::Intervene { .. }),
+        parse: Parser::intervene,
+        render: render::intervene,
+    },
+    Spec {
+        sub: Subcommand::Level,
+        name: "level",
+        usage: "/cadence level @person \"capability\" none|learning|practising|mastery [\"evidence\"]",
+        summary: "Sets how far someone has come with a capability.",
+        example: "/cadence level @alice \"run EBR\" mastery \"ran Globex EBR solo\"",
+        topics: &["levels", "practising", "practicing", "learning"],
+        is: |c| matches!(c, Command::Level { .. }),
+        parse: Parser::level,
+        render: render::level,
+    },
+    Spec {
+        sub: Subcommand::Certify,
+        name: "certify",
+        usage: "/cadence certify @person \"capability\" [\"evidence\"]",
+        summary: "Certifies someone at mastery of a capability.",
+        example: "/cadence certify @alice \"run EBR\" \"ran Globex EBR solo\"",
+        topics: &["certification", "certificate"],
+        is: |c| matches!(c, Command::Certify { .. }),
+        parse: Parser::certify,
+        render: render::certify,
+    },
+    Spec {
+        sub: Subcommand::Approve,
+        name: "approve",
+        usage: "/cadence approve @person track \"name\"",
+        summary: "Approves someone's request to enter a development track.",
+        example: "/cadence approve @alice track \"Architecture lead\"",
+        topics: &["track", "tracks"],
+        is: |c| matches!(c, Command::Approve { .. }),
+        parse: Parser::approve,
+        render: render::approve,
+    },
+    Spec {
+        sub: Subcommand::Decline,
+        name: "decline",
+        usage: "/cadence decline @person track \"name\" [\"reason\"]",
+        summary: "Declines someone's request to enter a track, saying why.",
+        example: "/cadence decline @dan track \"Architecture lead\" \"revisit after Q1\"",
+        topics: &["track", "tracks"],
+        is: |c| matches!(c, Command::Decline { .. }),
+        parse: Parser::decline,
+        render: render::decline,
+    },
+    Spec {
+        sub: Subcommand::Request,
+        name: "request",
+        usage: "/cadence request track \"name\" [\"note\"]",
+        summary: "Asks your managers to let you enter a development track.",
+        example: "/cadence request track \"Architecture lead\" \"I led the last two ADRs\"",
+        topics: &["track", "tracks"],
+        is: |c| matches!(c, Command::Request { .. }),
+        parse: Parser::request,
+        render: render::request,
+    },
+    Spec {
+        sub: Subcommand::Sequence,
+        name: "sequence",
+        usage: "/cadence sequence family: capability > capability > …",
+        summary: "Sets the order a role family learns its capabilities in.",
+        example: "/cadence sequence backend: testing > observability > \"architecture trade-offs\"",
+        topics: &["order", "sequencing"],
+        is: |c| matches!(c, Command::Sequence { .. }),
+        parse: Parser::sequence,
+        render: render::sequence,
+    },
+    Spec {
+        sub: Subcommand::Hours,
+        name: "hours",
+        usage: "/cadence hours @person N [sprint \"name\" | week YYYY-MM-DD]",
+        summary: "Allocates learning hours to someone for a sprint or week.",
+        example: "/cadence hours @alice 6 sprint \"Sprint 42\"",
+        topics: &[],
+        is: |c| matches!(c, Command::Hours { .. }),
+        parse: Parser::hours,
+        render: render::hours,
+    },
+    Spec {
+        sub: Subcommand::Mastery,
+        name: "mastery",
+        usage: "/cadence mastery \"capability\" \"criteria\"",
+        summary: "Says what mastery of a capability means in this team.",
+        example: "/cadence mastery \"run EBR\" \"two EBRs end to end, no escalation\"",
+        topics: &[],
+        is: |c| matches!(c, Command::Mastery { .. }),
+        parse: Parser::mastery,
+        render: render::mastery,
+    },
+    Spec {
+        sub: Subcommand::Target,
+        name: "target",
+        usage: "/cadence target \"capability\" N",
+        summary: "Sets how many people the team needs at mastery.",
+        example: "/cadence target \"run EBR\" 4",
+        topics: &["targets"],
+        is: |c| matches!(c, Command::Target { .. }),
+        parse: Parser::target,
+        render: render::target,
+    },
+    Spec {
+        sub: Subcommand::Away,
+        name: "away",
+        usage: "/cadence away @person YYYY-MM-DD[..YYYY-MM-DD]",
+        summary: "Records a planned absence, so coverage dips show ahead.",
+        example: "/cadence away @bob 2026-12-01..2026-12-14",
+        topics: &["absence", "absent", "leave", "holiday", "vacation"],
+        is: |c| matches!(c, Command::Away { .. }),
+        parse: Parser::away,
+        render: render::away,
+    },
+    Spec {
+        sub: Subcommand::Commission,
+        name: "commission",
+        usage: "/cadence commission \"title\" [budget N] [for \"capability\"]",
+        summary: "Requests a custom learning module, with a budget.",
+        example: "/cadence commission \"competitive positioning vs Initech\" budget 2000",
+        topics: &["budget", "module"],
+        is: |c| matches!(c, Command::Commission { .. }),
+        parse: Parser::commission,
+        render: render::commission,
+    },
+    Spec {
+        sub: Subcommand::Coverage,
+        name: "coverage",
+        usage: "/cadence coverage [\"capability\"]",
+        summary: "Shows coverage against target now, for one or every capability.",
+        example: "/cadence coverage \"run EBR\"",
+        topics: &[],
+        is: |c| matches!(c, Command::Coverage { .. }),
+        parse: Parser::coverage,
+        render: render::coverage,
+    },
+    Spec {
+        sub: Subcommand::Me,
+        name: "me",
+        usage: "/cadence me",
+        summary: "Shows your capabilities, tracks and requests.",
+        example: "/cadence me",
+        topics: &[],
+        is: |c| matches!(c, Command::Me),
+        parse: |p| p.end().map(|()| Command::Me),
+        render: |_, f| f.write_str("me"),
+    },
+    Spec {
+        sub: Subcommand::Digest,
+        name: "digest",
+        usage: "/cadence digest",
+        summary: "Previews this week's capability digest, only to you (it is posted on its schedule).",
+        example: "/cadence digest team:Atlas",
+        topics: &[],
+        is: |c| matches!(c, Command::Digest),
+        parse: |p| p.end().map(|()| Command::Digest),
+        render: |_, f| f.write_str("digest"),
+    },
+    Spec {
+        sub: Subcommand::TeamCreate,
+        name: "team create",
+        usage: "/cadence team create \"name\" [managers @person…] [members @person…] [tz Area/City] [channel #channel]",
+        summary: "Creates a team with its managers, members, time zone and channel.",
+        example: "/cadence team create Atlas managers @alice members @bob @carol tz Europe/London channel #team-atlas",
+        topics: &["teams", "team new"],
+        is: |c| matches!(c, Command::TeamCreate { .. }),
+        parse: Parser::team_create,
+        render: render::team_create,
+    },
+    Spec {
+        sub: Subcommand::TeamMembers,
+        name: "team add|remove|managers",
+        usage: "/cadence team add|remove|managers @person [@person…]",
+        summary: "Adds or removes members, or sets the team's managers.",
+        example: "/cadence team add @dan @erin",
+        topics: &[
+            "teams",
+            "team members",
+            "add",
+            "remove",
+            "managers",
+            "members",
+        ],
+        is: |c| matches!(c, Command::TeamMembers { .. }),
+        parse: Parser::team_members,
+        render: render::team_members,
+    },
+    Spec {
+        sub: Subcommand::CapabilityAdd,
+        name: "capability add",
+        usage: "/cadence capability add \"name\" [\"description\"] [family:\"role family\"]",
+        summary: "Adds a capability the team tracks.",
+        example: "/cadence capability add \"run EBR\" \"runs an executive business review end to end\" family:\"account exec\"",
+        topics: &["capabilities", "family"],
+        is: |c| matches!(c, Command::CapabilityAdd { .. }),
+        parse: Parser::capability_add,
+        render: render::capability_add,
+    },
+    Spec {
+        sub: Subcommand::RitualAdd,
+        name: "ritual add",
+        usage: "/cadence ritual add KIND [#channel] on source:event [source:event…] [every \"M H DAY MONTH WEEKDAY\" [before MINUTES]] [name \"name\"] [nudge MINUTES|off]",
+        summary: "Attaches a prompt to a meeting or event the team already runs, like a sprint retro.",
+        example: "/cadence ritual add retro #team-atlas on jira:board=12:sprint_closed name \"Atlas retro\" nudge 120",
+        topics: &[
+            "rituals",
+            "ritual new",
+            "ritual create",
+            "trigger",
+            "triggers",
+            "selector",
+            "selectors",
+            "nudge",
+            "nudges",
+        ],
+        is: |c| matches!(c, Command::RitualAdd { .. }),
+        parse: Parser::ritual_add,
+        render: render::ritual_add,
+    },
+    Spec {
+        sub: Subcommand::RitualList,
+        name: "ritual list",
+        usage: "/cadence ritual list",
+        summary: "Lists the team's rituals with their ids and triggers.",
+        example: "/cadence ritual list",
+        topics: &["rituals"],
+        is: |c| matches!(c, Command::RitualList),
+        parse: |p| p.end().map(|()| Command::RitualList),
+        render: |_, f| f.write_str("ritual list"),
+    },
+    Spec {
+        sub: Subcommand::RitualPause,
+        name: "ritual pause",
+        usage: "/cadence ritual pause ID",
+        summary: "Pauses a ritual: its events prompt no one until resumed.",
+        example: "/cadence ritual pause 3",
+        topics: &["rituals", "pause"],
+        is: |c| matches!(c, Command::RitualPause { .. }),
+        parse: Parser::ritual_pause,
+        render: render::ritual_pause,
+    },
+    Spec {
+        sub: Subcommand::RitualResume,
+        name: "ritual resume",
+        usage: "/cadence ritual resume ID",
+        summary: "Resumes a paused ritual.",
+        example: "/cadence ritual resume 3",
+        topics: &["rituals", "resume"],
+        is: |c| matches!(c, Command::RitualResume { .. }),
+        parse: Parser::ritual_resume,
+        render: render::ritual_resume,
+    },
+];
+
+/// First words written differently from the row that owns them.
+const FIRST_WORD_ALIASES: [(&str, &str); 1] = [("rituals", "ritual")];
+
+/// A command's first word as the table spells it: lower case, aliases resolved.
+pub(super) fn first_word(word: &str) -> String {
+    let word = word.to_lowercase();
+    match FIRST_WORD_ALIASES.iter().find(|(alias, _)| *alias == word) {
+        Some((_, word)) => (*word).to_owned(),
+        None => word,
+    }
+}
+
+impl Spec {
+    /// The word that starts it.
+    pub(super) fn first_word(&self) -> &'static str {
+        self.name.split(' ').next().unwrap_or_default()
+    }
+
+    /// The second words that select it (`create`, or `add`, `remove`, `managers`); empty when
+    /// its name is one word.
+    pub(super) fn second_words(&self) -> Vec<&'static str> {
+        self.name
+            .split_once(' ')
+            .map(|(_, rest)| rest.split('|').collect())
+            .unwrap_or_default()
+    }
+}
+
+impl Subcommand {
+    /// Every subcommand, in the order `/cadence help` lists them.
+    pub fn all() -> impl Iterator<Item = Subcommand> {
+        SPECS.iter().map(|spec| spec.sub)
+    }
+
+    /// The subcommand's row.
+    pub fn spec(self) -> &'static Spec {
+        // Every subcommand has a row (a test checks it); the first row answers otherwise.
+        SPECS
+            .iter()
+            .find(|spec| spec.sub == self)
+            .unwrap_or(&SPECS[0])
+    }
+
+    /// The words that start the subcommand.
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// The usage line, one line, `[]` around optional parts.
+    pub fn usage(self) -> &'static str {
+        self.spec().usage
+    }
+
+    /// What the subcommand does, in one sentence.
+    pub fn summary(self) -> &'static str {
+        self.spec().summary
+    }
+
+    /// A complete example as a person would type it.
+    pub fn example(self) -> &'static str {
+        self.spec().example
+    }
+}
+
+impl std::fmt::Display for Subcommand {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Command {
+    /// The subcommand this command was written with.
+    pub fn subcommand(&self) -> Subcommand {
+        SPECS
+            .iter()
+            .find(|spec| (spec.is)(self))
+            .map_or(Subcommand::Help, |spec| spec.sub)
+    }
+}
+
+/// The subcommand that the first one or two words of a command select, ignoring case.
+pub(super) fn identify(first: &str, second: Option<&str>) -> Option<Subcommand> {
+    let first = first_word(first);
+    let second = second.map(str::to_lowercase);
+    let candidates: Vec<&Spec> = SPECS
+        .iter()
+        .filter(|spec| spec.first_word() == first)
+        .collect();
+    if let [only] = candidates.as_slice() {
+        // One subcommand starts with this word (`capability`): it is meant, whatever follows.
+        return Some(only.sub);
+    }
+    candidates
+        .into_iter()
+        .find(|spec| {
+            second
+                .as_deref()
+                .is_some_and(|s| spec.second_words().contains(&s))
+        })
+        .map(|spec| spec.sub)
+}
+
+/// The words a `/cadence` command can start with, each once, in table order: `help`, `gap`, …
+/// `me`, then `team`, `capability` and `ritual` for the subcommands whose names take two words.
+/// For lists of commands kept outside the grammar, such as the Teams app manifest's command menu,
+/// so they can be checked against it.
+pub fn top_level_words() -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = Vec::new();
+    for spec in &SPECS {
+        let first = spec.first_word();
+        if !words.contains(&first) {
+            words.push(first);
+        }
+    }
+    words
+}
