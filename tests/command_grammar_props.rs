@@ -353,6 +353,7 @@ fn command() -> impl Strategy<Value = Command> {
         Just(Command::RitualList),
         ritual_id().prop_map(|id| Command::RitualPause { id }),
         ritual_id().prop_map(|id| Command::RitualResume { id }),
+        Just(Command::Undo),
     ]
 }
 

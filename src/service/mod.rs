@@ -15,6 +15,7 @@ mod reply;
 pub mod rituals;
 mod scope;
 mod setup;
+mod undo;
 mod views;
 
 use std::collections::HashSet;
@@ -88,7 +89,7 @@ impl Commands {
             Ok(line) => line,
             Err(error) => return Ok(reply::parse_error(&error)),
         };
-        tracing::Span::current().record("command", subcommand_name(&line.command));
+        tracing::Span::current().record("command", line.command.subcommand().name());
         let scope = scope::Scope::open(self, invocation, &line.command.people()).await?;
         let team = line.team.as_deref();
         let reply = match &line.command {
@@ -105,6 +106,7 @@ impl Commands {
             | Command::RitualList
             | Command::RitualPause { .. }
             | Command::RitualResume { .. } => rituals::run(&scope, team, &line.command).await?,
+            Command::Undo => finish(undo::undo(&scope, team).await)?,
             decision => finish(decide(&scope, team, decision).await)?,
         };
         Ok(reply)
@@ -170,36 +172,6 @@ async fn decide(scope: &Scope<'_>, team: Option<&str>, command: &Command) -> Res
             capability,
         } => d::commission(scope, team, title, *budget, capability.as_deref()).await,
         _ => Err(Reply::invalid(Text::new().plain("That command records no decision.")).into()),
-    }
-}
-
-fn subcommand_name(command: &Command) -> &'static str {
-    match command {
-        Command::Help { .. } => "help",
-        Command::Gap { .. } => "gap",
-        Command::Coach { .. } => "coach",
-        Command::Intervene { .. } => "intervene",
-        Command::Level { .. } => "level",
-        Command::Certify { .. } => "certify",
-        Command::Approve { .. } => "approve",
-        Command::Decline { .. } => "decline",
-        Command::Request { .. } => "request",
-        Command::Sequence { .. } => "sequence",
-        Command::Hours { .. } => "hours",
-        Command::Mastery { .. } => "mastery",
-        Command::Target { .. } => "target",
-        Command::Away { .. } => "away",
-        Command::Commission { .. } => "commission",
-        Command::Coverage { .. } => "coverage",
-        Command::Me => "me",
-        Command::Digest => "digest",
-        Command::TeamCreate { .. } => "team create",
-        Command::TeamMembers { .. } => "team",
-        Command::CapabilityAdd { .. } => "capability add",
-        Command::RitualAdd { .. } => "ritual add",
-        Command::RitualList => "ritual list",
-        Command::RitualPause { .. } => "ritual pause",
-        Command::RitualResume { .. } => "ritual resume",
     }
 }
 

@@ -27,6 +27,7 @@ mod teams;
 mod teams_auth;
 mod teams_connector;
 mod tenancy;
+mod undo;
 mod workspace_admins;
 
 #[test]

@@ -308,6 +308,20 @@ crate::for_each_database! {
         assert!(calls.iter().all(|c| c.bearer == t.bf.issued_tokens()[0]), "one token for every call");
     }
 
+    undo_works_from_teams(db) {
+        let Some(t) = start(db, None).await else { return };
+        t.atlas().await;
+        let target = t.message("UALICE", RETRO, r#"target "run EBR" 3"#, &[]);
+        assert_eq!(t.send(&target).await.status(), 200);
+        let undo = t.message("UALICE", RETRO, "undo", &[]);
+        assert_eq!(t.send(&undo).await.status(), 200);
+        t.app.wait_count("SELECT COUNT(*) FROM decisions WHERE kind = 'undo'", 1).await;
+        assert_eq!(t.app.count("SELECT COUNT(*) FROM team_targets").await, 0);
+        let calls = t.wait_calls(4).await;
+        let answer = calls.iter().find(|c| c.activity_id.as_deref() == Some(undo["id"].as_str().expect("id"))).expect("reply to the undo");
+        assert!(answer.body.to_string().contains("Undone: the target of 3"), "{}", answer.body);
+    }
+
     a_meeting_ended_in_the_retro_channel_prompts_there_once(db) {
         let Some(t) = start(db, None).await else { return };
         t.atlas().await;

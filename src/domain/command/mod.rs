@@ -292,6 +292,8 @@ pub enum Command {
         /// The ritual's id, as `ritual list` shows it.
         id: u64,
     },
+    /// `undo`: reverts the author's own last decision in this team, within a day.
+    Undo,
 }
 
 /// Why a command could not be read. Nothing is recorded for it.
@@ -338,7 +340,8 @@ impl Command {
             | Command::RitualAdd { .. }
             | Command::RitualList
             | Command::RitualPause { .. }
-            | Command::RitualResume { .. } => Vec::new(),
+            | Command::RitualResume { .. }
+            | Command::Undo => Vec::new(),
         }
     }
 }

@@ -66,6 +66,8 @@ pub enum Subcommand {
     RitualPause,
     /// `ritual resume ID`.
     RitualResume,
+    /// `undo`.
+    Undo,
 }
 
 /// How one subcommand is named, written, explained and read.
@@ -97,7 +99,7 @@ impl std::fmt::Debug for Spec {
 }
 
 /// Every subcommand, in the order `/cadence help` lists them.
-pub static SPECS: [Spec; 25] = [
+pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Help,
         name: "help",
@@ -389,6 +391,17 @@ pub static SPECS: [Spec; 25] = [
         is: |c| matches!(c, Command::RitualResume { .. }),
         parse: Parser::ritual_resume,
         render: render::ritual_resume,
+    },
+    Spec {
+        sub: Subcommand::Undo,
+        name: "undo",
+        usage: "/cadence undo",
+        summary: "Reverts your own last decision in this team, within 24 hours.",
+        example: "/cadence undo",
+        topics: &["revert", "mistake", "correction"],
+        is: |c| matches!(c, Command::Undo),
+        parse: |p| p.end().map(|()| Command::Undo),
+        render: |_, f| f.write_str("undo"),
     },
 ];
 
