@@ -12,6 +12,7 @@ pub mod apply;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod healthcheck;
 pub mod inbound;
 pub mod outbound;
 pub mod scheduler;
