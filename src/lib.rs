@@ -10,6 +10,7 @@
 pub mod app;
 pub mod apply;
 pub mod config;
+pub mod crypto;
 pub mod domain;
 pub mod error;
 pub mod healthcheck;
