@@ -13,6 +13,7 @@ pub mod event;
 pub mod home;
 pub mod ids;
 pub mod model;
+pub mod names;
 pub mod prompt;
 pub mod ritual;
 pub mod schedule;
