@@ -178,6 +178,7 @@ pub fn state(config: &Config, store: Store, clock: Arc<dyn Clock>) -> Result<App
                 app_id: teams.app_id.clone(),
                 tenant_id: teams.tenant_id.clone(),
                 openid_metadata_url: teams.openid_metadata_url.clone(),
+                entra_openid_metadata_url: teams.entra_openid_metadata_url.clone(),
             },
             reqwest::Client::builder()
                 .timeout(Duration::from_secs(5))

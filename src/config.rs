@@ -51,8 +51,11 @@ pub struct TeamsConfig {
     pub app_password: SecretString,
     /// `TEAMS_TENANT_ID`: for a single-tenant bot, the tenant whose Entra ID also issues tokens.
     pub tenant_id: Option<String>,
-    /// `TEAMS_OPENID_METADATA_URL`: where the token signing keys are found.
+    /// `TEAMS_OPENID_METADATA_URL`: where the Bot Framework's token signing keys are found.
     pub openid_metadata_url: String,
+    /// `TEAMS_ENTRA_OPENID_METADATA_URL`: where the tenant's Entra ID signing keys are found;
+    /// by default the tenant's own metadata. `None` without `TEAMS_TENANT_ID`.
+    pub entra_openid_metadata_url: Option<String>,
     /// `TEAMS_TOKEN_URL`: where outbound tokens come from.
     pub token_url: String,
 }
@@ -64,6 +67,7 @@ impl fmt::Debug for TeamsConfig {
             .field("app_password", &"***")
             .field("tenant_id", &self.tenant_id)
             .field("openid_metadata_url", &self.openid_metadata_url)
+            .field("entra_openid_metadata_url", &self.entra_openid_metadata_url)
             .field("token_url", &self.token_url)
             .finish()
     }
@@ -202,6 +206,8 @@ impl Config {
         });
 
         let tenant_id = get("TEAMS_TENANT_ID");
+        let entra_openid_metadata_url =
+            entra_metadata_url(tenant_id.as_deref(), get("TEAMS_ENTRA_OPENID_METADATA_URL"))?;
         let teams = match (get("TEAMS_APP_ID"), get("TEAMS_APP_PASSWORD")) {
             (Some(app_id), Some(password)) => Some(TeamsConfig {
                 app_id,
@@ -209,6 +215,7 @@ impl Config {
                 openid_metadata_url: get("TEAMS_OPENID_METADATA_URL").unwrap_or_else(|| {
                     crate::inbound::teams::auth::BOT_FRAMEWORK_OPENID_METADATA_URL.to_owned()
                 }),
+                entra_openid_metadata_url,
                 // A single-tenant bot gets its tokens from its own tenant.
                 token_url: get("TEAMS_TOKEN_URL").unwrap_or_else(|| match &tenant_id {
                     Some(tenant) => {
@@ -301,6 +308,33 @@ fn validate_database_url(url: &str) -> Result<(), ConfigError> {
     }
 }
 
+/// Where the tenant's Entra ID keys are published: the override, or the tenant's own metadata.
+/// An override without a tenant would never be used, which is a mistake worth stopping for.
+fn entra_metadata_url(
+    tenant: Option<&str>,
+    url: Option<String>,
+) -> Result<Option<String>, ConfigError> {
+    const VARIABLE: &str = "TEAMS_ENTRA_OPENID_METADATA_URL";
+    match (tenant, url) {
+        (None, None) => Ok(None),
+        (Some(tenant), None) => Ok(Some(
+            crate::inbound::teams::auth::entra_openid_metadata_url(tenant),
+        )),
+        (None, Some(_)) => Err(ConfigError {
+            variable: VARIABLE,
+            problem: "set TEAMS_TENANT_ID too: Entra-issued tokens are accepted only from it"
+                .to_owned(),
+        }),
+        (Some(_), Some(url)) if url.starts_with("https://") || url.starts_with("http://") => {
+            Ok(Some(url))
+        }
+        (Some(_), Some(url)) => Err(ConfigError {
+            variable: VARIABLE,
+            problem: format!("`{url}` is not an http(s) URL"),
+        }),
+    }
+}
+
 fn normalise_base_url(variable: &'static str, url: String) -> Result<String, ConfigError> {
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return Err(ConfigError {
@@ -355,6 +389,45 @@ mod tests {
             let err = config(&[(variable, value)]).expect_err(variable);
             assert_eq!(err.variable, variable);
             assert!(err.to_string().starts_with(variable));
+        }
+    }
+
+    #[test]
+    fn the_entra_metadata_defaults_to_the_tenants_own() {
+        let teams = |vars: &[(&str, &str)]| {
+            let mut all = vec![("TEAMS_APP_ID", "app"), ("TEAMS_APP_PASSWORD", "secret")];
+            all.extend_from_slice(vars);
+            config(&all).map(|c| c.teams.expect("teams configured"))
+        };
+        assert_eq!(teams(&[]).expect("valid").entra_openid_metadata_url, None);
+        assert_eq!(
+            teams(&[("TEAMS_TENANT_ID", "t1")])
+                .expect("valid")
+                .entra_openid_metadata_url
+                .as_deref(),
+            Some("https://login.microsoftonline.com/t1/v2.0/.well-known/openid-configuration")
+        );
+        let custom = teams(&[
+            ("TEAMS_TENANT_ID", "t1"),
+            (
+                "TEAMS_ENTRA_OPENID_METADATA_URL",
+                "http://127.0.0.1:9/t1/meta",
+            ),
+        ])
+        .expect("valid");
+        assert_eq!(
+            custom.entra_openid_metadata_url.as_deref(),
+            Some("http://127.0.0.1:9/t1/meta")
+        );
+        for vars in [
+            &[("TEAMS_ENTRA_OPENID_METADATA_URL", "https://x.example/meta")][..],
+            &[
+                ("TEAMS_TENANT_ID", "t1"),
+                ("TEAMS_ENTRA_OPENID_METADATA_URL", "x"),
+            ][..],
+        ] {
+            let error = teams(vars).expect_err("refused");
+            assert_eq!(error.variable, "TEAMS_ENTRA_OPENID_METADATA_URL");
         }
     }
 

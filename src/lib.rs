@@ -10,8 +10,10 @@
 pub mod app;
 pub mod apply;
 pub mod config;
+pub mod crypto;
 pub mod domain;
 pub mod error;
+pub mod healthcheck;
 pub mod inbound;
 pub mod outbound;
 pub mod platform;

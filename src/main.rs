@@ -46,11 +46,20 @@ enum Command {
         #[arg(long)]
         post: bool,
     },
+    /// Exit 0 if the service answers `/healthz`, 1 if not (for container health checks).
+    Healthcheck {
+        /// The address to ask; defaults to `/healthz` on `CADENCE_LISTEN`.
+        #[arg(long)]
+        url: Option<String>,
+    },
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Some(Command::Healthcheck { url }) = &cli.command {
+        return healthcheck(url.as_deref()).await;
+    }
     let config = Config::from_env().context("invalid configuration")?;
     cadence::telemetry::init(config.log_format);
     match cli.command.unwrap_or(Command::Serve) {
@@ -69,7 +78,30 @@ async fn main() -> anyhow::Result<()> {
             workspace,
             post,
         } => digest(config, &team, workspace.as_deref(), post).await,
+        // Answered above, before the configuration is read.
+        Command::Healthcheck { .. } => Ok(()),
     }
+}
+
+/// `cadence healthcheck [--url URL]`: reads only `CADENCE_LISTEN`, so a check never fails on
+/// configuration the running service already accepted.
+async fn healthcheck(url: Option<&str>) -> anyhow::Result<()> {
+    let url = match url {
+        Some(url) => url.to_owned(),
+        None => {
+            let listen = std::env::var("CADENCE_LISTEN")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| cadence::config::DEFAULT_LISTEN.to_owned());
+            let addr = listen
+                .trim()
+                .parse()
+                .with_context(|| format!("CADENCE_LISTEN: `{listen}` is not an address"))?;
+            cadence::healthcheck::url_for(addr)
+        }
+    };
+    cadence::healthcheck::check(&url).await?;
+    Ok(())
 }
 
 /// `cadence digest --team NAME [--workspace ID] [--post]`.

@@ -14,6 +14,7 @@ pub mod home;
 pub mod ids;
 pub mod limits;
 pub mod model;
+pub mod names;
 pub mod plain;
 pub mod prompt;
 pub mod ritual;

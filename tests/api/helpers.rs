@@ -236,6 +236,7 @@ impl TestApp {
                 app_password: SecretString::from(crate::teams_standin::APP_PASSWORD),
                 tenant_id: None,
                 openid_metadata_url: metadata.clone(),
+                entra_openid_metadata_url: None,
                 token_url: token.clone(),
             });
         }

@@ -1,15 +1,20 @@
 //! Bot Framework token verification against the loopback stand-in: every rule of Microsoft's
-//! "Connector to Bot" checks, the key cache and its refetch limits, and the split between the
-//! header check and the activity check.
+//! "Connector to Bot" checks, the key cache and its refetch limits, the split between the
+//! header check and the activity check, and a single-tenant bot's Entra ID tokens, verified with
+//! its tenant's own keys.
 //!
 //! Time is a fixed instant long past, so a verifier that read the system clock would fail.
 
-use cadence::inbound::teams::auth::{BotAuthenticator, TeamsAuthError, VerifiedToken};
+use cadence::inbound::teams::auth::{
+    BOT_FRAMEWORK_ISSUER, BotAuthenticator, Issuer, TeamsAuthError, VerifiedToken,
+};
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::json;
 
-use crate::teams_standin::{APP_ID, KID, TeamsStandIn, TestKey, claims, sign, sign_with};
+use crate::teams_standin::{
+    APP_ID, ENTRA_KID, KID, TeamsStandIn, TestKey, claims, entra_claims, sign, sign_with,
+};
 
 const TENANT: &str = "11111111-2222-3333-4444-555555555555";
 
@@ -245,7 +250,9 @@ async fn a_signature_by_another_key_under_a_published_kid_is_refused() {
     );
     // A tampered payload fails the same way.
     let genuine = sign(claims(now(), &standin.service_url()), KID);
-    let other = sign(json!({"iss": "x", "aud": APP_ID, "exp": 1}), KID);
+    let mut redirected = claims(now(), "https://attacker.example/amer/");
+    redirected["iss"] = json!(BOT_FRAMEWORK_ISSUER);
+    let other = sign(redirected, KID);
     let mut parts: Vec<&str> = genuine.split('.').collect();
     parts[1] = other.split('.').nth(1).expect("payload");
     assert_eq!(
@@ -384,46 +391,144 @@ async fn unreachable_keys_are_unavailable_not_unauthorised() {
     assert!(error.is_unavailable(), "{error}");
 }
 
-#[tokio::test]
-async fn tenant_issuers_are_accepted_only_for_the_configured_tenant() {
+const OTHER_TENANT: &str = "99999999-2222-3333-4444-555555555555";
+
+/// A verifier for a single-tenant bot in [`TENANT`], and one for a bot with no tenant.
+async fn setup_tenant() -> (TeamsStandIn, BotAuthenticator, BotAuthenticator) {
     let (standin, multi_tenant) = setup().await;
-    // Entra ID keys carry no endorsements.
-    standin.publish("entra-key", TestKey::Signing, None);
     let single_tenant =
         BotAuthenticator::new(standin.auth_config(Some(TENANT)), reqwest::Client::new());
+    (standin, single_tenant, multi_tenant)
+}
+
+/// An Entra ID token as the tenant signs it.
+fn entra_token(claims: serde_json::Value) -> String {
+    bearer(&sign_with(TestKey::Entra, claims, ENTRA_KID))
+}
+
+#[tokio::test]
+async fn an_entra_token_signed_with_the_tenants_own_key_is_accepted() {
+    let (standin, single_tenant, _) = setup_tenant().await;
     let service_url = standin.service_url();
-    let issued_by = |issuer: String| {
-        let mut c = claims(now(), &service_url);
-        c["iss"] = json!(issuer);
-        bearer(&sign(c, "entra-key"))
-    };
-
-    for issuer in [
-        format!("https://sts.windows.net/{TENANT}/"),
-        format!("https://login.microsoftonline.com/{TENANT}/v2.0"),
-    ] {
+    for v2 in [true, false] {
+        let claims = entra_claims(now(), TENANT, v2);
         let verified = single_tenant
-            .verify(Some(&issued_by(issuer.clone())), now())
+            .verify(Some(&entra_token(claims.clone())), now())
             .await
-            .expect("the configured tenant's issuer");
-        assert_eq!(verified.issuer, issuer);
+            .expect("the configured tenant's token");
+        assert_eq!(verified.issuer, claims["iss"].as_str().expect("iss"));
+        assert_eq!(verified.issued_by, Issuer::EntraTenant);
         assert!(verified.endorsements.is_empty());
+        // Entra ID issues no serviceurl claim; the activity still passes.
+        assert_eq!(verified.service_url, None);
         assert_eq!(verified.check_activity("msteams", &service_url), Ok(()));
-
-        assert_eq!(
-            multi_tenant.verify(Some(&issued_by(issuer)), now()).await,
-            Err(TeamsAuthError::WrongIssuer),
-            "no tenant configured, no tenant issuer"
-        );
     }
-    let other = "99999999-2222-3333-4444-555555555555";
-    for issuer in [
-        format!("https://sts.windows.net/{other}/"),
-        format!("https://login.microsoftonline.com/{other}/v2.0"),
-    ] {
+    // The key came from the tenant's metadata, once, and the Bot Framework's were not asked.
+    assert_eq!(standin.entra_key_fetches(), 1);
+    assert_eq!((standin.metadata_fetches(), standin.key_fetches()), (0, 0));
+}
+
+#[tokio::test]
+async fn an_entra_token_from_another_tenant_is_refused() {
+    let (standin, single_tenant, multi_tenant) = setup_tenant().await;
+    for v2 in [true, false] {
+        let other = entra_token(entra_claims(now(), OTHER_TENANT, v2));
         assert_eq!(
-            single_tenant.verify(Some(&issued_by(issuer)), now()).await,
+            single_tenant.verify(Some(&other), now()).await,
+            Err(TeamsAuthError::WrongIssuer)
+        );
+        // A bot with no tenant accepts no Entra issuer at all.
+        let ours = entra_token(entra_claims(now(), TENANT, v2));
+        assert_eq!(
+            multi_tenant.verify(Some(&ours), now()).await,
             Err(TeamsAuthError::WrongIssuer)
         );
     }
+    // Refused on the issuer alone: nothing was fetched for them.
+    assert_eq!(standin.entra_key_fetches(), 0);
+    assert_eq!(standin.key_fetches(), 0);
+
+    // The tenant's issuer with another tenant's tid contradicts itself.
+    let mut mixed = entra_claims(now(), TENANT, true);
+    mixed["tid"] = json!(OTHER_TENANT);
+    assert_eq!(
+        single_tenant.verify(Some(&entra_token(mixed)), now()).await,
+        Err(TeamsAuthError::WrongTenant)
+    );
+    // And the tenant's audience rule is the bot's, as for every token.
+    let mut elsewhere = entra_claims(now(), TENANT, true);
+    elsewhere["aud"] = json!("another-bot");
+    assert_eq!(
+        single_tenant
+            .verify(Some(&entra_token(elsewhere)), now())
+            .await,
+        Err(TeamsAuthError::WrongAudience)
+    );
+}
+
+#[tokio::test]
+async fn each_issuer_is_verified_only_with_its_own_keys() {
+    let (standin, single_tenant, _) = setup_tenant().await;
+    // The tenant's issuer, signed with the key the Bot Framework publishes.
+    let borrowed = bearer(&sign(entra_claims(now(), TENANT, true), KID));
+    assert_eq!(
+        single_tenant.verify(Some(&borrowed), now()).await,
+        Err(TeamsAuthError::UnknownKey)
+    );
+    // The Bot Framework's issuer, signed with the key only the tenant publishes.
+    let borrowed = bearer(&sign_with(
+        TestKey::Entra,
+        claims(now(), &standin.service_url()),
+        ENTRA_KID,
+    ));
+    assert_eq!(
+        single_tenant.verify(Some(&borrowed), now()).await,
+        Err(TeamsAuthError::UnknownKey)
+    );
+    // A signature by another key under the tenant's key id.
+    let forged = bearer(&sign_with(
+        TestKey::Impostor,
+        entra_claims(now(), TENANT, true),
+        ENTRA_KID,
+    ));
+    assert_eq!(
+        single_tenant.verify(Some(&forged), now()).await,
+        Err(TeamsAuthError::BadSignature)
+    );
+}
+
+#[tokio::test]
+async fn a_bot_framework_token_still_needs_its_service_url_in_a_single_tenant_bot() {
+    let (standin, single_tenant, _) = setup_tenant().await;
+    let service_url = standin.service_url();
+    let verified = verify_claims(&single_tenant, claims(now(), &service_url), now())
+        .await
+        .expect("a Bot Framework token");
+    assert_eq!(verified.issued_by, Issuer::BotFramework);
+    assert_eq!(verified.check_activity("msteams", &service_url), Ok(()));
+
+    let mut without = claims(now(), &service_url);
+    without
+        .as_object_mut()
+        .expect("object")
+        .remove("serviceurl");
+    let verified = verify_claims(&single_tenant, without, now())
+        .await
+        .expect("valid token");
+    assert_eq!(
+        verified.check_activity("msteams", &service_url),
+        Err(TeamsAuthError::ServiceUrlMismatch)
+    );
+
+    // An Entra token that does name a service URL must name the activity's.
+    let mut claimed = entra_claims(now(), TENANT, true);
+    claimed["serviceurl"] = json!("https://attacker.example/amer/");
+    let verified = single_tenant
+        .verify(Some(&entra_token(claimed)), now())
+        .await
+        .expect("valid token");
+    assert_eq!(
+        verified.check_activity("msteams", &service_url),
+        Err(TeamsAuthError::ServiceUrlMismatch)
+    );
 }

@@ -1,7 +1,9 @@
 //! A loopback stand-in for Microsoft's side of Teams: the Bot Framework's OpenID metadata and
-//! signing keys, the token endpoint, and the connector REST API. It records every call, counts
-//! key fetches, rotates keys on demand, and answers scripted failures; [`sign`] makes tokens the
-//! way the Bot Framework does, with a test key under `tests/fixtures/teams/`.
+//! signing keys, an Entra ID tenant's OpenID metadata and keys (for single-tenant bots), the
+//! token endpoint, and the connector REST API. It records every call, counts key fetches,
+//! rotates keys on demand, and answers scripted failures; [`sign`] makes tokens the way the Bot
+//! Framework does, and [`entra_claims`] the way Entra ID does, with test keys under
+//! `tests/fixtures/teams/`.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -26,6 +28,8 @@ pub const APP_ID: &str = "00000000-0000-0000-0000-00000000b07a";
 pub const APP_PASSWORD: &str = "test-app-password-not-a-secret";
 /// The key id the stand-in publishes at start.
 pub const KID: &str = "test-key-1";
+/// The key id the stand-in's Entra ID tenants publish, and only they.
+pub const ENTRA_KID: &str = "entra-key-1";
 
 /// A test RSA key pair (test-only; see `tests/fixtures/teams/README.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +38,8 @@ pub enum TestKey {
     Signing,
     /// A key nobody publishes, for signatures that must not verify.
     Impostor,
+    /// The key the Entra ID tenant metadata publishes as [`ENTRA_KID`].
+    Entra,
 }
 
 impl TestKey {
@@ -41,6 +47,7 @@ impl TestKey {
         match self {
             TestKey::Signing => include_str!("../fixtures/teams/signing-key.pem"),
             TestKey::Impostor => include_str!("../fixtures/teams/impostor-key.pem"),
+            TestKey::Entra => include_str!("../fixtures/teams/entra-key.pem"),
         }
     }
 
@@ -79,6 +86,29 @@ pub fn claims(now: DateTime<Utc>, service_url: &str) -> Value {
         "nbf": now - 60,
         "exp": now + 3600,
         "serviceurl": service_url,
+    })
+}
+
+/// The claims of a valid Entra ID token from `tenant` at `now`: issued by the tenant's v2.0
+/// issuer (or its v1 `sts.windows.net` one) for the bot, with the tenant in `tid` and no
+/// `serviceurl`, as Entra issues them.
+pub fn entra_claims(now: DateTime<Utc>, tenant: &str, v2: bool) -> Value {
+    let now = now.timestamp();
+    let (iss, ver) = if v2 {
+        (
+            format!("https://login.microsoftonline.com/{tenant}/v2.0"),
+            "2.0",
+        )
+    } else {
+        (format!("https://sts.windows.net/{tenant}/"), "1.0")
+    };
+    json!({
+        "iss": iss,
+        "aud": APP_ID,
+        "tid": tenant,
+        "ver": ver,
+        "nbf": now - 60,
+        "exp": now + 3600,
     })
 }
 
@@ -124,6 +154,8 @@ struct Inner {
     keys_down: bool,
     metadata_fetches: usize,
     key_fetches: usize,
+    entra_keys: Vec<PublishedKey>,
+    entra_key_fetches: usize,
     expires_in: i64,
     token_requests: Vec<HashMap<String, String>>,
     token_scripts: VecDeque<Scripted>,
@@ -164,6 +196,12 @@ impl TeamsStandIn {
             keys_down: false,
             metadata_fetches: 0,
             key_fetches: 0,
+            entra_keys: vec![PublishedKey {
+                kid: ENTRA_KID.to_owned(),
+                key: TestKey::Entra,
+                endorsements: None,
+            }],
+            entra_key_fetches: 0,
             expires_in: 3600,
             token_requests: Vec::new(),
             token_scripts: VecDeque::new(),
@@ -188,6 +226,11 @@ impl TeamsStandIn {
         let app = Router::new()
             .route("/v1/.well-known/openidconfiguration", get(metadata))
             .route("/v1/.well-known/keys", get(keys))
+            .route(
+                "/{tenant}/v2.0/.well-known/openid-configuration",
+                get(entra_metadata),
+            )
+            .route("/{tenant}/discovery/v2.0/keys", get(entra_keys))
             .route("/botframework.com/oauth2/v2.0/token", post(token))
             .merge(connector.clone())
             .nest("/amer", connector)
@@ -207,6 +250,14 @@ impl TeamsStandIn {
         format!("{}/v1/.well-known/openidconfiguration", self.base_url)
     }
 
+    /// The OpenID metadata URL of Entra ID tenant `tenant`, shaped like Microsoft's.
+    pub fn entra_metadata_url(&self, tenant: &str) -> String {
+        format!(
+            "{}/{tenant}/v2.0/.well-known/openid-configuration",
+            self.base_url
+        )
+    }
+
     /// The token endpoint's URL.
     pub fn token_url(&self) -> String {
         format!("{}/botframework.com/oauth2/v2.0/token", self.base_url)
@@ -217,12 +268,14 @@ impl TeamsStandIn {
         format!("{}/amer/", self.base_url)
     }
 
-    /// A verifier configuration for the test bot, trusting `tenant_id`'s issuers if given.
+    /// A verifier configuration for the test bot, trusting `tenant_id`'s issuers, with its keys
+    /// from the stand-in's metadata for that tenant, if given.
     pub fn auth_config(&self, tenant_id: Option<&str>) -> BotAuthConfig {
         BotAuthConfig {
             app_id: APP_ID.to_owned(),
             tenant_id: tenant_id.map(str::to_owned),
             openid_metadata_url: self.metadata_url(),
+            entra_openid_metadata_url: tenant_id.map(|t| self.entra_metadata_url(t)),
         }
     }
 
@@ -243,6 +296,11 @@ impl TeamsStandIn {
     /// How many times the key set was fetched.
     pub fn key_fetches(&self) -> usize {
         self.lock().key_fetches
+    }
+
+    /// How many times an Entra ID tenant's key set was fetched.
+    pub fn entra_key_fetches(&self) -> usize {
+        self.lock().entra_key_fetches
     }
 
     /// Publishes `key` as `kid` (replacing a key of that id) with `endorsements`.
@@ -320,6 +378,32 @@ async fn keys(State(shared): State<Shared>) -> Response {
         }
         inner.keys.clone()
     };
+    key_set(&published)
+}
+
+async fn entra_metadata(State(shared): State<Shared>, Path(tenant): Path<String>) -> Response {
+    // The shape of https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration.
+    axum::Json(json!({
+        "issuer": format!("https://login.microsoftonline.com/{tenant}/v2.0"),
+        "token_endpoint": format!("{}/{tenant}/oauth2/v2.0/token", shared.base_url),
+        "jwks_uri": format!("{}/{tenant}/discovery/v2.0/keys", shared.base_url),
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "tenant_region_scope": "EU",
+    }))
+    .into_response()
+}
+
+async fn entra_keys(State(shared): State<Shared>) -> Response {
+    let published = {
+        let mut inner = shared.inner.lock().expect("inner");
+        inner.entra_key_fetches += 1;
+        inner.entra_keys.clone()
+    };
+    key_set(&published)
+}
+
+/// A JWKS document publishing `published`.
+fn key_set(published: &[PublishedKey]) -> Response {
     let keys: Vec<Value> = published
         .iter()
         .map(|published| {

@@ -1,32 +1,41 @@
-//! Verifies the Bot Framework JWT on every request the Teams connector sends to the bot.
+//! Verifies the JWT on every request the Teams connector sends to the bot.
 //!
 //! The rules are Microsoft's "Connector to Bot" checks
-//! (<https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-authentication>):
-//! a `Bearer` RS256 token signed by a key from the OpenID metadata's `jwks_uri`, issued by
-//! `https://api.botframework.com` (or, for a single-tenant bot, by Entra ID for the configured
-//! tenant), addressed to our app id, inside its validity window with five minutes of clock skew;
-//! then the signing key's `endorsements` must include the activity's `channelId`, and the token's
-//! `serviceurl` claim must equal the activity's `serviceUrl`, so a valid token cannot be replayed
-//! to make the bot post somewhere else.
+//! (<https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-authentication>),
+//! extended for single-tenant bots as Microsoft's Agents SDK does: a `Bearer` RS256 token,
+//! addressed to our app id, inside its validity window with five minutes of clock skew, from one
+//! of two issuers, each with its own keys and its own further checks:
+//!
+//! - `https://api.botframework.com`: signed by a key from the Bot Framework's OpenID metadata;
+//!   the key's `endorsements` must include the activity's `channelId`, and the token's
+//!   `serviceurl` claim must equal the activity's `serviceUrl`, so a valid token cannot be
+//!   replayed to make the bot post somewhere else.
+//! - Entra ID for the configured `TEAMS_TENANT_ID` only (`https://sts.windows.net/{tenant}/`,
+//!   `https://login.microsoftonline.com/{tenant}/v2.0`): signed by a key from that tenant's own
+//!   OpenID metadata, never the Bot Framework's; its `tid`, when present, must be the tenant; a
+//!   `serviceurl` claim is checked when the token carries one.
+//!
+//! The issuer is read before the signature is checked, only to choose the key set; the decode
+//! that follows checks the signed issuer against that choice, so a token cannot borrow another
+//! issuer's keys. An issuer we do not accept is refused before anything is fetched.
+//! `docs/teams.md` lists the checks per issuer and where they come from.
 //!
 //! Verification is split in two because the route must check the token before it parses the
 //! body: [`BotAuthenticator::verify`] takes only the header, and
 //! [`VerifiedToken::check_activity`] takes what the parsed activity says.
-//!
-//! Signing keys are cached for a day. A token naming an unknown key id triggers one refetch (a
-//! rotation), but at most once per [`UNKNOWN_KID_REFETCH`], so a flood of forged tokens cannot
-//! make us hammer Microsoft's endpoints.
 
-use std::collections::HashMap;
+mod keys;
+
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::errors::ErrorKind;
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use jsonwebtoken::{Algorithm, Validation};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+
+use keys::{KeySource, SigningKey};
 
 /// The issuer of tokens minted by the Bot Framework itself.
 pub const BOT_FRAMEWORK_ISSUER: &str = "https://api.botframework.com";
@@ -37,10 +46,16 @@ pub const BOT_FRAMEWORK_OPENID_METADATA_URL: &str =
 pub const CLOCK_SKEW: Duration = Duration::minutes(5);
 /// How long fetched signing keys are trusted before they are fetched again.
 pub const KEYS_MAX_AGE: Duration = Duration::hours(24);
-/// The least time between two refetches caused by an unknown key id.
+/// The least time between two refetches caused by an unknown key id, per issuer.
 pub const UNKNOWN_KID_REFETCH: Duration = Duration::minutes(5);
 /// How long one fetch of the metadata or the keys may take.
 const FETCH_TIMEOUT: StdDuration = StdDuration::from_secs(10);
+
+/// Entra ID's OpenID metadata for `tenant` in the public cloud: where the keys that sign a
+/// single-tenant bot's Entra-issued tokens are published.
+pub fn entra_openid_metadata_url(tenant: &str) -> String {
+    format!("https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration")
+}
 
 /// What the verifier needs to know about the bot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,9 +64,21 @@ pub struct BotAuthConfig {
     pub app_id: String,
     /// The Entra ID tenant of a single-tenant bot, whose issuers are then accepted too.
     pub tenant_id: Option<String>,
-    /// Where the OpenID metadata document lives ([`BOT_FRAMEWORK_OPENID_METADATA_URL`] in
-    /// production, a loopback stand-in in tests).
+    /// Where the Bot Framework's OpenID metadata lives ([`BOT_FRAMEWORK_OPENID_METADATA_URL`]
+    /// in production, a loopback stand-in in tests).
     pub openid_metadata_url: String,
+    /// Where the tenant's Entra ID OpenID metadata lives; `None` for
+    /// [`entra_openid_metadata_url`] of `tenant_id`. Unused without a tenant.
+    pub entra_openid_metadata_url: Option<String>,
+}
+
+/// Who issued a token: it decides which keys may have signed it and which claims are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Issuer {
+    /// The Bot Framework (`https://api.botframework.com`), with its own endorsed keys.
+    BotFramework,
+    /// Entra ID for the configured tenant, with the tenant's keys.
+    EntraTenant,
 }
 
 /// Why a request's token was refused.
@@ -65,7 +92,7 @@ pub enum TeamsAuthError {
     /// The header is not `Bearer <jwt>`, or the JWT cannot be read, or it is not RS256.
     #[error("malformed authorization: {0}")]
     Malformed(&'static str),
-    /// No published signing key has the token's key id, even after a refetch.
+    /// No key its issuer publishes has the token's key id, even after a refetch.
     #[error("no published signing key has the token's key id")]
     UnknownKey,
     /// The signature does not verify with the key the token names.
@@ -74,6 +101,9 @@ pub enum TeamsAuthError {
     /// The token comes from an issuer the bot does not trust.
     #[error("the token's issuer is not accepted")]
     WrongIssuer,
+    /// An Entra ID token's `tid` is not the configured tenant.
+    #[error("the token was issued for another tenant")]
+    WrongTenant,
     /// The token is addressed to another app.
     #[error("the token is not addressed to this bot")]
     WrongAudience,
@@ -89,7 +119,8 @@ pub enum TeamsAuthError {
         /// The activity's `channelId`.
         channel: String,
     },
-    /// The token's `serviceurl` claim is absent or differs from the activity's `serviceUrl`.
+    /// The token's `serviceurl` claim is absent (from a Bot Framework token) or differs from
+    /// the activity's `serviceUrl`.
     #[error("the token's serviceUrl does not match the activity's")]
     ServiceUrlMismatch,
     /// The OpenID metadata or the signing keys could not be fetched; a retry may succeed.
@@ -112,6 +143,8 @@ pub struct VerifiedToken {
     pub app_id: String,
     /// The token's issuer.
     pub issuer: String,
+    /// Which kind of issuer that is, and so which activity checks apply.
+    pub issued_by: Issuer,
     /// The token's `serviceurl` claim (also read as `serviceUrl`), if it has one.
     pub service_url: Option<String>,
     /// The channels the signing key is endorsed for. Empty when the key publishes no
@@ -123,7 +156,9 @@ pub struct VerifiedToken {
 impl VerifiedToken {
     /// Checks the parsed activity against the token: the signing key must be endorsed for
     /// `channel_id` (when it carries endorsements), and the token's `serviceurl` must equal
-    /// `service_url`, ignoring one trailing slash and ASCII case (as the .NET SDK compares).
+    /// `service_url`, ignoring one trailing slash and ASCII case (as the .NET SDK compares). A
+    /// Bot Framework token must carry `serviceurl`; an Entra ID token need not, as Entra issues
+    /// none and the Agents SDK checks none for it.
     pub fn check_activity(
         &self,
         channel_id: &str,
@@ -134,8 +169,9 @@ impl VerifiedToken {
                 channel: channel_id.to_owned(),
             });
         }
-        match &self.service_url {
-            Some(claimed) if same_service_url(claimed, service_url) => Ok(()),
+        match (&self.service_url, self.issued_by) {
+            (Some(claimed), _) if same_service_url(claimed, service_url) => Ok(()),
+            (None, Issuer::EntraTenant) => Ok(()),
             _ => Err(TeamsAuthError::ServiceUrlMismatch),
         }
     }
@@ -147,7 +183,7 @@ fn same_service_url(a: &str, b: &str) -> bool {
     trim(a).eq_ignore_ascii_case(&trim(b))
 }
 
-/// Verifies Bot Framework tokens, with the signing keys cached. Cheap to clone.
+/// Verifies connector tokens, with each issuer's signing keys cached. Cheap to clone.
 #[derive(Clone)]
 pub struct BotAuthenticator {
     inner: Arc<Inner>,
@@ -164,83 +200,59 @@ impl std::fmt::Debug for BotAuthenticator {
 struct Inner {
     config: BotAuthConfig,
     http: reqwest::Client,
-    /// Every issuer accepted: the Bot Framework's, and the tenant's when one is configured.
-    issuers: Vec<String>,
-    /// The key cache. Held across a fetch, so only one fetch runs at a time and everyone who
-    /// waited sees its result.
-    keys: tokio::sync::Mutex<KeyCache>,
+    /// The Bot Framework's keys.
+    bot_framework: KeySource,
+    /// The configured tenant's issuers and keys; `None` without a tenant.
+    entra: Option<EntraTenant>,
 }
 
-#[derive(Default)]
-struct KeyCache {
-    keys: HashMap<String, SigningKey>,
-    /// When the keys were last fetched; `None` before the first success.
-    fetched_at: Option<DateTime<Utc>>,
-    /// When an unknown key id last caused a refetch.
-    unknown_kid_refetch_at: Option<DateTime<Utc>>,
-    /// Whether the metadata allows RS256 (`id_token_signing_alg_values_supported`).
-    rs256_allowed: bool,
-}
-
-#[derive(Clone)]
-struct SigningKey {
-    key: DecodingKey,
-    endorsements: Vec<String>,
-}
-
-/// The fields of the OpenID metadata document that matter here.
-#[derive(Deserialize)]
-struct OpenIdMetadata {
-    jwks_uri: Option<String>,
-    id_token_signing_alg_values_supported: Option<Vec<String>>,
-}
-
-/// A JWKS document; Microsoft adds `endorsements` to each key.
-#[derive(Deserialize)]
-struct KeySet {
-    #[serde(default)]
-    keys: Vec<PublishedKey>,
-}
-
-#[derive(Deserialize)]
-struct PublishedKey {
-    kty: Option<String>,
-    #[serde(rename = "use")]
-    usage: Option<String>,
-    kid: Option<String>,
-    n: Option<String>,
-    e: Option<String>,
-    #[serde(default)]
-    endorsements: Vec<String>,
-}
-
-/// A freshly fetched key set.
-struct Fetched {
-    keys: HashMap<String, SigningKey>,
-    rs256_allowed: bool,
+/// A single-tenant bot's own Entra ID tenant.
+struct EntraTenant {
+    /// The tenant id, lower case, as Entra writes it in issuers and `tid`.
+    tenant: String,
+    /// Its v1 and v2 token issuers.
+    issuers: [String; 2],
+    /// The keys its OpenID metadata publishes.
+    keys: KeySource,
 }
 
 impl BotAuthenticator {
     /// A verifier for `config`, fetching keys with `http`.
     pub fn new(config: BotAuthConfig, http: reqwest::Client) -> Self {
-        let mut issuers = vec![BOT_FRAMEWORK_ISSUER.to_owned()];
-        if let Some(tenant) = config.tenant_id.as_deref().filter(|t| !t.is_empty()) {
-            issuers.push(format!("https://sts.windows.net/{tenant}/"));
-            issuers.push(format!("https://login.microsoftonline.com/{tenant}/v2.0"));
-        }
+        let bot_framework = KeySource::new("Bot Framework", config.openid_metadata_url.clone());
+        let entra = config
+            .tenant_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|tenant| {
+                let metadata_url = config
+                    .entra_openid_metadata_url
+                    .clone()
+                    .unwrap_or_else(|| entra_openid_metadata_url(tenant));
+                let tenant = tenant.to_ascii_lowercase();
+                EntraTenant {
+                    issuers: [
+                        format!("https://sts.windows.net/{tenant}/"),
+                        format!("https://login.microsoftonline.com/{tenant}/v2.0"),
+                    ],
+                    tenant,
+                    keys: KeySource::new("Entra ID tenant", metadata_url),
+                }
+            });
         BotAuthenticator {
             inner: Arc::new(Inner {
                 config,
                 http,
-                issuers,
-                keys: tokio::sync::Mutex::new(KeyCache::default()),
+                bot_framework,
+                entra,
             }),
         }
     }
 
-    /// Verifies the `Authorization` header's token at `now`: its form, key, signature, issuer,
-    /// audience and validity window. The activity is checked afterwards with
-    /// [`VerifiedToken::check_activity`].
+    /// Verifies the `Authorization` header's token at `now`: its form, issuer, key, signature,
+    /// audience, validity window and, for Entra ID, tenant. The activity is checked afterwards
+    /// with [`VerifiedToken::check_activity`].
     pub async fn verify(
         &self,
         authorization: Option<&str>,
@@ -261,149 +273,80 @@ impl BotAuthenticator {
         let kid = header
             .kid
             .ok_or(TeamsAuthError::Malformed("the token names no signing key"))?;
-        let key = self.signing_key(&kid, now).await?;
-
-        let mut validation = Validation::new(Algorithm::RS256);
-        validation.set_issuer(&self.inner.issuers);
-        validation.set_audience(&[&self.inner.config.app_id]);
-        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
-        // The window is checked below against the injected `now`, not the system clock.
-        validation.validate_exp = false;
-        validation.validate_nbf = false;
-        let claims = jsonwebtoken::decode::<Map<String, Value>>(token, &key.key, &validation)
-            .map_err(|e| classify(e.kind()))?
-            .claims;
-
+        let issuer = unverified_issuer(token)?;
+        let (issued_by, keys) = self.keys_for(&issuer)?;
+        let key = keys.signing_key(&self.inner.http, &kid, now).await?;
+        let claims = self.decode(token, &key, &issuer)?;
         check_window(&claims, now)?;
-        let issuer = claims
-            .get("iss")
-            .and_then(Value::as_str)
-            .ok_or(TeamsAuthError::WrongIssuer)?
-            .to_owned();
+        if let (Issuer::EntraTenant, Some(entra)) = (issued_by, &self.inner.entra) {
+            check_tenant(&claims, &entra.tenant)?;
+        }
         Ok(VerifiedToken {
             app_id: self.inner.config.app_id.clone(),
             issuer,
+            issued_by,
             service_url: service_url_claim(&claims)?,
             endorsements: key.endorsements,
         })
     }
 
-    /// The key named `kid`, from the cache or a fetch.
-    async fn signing_key(
-        &self,
-        kid: &str,
-        now: DateTime<Utc>,
-    ) -> Result<SigningKey, TeamsAuthError> {
-        let mut cache = self.inner.keys.lock().await;
-        let stale = cache
-            .fetched_at
-            .is_none_or(|at| now.signed_duration_since(at) >= KEYS_MAX_AGE);
-        if stale {
-            match self.fetch_keys().await {
-                Ok(fetched) => cache.replace(fetched, now),
-                // Day-old keys still verify the tokens they signed: keep serving a known key
-                // while Microsoft is unreachable rather than refuse every request.
-                Err(error) if cache.keys.contains_key(kid) => {
-                    tracing::warn!(%error, "could not refresh Bot Framework signing keys; using cached keys");
-                }
-                Err(error) => return Err(error),
+    /// The kind of `issuer` and the keys its tokens must be signed with, if it is accepted.
+    fn keys_for(&self, issuer: &str) -> Result<(Issuer, &KeySource), TeamsAuthError> {
+        if issuer == BOT_FRAMEWORK_ISSUER {
+            return Ok((Issuer::BotFramework, &self.inner.bot_framework));
+        }
+        match &self.inner.entra {
+            Some(entra) if entra.issuers.iter().any(|i| i == issuer) => {
+                Ok((Issuer::EntraTenant, &entra.keys))
             }
+            _ => Err(TeamsAuthError::WrongIssuer),
         }
-        if let Some(key) = cache.usable(kid) {
-            return Ok(key);
-        }
-        if stale {
-            // Just fetched: a second fetch would say the same.
-            return Err(TeamsAuthError::UnknownKey);
-        }
-        let throttled = cache
-            .unknown_kid_refetch_at
-            .is_some_and(|at| now.signed_duration_since(at) < UNKNOWN_KID_REFETCH);
-        if throttled {
-            return Err(TeamsAuthError::UnknownKey);
-        }
-        cache.unknown_kid_refetch_at = Some(now);
-        let fetched = self.fetch_keys().await?;
-        cache.replace(fetched, now);
-        cache.usable(kid).ok_or(TeamsAuthError::UnknownKey)
     }
 
-    /// Fetches the metadata document, then the key set it points to.
-    async fn fetch_keys(&self) -> Result<Fetched, TeamsAuthError> {
-        let metadata: OpenIdMetadata = self
-            .get_json(&self.inner.config.openid_metadata_url)
-            .await?;
-        let jwks_uri = metadata.jwks_uri.ok_or_else(|| {
-            TeamsAuthError::KeysUnavailable("the OpenID metadata has no jwks_uri".to_owned())
-        })?;
-        let rs256_allowed = metadata
-            .id_token_signing_alg_values_supported
-            .is_none_or(|algs| algs.iter().any(|a| a == "RS256"));
-        let set: KeySet = self.get_json(&jwks_uri).await?;
-        let keys: HashMap<String, SigningKey> = set
-            .keys
-            .into_iter()
-            .filter_map(|published| {
-                let is_rsa = published.kty.as_deref() == Some("RSA");
-                let for_signing = published.usage.as_deref().is_none_or(|u| u == "sig");
-                if !is_rsa || !for_signing {
-                    return None;
-                }
-                let key = DecodingKey::from_rsa_components(
-                    published.n.as_deref()?,
-                    published.e.as_deref()?,
-                )
-                .ok()?;
-                let signing = SigningKey {
-                    key,
-                    endorsements: published.endorsements,
-                };
-                Some((published.kid?, signing))
-            })
-            .collect();
-        if keys.is_empty() {
-            return Err(TeamsAuthError::KeysUnavailable(
-                "the key set has no usable RSA signing key".to_owned(),
-            ));
-        }
-        tracing::info!(keys = keys.len(), "fetched Bot Framework signing keys");
-        Ok(Fetched {
-            keys,
-            rs256_allowed,
-        })
-    }
-
-    async fn get_json<T: DeserializeOwned>(&self, url: &str) -> Result<T, TeamsAuthError> {
-        let unavailable = |what: String| TeamsAuthError::KeysUnavailable(what);
-        let response = self
-            .inner
-            .http
-            .get(url)
-            .timeout(FETCH_TIMEOUT)
-            .send()
-            .await
-            .map_err(|e| unavailable(format!("GET {url}: {e}")))?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(unavailable(format!("GET {url}: HTTP {status}")));
-        }
-        response
-            .json::<T>()
-            .await
-            .map_err(|e| unavailable(format!("GET {url}: unreadable answer: {e}")))
+    /// The token's claims once its signature verifies with `key` and it names `issuer` and our
+    /// app id. The window is checked by the caller against the injected `now`, not the system
+    /// clock.
+    fn decode(
+        &self,
+        token: &str,
+        key: &SigningKey,
+        issuer: &str,
+    ) -> Result<Map<String, Value>, TeamsAuthError> {
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.set_issuer(&[issuer]);
+        validation.set_audience(&[&self.inner.config.app_id]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
+        jsonwebtoken::decode::<Map<String, Value>>(token, &key.key, &validation)
+            .map(|data| data.claims)
+            .map_err(|e| classify(e.kind()))
     }
 }
 
-impl KeyCache {
-    fn replace(&mut self, fetched: Fetched, now: DateTime<Utc>) {
-        self.keys = fetched.keys;
-        self.rs256_allowed = fetched.rs256_allowed;
-        self.fetched_at = Some(now);
+/// The `iss` claim before the signature is checked. It only chooses the key set: the decode
+/// that follows checks the signed claim against the same issuer.
+fn unverified_issuer(token: &str) -> Result<String, TeamsAuthError> {
+    #[derive(Deserialize)]
+    struct Claims {
+        iss: Option<Value>,
     }
+    let claims = jsonwebtoken::dangerous::insecure_decode::<Claims>(token)
+        .map_err(|_| TeamsAuthError::Malformed("the token's claims cannot be read"))?
+        .claims;
+    match claims.iss {
+        Some(Value::String(iss)) => Ok(iss),
+        _ => Err(TeamsAuthError::WrongIssuer),
+    }
+}
 
-    /// The key named `kid`, if it may sign an RS256 token.
-    fn usable(&self, kid: &str) -> Option<SigningKey> {
-        self.keys.get(kid).filter(|_| self.rs256_allowed).cloned()
+/// An Entra ID token's `tid`, when it carries one, must be the configured tenant. The issuer
+/// already names the tenant; this refuses a token whose two statements disagree.
+fn check_tenant(claims: &Map<String, Value>, tenant: &str) -> Result<(), TeamsAuthError> {
+    match claims.get("tid") {
+        None => Ok(()),
+        Some(Value::String(tid)) if tid.eq_ignore_ascii_case(tenant) => Ok(()),
+        Some(_) => Err(TeamsAuthError::WrongTenant),
     }
 }
 
@@ -527,6 +470,7 @@ mod tests {
         VerifiedToken {
             app_id: "app".into(),
             issuer: BOT_FRAMEWORK_ISSUER.into(),
+            issued_by: Issuer::BotFramework,
             service_url: service_url.map(str::to_owned),
             endorsements: endorsements.iter().map(|e| (*e).to_owned()).collect(),
         }
@@ -550,6 +494,49 @@ mod tests {
         assert_eq!(
             token(&["msteams"], None).check_activity("msteams", url),
             Err(TeamsAuthError::ServiceUrlMismatch)
+        );
+    }
+
+    #[test]
+    fn entra_tokens_need_no_service_url_but_a_wrong_one_is_refused() {
+        let url = "https://smba.trafficmanager.net/amer/";
+        let entra = |service_url: Option<&str>| VerifiedToken {
+            issued_by: Issuer::EntraTenant,
+            ..token(&[], service_url)
+        };
+        assert_eq!(entra(None).check_activity("msteams", url), Ok(()));
+        assert_eq!(entra(Some(url)).check_activity("msteams", url), Ok(()));
+        assert_eq!(
+            entra(Some("https://evil.example/amer/")).check_activity("msteams", url),
+            Err(TeamsAuthError::ServiceUrlMismatch)
+        );
+        // A Bot Framework token without the claim is refused, as before.
+        assert_eq!(
+            token(&[], None).check_activity("msteams", url),
+            Err(TeamsAuthError::ServiceUrlMismatch)
+        );
+    }
+
+    #[test]
+    fn an_entra_tid_must_name_the_tenant_when_present() {
+        let tenant = "11111111-2222-3333-4444-555555555555";
+        let with = |tid: Value| Map::from_iter([("tid".to_owned(), tid)]);
+        assert_eq!(check_tenant(&Map::new(), tenant), Ok(()));
+        assert_eq!(check_tenant(&with(Value::from(tenant)), tenant), Ok(()));
+        assert_eq!(
+            check_tenant(&with(Value::from(tenant.to_uppercase())), tenant),
+            Ok(())
+        );
+        assert_eq!(
+            check_tenant(
+                &with(Value::from("99999999-2222-3333-4444-555555555555")),
+                tenant
+            ),
+            Err(TeamsAuthError::WrongTenant)
+        );
+        assert_eq!(
+            check_tenant(&with(Value::from(7)), tenant),
+            Err(TeamsAuthError::WrongTenant)
         );
     }
 
