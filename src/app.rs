@@ -18,13 +18,17 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::config::Config;
+use crate::domain::Platform;
 use crate::domain::clock::Clock;
 use crate::inbound::teams::auth::{BotAuthConfig, BotAuthenticator};
 use crate::inbound::{self, AppState, MAX_BODY_BYTES};
 use crate::outbound::outbox::OutboxWorker;
+use crate::platform::Senders;
 use crate::platform::slack::api::SlackApi;
+use crate::platform::slack::sender::SlackSender;
 use crate::platform::slack::users::SlackDirectory;
 use crate::platform::teams::connector::{ConnectorConfig, TeamsConnector};
+use crate::platform::teams::sender::TeamsSender;
 use crate::scheduler::Scheduler;
 use crate::service::Commands;
 use crate::service::events::EventProcessor;
@@ -139,9 +143,27 @@ fn spawn_workers(
         config.inbox_retention_days,
     );
     workers.spawn(processor.run(state.wake_events.clone(), shutdown.clone()));
+    let outbox = OutboxWorker::new(
+        state.store.clone(),
+        senders(config, &state.store, &state.clock)?,
+        state.clock.clone(),
+    );
+    workers.spawn(outbox.run(state.wake_outbox.clone(), shutdown.clone()));
+    let scheduler = Scheduler::new(
+        state.store.clone(),
+        state.clock.clone(),
+        state.wake_outbox.clone(),
+    );
+    workers.spawn(scheduler.run(Arc::new(Notify::new()), shutdown.clone()));
+    Ok(())
+}
+
+/// One sender per configured platform, for the outbox. Slack's is always there: without a bot
+/// token it parks what it is given, saying so.
+fn senders(config: &Config, store: &Store, clock: &Arc<dyn Clock>) -> Result<Senders, StartError> {
     let token = config.slack.as_ref().and_then(|s| s.bot_token.clone());
-    let slack = SlackApi::new(&config.slack_api_base_url)?;
-    let mut outbox = OutboxWorker::new(state.store.clone(), slack, token, state.clock.clone());
+    let slack = SlackSender::new(SlackApi::new(&config.slack_api_base_url)?, token);
+    let mut senders = Senders::new().with(Platform::Slack, Arc::new(slack));
     if let Some(teams) = &config.teams {
         let connector = TeamsConnector::new(
             ConnectorConfig {
@@ -152,18 +174,14 @@ fn spawn_workers(
             reqwest::Client::builder()
                 .timeout(Duration::from_secs(10))
                 .build()?,
-            state.clock.clone(),
+            clock.clone(),
         );
-        outbox = outbox.with_teams(connector);
+        senders = senders.with(
+            Platform::Teams,
+            Arc::new(TeamsSender::new(connector, store.clone())),
+        );
     }
-    workers.spawn(outbox.run(state.wake_outbox.clone(), shutdown.clone()));
-    let scheduler = Scheduler::new(
-        state.store.clone(),
-        state.clock.clone(),
-        state.wake_outbox.clone(),
-    );
-    workers.spawn(scheduler.run(Arc::new(Notify::new()), shutdown.clone()));
-    Ok(())
+    Ok(senders)
 }
 
 /// The application state for a configuration and an opened store.

@@ -17,6 +17,14 @@ pub enum Platform {
 }
 
 impl Platform {
+    /// Every platform Cadence speaks.
+    pub const ALL: [Platform; 2] = [Platform::Slack, Platform::Teams];
+
+    /// Reads a stored name; `None` for a platform this build does not know.
+    pub fn parse(stored: &str) -> Option<Self> {
+        Platform::ALL.into_iter().find(|p| p.as_str() == stored)
+    }
+
     /// The stable name stored in the database.
     pub fn as_str(self) -> &'static str {
         match self {

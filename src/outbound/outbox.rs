@@ -6,26 +6,24 @@
 //!   `chat.postMessage`, and well inside Teams' per-thread limits);
 //! - retried with exponential backoff and jitter, or after the platform's `Retry-After` on 429;
 //! - parked as `dead` on a permanent error or after [`MAX_ATTEMPTS`], visible to operators;
-//! - in Slack, checked against the channel's history before a second attempt, through the
-//!   idempotency key in the message metadata, so a post that landed before a crash is not posted
-//!   again. Teams offers no such lookup: a Teams post cut short by a crash after the connector
-//!   accepted it, and before it was marked sent, may be posted twice.
+//! - checked, before a second attempt, with the platform's [`Sender::find_posted`] (Slack finds
+//!   the idempotency key in the message metadata), so a post that landed before a crash is not
+//!   posted again. Teams offers no such lookup: a Teams post cut short by a crash after the
+//!   connector accepted it, and before it was marked sent, may be posted twice.
+//!
+//! The worker never names a platform: it delivers through the [`Senders`] registry.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use secrecy::SecretString;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use crate::domain::Platform;
 use crate::domain::card::{Card, Form};
 use crate::domain::clock::Clock;
-use crate::platform::slack::api::{CallError, SlackApi};
-use crate::platform::slack::blocks;
-use crate::platform::teams::connector::TeamsConnector;
-use crate::store::{OutboxMessage, Store, StoreResult};
+use crate::platform::{Destination, SendError, Sender, Senders};
+use crate::store::{Delivery, OutboxMessage, Store, StoreResult};
 
 /// Attempts before a message is parked as dead.
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -46,9 +44,7 @@ const POLL: std::time::Duration = std::time::Duration::from_millis(250);
 #[derive(Debug)]
 pub struct OutboxWorker {
     store: Store,
-    slack: SlackApi,
-    token: Option<SecretString>,
-    teams: Option<TeamsConnector>,
+    senders: Senders,
     clock: Arc<dyn Clock>,
     last_post: HashMap<String, DateTime<Utc>>,
 }
@@ -65,27 +61,14 @@ pub struct Pass {
 }
 
 impl OutboxWorker {
-    /// A worker posting with `token` through `slack`.
-    pub fn new(
-        store: Store,
-        slack: SlackApi,
-        token: Option<SecretString>,
-        clock: Arc<dyn Clock>,
-    ) -> Self {
+    /// A worker delivering each platform's messages through its sender in `senders`.
+    pub fn new(store: Store, senders: Senders, clock: Arc<dyn Clock>) -> Self {
         OutboxWorker {
             store,
-            slack,
-            token,
-            teams: None,
+            senders,
             clock,
             last_post: HashMap::new(),
         }
-    }
-
-    /// The same worker, delivering Teams messages through `connector`.
-    pub fn with_teams(mut self, connector: TeamsConnector) -> Self {
-        self.teams = Some(connector);
-        self
     }
 
     /// Runs until `shutdown`, passing whenever woken and every [`POLL`]. A stop abandons a send
@@ -168,207 +151,60 @@ impl OutboxWorker {
     }
 
     async fn deliver(&mut self, message: &OutboxMessage) -> StoreResult<Handled> {
-        if message.platform == Platform::Teams {
-            return self.deliver_teams(message).await;
-        }
-        let now = self.clock.now();
-        let Some(token) = self.token.clone() else {
-            self.store
-                .mark_dead(message, "SLACK_BOT_TOKEN is not set")
-                .await?;
+        let Some(sender) = self.senders.get(message.platform).cloned() else {
+            let reason = format!("{} is not configured", message.platform);
+            self.store.mark_dead(message, &reason).await?;
             return Ok(Handled::Dead);
         };
-        match message.operation.as_str() {
-            "post" => {}
-            "open_view" | "ephemeral" | "update" | "publish_home" => {
-                let result = self.deliver_other(&token, message).await;
-                return match result {
-                    Ok(id) => {
-                        self.store.mark_sent(message, &id, self.clock.now()).await?;
-                        Ok(Handled::Sent)
-                    }
-                    Err(error) => self.failed(message, error).await,
-                };
-            }
-            other => {
-                self.store
-                    .mark_dead(message, &format!("unknown operation {other}"))
-                    .await?;
-                return Ok(Handled::Dead);
-            }
-        }
-        if self.defer_for_pacing(message, now).await? {
-            return Ok(Handled::Deferred);
-        }
-        let card = match card(message) {
-            Ok(card) => card,
+        let content = match Content::read(message) {
+            Ok(content) => content,
             Err(reason) => {
                 self.store.mark_dead(message, &reason).await?;
                 return Ok(Handled::Dead);
             }
         };
+        let paced = match &message.delivery {
+            Delivery::Post | Delivery::Reply(_) => true,
+            Delivery::Ephemeral(_) => sender.paces_private(),
+            Delivery::Update(_) | Delivery::OpenView(_) | Delivery::PublishHome(_) => false,
+        };
+        if paced && self.defer_for_pacing(message, self.clock.now()).await? {
+            return Ok(Handled::Deferred);
+        }
+        let to = Destination {
+            tenant: message.tenant,
+            channel: &message.channel_id,
+            idempotency_key: &message.idempotency_key,
+        };
+        let is_post = matches!(message.delivery, Delivery::Post | Delivery::Reply(_));
         // A second attempt may follow a post that landed just before a crash: look first.
-        if message.attempts > 1 {
-            let oldest = (message.created_at - Duration::minutes(1)).timestamp();
-            match self
-                .slack
-                .find_posted(
-                    &token,
-                    &message.channel_id,
-                    &message.idempotency_key,
-                    oldest,
-                )
+        if is_post && message.attempts > 1 {
+            match sender
+                .find_posted(&to, message.created_at - Duration::minutes(1))
                 .await
             {
-                Ok(Some(ts)) => {
-                    self.store.mark_sent(message, &ts, now).await?;
+                Ok(Some(id)) => {
+                    self.store.mark_sent(message, &id, self.clock.now()).await?;
                     return Ok(Handled::Sent);
                 }
                 Ok(None) => {}
                 // History we may not read (a channel joined only through chat:write.public)
                 // says nothing about the post; a transient failure is retried as usual.
-                Err(CallError::Permanent(reason)) => {
+                Err(SendError::Permanent(reason)) => {
                     tracing::info!(outbox = message.id.0, %reason, "history unreadable; posting");
                 }
                 Err(error) => return self.failed(message, error).await,
             }
         }
-        let rendered = blocks::message(&card);
-        let result = self
-            .slack
-            .post_message(
-                &token,
-                &message.channel_id,
-                &rendered,
-                &message.idempotency_key,
-            )
-            .await;
-        self.last_post
-            .insert(message.channel_id.clone(), self.clock.now());
-        match result {
-            Ok(ts) => {
-                self.store.mark_sent(message, &ts, self.clock.now()).await?;
-                tracing::info!(outbox = message.id.0, channel = %message.channel_id, "message delivered");
-                Ok(Handled::Sent)
-            }
-            Err(error) => self.failed(message, error).await,
-        }
-    }
-
-    /// Updates, ephemeral messages and forms: not paced per channel (their rate limits are
-    /// per method), and safe to repeat, so no history check either.
-    async fn deliver_other(
-        &self,
-        token: &SecretString,
-        message: &OutboxMessage,
-    ) -> Result<String, CallError> {
-        let target = message.target_message.as_deref().unwrap_or_default();
-        if message.operation == "open_view" {
-            // Queued as {"form": Form, "context": {...}}.
-            let form: Form = serde_json::from_value(message.card["form"].clone())
-                .map_err(|e| CallError::Permanent(format!("form is not valid: {e}")))?;
-            let mut view = blocks::modal(&form);
-            // Slack hands private_metadata back on submission: it says which card to update.
-            if let Some(context) = message.card.get("context") {
-                view["private_metadata"] = serde_json::Value::String(context.to_string());
-            }
-            return self.slack.open_view(token, target, &view).await;
-        }
-        let card = card(message).map_err(CallError::Permanent)?;
-        if message.operation == "publish_home" {
-            return self
-                .slack
-                .publish_home(token, target, &blocks::home(&card))
-                .await;
-        }
-        let rendered = blocks::message(&card);
-        if message.operation == "ephemeral" {
-            self.slack
-                .post_ephemeral(token, &message.channel_id, target, &rendered)
-                .await
-        } else {
-            self.slack
-                .update_message(token, &message.channel_id, target, &rendered)
-                .await
-        }
-    }
-
-    /// A Teams message: a post (or a reply in a thread), an update, or a private answer, which
-    /// Teams cannot show to one person in a conversation and so is posted as a reply.
-    async fn deliver_teams(&mut self, message: &OutboxMessage) -> StoreResult<Handled> {
-        let Some(connector) = self.teams.clone() else {
-            self.store
-                .mark_dead(
-                    message,
-                    "Teams is not configured (TEAMS_APP_ID, TEAMS_APP_PASSWORD)",
-                )
-                .await?;
-            return Ok(Handled::Dead);
-        };
-        let Some(conversation) = self
-            .store
-            .conversation_ref(message.tenant, &message.channel_id)
-            .await?
-        else {
-            self.store
-                .mark_dead(
-                    message,
-                    "no conversation reference: the bot has not been added to this conversation",
-                )
-                .await?;
-            return Ok(Handled::Dead);
-        };
-        let card = match card(message) {
-            Ok(card) if matches!(message.operation.as_str(), "post" | "update" | "ephemeral") => {
-                card
-            }
-            Ok(_) => {
-                let reason = format!("`{}` has no Teams equivalent", message.operation);
-                self.store.mark_dead(message, &reason).await?;
-                return Ok(Handled::Dead);
-            }
-            Err(reason) => {
-                self.store.mark_dead(message, &reason).await?;
-                return Ok(Handled::Dead);
-            }
-        };
-        let names = self
-            .store
-            .display_names(message.tenant, &card.mentions())
-            .await?;
-        let activity = crate::platform::teams::activity(&card, &names);
-        let now = self.clock.now();
-        let service_url = conversation.service_url.as_str();
-        let target = message.target_message.as_deref();
-        let result = if message.operation == "update" {
-            let id = target.unwrap_or_default();
-            connector
-                .update(service_url, &message.channel_id, id, &activity)
-                .await
-                .map(|()| id.to_owned())
-        } else {
-            if self.defer_for_pacing(message, now).await? {
-                return Ok(Handled::Deferred);
-            }
+        let result = send(sender.as_ref(), &to, &message.delivery, &content).await;
+        if paced {
             self.last_post
                 .insert(message.channel_id.clone(), self.clock.now());
-            match (message.operation.as_str(), target) {
-                ("post", Some(reply_to)) => {
-                    connector
-                        .reply(service_url, &message.channel_id, reply_to, &activity)
-                        .await
-                }
-                _ => {
-                    connector
-                        .send(service_url, &message.channel_id, &activity)
-                        .await
-                }
-            }
-        };
+        }
         match result {
             Ok(id) => {
                 self.store.mark_sent(message, &id, self.clock.now()).await?;
-                tracing::info!(outbox = message.id.0, conversation = %message.channel_id, "Teams message delivered");
+                tracing::info!(outbox = message.id.0, platform = %message.platform, channel = %message.channel_id, "message delivered");
                 Ok(Handled::Sent)
             }
             Err(error) => self.failed(message, error).await,
@@ -392,20 +228,20 @@ impl OutboxWorker {
         }
     }
 
-    async fn failed(&self, message: &OutboxMessage, error: CallError) -> StoreResult<Handled> {
+    async fn failed(&self, message: &OutboxMessage, error: SendError) -> StoreResult<Handled> {
         match error {
-            CallError::Permanent(reason) => {
+            SendError::Permanent(reason) => {
                 tracing::warn!(outbox = message.id.0, %reason, "message parked as dead");
                 self.store.mark_dead(message, &reason).await?;
                 Ok(Handled::Dead)
             }
-            CallError::Retry { reason, .. } if message.attempts >= MAX_ATTEMPTS => {
+            SendError::Retry { reason, .. } if message.attempts >= MAX_ATTEMPTS => {
                 let reason = format!("gave up after {} attempts: {reason}", message.attempts);
                 tracing::warn!(outbox = message.id.0, %reason, "message parked as dead");
                 self.store.mark_dead(message, &reason).await?;
                 Ok(Handled::Dead)
             }
-            CallError::Retry { after, reason } => {
+            SendError::Retry { after, reason } => {
                 // Slack asking us to wait is not a failed attempt; everything else is.
                 let (wait, counted) = match after {
                     Some(after) => {
@@ -426,8 +262,54 @@ impl OutboxWorker {
     }
 }
 
-fn card(message: &OutboxMessage) -> Result<Card, String> {
-    serde_json::from_value(message.card.clone()).map_err(|e| format!("card is not valid: {e}"))
+/// What a queued message shows: a card, or a form with the context its submission carries.
+enum Content {
+    Card(Card),
+    Form(Form, serde_json::Value),
+}
+
+impl Content {
+    /// Reads the stored content: forms are queued as `{"form": Form, "context": {...}}`.
+    fn read(message: &OutboxMessage) -> Result<Content, String> {
+        if let Delivery::OpenView(_) = message.delivery {
+            let form = serde_json::from_value(message.card["form"].clone())
+                .map_err(|e| format!("form is not valid: {e}"))?;
+            let context = message.card.get("context").cloned().unwrap_or_default();
+            return Ok(Content::Form(form, context));
+        }
+        serde_json::from_value(message.card.clone())
+            .map(Content::Card)
+            .map_err(|e| format!("card is not valid: {e}"))
+    }
+}
+
+/// Hands one message to its platform's sender.
+async fn send(
+    sender: &dyn Sender,
+    to: &Destination<'_>,
+    delivery: &Delivery,
+    content: &Content,
+) -> Result<String, SendError> {
+    match (delivery, content) {
+        (Delivery::OpenView(trigger), Content::Form(form, context)) => {
+            sender.open_form(to, trigger, form, context).await
+        }
+        (_, Content::Form(..)) => Err(SendError::Permanent(
+            "a form can only open a view".to_owned(),
+        )),
+        (Delivery::Post, Content::Card(card)) => sender.post(to, card, None).await,
+        (Delivery::Reply(to_message), Content::Card(card)) => {
+            sender.post(to, card, Some(to_message)).await
+        }
+        (Delivery::Update(id), Content::Card(card)) => sender.update(to, id, card).await,
+        (Delivery::Ephemeral(user), Content::Card(card)) => sender.private(to, user, card).await,
+        (Delivery::PublishHome(user), Content::Card(card)) => {
+            sender.publish_home(to, user, card).await
+        }
+        (Delivery::OpenView(_), Content::Card(_)) => {
+            Err(SendError::Permanent("a view needs a form".to_owned()))
+        }
+    }
 }
 
 enum Handled {

@@ -48,6 +48,19 @@ pub enum Delivery {
 }
 
 impl Delivery {
+    /// Reads a stored operation and its target back; `None` for one this build does not know.
+    fn from_parts(operation: &str, target: Option<String>) -> Option<Self> {
+        Some(match (operation, target) {
+            ("post", None) => Delivery::Post,
+            ("post", Some(to)) => Delivery::Reply(to),
+            ("update", Some(ts)) => Delivery::Update(ts),
+            ("ephemeral", Some(user)) => Delivery::Ephemeral(user),
+            ("open_view", Some(trigger)) => Delivery::OpenView(trigger),
+            ("publish_home", Some(user)) => Delivery::PublishHome(user),
+            _ => return None,
+        })
+    }
+
     fn parts(&self) -> (&'static str, Option<&str>) {
         match self {
             Delivery::Post => ("post", None),
@@ -71,12 +84,10 @@ pub struct OutboxMessage {
     pub platform: Platform,
     /// Its idempotency key, also sent to the platform as message metadata.
     pub idempotency_key: String,
-    /// `post`, `update`, `ephemeral` or `open_view`.
-    pub operation: String,
+    /// How it is delivered.
+    pub delivery: Delivery,
     /// Where.
     pub channel_id: String,
-    /// The message to replace, the user to show it to, or the trigger of the form.
-    pub target_message: Option<String>,
     /// The neutral card.
     pub card: serde_json::Value,
     /// How many times it has been claimed, this time included.
@@ -211,28 +222,28 @@ impl Store {
         ) in rows
         {
             let card = serde_json::from_str(&card);
-            match (card, super::from_millis(created)) {
-                (Ok(card), Ok(created_at)) => messages.push(OutboxMessage {
-                    id: OutboxId(id),
-                    tenant: TenantId(tenant),
-                    platform: if platform == "teams" {
-                        Platform::Teams
-                    } else {
-                        Platform::Slack
-                    },
-                    idempotency_key: key,
-                    operation,
-                    channel_id,
-                    target_message: target,
-                    card,
-                    attempts,
-                    created_at,
-                    lease_until: lease.unwrap_or_default(),
-                }),
+            let platform = Platform::parse(&platform);
+            let delivery = Delivery::from_parts(&operation, target);
+            match (card, super::from_millis(created), platform, delivery) {
+                (Ok(card), Ok(created_at), Some(platform), Some(delivery)) => {
+                    messages.push(OutboxMessage {
+                        id: OutboxId(id),
+                        tenant: TenantId(tenant),
+                        platform,
+                        idempotency_key: key,
+                        delivery,
+                        channel_id,
+                        card,
+                        attempts,
+                        created_at,
+                        lease_until: lease.unwrap_or_default(),
+                    })
+                }
                 // A row that cannot be read would be claimed again forever: park it instead.
                 _ => {
                     sqlx::query(
-                        "UPDATE outbox SET state = 'dead', last_error = 'stored card or time is not valid', \
+                        "UPDATE outbox SET state = 'dead', \
+                         last_error = 'stored card, time, platform or operation is not valid', \
                          lease_until = NULL WHERE id = $1",
                     )
                     .bind(id)
@@ -242,7 +253,7 @@ impl Store {
             }
         }
         // Forms first: a click's trigger expires three seconds after the click.
-        messages.sort_by_key(|m| (m.operation != "open_view", m.id));
+        messages.sort_by_key(|m| (!matches!(m.delivery, Delivery::OpenView(_)), m.id));
         Ok(messages)
     }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use cadence::domain::clock::ManualClock;
-use cadence::platform::slack::api::CallError;
+use cadence::platform::SendError;
 use cadence::platform::teams::connector::TeamsConnector;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
@@ -140,7 +140,7 @@ async fn a_second_401_is_permanent() {
         .send(&standin.service_url(), "c", &message("x"))
         .await
         .expect_err("refused twice");
-    assert!(matches!(error, CallError::Permanent(_)), "{error:?}");
+    assert!(matches!(error, SendError::Permanent(_)), "{error:?}");
     assert_eq!(standin.token_requests().len(), 2);
     assert_eq!(standin.calls().len(), 2);
     for token in standin.issued_tokens() {
@@ -157,7 +157,7 @@ async fn a_429_is_retried_after_the_connectors_retry_after() {
         .await
         .expect_err("rate limited");
     match error {
-        CallError::Retry { after, .. } => assert_eq!(after, Some(StdDuration::from_secs(7))),
+        SendError::Retry { after, .. } => assert_eq!(after, Some(StdDuration::from_secs(7))),
         other => panic!("expected a retry, got {other:?}"),
     }
 }
@@ -173,7 +173,7 @@ async fn server_errors_are_retried_and_client_errors_are_not() {
             .await
             .expect_err("5xx");
         assert!(
-            matches!(error, CallError::Retry { after: None, .. }),
+            matches!(error, SendError::Retry { after: None, .. }),
             "{error:?}"
         );
     }
@@ -184,7 +184,7 @@ async fn server_errors_are_retried_and_client_errors_are_not() {
             .await
             .expect_err("4xx");
         assert!(
-            matches!(error, CallError::Permanent(_)),
+            matches!(error, SendError::Permanent(_)),
             "{status}: {error:?}"
         );
     }
@@ -289,7 +289,7 @@ async fn token_endpoint_failures_are_classified_without_leaking_the_secret() {
         .send(&url, "c", &message("x"))
         .await
         .expect_err("5xx");
-    assert!(matches!(error, CallError::Retry { .. }), "{error:?}");
+    assert!(matches!(error, SendError::Retry { .. }), "{error:?}");
 
     standin.script_token([Scripted::RateLimited(30)]);
     let error = connector
@@ -297,7 +297,7 @@ async fn token_endpoint_failures_are_classified_without_leaking_the_secret() {
         .await
         .expect_err("429");
     assert!(
-        matches!(error, CallError::Retry { after: Some(d), .. } if d == StdDuration::from_secs(30)),
+        matches!(error, SendError::Retry { after: Some(d), .. } if d == StdDuration::from_secs(30)),
         "{error:?}"
     );
 
@@ -306,7 +306,7 @@ async fn token_endpoint_failures_are_classified_without_leaking_the_secret() {
         .send(&url, "c", &message("x"))
         .await
         .expect_err("400");
-    assert!(matches!(error, CallError::Permanent(_)), "{error:?}");
+    assert!(matches!(error, SendError::Permanent(_)), "{error:?}");
     assert!(error.to_string().contains("invalid_client"), "{error}");
     assert!(!error.to_string().contains(APP_PASSWORD));
     assert!(!format!("{connector:?}").contains(APP_PASSWORD));
@@ -331,5 +331,5 @@ async fn token_endpoint_failures_are_classified_without_leaking_the_secret() {
         .send(&url, "c", &message("x"))
         .await
         .expect_err("down");
-    assert!(matches!(error, CallError::Retry { .. }), "{error:?}");
+    assert!(matches!(error, SendError::Retry { .. }), "{error:?}");
 }

@@ -6,6 +6,8 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
+use crate::platform::SendError;
+
 /// How long one call may take.
 const TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -43,22 +45,6 @@ const PERMANENT: &[&str] = &[
     "view_too_large",
 ];
 
-/// Why a call did not succeed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CallError {
-    /// Try again, after `after` if Slack said when (HTTP 429 `Retry-After`).
-    #[error("retryable: {reason}")]
-    Retry {
-        /// Slack's requested wait, if any.
-        after: Option<Duration>,
-        /// What happened.
-        reason: String,
-    },
-    /// Retrying will not help.
-    #[error("permanent: {0}")]
-    Permanent(String),
-}
-
 /// A Slack Web API client for one base URL.
 #[derive(Debug, Clone)]
 pub struct SlackApi {
@@ -84,7 +70,7 @@ impl SlackApi {
         channel: &str,
         message: &Value,
         key: &str,
-    ) -> Result<String, CallError> {
+    ) -> Result<String, SendError> {
         let mut body = message.clone();
         body["channel"] = json!(channel);
         body["unfurl_links"] = json!(false);
@@ -92,7 +78,7 @@ impl SlackApi {
             json!({ "event_type": "cadence_message", "event_payload": { "idempotency_key": key } });
         let answer = self.call_json(token, "chat.postMessage", &body).await?;
         answer["ts"].as_str().map(str::to_owned).ok_or_else(|| {
-            CallError::Permanent("chat.postMessage answered without a ts".to_owned())
+            SendError::Permanent("chat.postMessage answered without a ts".to_owned())
         })
     }
 
@@ -103,7 +89,7 @@ impl SlackApi {
         channel: &str,
         ts: &str,
         message: &Value,
-    ) -> Result<String, CallError> {
+    ) -> Result<String, SendError> {
         let mut body = message.clone();
         body["channel"] = json!(channel);
         body["ts"] = json!(ts);
@@ -118,7 +104,7 @@ impl SlackApi {
         channel: &str,
         user: &str,
         message: &Value,
-    ) -> Result<String, CallError> {
+    ) -> Result<String, SendError> {
         let mut body = message.clone();
         body["channel"] = json!(channel);
         body["user"] = json!(user);
@@ -132,7 +118,7 @@ impl SlackApi {
         token: &SecretString,
         trigger_id: &str,
         view: &Value,
-    ) -> Result<String, CallError> {
+    ) -> Result<String, SendError> {
         let body = json!({ "trigger_id": trigger_id, "view": view });
         let answer = self.call_json(token, "views.open", &body).await?;
         Ok(answer["view"]["id"].as_str().unwrap_or_default().to_owned())
@@ -144,7 +130,7 @@ impl SlackApi {
         token: &SecretString,
         user_id: &str,
         view: &Value,
-    ) -> Result<String, CallError> {
+    ) -> Result<String, SendError> {
         let body = json!({ "user_id": user_id, "view": view });
         let answer = self.call_json(token, "views.publish", &body).await?;
         Ok(answer["view"]["id"].as_str().unwrap_or_default().to_owned())
@@ -158,7 +144,7 @@ impl SlackApi {
         channel: &str,
         key: &str,
         oldest: i64,
-    ) -> Result<Option<String>, CallError> {
+    ) -> Result<Option<String>, SendError> {
         let form = [
             ("channel", channel.to_owned()),
             ("oldest", oldest.to_string()),
@@ -187,7 +173,7 @@ impl SlackApi {
         token: &SecretString,
         method: &str,
         body: &Value,
-    ) -> Result<Value, CallError> {
+    ) -> Result<Value, SendError> {
         let request = self
             .http
             .post(format!("{}{method}", self.base_url))
@@ -198,8 +184,8 @@ impl SlackApi {
 }
 
 /// Turns a response into Slack's answer or a classified error.
-async fn classify(sent: Result<reqwest::Response, reqwest::Error>) -> Result<Value, CallError> {
-    let response = sent.map_err(|e| CallError::Retry {
+async fn classify(sent: Result<reqwest::Response, reqwest::Error>) -> Result<Value, SendError> {
+    let response = sent.map_err(|e| SendError::Retry {
         after: None,
         reason: format!("network: {e}"),
     })?;
@@ -211,21 +197,21 @@ async fn classify(sent: Result<reqwest::Response, reqwest::Error>) -> Result<Val
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        return Err(CallError::Retry {
+        return Err(SendError::Retry {
             after,
             reason: "HTTP 429 rate limited".to_owned(),
         });
     }
     if status.is_server_error() {
-        return Err(CallError::Retry {
+        return Err(SendError::Retry {
             after: None,
             reason: format!("HTTP {status}"),
         });
     }
     if !status.is_success() {
-        return Err(CallError::Permanent(format!("HTTP {status}")));
+        return Err(SendError::Permanent(format!("HTTP {status}")));
     }
-    let answer: Value = response.json().await.map_err(|e| CallError::Retry {
+    let answer: Value = response.json().await.map_err(|e| SendError::Retry {
         after: None,
         reason: format!("unreadable answer: {e}"),
     })?;
@@ -241,16 +227,16 @@ async fn classify(sent: Result<reqwest::Response, reqwest::Error>) -> Result<Val
 
 /// Slack's documented permanent errors are final; known transient ones and anything unknown
 /// are retried (a bounded number of times, by the outbox).
-pub fn classify_error(error: &str) -> CallError {
+pub fn classify_error(error: &str) -> SendError {
     if PERMANENT.contains(&error) {
-        CallError::Permanent(error.to_owned())
+        SendError::Permanent(error.to_owned())
     } else if RETRYABLE.contains(&error) {
-        CallError::Retry {
+        SendError::Retry {
             after: None,
             reason: error.to_owned(),
         }
     } else {
-        CallError::Retry {
+        SendError::Retry {
             after: None,
             reason: format!("unrecognised error {error}"),
         }
@@ -272,7 +258,7 @@ mod tests {
         ] {
             assert_eq!(
                 classify_error(permanent),
-                CallError::Permanent(permanent.to_owned())
+                SendError::Permanent(permanent.to_owned())
             );
         }
         for transient in [
@@ -282,7 +268,7 @@ mod tests {
             "request_timeout",
         ] {
             assert!(
-                matches!(classify_error(transient), CallError::Retry { .. }),
+                matches!(classify_error(transient), SendError::Retry { .. }),
                 "{transient}"
             );
         }

@@ -3,4 +3,5 @@
 pub mod api;
 pub mod blocks;
 pub mod mrkdwn;
+pub mod sender;
 pub mod users;

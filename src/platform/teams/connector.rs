@@ -23,7 +23,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
 use crate::domain::clock::Clock;
-use crate::platform::slack::api::CallError;
+use crate::platform::SendError;
 
 /// Microsoft's token endpoint for multi-tenant bots.
 pub const BOT_FRAMEWORK_TOKEN_URL: &str =
@@ -111,7 +111,7 @@ impl TeamsConnector {
         service_url: &str,
         conversation_id: &str,
         activity: &Value,
-    ) -> Result<String, CallError> {
+    ) -> Result<String, SendError> {
         let url = activities_url(service_url, conversation_id, None);
         let answer = self.call(Method::POST, &url, activity).await?;
         activity_id(&answer)
@@ -125,7 +125,7 @@ impl TeamsConnector {
         conversation_id: &str,
         reply_to_id: &str,
         activity: &Value,
-    ) -> Result<String, CallError> {
+    ) -> Result<String, SendError> {
         let url = activities_url(service_url, conversation_id, Some(reply_to_id));
         let answer = self.call(Method::POST, &url, activity).await?;
         activity_id(&answer)
@@ -138,13 +138,13 @@ impl TeamsConnector {
         conversation_id: &str,
         activity_id: &str,
         activity: &Value,
-    ) -> Result<(), CallError> {
+    ) -> Result<(), SendError> {
         let url = activities_url(service_url, conversation_id, Some(activity_id));
         self.call(Method::PUT, &url, activity).await.map(|_| ())
     }
 
     /// One call, with one token refresh and retry if the connector refuses the token.
-    async fn call(&self, method: Method, url: &str, body: &Value) -> Result<Value, CallError> {
+    async fn call(&self, method: Method, url: &str, body: &Value) -> Result<Value, SendError> {
         let token = self.token().await?;
         if let Attempt::Done(answer) = self.attempt(method.clone(), url, body, &token).await? {
             return Ok(answer);
@@ -153,7 +153,7 @@ impl TeamsConnector {
         let fresh = self.token_replacing(&token).await?;
         match self.attempt(method, url, body, &fresh).await? {
             Attempt::Done(answer) => Ok(answer),
-            Attempt::Unauthorized => Err(CallError::Permanent(
+            Attempt::Unauthorized => Err(SendError::Permanent(
                 "connector refused a freshly issued token (HTTP 401)".to_owned(),
             )),
         }
@@ -165,7 +165,7 @@ impl TeamsConnector {
         url: &str,
         body: &Value,
         token: &SecretString,
-    ) -> Result<Attempt, CallError> {
+    ) -> Result<Attempt, SendError> {
         let response = self
             .inner
             .http
@@ -188,7 +188,7 @@ impl TeamsConnector {
         if !status.is_success() {
             // Microsoft's ErrorResponse: {"error": {"code", "message"}}; the code says enough.
             let code = answer["error"]["code"].as_str().unwrap_or_default();
-            return Err(CallError::Permanent(
+            return Err(SendError::Permanent(
                 format!("connector: HTTP {status} {code}")
                     .trim_end()
                     .to_owned(),
@@ -198,7 +198,7 @@ impl TeamsConnector {
     }
 
     /// The cached token, or a new one when it is missing or due for refresh.
-    async fn token(&self) -> Result<SecretString, CallError> {
+    async fn token(&self) -> Result<SecretString, SendError> {
         let mut cached = self.inner.token.lock().await;
         let now = self.inner.clock.now();
         if let Some(token) = cached.as_ref().filter(|t| now < t.refresh_at) {
@@ -211,7 +211,7 @@ impl TeamsConnector {
     }
 
     /// A token other than `rejected`: the one another caller has fetched meanwhile, or a new one.
-    async fn token_replacing(&self, rejected: &SecretString) -> Result<SecretString, CallError> {
+    async fn token_replacing(&self, rejected: &SecretString) -> Result<SecretString, SendError> {
         let mut cached = self.inner.token.lock().await;
         let now = self.inner.clock.now();
         if let Some(token) = cached
@@ -228,7 +228,7 @@ impl TeamsConnector {
     }
 
     /// The client-credentials exchange.
-    async fn fetch_token(&self) -> Result<CachedToken, CallError> {
+    async fn fetch_token(&self) -> Result<CachedToken, SendError> {
         let config = &self.inner.config;
         let form = [
             ("grant_type", "client_credentials"),
@@ -248,7 +248,7 @@ impl TeamsConnector {
         let status = response.status();
         if let Some(error) = transient(status, &response) {
             return Err(match error {
-                CallError::Retry { after, reason } => CallError::Retry {
+                SendError::Retry { after, reason } => SendError::Retry {
                     after,
                     reason: format!("token endpoint: {reason}"),
                 },
@@ -261,7 +261,7 @@ impl TeamsConnector {
             // OAuth's error code (`invalid_client`, `unauthorized_client`, …) names the fault
             // without repeating anything sent.
             let code = answer["error"].as_str().unwrap_or_default();
-            return Err(CallError::Permanent(
+            return Err(SendError::Permanent(
                 format!("token endpoint refused the bot's credentials: HTTP {status} {code}")
                     .trim_end()
                     .to_owned(),
@@ -307,16 +307,16 @@ pub fn activities_url(
 }
 
 /// The `id` of the activity a post created.
-fn activity_id(answer: &Value) -> Result<String, CallError> {
+fn activity_id(answer: &Value) -> Result<String, SendError> {
     answer["id"]
         .as_str()
         .filter(|id| !id.is_empty())
         .map(str::to_owned)
-        .ok_or_else(|| CallError::Permanent("connector answered without an activity id".to_owned()))
+        .ok_or_else(|| SendError::Permanent("connector answered without an activity id".to_owned()))
 }
 
 /// The retryable classification of a status: 429 with its `Retry-After`, 408 and 5xx.
-fn transient(status: StatusCode, response: &reqwest::Response) -> Option<CallError> {
+fn transient(status: StatusCode, response: &reqwest::Response) -> Option<SendError> {
     if status == StatusCode::TOO_MANY_REQUESTS {
         let after = response
             .headers()
@@ -324,7 +324,7 @@ fn transient(status: StatusCode, response: &reqwest::Response) -> Option<CallErr
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        return Some(CallError::Retry {
+        return Some(SendError::Retry {
             after,
             reason: "HTTP 429 rate limited".to_owned(),
         });
@@ -335,8 +335,8 @@ fn transient(status: StatusCode, response: &reqwest::Response) -> Option<CallErr
     None
 }
 
-fn retry(reason: String) -> CallError {
-    CallError::Retry {
+fn retry(reason: String) -> SendError {
+    SendError::Retry {
         after: None,
         reason,
     }
@@ -392,11 +392,11 @@ mod tests {
         );
         assert!(matches!(
             activity_id(&Value::Null),
-            Err(CallError::Permanent(_))
+            Err(SendError::Permanent(_))
         ));
         assert!(matches!(
             activity_id(&serde_json::json!({"id": ""})),
-            Err(CallError::Permanent(_))
+            Err(SendError::Permanent(_))
         ));
     }
 }

@@ -10,6 +10,7 @@
 pub mod cards;
 pub mod connector;
 pub mod markdown;
+pub mod sender;
 
 use serde_json::{Value, json};
 

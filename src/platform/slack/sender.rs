@@ -1,0 +1,110 @@
+//! Slack's [`Sender`]: the Web API methods behind each outbox delivery, with Block Kit rendered
+//! from the neutral card.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use secrecy::SecretString;
+
+use super::api::SlackApi;
+use super::blocks;
+use crate::domain::card::{Card, Form};
+use crate::platform::{Destination, SendError, Sender};
+
+/// Delivers through the Slack Web API with the workspace's bot token.
+#[derive(Debug, Clone)]
+pub struct SlackSender {
+    api: SlackApi,
+    token: Option<SecretString>,
+}
+
+impl SlackSender {
+    /// A sender calling `api` with `token` (`SLACK_BOT_TOKEN`); without a token every message
+    /// is refused as permanently undeliverable.
+    pub fn new(api: SlackApi, token: Option<SecretString>) -> Self {
+        SlackSender { api, token }
+    }
+
+    fn token(&self) -> Result<&SecretString, SendError> {
+        self.token
+            .as_ref()
+            .ok_or_else(|| SendError::Permanent("SLACK_BOT_TOKEN is not set".to_owned()))
+    }
+}
+
+#[async_trait]
+impl Sender for SlackSender {
+    async fn post(
+        &self,
+        to: &Destination<'_>,
+        card: &Card,
+        _reply_to: Option<&str>,
+    ) -> Result<String, SendError> {
+        let message = blocks::message(card);
+        self.api
+            .post_message(self.token()?, to.channel, &message, to.idempotency_key)
+            .await
+    }
+
+    async fn update(
+        &self,
+        to: &Destination<'_>,
+        message_id: &str,
+        card: &Card,
+    ) -> Result<String, SendError> {
+        let message = blocks::message(card);
+        self.api
+            .update_message(self.token()?, to.channel, message_id, &message)
+            .await
+    }
+
+    async fn private(
+        &self,
+        to: &Destination<'_>,
+        user: &str,
+        card: &Card,
+    ) -> Result<String, SendError> {
+        let message = blocks::message(card);
+        self.api
+            .post_ephemeral(self.token()?, to.channel, user, &message)
+            .await
+    }
+
+    async fn open_form(
+        &self,
+        _to: &Destination<'_>,
+        trigger: &str,
+        form: &Form,
+        context: &serde_json::Value,
+    ) -> Result<String, SendError> {
+        let mut view = blocks::modal(form);
+        // Slack hands private_metadata back on submission: it says which card to update.
+        view["private_metadata"] = serde_json::Value::String(context.to_string());
+        self.api.open_view(self.token()?, trigger, &view).await
+    }
+
+    async fn publish_home(
+        &self,
+        _to: &Destination<'_>,
+        user: &str,
+        card: &Card,
+    ) -> Result<String, SendError> {
+        self.api
+            .publish_home(self.token()?, user, &blocks::home(card))
+            .await
+    }
+
+    async fn find_posted(
+        &self,
+        to: &Destination<'_>,
+        since: DateTime<Utc>,
+    ) -> Result<Option<String>, SendError> {
+        self.api
+            .find_posted(
+                self.token()?,
+                to.channel,
+                to.idempotency_key,
+                since.timestamp(),
+            )
+            .await
+    }
+}
