@@ -22,16 +22,15 @@ use crate::domain::Platform;
 use crate::domain::clock::Clock;
 use crate::inbound::teams::auth::{BotAuthConfig, BotAuthenticator};
 use crate::inbound::{self, AppState, MAX_BODY_BYTES};
-use crate::outbound::outbox::OutboxWorker;
 use crate::platform::Senders;
 use crate::platform::slack::api::SlackApi;
 use crate::platform::slack::sender::SlackSender;
 use crate::platform::slack::users::SlackDirectory;
 use crate::platform::teams::connector::{ConnectorConfig, TeamsConnector};
 use crate::platform::teams::sender::TeamsSender;
-use crate::scheduler::Scheduler;
+use crate::scheduler::runner::JobsHandle;
+use crate::scheduler::{self, Wakes};
 use crate::service::Commands;
-use crate::service::events::EventProcessor;
 use crate::store::{Store, StoreError};
 
 /// How long in-flight requests get to finish at shutdown.
@@ -64,6 +63,7 @@ pub struct Server {
     shutdown: CancellationToken,
     task: JoinHandle<std::io::Result<()>>,
     workers: TaskTracker,
+    jobs: JobsHandle,
 }
 
 impl Server {
@@ -85,7 +85,7 @@ impl Server {
         let state = state(&config, store.clone(), clock)?;
         let shutdown = CancellationToken::new();
         let workers = TaskTracker::new();
-        spawn_workers(&config, &state, &workers, &shutdown)?;
+        let jobs = spawn_workers(&config, &state, &workers, &shutdown)?;
         workers.close();
         let signal = shutdown.clone();
         let app = router(state);
@@ -100,7 +100,14 @@ impl Server {
             store,
             shutdown,
             task,
+            jobs,
         })
+    }
+
+    /// Runs every background job until nothing due is left (by the server's clock): what tests
+    /// and tools call instead of waiting for the loops. Returns how many items were handled.
+    pub async fn drain(&self) -> Result<usize, StoreError> {
+        self.jobs.drain().await
     }
 
     /// The bound address (useful when the configured port was 0).
@@ -129,33 +136,27 @@ impl Server {
     }
 }
 
-/// Starts the event processor, the outbox worker and the scheduler, stopped by `shutdown`.
+/// Starts every background job (the inbox, the outbox, the scheduler) in the one worker loop,
+/// stopped by `shutdown`.
 fn spawn_workers(
     config: &Config,
     state: &AppState,
     workers: &TaskTracker,
     shutdown: &CancellationToken,
-) -> Result<(), StartError> {
-    let processor = EventProcessor::new(
-        state.store.clone(),
-        state.clock.clone(),
-        state.wake_outbox.clone(),
+) -> Result<JobsHandle, StartError> {
+    let wakes = Wakes {
+        events: state.wake_events.clone(),
+        outbox: state.wake_outbox.clone(),
+    };
+    let senders = senders(config, &state.store, &state.clock)?;
+    let registry = scheduler::registry(
+        &state.store,
+        senders,
+        &state.clock,
+        &wakes,
         config.inbox_retention_days,
     );
-    workers.spawn(processor.run(state.wake_events.clone(), shutdown.clone()));
-    let outbox = OutboxWorker::new(
-        state.store.clone(),
-        senders(config, &state.store, &state.clock)?,
-        state.clock.clone(),
-    );
-    workers.spawn(outbox.run(state.wake_outbox.clone(), shutdown.clone()));
-    let scheduler = Scheduler::new(
-        state.store.clone(),
-        state.clock.clone(),
-        state.wake_outbox.clone(),
-    );
-    workers.spawn(scheduler.run(Arc::new(Notify::new()), shutdown.clone()));
-    Ok(())
+    Ok(registry.spawn(workers, shutdown))
 }
 
 /// One sender per configured platform, for the outbox. Slack's is always there: without a bot

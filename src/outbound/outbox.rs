@@ -17,7 +17,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::domain::card::{Card, Form};
@@ -32,13 +31,13 @@ pub const MAX_ATTEMPTS: i64 = 8;
 /// Each claim is renewed just before its send.
 const LEASE: Duration = Duration::seconds(30);
 /// How many messages one pass claims.
-const CLAIM: i64 = 8;
+pub const CLAIM: i64 = 8;
 /// The longest `Retry-After` honoured as given; longer ones are capped.
 const MAX_RETRY_AFTER: Duration = Duration::hours(1);
 /// The gap kept between two posts to one channel.
 const CHANNEL_GAP: Duration = Duration::milliseconds(1000);
 /// How often the worker looks for due messages when nobody wakes it.
-const POLL: std::time::Duration = std::time::Duration::from_millis(250);
+pub const POLL: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Delivers the outbox.
 #[derive(Debug)]
@@ -60,6 +59,13 @@ pub struct Pass {
     pub dead: usize,
 }
 
+impl Pass {
+    /// Every message the pass handled, whatever became of it.
+    pub fn handled(&self) -> usize {
+        self.sent + self.deferred + self.dead
+    }
+}
+
 impl OutboxWorker {
     /// A worker delivering each platform's messages through its sender in `senders`.
     pub fn new(store: Store, senders: Senders, clock: Arc<dyn Clock>) -> Self {
@@ -71,29 +77,12 @@ impl OutboxWorker {
         }
     }
 
-    /// Runs until `shutdown`, passing whenever woken and every [`POLL`]. A stop abandons a send
-    /// in progress and releases every claim still held, so another worker (or this one,
-    /// restarted) takes them over at once. The abandoned send keeps its attempt counted, so the
-    /// next attempt looks in the channel before posting; every write about a claim checks the
-    /// claim is still held, so a send that finished just before the stop is not undone.
-    pub async fn run(mut self, wake: Arc<Notify>, shutdown: CancellationToken) {
-        loop {
-            if let Err(error) = self.pass(&shutdown).await {
-                tracing::warn!(%error, "outbox pass failed; will retry");
-            }
-            if shutdown.is_cancelled() {
-                break;
-            }
-            tokio::select! {
-                () = shutdown.cancelled() => break,
-                () = wake.notified() => {}
-                () = tokio::time::sleep(POLL) => {}
-            }
-        }
-    }
-
     /// Claims what is due and handles it once. Claiming and bookkeeping always run to the end;
-    /// only a send is cut short by `shutdown`, and then every claim still held is released.
+    /// only a send is cut short by `shutdown`, and then every claim still held is released, so
+    /// another worker (or this one, restarted) takes them over at once. The abandoned send keeps
+    /// its attempt counted, so the next attempt looks in the channel before posting; every write
+    /// about a claim checks the claim is still held, so a send that finished just before the
+    /// stop is not undone.
     pub async fn pass(&mut self, shutdown: &CancellationToken) -> StoreResult<Pass> {
         let now = self.clock.now();
         let mut due = self.store.claim_due(now, CLAIM, LEASE).await?.into_iter();

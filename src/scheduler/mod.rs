@@ -13,14 +13,17 @@
 mod digest;
 mod nudge;
 mod plan;
+mod registry;
 mod ritual;
+pub mod runner;
+
+pub use registry::{Wakes, registry};
 
 use std::sync::Arc;
 
 use chrono::Duration;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
-use tokio_util::sync::CancellationToken;
 
 use crate::domain::clock::Clock;
 use crate::store::{Job, JobKind, Store, StoreResult};
@@ -56,39 +59,15 @@ impl Scheduler {
         }
     }
 
-    /// Runs until `shutdown`: plans, then runs due jobs, every [`POLL`] or when woken.
-    pub async fn run(self, wake: Arc<Notify>, shutdown: CancellationToken) {
-        let mut planned_at = None;
-        loop {
-            let now = self.clock.now();
-            if planned_at.is_none_or(|at| now - at >= PLAN_EVERY || now < at) {
-                match self.plan().await {
-                    Ok(()) => planned_at = Some(now),
-                    Err(error) => tracing::warn!(%error, "planning scheduled jobs failed"),
-                }
-            }
-            let ran = match self.run_due().await {
-                Ok(ran) => ran,
-                Err(error) => {
-                    tracing::warn!(%error, "running scheduled jobs failed; will retry");
-                    0
-                }
-            };
-            if ran == usize::try_from(CLAIM).unwrap_or(usize::MAX) && !shutdown.is_cancelled() {
-                continue;
-            }
-            tokio::select! {
-                () = shutdown.cancelled() => break,
-                () = wake.notified() => {}
-                () = tokio::time::sleep(POLL) => {}
-            }
-        }
+    /// Brings the recurring jobs in step with the teams' digest schedules and the rituals'
+    /// schedules; returns how many jobs were created or re-timed.
+    pub async fn plan(&self) -> StoreResult<usize> {
+        plan::plan(&self.store, self.clock.now()).await
     }
 
-    /// Brings the recurring jobs in step with the teams' digest schedules and the rituals'
-    /// schedules.
-    pub async fn plan(&self) -> StoreResult<()> {
-        plan::plan(&self.store, self.clock.now()).await
+    /// Now, by the scheduler's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     /// Claims the due jobs and runs them, a few at a time; returns how many were claimed.
@@ -127,9 +106,9 @@ impl Scheduler {
             JobKind::Nudge => nudge::run(&self.store, &job, now).await,
         };
         match outcome {
-            Ok(Ran::Queued) => true,
-            Ok(Ran::Nothing) => false,
-            Ok(Ran::LostClaim) => {
+            Ok(Outcome::Queued) => true,
+            Ok(Outcome::Nothing) => false,
+            Ok(Outcome::LostClaim) => {
                 tracing::warn!(
                     job = job.id,
                     kind = job.kind.as_str(),
@@ -161,7 +140,7 @@ impl Scheduler {
 
 /// What running a job did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ran {
+enum Outcome {
     /// Queued a message.
     Queued,
     /// Finished (or was put off) without queuing anything.
@@ -170,12 +149,12 @@ enum Ran {
     LostClaim,
 }
 
-impl Ran {
-    fn from_claim(held: bool, queued: bool) -> Ran {
+impl Outcome {
+    fn from_claim(held: bool, queued: bool) -> Outcome {
         match (held, queued) {
-            (false, _) => Ran::LostClaim,
-            (true, true) => Ran::Queued,
-            (true, false) => Ran::Nothing,
+            (false, _) => Outcome::LostClaim,
+            (true, true) => Outcome::Queued,
+            (true, false) => Outcome::Nothing,
         }
     }
 }

@@ -4,13 +4,13 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Ran;
+use super::Outcome;
 use crate::domain::ids::OccurrenceId;
 use crate::domain::prompt::{NudgeView, nudge_card};
 use crate::domain::schedule::WorkingHours;
 use crate::store::{Delivery, Job, NewMessage, Role, Store, StoreResult};
 
-pub(super) async fn run(store: &Store, job: &Job, now: DateTime<Utc>) -> StoreResult<Ran> {
+pub(super) async fn run(store: &Store, job: &Job, now: DateTime<Utc>) -> StoreResult<Outcome> {
     let occurrence = store
         .occurrence(job.tenant, OccurrenceId(job.subject))
         .await?;
@@ -19,17 +19,17 @@ pub(super) async fn run(store: &Store, job: &Job, now: DateTime<Utc>) -> StoreRe
     else {
         // Answered, paused or gone: the nudge is no longer wanted.
         let held = store.complete_job(job, None, &[], now).await?;
-        return Ok(Ran::from_claim(held, false));
+        return Ok(Outcome::from_claim(held, false));
     };
     let Some(team) = store.team_by_id(job.tenant, occurrence.ritual.team).await? else {
         let held = store.complete_job(job, None, &[], now).await?;
-        return Ok(Ran::from_claim(held, false));
+        return Ok(Outcome::from_claim(held, false));
     };
     let tz = team.time_zone();
     let open = WorkingHours::default().next_open(now, tz);
     if open > now {
         let held = store.postpone_job(job, open, None).await?;
-        return Ok(Ran::from_claim(held, false));
+        return Ok(Outcome::from_claim(held, false));
     }
     let today = now.with_timezone(&tz).date_naive();
     let mut mention = Vec::new();
@@ -66,5 +66,5 @@ pub(super) async fn run(store: &Store, job: &Job, now: DateTime<Utc>) -> StoreRe
         occurrence: Some(occurrence.id),
     };
     let held = store.complete_job(job, None, &[message], now).await?;
-    Ok(Ran::from_claim(held, true))
+    Ok(Outcome::from_claim(held, true))
 }

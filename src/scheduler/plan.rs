@@ -34,7 +34,8 @@ pub(super) fn next_due(spec: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> 
     schedule.next_after(now + lead, tz).map(|at| at - lead)
 }
 
-pub(super) async fn plan(store: &Store, now: DateTime<Utc>) -> StoreResult<()> {
+/// Plans every recurring job; returns how many were created or re-timed.
+pub(super) async fn plan(store: &Store, now: DateTime<Utc>) -> StoreResult<usize> {
     let mut planned = Vec::new();
 
     let digests = store.job_specs(JobKind::Digest).await?;
@@ -70,7 +71,8 @@ pub(super) async fn plan(store: &Store, now: DateTime<Utc>) -> StoreResult<()> {
             });
         }
     }
-    store.plan_jobs(&planned, now).await
+    store.plan_jobs(&planned, now).await?;
+    Ok(planned.len())
 }
 
 /// The (spec, due time) to store for a subject, or `None` when its job is already right.

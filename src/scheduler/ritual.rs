@@ -3,24 +3,24 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{Ran, plan};
+use super::{Outcome, plan};
 use crate::domain::ids::RitualId;
 use crate::domain::prompt::{OccurrenceView, prompt_card};
 use crate::domain::ritual::RitualKind;
 use crate::store::{Job, OccurrencePlan, Store, StoreResult};
 
-pub(super) async fn run(store: &Store, job: &Job, now: DateTime<Utc>) -> StoreResult<Ran> {
+pub(super) async fn run(store: &Store, job: &Job, now: DateTime<Utc>) -> StoreResult<Outcome> {
     let spec = job.spec.as_deref().unwrap_or_default();
     let Some((_, tz, before)) = plan::read_spec(spec) else {
         let held = store.complete_job(job, None, &[], now).await?;
-        return Ok(Ran::from_claim(held, false));
+        return Ok(Outcome::from_claim(held, false));
     };
     let next = plan::next_due(spec, now);
     let ritual = store.ritual(job.tenant, RitualId(job.subject)).await?;
     let Some(ritual) = ritual.filter(|r| !r.paused && r.schedule.is_some()) else {
         // Paused or unscheduled since planning: the next plan switches the job off.
         let held = store.complete_job(job, next, &[], now).await?;
-        return Ok(Ran::from_claim(held, false));
+        return Ok(Outcome::from_claim(held, false));
     };
     let team = store
         .team_by_id(ritual.tenant, ritual.team)
@@ -58,5 +58,5 @@ pub(super) async fn run(store: &Store, job: &Job, now: DateTime<Utc>) -> StoreRe
             now,
         )
         .await?;
-    Ok(Ran::from_claim(held, true))
+    Ok(Outcome::from_claim(held, true))
 }

@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use tokio::sync::Notify;
-use tokio_util::sync::CancellationToken;
 
 use crate::domain::card::Choice;
 use crate::domain::clock::Clock;
@@ -18,8 +17,6 @@ use crate::domain::prompt::{OccurrenceView, prompt_card};
 use crate::domain::ritual::RitualKind;
 use crate::store::{OccurrencePlan, Ritual, Store, StoreResult};
 
-/// How often the processor looks for events when nobody wakes it.
-const POLL: std::time::Duration = std::time::Duration::from_millis(500);
 /// How often events that started nothing are purged.
 const PURGE_EVERY: Duration = Duration::hours(1);
 
@@ -30,8 +27,8 @@ fn in_ritual_conversation(ritual: &Ritual, event: &SourceEvent) -> bool {
         || event.attributes.get("conversation").map(String::as_str) == Some(&ritual.channel_id)
 }
 
-/// How many events one pass takes on.
-const PASS_SIZE: i64 = 50;
+/// How many events one pass takes on: small passes keep each hold on SQLite's one writer short.
+pub const PASS_SIZE: i64 = 50;
 
 /// What one pass has read already.
 #[derive(Default)]
@@ -85,6 +82,7 @@ pub struct EventProcessor {
     clock: Arc<dyn Clock>,
     wake_outbox: Arc<Notify>,
     retention: Duration,
+    last_purge: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl EventProcessor {
@@ -102,48 +100,30 @@ impl EventProcessor {
             clock,
             wake_outbox,
             retention,
+            last_purge: None,
         }
     }
 
-    /// Runs until `shutdown`, passing whenever woken and every [`POLL`].
-    pub async fn run(self, wake: Arc<Notify>, shutdown: CancellationToken) {
-        let mut last_purge = self.clock.now() - PURGE_EVERY;
-        loop {
-            let backlog = match self.pass().await {
-                Ok(processed) => processed == usize::try_from(PASS_SIZE).unwrap_or(usize::MAX),
-                Err(error) => {
-                    tracing::warn!(%error, "event processing failed; will retry");
-                    false
-                }
-            };
-            let now = self.clock.now();
-            if now - last_purge >= PURGE_EVERY {
-                match self
-                    .store
-                    .purge_unmatched_events(now - self.retention)
-                    .await
-                {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(purged = n, "forgot events that started no ritual"),
-                    Err(error) => tracing::warn!(%error, "purging unmatched events failed"),
-                }
-                last_purge = now;
-            }
-            if backlog {
-                // More is waiting: carry on, after letting queued acknowledgements have the
-                // writer. Small passes keep each hold on SQLite's one writer short.
-                tokio::task::yield_now().await;
-                if shutdown.is_cancelled() {
-                    break;
-                }
-                continue;
-            }
-            tokio::select! {
-                () = shutdown.cancelled() => break,
-                () = wake.notified() => {}
-                () = tokio::time::sleep(POLL) => {}
-            }
+    /// Forgets events that started nothing once they are older than the retention period, at
+    /// most once per [`PURGE_EVERY`] of the clock's time.
+    pub async fn purge(&mut self) -> StoreResult<()> {
+        let now = self.clock.now();
+        if self
+            .last_purge
+            .is_some_and(|at| now - at < PURGE_EVERY && now >= at)
+        {
+            return Ok(());
         }
+        match self
+            .store
+            .purge_unmatched_events(now - self.retention)
+            .await?
+        {
+            0 => {}
+            n => tracing::info!(purged = n, "forgot events that started no ritual"),
+        }
+        self.last_purge = Some(now);
+        Ok(())
     }
 
     /// Processes every waiting event once, in one transaction; returns how many were

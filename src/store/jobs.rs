@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::{Any, Transaction};
 
 use super::outbox::NewMessage;
-use super::{Backend, Store, StoreError, StoreResult, from_millis, millis};
+use super::{Store, StoreError, StoreResult, from_millis, millis};
 use crate::domain::ids::TenantId;
 
 /// What a job does.
@@ -91,18 +91,14 @@ impl Store {
         limit: i64,
         lease: Duration,
     ) -> StoreResult<Vec<Job>> {
-        let lock = match self.backend {
-            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite => "",
-        };
-        let sql = format!(
-            "UPDATE jobs SET lease_until = $1, attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM jobs \
-                 WHERE done_at IS NULL AND due_at <= $2 \
-                   AND (lease_until IS NULL OR lease_until < $2) \
-                 ORDER BY due_at, id LIMIT $3 {lock}) \
-             RETURNING id, tenant_id, kind, subject_id, spec, due_at, attempts, lease_until"
-        );
+        let sql = super::lease::Claim {
+            table: "jobs",
+            also_set: "",
+            due: "done_at IS NULL AND due_at <= $2 AND (lease_until IS NULL OR lease_until < $2)",
+            order: "due_at, id",
+            returning: "id, tenant_id, kind, subject_id, spec, due_at, attempts, lease_until",
+        }
+        .sql(self.backend);
         let rows: Vec<JobRow> = sqlx::query_as(&sql)
             .bind(millis(now + lease))
             .bind(millis(now))

@@ -17,6 +17,7 @@ mod group_commit;
 mod home;
 mod inbox;
 mod jobs;
+mod lease;
 mod occurrences;
 mod outbox;
 mod people;

@@ -9,7 +9,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{Any, Transaction};
 
-use super::{Backend, Store, StoreResult, millis};
+use super::{Store, StoreResult, millis};
 use crate::domain::Platform;
 use crate::domain::ids::{OccurrenceId, OutboxId, TenantId};
 
@@ -187,19 +187,16 @@ impl Store {
         limit: i64,
         lease: Duration,
     ) -> StoreResult<Vec<OutboxMessage>> {
-        let lock = match self.backend {
-            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite => "",
-        };
-        let sql = format!(
-            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = $1 \
-             WHERE id IN (SELECT id FROM outbox \
-                 WHERE (state = 'pending' AND next_attempt_at <= $2) \
-                    OR (state = 'sending' AND lease_until < $2) \
-                 ORDER BY next_attempt_at, id LIMIT $3 {lock}) \
-             RETURNING id, tenant_id, platform, idempotency_key, operation, channel_id, target_message, card, \
-                 attempts, created_at, lease_until"
-        );
+        let sql = super::lease::Claim {
+            table: "outbox",
+            also_set: ", state = 'sending'",
+            due: "(state = 'pending' AND next_attempt_at <= $2) \
+                  OR (state = 'sending' AND lease_until < $2)",
+            order: "next_attempt_at, id",
+            returning: "id, tenant_id, platform, idempotency_key, operation, channel_id, \
+                        target_message, card, attempts, created_at, lease_until",
+        }
+        .sql(self.backend);
         let rows: Vec<MessageRow> = sqlx::query_as(&sql)
             .bind(millis(now + lease))
             .bind(millis(now))
