@@ -110,6 +110,12 @@ impl Server {
         self.jobs.drain().await
     }
 
+    /// [`drain`](Self::drain), running only the background jobs `names` lists (`events`,
+    /// `outbox`, `planning`, `scheduled jobs`).
+    pub async fn drain_jobs(&self, names: &[&str]) -> Result<usize, StoreError> {
+        self.jobs.drain_where(|name| names.contains(&name)).await
+    }
+
     /// The bound address (useful when the configured port was 0).
     pub fn addr(&self) -> SocketAddr {
         self.addr

@@ -55,7 +55,7 @@ type Shared = Arc<Mutex<Box<dyn BackgroundJob>>>;
 /// The jobs one process runs, each with what wakes it.
 #[derive(Default)]
 pub struct Registry {
-    jobs: Vec<(Shared, Arc<Notify>)>,
+    jobs: Vec<(&'static str, Shared, Arc<Notify>)>,
 }
 
 impl Registry {
@@ -66,12 +66,14 @@ impl Registry {
 
     /// Adds a job, woken early by `wake`.
     pub fn register(&mut self, job: impl BackgroundJob + 'static, wake: Arc<Notify>) {
-        self.jobs.push((Arc::new(Mutex::new(Box::new(job))), wake));
+        let name = job.name();
+        self.jobs
+            .push((name, Arc::new(Mutex::new(Box::new(job))), wake));
     }
 
     /// Starts one loop per job, stopped by `shutdown`; returns a handle that can drain them.
     pub fn spawn(self, tracker: &TaskTracker, shutdown: &CancellationToken) -> JobsHandle {
-        for (job, wake) in &self.jobs {
+        for (_, job, wake) in &self.jobs {
             tracker.spawn(run(job.clone(), wake.clone(), shutdown.clone()));
         }
         self.handle()
@@ -80,7 +82,11 @@ impl Registry {
     /// A handle on the jobs without starting any loop: whoever holds it runs them.
     pub fn handle(self) -> JobsHandle {
         JobsHandle {
-            jobs: self.jobs.into_iter().map(|(job, _)| job).collect(),
+            jobs: self
+                .jobs
+                .into_iter()
+                .map(|(name, job, _)| (name, job))
+                .collect(),
         }
     }
 }
@@ -88,7 +94,7 @@ impl Registry {
 /// Runs registered jobs on demand.
 #[derive(Clone)]
 pub struct JobsHandle {
-    jobs: Vec<Shared>,
+    jobs: Vec<(&'static str, Shared)>,
 }
 
 impl std::fmt::Debug for JobsHandle {
@@ -106,13 +112,25 @@ const DRAIN_ROUNDS: usize = 64;
 impl JobsHandle {
     /// Passes every job, round after round, until a whole round handles nothing: everything due
     /// now (by the clock the jobs read) has been processed, delivered or run. Returns how many
-    /// items were handled in all.
+    /// items were handled here (the loops, running alongside, may have handled others).
+    ///
+    /// At least two rounds run: a loop's pass that finished while the first round waited for
+    /// its job may have queued work for a job the round had already passed.
     pub async fn drain(&self) -> StoreResult<usize> {
+        self.drain_where(|_| true).await
+    }
+
+    /// [`drain`](Self::drain), passing only the jobs `wanted` names (say, the inbox without the
+    /// outbox).
+    pub async fn drain_where(&self, wanted: impl Fn(&str) -> bool) -> StoreResult<usize> {
         let never = CancellationToken::new();
         let mut total = 0;
-        for _ in 0..DRAIN_ROUNDS {
+        for round_number in 0..DRAIN_ROUNDS {
             let mut round = 0;
-            for job in &self.jobs {
+            for (name, job) in &self.jobs {
+                if !wanted(name) {
+                    continue;
+                }
                 let mut job = job.lock().await;
                 loop {
                     let ran = job.run_once(&never).await?;
@@ -123,7 +141,7 @@ impl JobsHandle {
                 }
             }
             total += round;
-            if round == 0 {
+            if round == 0 && round_number > 0 {
                 break;
             }
         }

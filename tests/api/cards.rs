@@ -169,7 +169,7 @@ card_tests! {
         let told = slack.wait_for("chat.postEphemeral", 2, 5 * SECOND).await;
         assert_eq!(told[0].body["user"], "UBOB");
         assert!(told[0].body["text"].as_str().unwrap_or_default().contains("Only the team's managers"), "{}", told[0].body);
-        tokio::time::sleep(SECOND / 2).await;
+        app.drain().await;
         assert_eq!(app.count("SELECT COUNT(*) FROM decisions").await, 0);
         assert!(slack.calls_to("chat.update").is_empty());
     }

@@ -339,16 +339,32 @@ impl TestApp {
         self.post("/hooks/jira", &headers, body).await
     }
 
-    /// Waits until `sql` (a `SELECT COUNT(*)`) reaches `n`, or panics after ten seconds (the
-    /// whole suite runs on two cores, on two databases at once).
+    /// Runs every background job of the running server until nothing due is left (by the
+    /// service's clock): events processed, messages delivered, scheduled jobs run.
+    pub async fn drain(&self) {
+        self.server
+            .as_ref()
+            .expect("the server is running")
+            .drain()
+            .await
+            .expect("background jobs run");
+    }
+
+    /// Runs only the background jobs `names` lists until they have nothing due.
+    pub async fn drain_jobs(&self, names: &[&str]) {
+        self.server
+            .as_ref()
+            .expect("the server is running")
+            .drain_jobs(names)
+            .await
+            .expect("background jobs run");
+    }
+
+    /// Drains the background jobs, then checks that `sql` (a `SELECT COUNT(*)`) has reached `n`.
     pub async fn wait_count(&self, sql: &str, n: i64) {
-        for _ in 0..500 {
-            if self.count(sql).await >= n {
-                return;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-        panic!("`{sql}` never reached {n} (now {})", self.count(sql).await);
+        self.drain().await;
+        let now = self.count(sql).await;
+        assert!(now >= n, "`{sql}` is {now}, wanted {n}");
     }
 
     /// Sends `/cadence TEXT` in workspace `T1`, channel `CATLAS`.

@@ -101,7 +101,7 @@ prompt_tests! {
         let key = post["metadata"]["event_payload"]["idempotency_key"].as_str().expect("key");
         assert!(key.starts_with("prompt:"), "{key}");
         app.wait_count("SELECT COUNT(*) FROM outbox WHERE state = 'sent' AND message_id IS NOT NULL", 1).await;
-        tokio::time::sleep(SECOND).await;
+        app.drain().await;
         assert_eq!(slack.calls_to("chat.postMessage").len(), 1);
         assert_eq!(app.count("SELECT COUNT(*) FROM occurrences").await, 1);
     }
@@ -114,7 +114,7 @@ prompt_tests! {
         assert_eq!(app.jira("delivery-2", &sprint_closed(37, 12)).await.status(), 200);
         app.wait_count("SELECT COUNT(*) FROM inbox WHERE processed_at IS NOT NULL", 2).await;
         slack.wait_for("chat.postMessage", 1, 5 * SECOND).await;
-        tokio::time::sleep(SECOND).await;
+        app.drain().await;
         assert_eq!(app.count("SELECT COUNT(*) FROM inbox").await, 2);
         assert_eq!(app.count("SELECT COUNT(*) FROM occurrences").await, 1);
         assert_eq!(slack.calls_to("chat.postMessage").len(), 1);
@@ -123,7 +123,7 @@ prompt_tests! {
     events_that_match_nothing_are_kept_and_post_nothing(app, slack) {
         assert_eq!(app.jira("delivery-9", &sprint_closed(38, 99)).await.status(), 200);
         app.wait_count("SELECT COUNT(*) FROM inbox WHERE processed_at IS NOT NULL AND matched = 0", 1).await;
-        tokio::time::sleep(SECOND / 2).await;
+        app.drain().await;
         assert!(slack.calls_to("chat.postMessage").is_empty());
         assert_eq!(app.count("SELECT COUNT(*) FROM occurrences").await, 0);
     }
@@ -155,7 +155,7 @@ prompt_tests! {
         slack.script("chat.postMessage", [Scripted::Error("channel_not_found")]);
         app.jira("delivery-1", &sprint_closed(37, 12)).await;
         app.wait_count("SELECT COUNT(*) FROM outbox WHERE state = 'dead' AND last_error = 'channel_not_found'", 1).await;
-        tokio::time::sleep(2 * SECOND).await;
+        app.drain().await;
         assert_eq!(slack.calls_to("chat.postMessage").len(), 1, "no retry storm");
         // Operators see it in the metrics.
         let metrics = reqwest::get(format!("{}/metrics", app.base)).await.expect("metrics").text().await.expect("text");
@@ -184,7 +184,10 @@ prompt_tests! {
         // Acknowledge while posting is impossible (Slack slow), then restart before it lands.
         slack.script("chat.postMessage", [Scripted::Slow(20 * SECOND)]);
         app.jira("delivery-1", &sprint_closed(37, 12)).await;
-        app.wait_count("SELECT COUNT(*) FROM outbox", 1).await;
+        app.drain_jobs(&["events"]).await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 1);
+        // The post is on its way (Slack has it, and takes its time): restart now.
+        slack.wait_for("chat.postMessage", 1, 5 * SECOND).await;
         app.restart().await;
         app.wait_count("SELECT COUNT(*) FROM outbox WHERE state = 'sent'", 1).await;
         assert_eq!(app.count("SELECT COUNT(*) FROM occurrences").await, 1);

@@ -69,7 +69,7 @@ ritual_tests! {
         assert!(app.command("UALICE", "ritual list").await.text.contains("— paused"));
         app.jira("delivery-1", &sprint_closed(37, 12)).await;
         app.wait_count("SELECT COUNT(*) FROM inbox WHERE processed_at IS NOT NULL", 1).await;
-        tokio::time::sleep(SECOND / 2).await;
+        app.drain().await;
         assert!(slack.calls_to("chat.postMessage").is_empty());
         let resumed = app.command("UALICE", "ritual resume 1").await;
         assert!(resumed.text.contains("Resumed ritual #1"), "{}", resumed.text);

@@ -52,12 +52,20 @@ struct Inner {
 
 type Shared = Arc<Mutex<Inner>>;
 
+/// What the stand-in's routes share: the record, and a bell rung at every call.
+#[derive(Clone, Default)]
+struct StandInState {
+    inner: Shared,
+    called: Arc<tokio::sync::Notify>,
+}
+
 /// The running stand-in.
 #[derive(Clone)]
 pub struct SlackStandIn {
     /// Base URL to configure as `SLACK_API_BASE_URL`.
     pub base_url: String,
     inner: Shared,
+    called: Arc<tokio::sync::Notify>,
 }
 
 impl SlackStandIn {
@@ -65,11 +73,11 @@ impl SlackStandIn {
     /// is unknown to Slack (`ok:false`); `USLOW` is answered after five seconds. The bot token
     /// belongs to workspace T1.
     pub async fn start() -> SlackStandIn {
-        let inner: Shared = Arc::default();
+        let state = StandInState::default();
         let app = Router::new()
             .route("/api/users.info", get(users_info))
             .route("/api/{method}", post(method))
-            .with_state(inner.clone());
+            .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind stand-in");
@@ -79,7 +87,8 @@ impl SlackStandIn {
         });
         SlackStandIn {
             base_url: format!("http://{addr}/api/"),
-            inner,
+            inner: state.inner,
+            called: state.called,
         }
     }
 
@@ -122,20 +131,24 @@ impl SlackStandIn {
             .extend(answers);
     }
 
-    /// Waits until `method` has been called `n` times, or panics after `within`.
+    /// Waits until `method` has been called `n` times, or panics after `within`. Woken by each
+    /// call, so it returns as soon as the call is in.
     pub async fn wait_for(&self, method: &str, n: usize, within: Duration) -> Vec<Call> {
         let deadline = tokio::time::Instant::now() + within;
         loop {
+            let called = self.called.notified();
+            tokio::pin!(called);
+            called.as_mut().enable();
             let calls = self.calls_to(method);
             if calls.len() >= n {
                 return calls;
             }
+            let woken = tokio::time::timeout_at(deadline, called).await;
             assert!(
-                tokio::time::Instant::now() < deadline,
+                woken.is_ok(),
                 "{method} called {} times, wanted {n}",
-                calls.len()
+                self.calls_to(method).len()
             );
-            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 }
@@ -167,22 +180,34 @@ fn arguments(headers: &HeaderMap, body: &[u8]) -> Value {
 }
 
 async fn method(
-    State(inner): State<Shared>,
+    State(state): State<StandInState>,
     Path(method): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let args = arguments(&headers, &body);
+    answer(&state, method, &headers, &body).await
+}
+
+async fn answer(
+    state: &StandInState,
+    method: String,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    let inner = &state.inner;
+    let args = arguments(headers, body);
     let script = {
         let mut inner = inner.lock().expect("inner");
         inner.calls.push(Call {
             method: method.clone(),
-            authorization: authorization(&headers),
+            authorization: authorization(headers),
             user: String::new(),
             body: args.clone(),
         });
         inner.scripts.get_mut(&method).and_then(VecDeque::pop_front)
     };
+    // The call is on record: whoever waits for it may look, even while it is answered slowly.
+    state.called.notify_waiters();
     match script {
         Some(Scripted::Error(code)) => return json_ok(json!({ "ok": false, "error": code })),
         Some(Scripted::RateLimited(seconds)) => {
@@ -238,17 +263,18 @@ fn json_ok(value: Value) -> Response {
 }
 
 async fn users_info(
-    State(inner): State<Shared>,
+    State(state): State<StandInState>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let user = query.get("user").cloned().unwrap_or_default();
-    inner.lock().expect("inner").calls.push(Call {
+    state.inner.lock().expect("inner").calls.push(Call {
         method: "users.info".into(),
         authorization: authorization(&headers),
         user: user.clone(),
         body: Value::Null,
     });
+    state.called.notify_waiters();
     if user == "USLOW" {
         tokio::time::sleep(Duration::from_secs(5)).await;
     }

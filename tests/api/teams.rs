@@ -14,7 +14,6 @@ use crate::teams_standin::{self, APP_ID, KID, Scripted, TeamsStandIn, TestKey};
 
 const TENANT: &str = "tenant-contoso";
 const RETRO: &str = "19:retro@thread.tacv2";
-const SETTLE: Duration = Duration::from_millis(2000);
 
 struct Teams {
     app: TestApp,
@@ -104,19 +103,10 @@ impl Teams {
     }
 
     async fn wait_calls(&self, n: usize) -> Vec<teams_standin::ConnectorCall> {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-        loop {
-            let calls = self.bf.calls();
-            if calls.len() >= n {
-                return calls;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{} connector calls, wanted {n}: {calls:?}",
-                calls.len()
-            );
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
+        self.app.drain().await;
+        self.bf
+            .wait_until(Duration::from_secs(15), |calls| calls.len() >= n)
+            .await
     }
 
     /// Atlas in the retro channel, made in Teams by an admin: managers UALICE, member UBOB.
@@ -158,19 +148,14 @@ impl Teams {
             .await;
         // Wait until the command has been answered, so what the connector sees next is new.
         let replied = add["id"].as_str().expect("id").to_owned();
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-        while !self
-            .bf
-            .calls()
-            .iter()
-            .any(|c| c.activity_id.as_deref() == Some(replied.as_str()))
-        {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "the ritual add was not answered"
-            );
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
+        self.app.drain().await;
+        self.bf
+            .wait_until(Duration::from_secs(15), |calls| {
+                calls
+                    .iter()
+                    .any(|c| c.activity_id.as_deref() == Some(replied.as_str()))
+            })
+            .await;
     }
 
     fn meeting_ended(&self, conversation: &str, meeting: &str) -> Value {
@@ -273,7 +258,7 @@ crate::for_each_database! {
         let mut elsewhere = activity.clone();
         elsewhere["serviceUrl"] = json!("https://evil.example/");
         assert_eq!(t.send(&elsewhere).await.status(), 401, "service url mismatch");
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        t.app.drain().await;
         for table in ["tenants", "teams", "conversation_refs", "decisions", "outbox"] {
             assert_eq!(t.app.count(&format!("SELECT COUNT(*) FROM {table}")).await, 0, "{table}");
         }
@@ -331,7 +316,7 @@ crate::for_each_database! {
         assert_eq!(t.send(&t.meeting_ended(RETRO, "MEETING-1")).await.status(), 200, "repeated");
         assert_eq!(t.send(&t.meeting_ended("19:other@thread.tacv2", "MEETING-2")).await.status(), 200);
         let calls = t.wait_calls(before + 1).await;
-        tokio::time::sleep(SETTLE).await;
+        t.app.drain().await;
         let prompts: Vec<_> = t.bf.calls().into_iter().skip(before).collect();
         assert_eq!(prompts.len(), 1, "{prompts:?}");
         let prompt = &calls[before];
@@ -365,7 +350,7 @@ crate::for_each_database! {
         assert_eq!(refused["statusCode"], 200);
         assert_eq!(refused["type"], "application/vnd.microsoft.card.adaptive");
         assert!(refused["value"].to_string().contains("managers"), "{refused}");
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        t.app.drain().await;
         assert_eq!(t.app.count("SELECT COUNT(*) FROM decisions WHERE kind = 'gap'").await, 0);
 
         // A manager's click records the gap (Bob typed by name) and replaces the card.

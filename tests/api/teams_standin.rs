@@ -169,6 +169,7 @@ struct Inner {
 struct Shared {
     base_url: String,
     inner: Arc<Mutex<Inner>>,
+    called: Arc<tokio::sync::Notify>,
 }
 
 /// The running stand-in.
@@ -177,6 +178,7 @@ pub struct TeamsStandIn {
     /// `http://127.0.0.1:port`, with no trailing slash.
     pub base_url: String,
     inner: Arc<Mutex<Inner>>,
+    called: Arc<tokio::sync::Notify>,
 }
 
 impl TeamsStandIn {
@@ -210,9 +212,11 @@ impl TeamsStandIn {
             scripts: VecDeque::new(),
             next_activity: 0,
         }));
+        let called = Arc::new(tokio::sync::Notify::new());
         let shared = Shared {
             base_url: base_url.clone(),
             inner: inner.clone(),
+            called: called.clone(),
         };
         let connector = Router::new()
             .route(
@@ -238,7 +242,11 @@ impl TeamsStandIn {
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        TeamsStandIn { base_url, inner }
+        TeamsStandIn {
+            base_url,
+            inner,
+            called,
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -348,6 +356,27 @@ impl TeamsStandIn {
     /// Every connector call so far.
     pub fn calls(&self) -> Vec<ConnectorCall> {
         self.lock().calls.clone()
+    }
+
+    /// Waits until `done` holds of the connector calls, woken by each call; panics after
+    /// `within`.
+    pub async fn wait_until(
+        &self,
+        within: std::time::Duration,
+        done: impl Fn(&[ConnectorCall]) -> bool,
+    ) -> Vec<ConnectorCall> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let called = self.called.notified();
+            tokio::pin!(called);
+            called.as_mut().enable();
+            let calls = self.calls();
+            if done(&calls) {
+                return calls;
+            }
+            let woken = tokio::time::timeout_at(deadline, called).await;
+            assert!(woken.is_ok(), "connector calls never got there: {calls:?}");
+        }
     }
 
     /// Makes the next connector calls answer as scripted, in order; later calls succeed.
@@ -488,6 +517,19 @@ async fn activity(
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or_default()
         .to_owned();
+    let answer = answer_activity(&shared, method, uri, ids, bearer, &body);
+    shared.called.notify_waiters();
+    answer
+}
+
+fn answer_activity(
+    shared: &Shared,
+    method: Method,
+    uri: axum::http::Uri,
+    ids: Vec<String>,
+    bearer: String,
+    body: &[u8],
+) -> Response {
     let mut inner = shared.inner.lock().expect("inner");
     inner.calls.push(ConnectorCall {
         method: method.to_string(),
@@ -495,7 +537,7 @@ async fn activity(
         conversation_id: ids.first().cloned().unwrap_or_default(),
         activity_id: ids.get(1).cloned(),
         bearer: bearer.clone(),
-        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+        body: serde_json::from_slice(body).unwrap_or(Value::Null),
     });
     match inner.scripts.pop_front() {
         Some(Scripted::RateLimited(seconds)) => return rate_limited(seconds),
