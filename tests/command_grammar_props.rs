@@ -2,7 +2,7 @@
 //!
 //! Three properties: `parse` never panics on any text (arbitrary unicode, and text stitched from
 //! the grammar's own pieces so the deep paths are reached); every `CommandLine` the parser can
-//! produce survives `parse(&line.to_string())` unchanged; and the canonical text of anything that
+//! produce survives `parse(&line.to_command_text())` unchanged (and through Slack's markup); and the canonical text of anything that
 //! parses is a fixed point. The generators below only build values the parser can produce: names
 //! non-empty, trimmed, on one line and within the length limits; free text trimmed and within its
 //! limit; mention and channel ids of `[A-Z0-9]`; no duplicate people in a list or capabilities in
@@ -14,13 +14,19 @@
 use cadence::domain::command::{
     BUDGET_MAX, ChannelRef, Command, CommandLine, DateRange, HOURS_MAX, Hours, MembershipChange,
     NAME_MAX_CHARS, NUDGE_MAX_MINUTES, Nudge, Period, RITUAL_ID_MAX, TARGET_MAX, TEXT_MAX_CHARS,
-    UserRef, display_text, parse,
+    UserRef, display_text,
 };
 use cadence::domain::event::{Condition, Selector, Source, Test as ConditionTest};
 use cadence::domain::ritual::RitualKind;
 use cadence::domain::{Level, name_key};
+use cadence::platform::slack::command_text::{command_text, slack_text};
 use chrono::{Datelike, Days, NaiveDate};
 use proptest::prelude::*;
+
+/// Reads `text` as the service reads a Slack slash command.
+fn parse(text: &str) -> Result<CommandLine, cadence::domain::command::ParseError> {
+    cadence::domain::command::parse(&command_text(text))
+}
 
 /// Characters that stress the escaping: entities' and quotes' characters, `\`, `|`, `:`, `@`,
 /// `#`, non-ASCII letters, emoji and unusual spaces, among ordinary letters.
@@ -548,7 +554,7 @@ fn grammar_soup() -> impl Strategy<Value = String> {
 fn check_any(text: &str) -> Result<(), TestCaseError> {
     match parse(text) {
         Ok(line) => {
-            let canonical = line.to_string();
+            let canonical = slack_text(&line.to_command_text());
             prop_assert_eq!(
                 parse(&canonical),
                 Ok(line),
@@ -557,7 +563,7 @@ fn check_any(text: &str) -> Result<(), TestCaseError> {
             );
         }
         Err(error) => {
-            let len = display_text(text).chars().count();
+            let len = display_text(&command_text(text)).chars().count();
             prop_assert!(
                 error.at.is_none_or(|at| at <= len),
                 "offset {:?} past the display text ({} chars)",
@@ -590,7 +596,10 @@ proptest! {
 
     #[test]
     fn rendered_command_lines_parse_back_to_themselves(line in command_line()) {
-        let text = line.to_string();
+        let pieces = line.to_command_text();
+        prop_assert_eq!(cadence::domain::command::parse(&pieces), Ok(line.clone()), "pieces: {:?}", pieces);
+        // And through Slack's markup, as a slash command would arrive.
+        let text = slack_text(&pieces);
         prop_assert_eq!(parse(&text), Ok(line), "text: {:?}", text);
     }
 }

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use cadence::domain::command::{parse, top_level_words};
+use cadence::domain::command::{CommandText, parse, top_level_words};
 use serde_json::Value;
 
 fn package() -> PathBuf {
@@ -139,9 +139,9 @@ fn every_menu_command_is_a_command_the_grammar_reads() {
                 description.chars().count()
             );
             assert!(words.contains(&title), "{title} does not start a command");
-            if let Err(error) = parse(title) {
+            if let Err(error) = parse(&CommandText::plain(title)) {
                 assert!(
-                    !error.message.contains("is not a /cadence command")
+                    !error.message.contains("is not a Cadence command")
                         && !error.message.contains("isn't available"),
                     "{title}: {}",
                     error.message

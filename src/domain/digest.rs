@@ -90,7 +90,7 @@ pub fn digest_card(digest: &DigestInputs) -> Card {
         parts.push(Part::Body(
             Text::new()
                 .plain("No targets yet, so there is no scoreboard. Set one with ")
-                .code("/cadence target \"capability\" N")
+                .command("target \"capability\" N")
                 .plain("."),
         ));
     } else {
@@ -115,7 +115,7 @@ pub fn digest_card(digest: &DigestInputs) -> Card {
                         "and {} more; see them all with ",
                         targeted.len() - SCOREBOARD_ROWS
                     ))
-                    .code("/cadence coverage"),
+                    .command("coverage"),
             ]));
         }
     }
@@ -212,7 +212,7 @@ fn risks(targeted: &[&CapabilityReport]) -> Vec<Text> {
             );
         }
     }
-    cap(lines, "more risks; see ", "/cadence coverage")
+    cap(lines, "more risks; see ", "coverage")
 }
 
 /// Who is practising or learning, per capability, at most [`LIST_ROWS`] lines.
@@ -238,7 +238,7 @@ fn in_progress(coverage: &[CapabilityReport]) -> Vec<Text> {
     cap(
         lines,
         "more capabilities with people learning; see ",
-        "/cadence coverage",
+        "coverage",
     )
 }
 
@@ -350,7 +350,7 @@ fn cap(mut lines: Vec<Text>, more: &str, command: &str) -> Vec<Text> {
         lines.truncate(LIST_ROWS);
         let mut line = Text::new().plain(format!("and {rest} {more}"));
         if !command.is_empty() {
-            line = line.code(command);
+            line = line.command(command);
         }
         lines.push(line);
     }
@@ -514,7 +514,7 @@ mod tests {
         assert!(
             serde_json::to_string(&card)
                 .expect("json")
-                .contains("/cadence target")
+                .contains("target \\\"capability\\\" N")
         );
     }
 

@@ -73,7 +73,7 @@ pub fn home_card(view: &HomeView) -> Card {
                     "and {} more teams you manage; see each with ",
                     view.managed.len() - TEAMS_SHOWN
                 ))
-                .code("/cadence coverage team:NAME"),
+                .command("coverage team:NAME"),
         ]));
     }
 
@@ -118,7 +118,7 @@ pub fn home_card(view: &HomeView) -> Card {
         tracks.push(
             Text::new()
                 .plain("No tracks yet. Ask for one with ")
-                .code("/cadence request track \"name\""),
+                .command("request track \"name\""),
         );
     }
     parts.push(Part::Note(tracks));
@@ -142,7 +142,7 @@ fn team_parts(team: &ManagedTeam) -> Vec<Part> {
         parts.push(Part::Note(vec![
             Text::new()
                 .plain("No targets yet: ")
-                .code("/cadence target \"capability\" N"),
+                .command("target \"capability\" N"),
         ]));
     } else {
         parts.push(Part::Facts(
@@ -171,7 +171,7 @@ fn team_parts(team: &ManagedTeam) -> Vec<Part> {
             parts.push(Part::Note(vec![
                 Text::new()
                     .plain(format!("and {} more: ", targeted.len() - ROWS_SHOWN))
-                    .code(format!("/cadence coverage team:{}", team.name)),
+                    .command(format!("coverage team:{}", team.name)),
             ]));
         }
     }

@@ -18,6 +18,9 @@ pub enum Span {
     Strong(String),
     /// Words shown as code.
     Code(String),
+    /// A Cadence command, without the words that invoke Cadence: each platform writes it the way
+    /// its people invoke Cadence (`/cadence gap …` in Slack, `@Cadence gap …` in Teams).
+    Command(String),
     /// A mention of a user by platform id; renders as a ping.
     Mention(String),
     /// A reference to a channel by platform id.
@@ -55,7 +58,14 @@ impl Text {
         self
     }
 
-    /// Appends words shown as code (commands, ids).
+    /// Appends a Cadence command (`gap @person "capability"`), which each platform shows with its
+    /// own way of invoking Cadence.
+    pub fn command(mut self, words: impl Into<String>) -> Self {
+        self.spans.push(Span::Command(words.into()));
+        self
+    }
+
+    /// Appends words shown as code (ids, names of settings).
     pub fn code(mut self, words: impl Into<String>) -> Self {
         self.spans.push(Span::Code(words.into()));
         self
@@ -98,6 +108,9 @@ impl fmt::Display for Text {
             match span {
                 Span::Plain(s) | Span::Strong(s) => f.write_str(s)?,
                 Span::Code(s) => write!(f, "`{s}`")?,
+                // Plain text knows no platform: the command alone, as people type it after
+                // invoking Cadence.
+                Span::Command(s) => write!(f, "`{s}`")?,
                 Span::Mention(id) => write!(f, "@{id}")?,
                 Span::Channel(id) => write!(f, "#{id}")?,
                 Span::Break => f.write_str("\n")?,

@@ -253,7 +253,7 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
         }
         (Verb::ApproveTrack | Verb::DeclineTrack | Verb::PickPerson | Verb::PickCapability, _) => {
             Err(invalid(
-                "Use /cadence approve or /cadence decline for track requests; nothing was recorded.",
+                "Use the approve or decline command for track requests; nothing was recorded.",
             ))
         }
     }
@@ -715,7 +715,7 @@ async fn capability_by_choice(
         }
     };
     let cap = found.ok_or_else(|| {
-        invalid("That capability is not in the library; add it with /cadence capability add.")
+        invalid("That capability is not in the library; add it with the capability add command.")
     })?;
     Ok((cap.id, cap.name))
 }

@@ -48,8 +48,8 @@ pub struct Invocation {
     pub workspace_admin: bool,
     /// How it arrived.
     pub source: DecisionSource,
-    /// The command text, in the escaped form of [`command`].
-    pub text: String,
+    /// The command as typed, with the people and channels the platform resolved.
+    pub text: command::CommandText,
 }
 
 /// Runs commands against a store.

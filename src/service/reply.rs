@@ -52,12 +52,12 @@ pub fn parse_error(error: &ParseError) -> Reply {
         .plain("I couldn't read that: ")
         .plain(error.message.clone());
     if let Some(sub) = error.subcommand {
-        text = text.line().plain("Usage: ").code(usage_for(sub));
+        text = text.line().plain("Usage: ").command(usage_for(sub));
     } else {
         text = text
             .line()
             .plain("Try ")
-            .code("/cadence help")
+            .command("help")
             .plain(" for the list of commands.");
     }
     text = text.line().plain("Nothing was recorded.");

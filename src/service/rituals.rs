@@ -81,7 +81,7 @@ async fn ritual(
                 .plain(": the prompt is posted on ")
                 .append(triggers_text(&ritual))
                 .plain(". Pause it with ")
-                .code(format!("/cadence ritual pause {}", ritual.id.0))
+                .command(format!("ritual pause {}", ritual.id.0))
                 .plain(".");
             Ok(Reply {
                 text,
@@ -97,7 +97,7 @@ async fn ritual(
             if rituals.is_empty() {
                 text = text
                     .plain("None yet. Add one with ")
-                    .code("/cadence ritual add retro #channel on jira:board=12:sprint_closed")
+                    .command("ritual add retro #channel on jira:board=12:sprint_closed")
                     .plain(".");
             }
             for ritual in &rituals {
@@ -122,7 +122,7 @@ async fn ritual(
             let Some(ritual) = scope.store().ritual(scope.tenant, id).await? else {
                 let text = Text::new()
                     .plain(format!("There's no ritual #{}. See them with ", id.0))
-                    .code("/cadence ritual list")
+                    .command("ritual list")
                     .plain(". Nothing was changed.");
                 return Err(Reply::invalid(text).into());
             };

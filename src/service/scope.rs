@@ -184,7 +184,7 @@ impl<'a> Scope<'a> {
             Text::new()
                 .plain("This channel isn't a team's home channel and you're not in a team yet. ")
                 .plain("Create one with ")
-                .code("/cadence team create NAME managers @you members @them")
+                .command("team create NAME managers @you members @them")
                 .plain(".")
         } else {
             let names: Vec<String> = mine.iter().map(|(t, _)| t.name.clone()).collect();
@@ -278,7 +278,7 @@ impl<'a> Scope<'a> {
             .plain(" isn't in ")
             .strong(team.name.clone())
             .plain(". Add them with ")
-            .code(format!("/cadence team add @{name}"))
+            .command(format!("team add @{name}"))
             .plain(" first. Nothing was recorded.");
         Err(Reply::invalid(text).into())
     }
@@ -307,9 +307,7 @@ impl<'a> Scope<'a> {
         }
         text = text
             .plain(" To add it: ")
-            .code(format!(
-                "/cadence capability add \"{name}\" \"what it means\""
-            ))
+            .command(format!("capability add \"{name}\" \"what it means\""))
             .plain(". Nothing was recorded.");
         Ok(Reply::invalid(text))
     }

@@ -20,12 +20,12 @@ pub fn help(topic: Option<&str>) -> Reply {
                     text = text.line().line();
                 }
                 text = text
-                    .code(sub.usage())
+                    .command(sub.usage())
                     .line()
                     .plain(sub.summary())
                     .line()
                     .plain("Example: ")
-                    .code(sub.example());
+                    .command(sub.example());
             }
             return say(text, Outcome::Shown);
         }
@@ -51,7 +51,7 @@ fn overview() -> Text {
     for sub in Subcommand::all() {
         text = text
             .plain("• ")
-            .code(sub.usage())
+            .command(sub.usage())
             .plain(" — ")
             .plain(sub.summary())
             .line();
@@ -163,7 +163,7 @@ async fn coverage_inner(
         text = text
             .plain(what)
             .plain(" Set one with ")
-            .code("/cadence target \"capability\" N")
+            .command("target \"capability\" N")
             .plain(".");
         return Ok(say(text, Outcome::Shown));
     }

@@ -293,6 +293,21 @@ crate::for_each_database! {
         assert!(calls.iter().all(|c| c.bearer == t.bf.issued_tokens()[0]), "one token for every call");
     }
 
+    replies_in_teams_say_how_to_invoke_cadence_in_teams(db) {
+        let Some(t) = start(db, None).await else { return };
+        t.atlas().await;
+        // `@Bob` typed rather than picked: Teams sends no mention entity for it.
+        let typo = t.message("UALICE", RETRO, r#"gap @Bob "run EBR""#, &[]);
+        assert_eq!(t.send(&typo).await.status(), 200);
+        let calls = t.wait_calls(3).await;
+        let answer = calls.iter().find(|c| c.activity_id.as_deref() == Some(typo["id"].as_str().expect("id"))).expect("reply");
+        let shown = answer.body.to_string();
+        assert!(shown.contains("is not a mention"), "{shown}");
+        assert!(shown.contains("@Cadence gap @person"), "the usage line as Teams people type it: {shown}");
+        assert!(!shown.contains("/cadence"), "{shown}");
+        assert!(!shown.contains("Slack"), "{shown}");
+    }
+
     undo_works_from_teams(db) {
         let Some(t) = start(db, None).await else { return };
         t.atlas().await;

@@ -89,7 +89,7 @@ impl super::ParseError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::command::{parse, top_level_words};
+    use crate::domain::command::{CommandText, Piece, parse, top_level_words};
 
     #[test]
     fn all_lists_every_subcommand_once() {
@@ -104,54 +104,60 @@ mod tests {
         for sub in Subcommand::all() {
             let usage = sub.usage();
             assert!(!usage.contains('\n'), "{usage}");
-            assert!(usage.starts_with("/cadence "), "{usage}");
+            assert!(!usage.starts_with("/cadence"), "{usage}");
             assert_eq!(usage_for(sub), usage);
             assert!(sub.summary().ends_with('.'), "{}", sub.summary());
-            assert!(sub.example().starts_with("/cadence "), "{}", sub.example());
+            assert!(!sub.example().starts_with("/cadence"), "{}", sub.example());
         }
         assert_eq!(
             usage_for(Subcommand::Intervene),
-            "/cadence intervene @person \"capability\" via \"means\" [by YYYY-MM-DD]"
+            "intervene @person \"capability\" via \"means\" [by YYYY-MM-DD]"
         );
         for sub in Subcommand::all() {
             let name = sub.name();
             if !name.contains('|') {
-                assert!(
-                    sub.usage().starts_with(&format!("/cadence {name}")),
-                    "{sub:?}"
-                );
+                assert!(sub.usage().starts_with(name), "{sub:?}");
             }
         }
     }
 
-    /// Turns `@name` and `#name` in an example into the markup Slack would send for them.
-    fn as_slack_sends(example: &str) -> String {
+    /// An example as a platform would hand it over: `@name` and `#name` outside quotes picked
+    /// from the suggestions, so resolved.
+    fn as_picked(example: &str) -> CommandText {
         let text = example.trim_start_matches("/cadence ");
-        let mut out = Vec::new();
+        let mut out = CommandText::default();
         let mut in_quotes = false;
-        for word in text.split(' ') {
+        for (i, word) in text.split(' ').enumerate() {
+            if i > 0 {
+                out.push_str(" ");
+            }
             let quotes = word.matches('"').count();
-            let word = if in_quotes {
-                word.to_owned()
+            if in_quotes {
+                out.push_str(word);
             } else if let Some(name) = word.strip_prefix('@') {
-                format!("<@U{}|{name}>", name.len())
+                out.push(Piece::Mention(crate::domain::command::UserRef {
+                    id: format!("U{}", name.len()),
+                    label: Some(name.to_owned()),
+                }));
             } else if let Some(name) = word.strip_prefix('#') {
-                format!("<#C{}|{name}>", name.len())
+                out.push(Piece::Channel(crate::domain::command::ChannelRef {
+                    id: format!("C{}", name.len()),
+                    label: Some(name.to_owned()),
+                }));
             } else {
-                word.replace('>', "&gt;")
-            };
+                out.push_str(word);
+            }
             if quotes % 2 == 1 {
                 in_quotes = !in_quotes;
             }
-            out.push(word);
         }
-        out.join(" ")
+        out
     }
 
     #[test]
     fn every_example_parses_as_its_own_subcommand() {
         for sub in Subcommand::all() {
-            let text = as_slack_sends(sub.example());
+            let text = as_picked(sub.example());
             match parse(&text) {
                 Ok(line) => assert_eq!(line.command.subcommand(), sub, "{text}"),
                 Err(e) => panic!("example {text:?} does not parse: {e:?}"),
@@ -223,9 +229,9 @@ mod tests {
         );
         for word in words {
             // Alone, a word may lack its arguments, but it is never an unknown command.
-            if let Err(error) = parse(word) {
+            if let Err(error) = parse(&CommandText::plain(word)) {
                 assert!(
-                    !error.message.contains("is not a /cadence command")
+                    !error.message.contains("is not a Cadence command")
                         && !error.message.contains("isn't available"),
                     "{word}: {}",
                     error.message
@@ -268,7 +274,7 @@ mod tests {
 
     #[test]
     fn parse_errors_carry_the_usage_line() {
-        match parse("gap") {
+        match parse(&CommandText::plain("gap")) {
             Err(e) => assert_eq!(e.usage(), Some(Subcommand::Gap.usage())),
             Ok(line) => panic!("parsed: {line:?}"),
         }

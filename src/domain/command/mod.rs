@@ -1,19 +1,21 @@
 //! The `/cadence` command grammar (design.md §3), shared by Slack and Teams.
 //!
-//! Input is the command text as Slack sends it with escaping on: mentions as `<@U123|alice>`,
-//! channels as `<#C123|team-atlas>`, links as `<https://…|label>`, and `&`, `<`, `>` typed by the
-//! user as `&amp;`, `&lt;`, `&gt;`. The Teams adapter rewrites `<at>Alice</at>` mentions into the
-//! same `<@ID|Alice>` form from the activity's mention entities, so there is one grammar.
+//! Input is a [`CommandText`]: the characters the person typed, with the people, channels and
+//! links their platform resolved as whole pieces. Each platform's adapter makes it from its own
+//! markup (Slack's escaped `<@U123|alice>`, Teams' `<at>Alice</at>` with mention entities), so
+//! there is one grammar and it knows no platform.
 //!
-//! [`parse`] turns text into a typed [`CommandLine`] or a [`ParseError`] that says what was wrong,
-//! where, and how the subcommand is written. [`CommandLine`]'s `Display` writes the command back
-//! in the same escaped form, so `parse(&line.to_string()) == Ok(line)`.
+//! [`parse`] turns it into a typed [`CommandLine`] or a [`ParseError`] that says what was wrong,
+//! where, and how the subcommand is written. [`CommandLine::to_command_text`] writes the command
+//! back, so `parse(&line.to_command_text()) == Ok(line)`; its `Display` shows it as the person
+//! sees it.
 
 mod help;
 mod lexer;
 mod parser;
 mod render;
 mod table;
+mod text;
 
 use chrono::NaiveDate;
 
@@ -25,6 +27,7 @@ pub use parser::{
     TEXT_MAX_CHARS,
 };
 pub use table::{SPECS, Spec, Subcommand, top_level_words};
+pub use text::{CommandText, Piece};
 
 /// A parsed command: what to do, and for which team if named with `team:<name>`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,54 +1,100 @@
-//! Writes a [`CommandLine`] back as `/cadence` command text, in the escaped form Slack sends.
+//! Writes a [`CommandLine`] back as command text, in pieces.
 //!
 //! The output is canonical: lower-case keywords, every name and free text in double quotes with
-//! `"`, `“`, `”` and `\` backslash-escaped and `&`, `<`, `>` written as `&amp;`, `&lt;`, `&gt;`,
-//! mentions as `<@ID|label>`, channels as `<#ID|label>`, dates in ISO form, hours as the shortest
-//! decimal (`6`, `6.5`, `0.25`), ritual kinds and triggers in their canonical form (a trigger's
-//! conditions before its event, `&` and `<` as entities), and `team:"name"` last. Because quoted text never contains a raw
-//! `<`, the parser reads it back verbatim, so `parse(&line.to_string()) == Ok(line)` for every
-//! line the parser can produce. The text is also what a reply shows to echo what was recorded.
+//! `"`, `“`, `”` and `\` backslash-escaped, people and channels as resolved pieces, dates in ISO
+//! form, hours as the shortest decimal (`6`, `6.5`, `0.25`), ritual kinds and triggers in their
+//! canonical form (a trigger's conditions before its event), and `team:"name"` last, so
+//! `parse(&line.to_command_text()) == Ok(line)` for every line the parser can produce. Shown as
+//! text (`Display`), it is what a reply echoes of what was recorded.
 
 use std::fmt::{self, Display, Formatter, Write as _};
 
+use super::text::{CommandText, Piece};
 use super::{
     ChannelRef, Command, CommandLine, DateRange, Hours, MembershipChange, Nudge, Period, UserRef,
 };
 
-impl Display for CommandLine {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.command)?;
+impl CommandLine {
+    /// The command as it is typed, in pieces, for the parser to read back.
+    pub fn to_command_text(&self) -> CommandText {
+        let mut w = Writer::default();
+        // Writing to a `Writer` cannot fail.
+        let _ = (self.command.subcommand().spec().render)(&self.command, &mut w);
         if let Some(team) = &self.team {
-            write!(f, " team:{}", Quoted(team))?;
+            let _ = write!(w, " team:{}", Quoted(team));
         }
-        Ok(())
+        w.text
+    }
+}
+
+impl Command {
+    /// The command as it is typed, in pieces.
+    pub fn to_command_text(&self) -> CommandText {
+        let mut w = Writer::default();
+        let _ = (self.subcommand().spec().render)(self, &mut w);
+        w.text
+    }
+}
+
+impl Display for CommandLine {
+    /// The command as the person would see it: `@alice` for a mention.
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_command_text().shown())
     }
 }
 
 impl Display for Command {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        (self.subcommand().spec().render)(self, f)
+        f.write_str(&self.to_command_text().shown())
+    }
+}
+
+/// Collects a command's pieces: typed text through `write!`, people and channels as pieces.
+#[derive(Debug, Default)]
+pub(super) struct Writer {
+    text: CommandText,
+}
+
+impl Writer {
+    /// Appends a person as a resolved mention.
+    fn mention(&mut self, user: &UserRef) {
+        self.text.push(Piece::Mention(user.clone()));
+    }
+
+    /// Appends a resolved channel.
+    fn channel(&mut self, channel: &ChannelRef) {
+        self.text.push(Piece::Channel(channel.clone()));
+    }
+}
+
+impl fmt::Write for Writer {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.text.push_str(s);
+        Ok(())
     }
 }
 
 /// Writes `help`.
-pub(super) fn help(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn help(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::Help { topic } = command else {
         return Ok(());
     };
-    f.write_str("help")?;
-    optional(f, topic)
+    w.write_str("help")?;
+    optional(w, topic)
 }
 
 /// Writes `gap`.
-pub(super) fn gap(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn gap(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::Gap { person, capability } = command else {
         return Ok(());
     };
-    write!(f, "gap {} {}", Mention(person), Quoted(capability))
+    write!(w, "gap ")?;
+    w.mention(person);
+    write!(w, " {}", Quoted(capability))
 }
 
 /// Writes `coach`.
-pub(super) fn coach(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn coach(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::Coach {
         person,
         capability,
@@ -57,12 +103,14 @@ pub(super) fn coach(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
     else {
         return Ok(());
     };
-    write!(f, "coach {} {}", Mention(person), Quoted(capability))?;
-    optional(f, note)
+    write!(w, "coach ")?;
+    w.mention(person);
+    write!(w, " {}", Quoted(capability))?;
+    optional(w, note)
 }
 
 /// Writes `intervene`.
-pub(super) fn intervene(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn intervene(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::Intervene {
         person,
         capability,
@@ -72,21 +120,17 @@ pub(super) fn intervene(command: &Command, f: &mut Formatter<'_>) -> fmt::Result
     else {
         return Ok(());
     };
-    write!(
-        f,
-        "intervene {} {} via {}",
-        Mention(person),
-        Quoted(capability),
-        Quoted(means)
-    )?;
+    write!(w, "intervene ")?;
+    w.mention(person);
+    write!(w, " {} via {}", Quoted(capability), Quoted(means))?;
     match due {
-        Some(due) => write!(f, " by {due}"),
+        Some(due) => write!(w, " by {due}"),
         None => Ok(()),
     }
 }
 
 /// Writes `level`.
-pub(super) fn level(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn level(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::Level {
         person,
         capability,
@@ -96,17 +140,14 @@ pub(super) fn level(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
     else {
         return Ok(());
     };
-    write!(
-        f,
-        "level {} {} {level}",
-        Mention(person),
-        Quoted(capability)
-    )?;
-    optional(f, evidence)
+    write!(w, "level ")?;
+    w.mention(person);
+    write!(w, " {} {level}", Quoted(capability))?;
+    optional(w, evidence)
 }
 
 /// Writes `certify`.
-pub(super) fn certify(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn certify(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::Certify {
         person,
         capability,
@@ -115,20 +156,24 @@ pub(super) fn certify(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
     else {
         return Ok(());
     };
-    write!(f, "certify {} {}", Mention(person), Quoted(capability))?;
-    optional(f, evidence)
+    write!(w, "certify ")?;
+    w.mention(person);
+    write!(w, " {}", Quoted(capability))?;
+    optional(w, evidence)
 }
 
 /// Writes `approve`.
-pub(super) fn approve(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn approve(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::Approve { person, track } = command else {
         return Ok(());
     };
-    write!(f, "approve {} track {}", Mention(person), Quoted(track))
+    write!(w, "approve ")?;
+    w.mention(person);
+    write!(w, " track {}", Quoted(track))
 }
 
 /// Writes `decline`.
-pub(super) fn decline(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn decline(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::Decline {
         person,
         track,
@@ -137,21 +182,23 @@ pub(super) fn decline(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
     else {
         return Ok(());
     };
-    write!(f, "decline {} track {}", Mention(person), Quoted(track))?;
-    optional(f, reason)
+    write!(w, "decline ")?;
+    w.mention(person);
+    write!(w, " track {}", Quoted(track))?;
+    optional(w, reason)
 }
 
 /// Writes `request`.
-pub(super) fn request(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn request(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::Request { track, note } = command else {
         return Ok(());
     };
-    write!(f, "request track {}", Quoted(track))?;
-    optional(f, note)
+    write!(w, "request track {}", Quoted(track))?;
+    optional(w, note)
 }
 
 /// Writes `sequence`.
-pub(super) fn sequence(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn sequence(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::Sequence {
         family,
         capabilities,
@@ -159,17 +206,16 @@ pub(super) fn sequence(command: &Command, f: &mut Formatter<'_>) -> fmt::Result 
     else {
         return Ok(());
     };
-    write!(f, "sequence {}:", Quoted(family))?;
+    write!(w, "sequence {}:", Quoted(family))?;
     for (i, capability) in capabilities.iter().enumerate() {
-        // `>` as Slack sends a typed one.
-        let separator = if i == 0 { " " } else { " &gt; " };
-        write!(f, "{separator}{}", Quoted(capability))?;
+        let separator = if i == 0 { " " } else { " > " };
+        write!(w, "{separator}{}", Quoted(capability))?;
     }
     Ok(())
 }
 
 /// Writes `hours`.
-pub(super) fn hours(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn hours(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::Hours {
         person,
         hours,
@@ -178,16 +224,18 @@ pub(super) fn hours(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
     else {
         return Ok(());
     };
-    write!(f, "hours {} {}", Mention(person), Decimal(*hours))?;
+    write!(w, "hours ")?;
+    w.mention(person);
+    write!(w, " {}", Decimal(*hours))?;
     match period {
-        Some(Period::Sprint(name)) => write!(f, " sprint {}", Quoted(name)),
-        Some(Period::Week(monday)) => write!(f, " week {monday}"),
+        Some(Period::Sprint(name)) => write!(w, " sprint {}", Quoted(name)),
+        Some(Period::Week(monday)) => write!(w, " week {monday}"),
         None => Ok(()),
     }
 }
 
 /// Writes `mastery`.
-pub(super) fn mastery(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn mastery(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::Mastery {
         capability,
         criteria,
@@ -195,27 +243,29 @@ pub(super) fn mastery(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
     else {
         return Ok(());
     };
-    write!(f, "mastery {} {}", Quoted(capability), Quoted(criteria))
+    write!(w, "mastery {} {}", Quoted(capability), Quoted(criteria))
 }
 
 /// Writes `target`.
-pub(super) fn target(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn target(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::Target { capability, count } = command else {
         return Ok(());
     };
-    write!(f, "target {} {count}", Quoted(capability))
+    write!(w, "target {} {count}", Quoted(capability))
 }
 
 /// Writes `away`.
-pub(super) fn away(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn away(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::Away { person, dates } = command else {
         return Ok(());
     };
-    write!(f, "away {} {}", Mention(person), Range(*dates))
+    write!(w, "away ")?;
+    w.mention(person);
+    write!(w, " {}", Range(*dates))
 }
 
 /// Writes `commission`.
-pub(super) fn commission(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn commission(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::Commission {
         title,
         budget,
@@ -224,27 +274,27 @@ pub(super) fn commission(command: &Command, f: &mut Formatter<'_>) -> fmt::Resul
     else {
         return Ok(());
     };
-    write!(f, "commission {}", Quoted(title))?;
+    write!(w, "commission {}", Quoted(title))?;
     if let Some(budget) = budget {
-        write!(f, " budget {budget}")?;
+        write!(w, " budget {budget}")?;
     }
     if let Some(capability) = capability {
-        write!(f, " for {}", Quoted(capability))?;
+        write!(w, " for {}", Quoted(capability))?;
     }
     Ok(())
 }
 
 /// Writes `coverage`.
-pub(super) fn coverage(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn coverage(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::Coverage { capability } = command else {
         return Ok(());
     };
-    f.write_str("coverage")?;
-    optional(f, capability)
+    w.write_str("coverage")?;
+    optional(w, capability)
 }
 
 /// Writes `team create`.
-pub(super) fn team_create(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn team_create(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::TeamCreate {
         name,
         managers,
@@ -255,20 +305,21 @@ pub(super) fn team_create(command: &Command, f: &mut Formatter<'_>) -> fmt::Resu
     else {
         return Ok(());
     };
-    write!(f, "team create {}", Quoted(name))?;
-    people(f, "managers", managers)?;
-    people(f, "members", members)?;
+    write!(w, "team create {}", Quoted(name))?;
+    people(w, "managers", managers)?;
+    people(w, "members", members)?;
     if let Some(tz) = tz {
-        write!(f, " tz {}", tz.name())?;
+        write!(w, " tz {}", tz.name())?;
     }
     if let Some(channel) = channel {
-        write!(f, " channel {}", Channel(channel))?;
+        write!(w, " channel ")?;
+        w.channel(channel);
     }
     Ok(())
 }
 
 /// Writes `team members`.
-pub(super) fn team_members(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn team_members(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::TeamMembers {
         change,
         people: who,
@@ -281,15 +332,16 @@ pub(super) fn team_members(command: &Command, f: &mut Formatter<'_>) -> fmt::Res
         MembershipChange::Remove => "remove",
         MembershipChange::Managers => "managers",
     };
-    write!(f, "team {word}")?;
+    write!(w, "team {word}")?;
     for person in who {
-        write!(f, " {}", Mention(person))?;
+        w.write_char(' ')?;
+        w.mention(person);
     }
     Ok(())
 }
 
 /// Writes `capability add`.
-pub(super) fn capability_add(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn capability_add(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::CapabilityAdd {
         name,
         description,
@@ -298,16 +350,16 @@ pub(super) fn capability_add(command: &Command, f: &mut Formatter<'_>) -> fmt::R
     else {
         return Ok(());
     };
-    write!(f, "capability add {}", Quoted(name))?;
-    optional(f, description)?;
+    write!(w, "capability add {}", Quoted(name))?;
+    optional(w, description)?;
     if let Some(family) = family {
-        write!(f, " family:{}", Quoted(family))?;
+        write!(w, " family:{}", Quoted(family))?;
     }
     Ok(())
 }
 
 /// Writes `ritual add`.
-pub(super) fn ritual_add(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn ritual_add(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::RitualAdd {
         kind,
         channel,
@@ -320,82 +372,68 @@ pub(super) fn ritual_add(command: &Command, f: &mut Formatter<'_>) -> fmt::Resul
     else {
         return Ok(());
     };
-    write!(f, "ritual add {kind}")?;
+    write!(w, "ritual add {kind}")?;
     if let Some(channel) = channel {
-        write!(f, " {}", Channel(channel))?;
+        w.write_char(' ')?;
+        w.channel(channel);
     }
     if !triggers.is_empty() {
-        f.write_str(" on")?;
+        w.write_str(" on")?;
     }
     for trigger in triggers {
-        // A trigger is a bare word; the parser has made sure it holds no space or
-        // quote, and the entities keep a `<` in a value from reading as markup.
-        f.write_char(' ')?;
-        escape_entities(f, &trigger.to_string())?;
+        // A trigger is a bare word; the parser has made sure it holds no space or quote.
+        write!(w, " {trigger}")?;
     }
     if let Some(schedule) = schedule {
-        write!(f, " every {}", Quoted(schedule))?;
+        write!(w, " every {}", Quoted(schedule))?;
     }
     if let Some(before) = before {
-        write!(f, " before {before}")?;
+        write!(w, " before {before}")?;
     }
     if let Some(name) = name {
-        write!(f, " name {}", Quoted(name))?;
+        write!(w, " name {}", Quoted(name))?;
     }
     match nudge {
-        Some(Nudge::Off) => f.write_str(" nudge off"),
-        Some(Nudge::AfterMinutes(minutes)) => write!(f, " nudge {minutes}"),
+        Some(Nudge::Off) => w.write_str(" nudge off"),
+        Some(Nudge::AfterMinutes(minutes)) => write!(w, " nudge {minutes}"),
         None => Ok(()),
     }
 }
 
 /// Writes `ritual pause`.
-pub(super) fn ritual_pause(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn ritual_pause(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::RitualPause { id } = command else {
         return Ok(());
     };
-    write!(f, "ritual pause {id}")
+    write!(w, "ritual pause {id}")
 }
 
 /// Writes `ritual resume`.
-pub(super) fn ritual_resume(command: &Command, f: &mut Formatter<'_>) -> fmt::Result {
+pub(super) fn ritual_resume(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::RitualResume { id } = command else {
         return Ok(());
     };
-    write!(f, "ritual resume {id}")
+    write!(w, "ritual resume {id}")
 }
 
 /// Writes ` "text"` when there is text.
-fn optional(f: &mut Formatter<'_>, text: &Option<String>) -> fmt::Result {
+fn optional(w: &mut Writer, text: &Option<String>) -> fmt::Result {
     match text {
-        Some(text) => write!(f, " {}", Quoted(text)),
+        Some(text) => write!(w, " {}", Quoted(text)),
         None => Ok(()),
     }
 }
 
 /// Writes ` keyword <@A> <@B>` when there are people.
-fn people(f: &mut Formatter<'_>, keyword: &str, who: &[UserRef]) -> fmt::Result {
+fn people(w: &mut Writer, keyword: &str, who: &[UserRef]) -> fmt::Result {
     if who.is_empty() {
         return Ok(());
     }
-    f.write_str(" ")?;
-    f.write_str(keyword)?;
+    w.write_str(" ")?;
+    w.write_str(keyword)?;
     for person in who {
-        write!(f, " {}", Mention(person))?;
-    }
-    Ok(())
-}
-
-/// Writes text with `&`, `<`, `>` as the entities Slack uses, so no raw `<` or `>` reaches the
-/// wire; inside a mention label that also keeps the `>` from closing the mention early.
-fn escape_entities(f: &mut Formatter<'_>, text: &str) -> fmt::Result {
-    for c in text.chars() {
-        match c {
-            '&' => f.write_str("&amp;")?,
-            '<' => f.write_str("&lt;")?,
-            '>' => f.write_str("&gt;")?,
-            c => f.write_char(c)?,
-        }
+        w.write_char(' ')?;
+        w.mention(person);
     }
     Ok(())
 }
@@ -414,41 +452,10 @@ impl Display for Quoted<'_> {
                     f.write_char('\\')?;
                     f.write_char(c)?;
                 }
-                '&' => f.write_str("&amp;")?,
-                '<' => f.write_str("&lt;")?,
-                '>' => f.write_str("&gt;")?,
                 c => f.write_char(c)?,
             }
         }
         f.write_char('"')
-    }
-}
-
-/// A user mention as Slack sends it: `<@U123|alice>` or `<@U123>`.
-pub(crate) struct Mention<'a>(pub(crate) &'a UserRef);
-
-impl Display for Mention<'_> {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        write!(f, "<@{}", self.0.id)?;
-        if let Some(label) = &self.0.label {
-            f.write_char('|')?;
-            escape_entities(f, label)?;
-        }
-        f.write_char('>')
-    }
-}
-
-/// A channel as Slack sends it: `<#C123|team-atlas>` or `<#C123>`.
-pub(crate) struct Channel<'a>(pub(crate) &'a ChannelRef);
-
-impl Display for Channel<'_> {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        write!(f, "<#{}", self.0.id)?;
-        if let Some(label) = &self.0.label {
-            f.write_char('|')?;
-            escape_entities(f, label)?;
-        }
-        f.write_char('>')
     }
 }
 
@@ -482,35 +489,7 @@ impl Display for Range {
 
 #[cfg(test)]
 mod tests {
-    use chrono::NaiveDate;
-
     use super::*;
-    use crate::domain::Level;
-    use crate::domain::command::parse;
-    use crate::domain::event::Selector;
-    use crate::domain::ritual::RitualKind;
-
-    fn selector(text: &str) -> Selector {
-        text.parse().unwrap_or_else(|e| panic!("{text}: {e}"))
-    }
-
-    fn alice() -> UserRef {
-        UserRef {
-            id: "U1".into(),
-            label: Some("alice".into()),
-        }
-    }
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-    }
-
-    fn line(command: Command) -> CommandLine {
-        CommandLine {
-            team: None,
-            command,
-        }
-    }
 
     #[test]
     fn hours_use_the_shortest_decimal() {
@@ -524,164 +503,10 @@ mod tests {
     }
 
     #[test]
-    fn quoted_text_escapes_quotes_backslashes_and_entities() {
+    fn quoted_text_escapes_quotes_and_backslashes() {
         assert_eq!(
             Quoted(r#"a "b" \ “c” & <d>"#).to_string(),
-            r#""a \"b\" \\ \“c\” &amp; &lt;d&gt;""#
+            r#""a \"b\" \\ \“c\” & <d>""#
         );
-    }
-
-    #[test]
-    fn mentions_escape_their_labels() {
-        let user = UserRef {
-            id: "U9".into(),
-            label: Some("a>b & c".into()),
-        };
-        assert_eq!(Mention(&user).to_string(), "<@U9|a&gt;b &amp; c>");
-        let bare = UserRef {
-            id: "U9".into(),
-            label: None,
-        };
-        assert_eq!(Mention(&bare).to_string(), "<@U9>");
-    }
-
-    #[test]
-    fn canonical_forms() {
-        let cases = [
-            (line(Command::Help { topic: None }), "help"),
-            (
-                CommandLine {
-                    team: Some("Team Atlas".into()),
-                    command: Command::Gap {
-                        person: alice(),
-                        capability: "run EBR".into(),
-                    },
-                },
-                r#"gap <@U1|alice> "run EBR" team:"Team Atlas""#,
-            ),
-            (
-                line(Command::Intervene {
-                    person: alice(),
-                    capability: "a".into(),
-                    means: "pairing".into(),
-                    due: Some(day(2026, 12, 15)),
-                }),
-                r#"intervene <@U1|alice> "a" via "pairing" by 2026-12-15"#,
-            ),
-            (
-                line(Command::Level {
-                    person: alice(),
-                    capability: "a".into(),
-                    level: Level::Practising,
-                    evidence: None,
-                }),
-                r#"level <@U1|alice> "a" practising"#,
-            ),
-            (
-                line(Command::Sequence {
-                    family: "account exec".into(),
-                    capabilities: vec!["a".into(), "b c".into()],
-                }),
-                r#"sequence "account exec": "a" &gt; "b c""#,
-            ),
-            (
-                line(Command::Away {
-                    person: alice(),
-                    dates: DateRange {
-                        from: day(2026, 12, 1),
-                        to: day(2026, 12, 1),
-                    },
-                }),
-                "away <@U1|alice> 2026-12-01",
-            ),
-            (
-                line(Command::TeamCreate {
-                    name: "Atlas".into(),
-                    managers: vec![alice()],
-                    members: vec![],
-                    tz: Some(chrono_tz::Europe::London),
-                    channel: Some(ChannelRef {
-                        id: "C1".into(),
-                        label: Some("team-atlas".into()),
-                    }),
-                }),
-                r#"team create "Atlas" managers <@U1|alice> tz Europe/London channel <#C1|team-atlas>"#,
-            ),
-            (
-                line(Command::CapabilityAdd {
-                    name: "run EBR".into(),
-                    description: None,
-                    family: Some("account exec".into()),
-                }),
-                r#"capability add "run EBR" family:"account exec""#,
-            ),
-            (
-                line(Command::Hours {
-                    person: alice(),
-                    hours: Hours { centi: 650 },
-                    period: Some(Period::Week(day(2026, 11, 30))),
-                }),
-                "hours <@U1|alice> 6.5 week 2026-11-30",
-            ),
-            (
-                line(Command::RitualAdd {
-                    kind: RitualKind::Retro,
-                    channel: Some(ChannelRef {
-                        id: "C1".into(),
-                        label: Some("team-atlas".into()),
-                    }),
-                    triggers: vec![selector("jira:board=12:sprint_closed")],
-                    schedule: None,
-                    before: None,
-                    name: Some("Atlas retro".into()),
-                    nudge: Some(Nudge::AfterMinutes(120)),
-                }),
-                r#"ritual add retro <#C1|team-atlas> on jira:board=12:sprint_closed name "Atlas retro" nudge 120"#,
-            ),
-            (
-                line(Command::RitualAdd {
-                    kind: RitualKind::OneOnOne,
-                    channel: Some(ChannelRef {
-                        id: "C2".into(),
-                        label: None,
-                    }),
-                    triggers: vec![
-                        selector("zoom:meeting_ended:topic~1on1"),
-                        selector("generic:Team=a<b&c:checkin"),
-                    ],
-                    schedule: None,
-                    before: None,
-                    name: None,
-                    nudge: Some(Nudge::Off),
-                }),
-                "ritual add one_on_one <#C2> on zoom:topic~1on1:meeting_ended generic:team=a&lt;b&amp;c:checkin nudge off",
-            ),
-            (line(Command::RitualList), "ritual list"),
-            (
-                CommandLine {
-                    team: Some("Atlas".into()),
-                    command: Command::RitualPause { id: 3 },
-                },
-                r#"ritual pause 3 team:"Atlas""#,
-            ),
-            (line(Command::RitualResume { id: 42 }), "ritual resume 42"),
-        ];
-        for (value, text) in cases {
-            assert_eq!(value.to_string(), text);
-            assert_eq!(parse(text), Ok(value), "{text}");
-        }
-    }
-
-    #[test]
-    fn tricky_text_round_trips() {
-        let value = line(Command::Coach {
-            person: UserRef {
-                id: "U2".into(),
-                label: Some("Bob | \"B\" <b>".into()),
-            },
-            capability: r#"C:\ & "quotes" “curly” <@U1|x> &amp;"#.into(),
-            note: Some("line one\nline two → 🚀 a > b".into()),
-        });
-        assert_eq!(parse(&value.to_string()), Ok(value));
     }
 }

@@ -7,10 +7,10 @@
 //! the row's usage line. Adding a subcommand is adding a row here, a [`Command`] variant, and
 //! its handler in the service.
 
-use std::fmt::{self, Formatter};
+use std::fmt::{self, Formatter, Write as _};
 
 use super::parser::Parser;
-use super::render;
+use super::render::{self, Writer};
 use super::{Command, ParseError};
 
 /// One `/cadence` subcommand, as named in usage lines and error replies.
@@ -76,11 +76,11 @@ pub struct Spec {
     pub sub: Subcommand,
     /// The words that start it: `gap`, `team create`, `team add|remove|managers`.
     pub name: &'static str,
-    /// The usage line, `[]` around optional parts.
+    /// The usage line, `[]` around optional parts, without the words that invoke Cadence.
     pub usage: &'static str,
     /// What it does, in one sentence.
     pub summary: &'static str,
-    /// A complete example as a person would type it.
+    /// A complete example as a person would type it after invoking Cadence.
     pub example: &'static str,
     /// Other words (or two-word phrases) `help` finds it by.
     pub topics: &'static [&'static str],
@@ -89,7 +89,7 @@ pub struct Spec {
     /// Reads the arguments, the words that name it already taken.
     pub(super) parse: fn(&mut Parser) -> Result<Command, ParseError>,
     /// Writes a command of this subcommand back as it is typed.
-    pub(super) render: fn(&Command, &mut Formatter<'_>) -> fmt::Result,
+    pub(super) render: fn(&Command, &mut Writer) -> fmt::Result,
 }
 
 impl std::fmt::Debug for Spec {
@@ -103,9 +103,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Help,
         name: "help",
-        usage: "/cadence help [topic]",
+        usage: "help [topic]",
         summary: "Lists the commands, or explains one.",
-        example: "/cadence help intervene",
+        example: "help intervene",
         topics: &[],
         is: |c| matches!(c, Command::Help { .. }),
         parse: Parser::help,
@@ -114,9 +114,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Gap,
         name: "gap",
-        usage: "/cadence gap @person \"capability\"",
+        usage: "gap @person \"capability\"",
         summary: "Names a skill gap someone has, usually in a retro.",
-        example: "/cadence gap @alice \"architecture trade-offs\"",
+        example: "gap @alice \"architecture trade-offs\"",
         topics: &["gaps"],
         is: |c| matches!(c, Command::Gap { .. }),
         parse: Parser::gap,
@@ -125,9 +125,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Coach,
         name: "coach",
-        usage: "/cadence coach @person \"capability\" [\"note\"]",
+        usage: "coach @person \"capability\" [\"note\"]",
         summary: "Captures a coaching moment, with an optional note.",
-        example: "/cadence coach @bob \"objection handling\" \"lost the pricing thread on Acme call\"",
+        example: "coach @bob \"objection handling\" \"lost the pricing thread on Acme call\"",
         topics: &["coaching"],
         is: |c| matches!(c, Command::Coach { .. }),
         parse: Parser::coach,
@@ -136,9 +136,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Intervene,
         name: "intervene",
-        usage: "/cadence intervene @person \"capability\" via \"means\" [by YYYY-MM-DD]",
+        usage: "intervene @person \"capability\" via \"means\" [by YYYY-MM-DD]",
         summary: "Plans how someone will build a capability, and by when.",
-        example: "/cadence intervene @alice \"architecture trade-offs\" via \"ADR pairing with @carol\" by 2026-12-15",
+        example: "intervene @alice \"architecture trade-offs\" via \"ADR pairing with @carol\" by 2026-12-15",
         topics: &["intervention", "interventions"],
         is: |c| matches!(c, Command::Intervene { .. }),
         parse: Parser::intervene,
@@ -147,9 +147,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Level,
         name: "level",
-        usage: "/cadence level @person \"capability\" none|learning|practising|mastery [\"evidence\"]",
+        usage: "level @person \"capability\" none|learning|practising|mastery [\"evidence\"]",
         summary: "Sets how far someone has come with a capability.",
-        example: "/cadence level @alice \"run EBR\" mastery \"ran Globex EBR solo\"",
+        example: "level @alice \"run EBR\" mastery \"ran Globex EBR solo\"",
         topics: &["levels", "practising", "practicing", "learning"],
         is: |c| matches!(c, Command::Level { .. }),
         parse: Parser::level,
@@ -158,9 +158,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Certify,
         name: "certify",
-        usage: "/cadence certify @person \"capability\" [\"evidence\"]",
+        usage: "certify @person \"capability\" [\"evidence\"]",
         summary: "Certifies someone at mastery of a capability.",
-        example: "/cadence certify @alice \"run EBR\" \"ran Globex EBR solo\"",
+        example: "certify @alice \"run EBR\" \"ran Globex EBR solo\"",
         topics: &["certification", "certificate"],
         is: |c| matches!(c, Command::Certify { .. }),
         parse: Parser::certify,
@@ -169,9 +169,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Approve,
         name: "approve",
-        usage: "/cadence approve @person track \"name\"",
+        usage: "approve @person track \"name\"",
         summary: "Approves someone's request to enter a development track.",
-        example: "/cadence approve @alice track \"Architecture lead\"",
+        example: "approve @alice track \"Architecture lead\"",
         topics: &["track", "tracks"],
         is: |c| matches!(c, Command::Approve { .. }),
         parse: Parser::approve,
@@ -180,9 +180,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Decline,
         name: "decline",
-        usage: "/cadence decline @person track \"name\" [\"reason\"]",
+        usage: "decline @person track \"name\" [\"reason\"]",
         summary: "Declines someone's request to enter a track, saying why.",
-        example: "/cadence decline @dan track \"Architecture lead\" \"revisit after Q1\"",
+        example: "decline @dan track \"Architecture lead\" \"revisit after Q1\"",
         topics: &["track", "tracks"],
         is: |c| matches!(c, Command::Decline { .. }),
         parse: Parser::decline,
@@ -191,9 +191,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Request,
         name: "request",
-        usage: "/cadence request track \"name\" [\"note\"]",
+        usage: "request track \"name\" [\"note\"]",
         summary: "Asks your managers to let you enter a development track.",
-        example: "/cadence request track \"Architecture lead\" \"I led the last two ADRs\"",
+        example: "request track \"Architecture lead\" \"I led the last two ADRs\"",
         topics: &["track", "tracks"],
         is: |c| matches!(c, Command::Request { .. }),
         parse: Parser::request,
@@ -202,9 +202,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Sequence,
         name: "sequence",
-        usage: "/cadence sequence family: capability > capability > …",
+        usage: "sequence family: capability > capability > …",
         summary: "Sets the order a role family learns its capabilities in.",
-        example: "/cadence sequence backend: testing > observability > \"architecture trade-offs\"",
+        example: "sequence backend: testing > observability > \"architecture trade-offs\"",
         topics: &["order", "sequencing"],
         is: |c| matches!(c, Command::Sequence { .. }),
         parse: Parser::sequence,
@@ -213,9 +213,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Hours,
         name: "hours",
-        usage: "/cadence hours @person N [sprint \"name\" | week YYYY-MM-DD]",
+        usage: "hours @person N [sprint \"name\" | week YYYY-MM-DD]",
         summary: "Allocates learning hours to someone for a sprint or week.",
-        example: "/cadence hours @alice 6 sprint \"Sprint 42\"",
+        example: "hours @alice 6 sprint \"Sprint 42\"",
         topics: &[],
         is: |c| matches!(c, Command::Hours { .. }),
         parse: Parser::hours,
@@ -224,9 +224,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Mastery,
         name: "mastery",
-        usage: "/cadence mastery \"capability\" \"criteria\"",
+        usage: "mastery \"capability\" \"criteria\"",
         summary: "Says what mastery of a capability means in this team.",
-        example: "/cadence mastery \"run EBR\" \"two EBRs end to end, no escalation\"",
+        example: "mastery \"run EBR\" \"two EBRs end to end, no escalation\"",
         topics: &[],
         is: |c| matches!(c, Command::Mastery { .. }),
         parse: Parser::mastery,
@@ -235,9 +235,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Target,
         name: "target",
-        usage: "/cadence target \"capability\" N",
+        usage: "target \"capability\" N",
         summary: "Sets how many people the team needs at mastery.",
-        example: "/cadence target \"run EBR\" 4",
+        example: "target \"run EBR\" 4",
         topics: &["targets"],
         is: |c| matches!(c, Command::Target { .. }),
         parse: Parser::target,
@@ -246,9 +246,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Away,
         name: "away",
-        usage: "/cadence away @person YYYY-MM-DD[..YYYY-MM-DD]",
+        usage: "away @person YYYY-MM-DD[..YYYY-MM-DD]",
         summary: "Records a planned absence, so coverage dips show ahead.",
-        example: "/cadence away @bob 2026-12-01..2026-12-14",
+        example: "away @bob 2026-12-01..2026-12-14",
         topics: &["absence", "absent", "leave", "holiday", "vacation"],
         is: |c| matches!(c, Command::Away { .. }),
         parse: Parser::away,
@@ -257,9 +257,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Commission,
         name: "commission",
-        usage: "/cadence commission \"title\" [budget N] [for \"capability\"]",
+        usage: "commission \"title\" [budget N] [for \"capability\"]",
         summary: "Requests a custom learning module, with a budget.",
-        example: "/cadence commission \"competitive positioning vs Initech\" budget 2000",
+        example: "commission \"competitive positioning vs Initech\" budget 2000",
         topics: &["budget", "module"],
         is: |c| matches!(c, Command::Commission { .. }),
         parse: Parser::commission,
@@ -268,9 +268,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Coverage,
         name: "coverage",
-        usage: "/cadence coverage [\"capability\"]",
+        usage: "coverage [\"capability\"]",
         summary: "Shows coverage against target now, for one or every capability.",
-        example: "/cadence coverage \"run EBR\"",
+        example: "coverage \"run EBR\"",
         topics: &[],
         is: |c| matches!(c, Command::Coverage { .. }),
         parse: Parser::coverage,
@@ -279,9 +279,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Me,
         name: "me",
-        usage: "/cadence me",
+        usage: "me",
         summary: "Shows your capabilities, tracks and requests.",
-        example: "/cadence me",
+        example: "me",
         topics: &[],
         is: |c| matches!(c, Command::Me),
         parse: |p| p.end().map(|()| Command::Me),
@@ -290,9 +290,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Digest,
         name: "digest",
-        usage: "/cadence digest",
+        usage: "digest",
         summary: "Previews this week's capability digest, only to you (it is posted on its schedule).",
-        example: "/cadence digest team:Atlas",
+        example: "digest team:Atlas",
         topics: &[],
         is: |c| matches!(c, Command::Digest),
         parse: |p| p.end().map(|()| Command::Digest),
@@ -301,9 +301,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::TeamCreate,
         name: "team create",
-        usage: "/cadence team create \"name\" [managers @person…] [members @person…] [tz Area/City] [channel #channel]",
+        usage: "team create \"name\" [managers @person…] [members @person…] [tz Area/City] [channel #channel]",
         summary: "Creates a team with its managers, members, time zone and channel.",
-        example: "/cadence team create Atlas managers @alice members @bob @carol tz Europe/London channel #team-atlas",
+        example: "team create Atlas managers @alice members @bob @carol tz Europe/London channel #team-atlas",
         topics: &["teams", "team new"],
         is: |c| matches!(c, Command::TeamCreate { .. }),
         parse: Parser::team_create,
@@ -312,9 +312,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::TeamMembers,
         name: "team add|remove|managers",
-        usage: "/cadence team add|remove|managers @person [@person…]",
+        usage: "team add|remove|managers @person [@person…]",
         summary: "Adds or removes members, or sets the team's managers.",
-        example: "/cadence team add @dan @erin",
+        example: "team add @dan @erin",
         topics: &[
             "teams",
             "team members",
@@ -330,9 +330,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::CapabilityAdd,
         name: "capability add",
-        usage: "/cadence capability add \"name\" [\"description\"] [family:\"role family\"]",
+        usage: "capability add \"name\" [\"description\"] [family:\"role family\"]",
         summary: "Adds a capability the team tracks.",
-        example: "/cadence capability add \"run EBR\" \"runs an executive business review end to end\" family:\"account exec\"",
+        example: "capability add \"run EBR\" \"runs an executive business review end to end\" family:\"account exec\"",
         topics: &["capabilities", "family"],
         is: |c| matches!(c, Command::CapabilityAdd { .. }),
         parse: Parser::capability_add,
@@ -341,9 +341,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::RitualAdd,
         name: "ritual add",
-        usage: "/cadence ritual add KIND [#channel] on source:event [source:event…] [every \"M H DAY MONTH WEEKDAY\" [before MINUTES]] [name \"name\"] [nudge MINUTES|off]",
+        usage: "ritual add KIND [#channel] on source:event [source:event…] [every \"M H DAY MONTH WEEKDAY\" [before MINUTES]] [name \"name\"] [nudge MINUTES|off]",
         summary: "Attaches a prompt to a meeting or event the team already runs, like a sprint retro.",
-        example: "/cadence ritual add retro #team-atlas on jira:board=12:sprint_closed name \"Atlas retro\" nudge 120",
+        example: "ritual add retro #team-atlas on jira:board=12:sprint_closed name \"Atlas retro\" nudge 120",
         topics: &[
             "rituals",
             "ritual new",
@@ -362,9 +362,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::RitualList,
         name: "ritual list",
-        usage: "/cadence ritual list",
+        usage: "ritual list",
         summary: "Lists the team's rituals with their ids and triggers.",
-        example: "/cadence ritual list",
+        example: "ritual list",
         topics: &["rituals"],
         is: |c| matches!(c, Command::RitualList),
         parse: |p| p.end().map(|()| Command::RitualList),
@@ -373,9 +373,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::RitualPause,
         name: "ritual pause",
-        usage: "/cadence ritual pause ID",
+        usage: "ritual pause ID",
         summary: "Pauses a ritual: its events prompt no one until resumed.",
-        example: "/cadence ritual pause 3",
+        example: "ritual pause 3",
         topics: &["rituals", "pause"],
         is: |c| matches!(c, Command::RitualPause { .. }),
         parse: Parser::ritual_pause,
@@ -384,9 +384,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::RitualResume,
         name: "ritual resume",
-        usage: "/cadence ritual resume ID",
+        usage: "ritual resume ID",
         summary: "Resumes a paused ritual.",
-        example: "/cadence ritual resume 3",
+        example: "ritual resume 3",
         topics: &["rituals", "resume"],
         is: |c| matches!(c, Command::RitualResume { .. }),
         parse: Parser::ritual_resume,
@@ -395,9 +395,9 @@ pub static SPECS: [Spec; 26] = [
     Spec {
         sub: Subcommand::Undo,
         name: "undo",
-        usage: "/cadence undo",
+        usage: "undo",
         summary: "Reverts your own last decision in this team, within 24 hours.",
-        example: "/cadence undo",
+        example: "undo",
         topics: &["revert", "mistake", "correction"],
         is: |c| matches!(c, Command::Undo),
         parse: |p| p.end().map(|()| Command::Undo),

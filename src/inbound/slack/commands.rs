@@ -19,6 +19,7 @@ use crate::domain::text::Text;
 use crate::domain::{DecisionSource, Platform};
 use crate::error::AppError;
 use crate::inbound::AppState;
+use crate::platform::slack::command_text::command_text;
 use crate::platform::slack::mrkdwn;
 use crate::service::Invocation;
 
@@ -99,7 +100,7 @@ pub async fn handle(
         channel_id: form.channel_id.filter(|c| !c.is_empty()),
         workspace_admin,
         source: DecisionSource::SlashCommand,
-        text: form.text,
+        text: command_text(&form.text),
     };
     match tokio::time::timeout(COMMAND_BUDGET, state.commands.run(&invocation)).await {
         Ok(reply) => Ok(Json(CommandResponse::ephemeral(&reply?.text))),
@@ -119,9 +120,9 @@ fn overran() -> Text {
     Text::new()
         .plain("Cadence is slower than usual and couldn't confirm in time. ")
         .plain("Your command may still be recorded: check with ")
-        .code("/cadence me")
+        .command("me")
         .plain(" or ")
-        .code("/cadence coverage")
+        .command("coverage")
         .plain(" before running it again.")
 }
 

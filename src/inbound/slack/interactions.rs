@@ -118,7 +118,7 @@ fn invocation(payload: &Value) -> Option<Invocation> {
         channel_id: payload["channel"]["id"].as_str().map(str::to_owned),
         workspace_admin: false,
         source: DecisionSource::Card,
-        text: String::new(),
+        text: Default::default(),
     })
 }
 

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use crate::domain::command::{CommandText, Piece, UserRef};
 use crate::domain::event::{Source, SourceEvent};
 use crate::store::ConversationRef;
 
@@ -114,51 +115,56 @@ impl<'a> Activity<'a> {
         }
     }
 
-    /// The message text as a `/cadence` command: the bot's own mention removed, everyone else's
-    /// `<at>Name</at>` written as the grammar's `<@ID|Name>`, and HTML entities Teams adds made
-    /// plain. A leading `/cadence` or `cadence` is dropped, so both `@Cadence gap …` and a
-    /// pasted Slack-style command read the same.
-    pub fn command_text(&self) -> String {
-        let mut text = self.text_at("/text").to_owned();
+    /// The command the person typed, for the grammar: each `<at>…</at>` mention turned into the
+    /// person its entity names (by Entra object id when Teams gives one), the bot's own mention
+    /// and a leading `cadence` dropped, non-breaking spaces made spaces.
+    pub fn command_text(&self) -> CommandText {
+        let text = self
+            .text_at("/text")
+            .replace("&nbsp;", " ")
+            .replace('\u{a0}', " ");
         let bot = self.text_at("/recipient/id");
-        let mentions = self
+        let mentions: Vec<(String, Option<Piece>)> = self
             .raw
             .get("entities")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .filter(|e| e["type"] == "mention");
-        for mention in mentions {
-            let Some(shown) = mention["text"].as_str().filter(|t| !t.is_empty()) else {
-                continue;
-            };
-            let id = mention["mentioned"]["id"].as_str().unwrap_or_default();
-            let replacement = if id == bot {
-                String::new()
-            } else {
+            .filter(|e| e["type"] == "mention")
+            .filter_map(|mention| {
+                let shown = mention["text"].as_str().filter(|t| !t.is_empty())?;
+                let id = mention["mentioned"]["id"].as_str().unwrap_or_default();
+                if id == bot {
+                    return Some((shown.to_owned(), None));
+                }
                 let person = mention["mentioned"]["aadObjectId"]
                     .as_str()
                     .filter(|a| !a.is_empty())
                     .unwrap_or(id);
                 let name = mention["mentioned"]["name"].as_str().unwrap_or(person);
-                // `|` and `>` would end the mention early; names rarely hold them.
-                format!("<@{person}|{}>", name.replace(['|', '>'], " "))
-            };
-            text = text.replacen(shown, &replacement, 1);
-        }
-        let text = text.replace("&nbsp;", " ").replace('\u{a0}', " ");
-        let trimmed = text.trim();
-        let without_prefix = ["/cadence", "cadence"]
-            .iter()
-            .find_map(|prefix| {
-                trimmed
-                    .get(..prefix.len())
-                    .filter(|head| head.eq_ignore_ascii_case(prefix))
-                    .map(|_| &trimmed[prefix.len()..])
-                    .filter(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+                let piece = Piece::Mention(UserRef {
+                    id: person.to_owned(),
+                    label: Some(name.to_owned()),
+                });
+                Some((shown.to_owned(), Some(piece)))
             })
-            .unwrap_or(trimmed);
-        without_prefix.trim().to_owned()
+            .collect();
+        let mut pieces = CommandText::default();
+        let mut rest = text.as_str();
+        // Each mention's text, wherever it comes first; the text between is typed words.
+        while let Some((at, shown, piece)) = mentions
+            .iter()
+            .filter_map(|(shown, piece)| rest.find(shown.as_str()).map(|at| (at, shown, piece)))
+            .min_by_key(|(at, shown, _)| (*at, usize::MAX - shown.len()))
+        {
+            pieces.push_str(&rest[..at]);
+            if let Some(piece) = piece {
+                pieces.push(piece.clone());
+            }
+            rest = &rest[at + shown.len()..];
+        }
+        pieces.push_str(rest);
+        without_invocation(pieces)
     }
 
     /// A meeting start or end event as a source event for ritual triggers (`teams:meeting_ended`),
@@ -206,6 +212,30 @@ pub fn conversation_base(id: &str) -> &str {
     id.split(';').next().unwrap_or(id)
 }
 
+/// The command without surrounding spaces and without a leading `cadence` or `/cadence` (people
+/// type it out of habit from Slack).
+fn without_invocation(text: CommandText) -> CommandText {
+    let mut pieces: Vec<Piece> = text.pieces().to_vec();
+    if let Some(Piece::Text(first)) = pieces.first_mut() {
+        let trimmed = first.trim_start();
+        let without = ["/cadence", "cadence"]
+            .iter()
+            .find_map(|prefix| {
+                trimmed
+                    .get(..prefix.len())
+                    .filter(|head| head.eq_ignore_ascii_case(prefix))
+                    .map(|_| &trimmed[prefix.len()..])
+                    .filter(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+            })
+            .unwrap_or(trimmed);
+        *first = without.trim_start().to_owned();
+    }
+    if let Some(Piece::Text(last)) = pieces.last_mut() {
+        *last = last.trim_end().to_owned();
+    }
+    CommandText::new(pieces)
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -237,8 +267,15 @@ mod tests {
         );
         let activity = Activity::new(&raw);
         assert_eq!(
-            activity.command_text(),
-            "gap <@aad-bob|Bob Stone> \"architecture trade-offs\""
+            activity.command_text().pieces(),
+            &[
+                Piece::Text("gap ".into()),
+                Piece::Mention(UserRef {
+                    id: "aad-bob".into(),
+                    label: Some("Bob Stone".into())
+                }),
+                Piece::Text(" \"architecture trade-offs\"".into()),
+            ]
         );
         assert_eq!(activity.from_id(), "aad-alice");
         assert_eq!(activity.tenant(), "tenant-1");
@@ -252,8 +289,15 @@ mod tests {
             json!([{ "type": "mention", "text": "<at>Dan</at>", "mentioned": { "id": "29:dan", "name": "Dan" } }]),
         );
         assert_eq!(
-            Activity::new(&raw).command_text(),
-            "approve <@29:dan|Dan> track \"Lead\""
+            Activity::new(&raw).command_text().pieces(),
+            &[
+                Piece::Text("approve ".into()),
+                Piece::Mention(UserRef {
+                    id: "29:dan".into(),
+                    label: Some("Dan".into())
+                }),
+                Piece::Text(" track \"Lead\"".into()),
+            ]
         );
     }
 
@@ -261,10 +305,10 @@ mod tests {
     fn a_leading_cadence_word_is_dropped() {
         for text in ["/cadence me", "cadence me", "Cadence   me", "me"] {
             let raw = channel_message(text, json!([]));
-            assert_eq!(Activity::new(&raw).command_text(), "me", "{text}");
+            assert_eq!(Activity::new(&raw).command_text().shown(), "me", "{text}");
         }
         let raw = channel_message("cadenceme", json!([]));
-        assert_eq!(Activity::new(&raw).command_text(), "cadenceme");
+        assert_eq!(Activity::new(&raw).command_text().shown(), "cadenceme");
     }
 
     #[test]

@@ -21,6 +21,7 @@ use serde_json::{Value, json};
 
 use super::activity::Activity;
 use crate::domain::card::{Card, Part, Verb};
+use crate::domain::command::CommandText;
 use crate::domain::text::Text;
 use crate::domain::{DecisionSource, Platform};
 use crate::error::AppError;
@@ -81,7 +82,7 @@ pub async fn handle(
     match activity.kind() {
         "message" if activity.value().is_object() => {
             let input = card_input(&state, tenant_id, &activity, false).await?;
-            let invocation = invocation(&activity, DecisionSource::Card, String::new());
+            let invocation = invocation(&activity, DecisionSource::Card, Default::default());
             let outcome = state.commands.card(&invocation, &input).await?;
             reply_with_outcome(&state, tenant_id, &activity, outcome).await?;
             Ok(StatusCode::OK.into_response())
@@ -95,7 +96,7 @@ pub async fn handle(
         }
         "invoke" if activity.name() == "adaptiveCard/action" => {
             let input = card_input(&state, tenant_id, &activity, true).await?;
-            let invocation = invocation(&activity, DecisionSource::Card, String::new());
+            let invocation = invocation(&activity, DecisionSource::Card, Default::default());
             let outcome = state.commands.card(&invocation, &input).await?;
             let names = match &outcome {
                 CardOutcome::Replaced(card) => match serde_json::from_value::<Card>(card.clone()) {
@@ -133,7 +134,7 @@ pub async fn handle(
     }
 }
 
-fn invocation(activity: &Activity<'_>, source: DecisionSource, text: String) -> Invocation {
+fn invocation(activity: &Activity<'_>, source: DecisionSource, text: CommandText) -> Invocation {
     Invocation {
         platform: Platform::Teams,
         tenant: activity.tenant().to_owned(),

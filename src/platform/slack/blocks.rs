@@ -475,6 +475,7 @@ fn shorten(span: &Span, room: usize) -> Option<Span> {
         Span::Plain(words) => (words, Span::Plain),
         Span::Strong(words) => (words, Span::Strong),
         Span::Code(words) => (words, Span::Code),
+        Span::Command(words) => (words, Span::Command),
         Span::Mention(_) | Span::Channel(_) | Span::Break => return None,
     };
     // First guess: as many characters as fit once escaped; markers may need a few fewer.

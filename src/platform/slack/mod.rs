@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod blocks;
+pub mod command_text;
 pub mod mrkdwn;
 pub mod sender;
 pub mod users;

@@ -30,6 +30,7 @@ pub fn render(text: &Text) -> String {
             Span::Plain(s) => out.push_str(&escape(s)),
             Span::Strong(s) => wrap(&mut out, '*', s),
             Span::Code(s) => wrap(&mut out, '`', s),
+            Span::Command(s) => wrap(&mut out, '`', &format!("/cadence {s}")),
             Span::Mention(id) if is_slack_id(id) => {
                 out.push_str("<@");
                 out.push_str(id);
@@ -129,10 +130,7 @@ mod tests {
             render(&Text::new().plain("a").strong(" run EBR ").plain("b")),
             "a *run EBR* b"
         );
-        assert_eq!(
-            render(&Text::new().code("/cadence help")),
-            "`/cadence help`"
-        );
+        assert_eq!(render(&Text::new().command("help")), "`/cadence help`");
         assert_eq!(render(&Text::new().plain("x").line().plain("y")), "x\ny");
     }
 }

@@ -58,6 +58,9 @@ pub fn render_with_names(text: &Text, names: &Names) -> String {
             Span::Plain(words) => push_words(&mut out, words, None),
             Span::Strong(words) => push_words(&mut out, words, Some(("**", "**"))),
             Span::Code(words) => push_words(&mut out, words, Some(("“", "”"))),
+            Span::Command(words) => {
+                push_words(&mut out, &format!("@Cadence {words}"), Some(("“", "”")));
+            }
             Span::Mention(id) => {
                 let name = display_name(names, id).map_or_else(|| format!("@{id}"), str::to_owned);
                 push_words(&mut out, &name, Some(("**", "**")));
@@ -265,10 +268,7 @@ mod tests {
             render(&Text::new().plain("a").strong(" run EBR ").plain("b")),
             "a **run EBR** b"
         );
-        assert_eq!(
-            render(&Text::new().code("/cadence help")),
-            "“/cadence help”"
-        );
+        assert_eq!(render(&Text::new().command("help")), "“@Cadence help”");
         assert_eq!(
             render(&Text::new().plain("x").line().plain("y").line()),
             "x\n\ny"

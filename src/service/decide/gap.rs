@@ -27,7 +27,7 @@ pub(in crate::service) async fn gap(
     if known.is_none() {
         confirmation = confirmation
             .plain(" It isn't in the capability library yet; add it with ")
-            .code(format!("/cadence capability add \"{capability}\""))
+            .command(format!("capability add \"{capability}\""))
             .plain(" to track levels and targets.");
     }
     let draft = Draft::new(

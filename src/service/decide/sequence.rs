@@ -31,7 +31,7 @@ pub(in crate::service) async fn sequence(
             .plain("These aren't in the capability library yet: ")
             .strong(missing.join(", "))
             .plain(". Add them with ")
-            .code("/cadence capability add \"name\" \"what it means\"")
+            .command("capability add \"name\" \"what it means\"")
             .plain(" first. Nothing was recorded.");
         return Err(Reply::invalid(text).into());
     }
