@@ -169,7 +169,7 @@ impl OutboxWorker {
         // A second attempt may follow a post that landed just before a crash: look first.
         if is_post && message.attempts > 1 {
             match sender
-                .find_posted(&to, message.created_at - Duration::minutes(1))
+                .find_posted(&to, message.created_at - Duration::seconds(5))
                 .await
             {
                 Ok(Some(id)) => {

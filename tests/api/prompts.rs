@@ -173,6 +173,31 @@ prompt_tests! {
         assert_eq!(slack.posted_keys().len(), 1);
     }
 
+    a_post_that_landed_is_found_page_by_page_through_rate_limits(app, slack) {
+        // Slack's limits for apps outside the Marketplace: 15 messages a page, one call a minute.
+        slack.limit_history();
+        slack.script("chat.postMessage", [Scripted::LandThenDrop]);
+        app.jira("delivery-1", &sprint_closed(37, 12)).await;
+        slack.wait_for("chat.postMessage", 1, 5 * SECOND).await;
+        // The channel is busy: 20 messages land after the prompt, so it is on the second page.
+        slack.others_posted("CRETRO", 20);
+        // The retry reads page one, is told to wait on page two, and waits: no second post.
+        let history = slack.wait_for("conversations.history", 2, 10 * SECOND).await;
+        assert!(history[0].body["oldest"].as_str().is_some_and(|o| !o.is_empty()), "the search is bounded: {:?}", history[0].body);
+        assert_eq!(history[0].body["limit"], "15");
+        assert_eq!(slack.calls_to("chat.postMessage").len(), 1, "no duplicate while the check is unfinished");
+        app.wait_count("SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND next_attempt_at > created_at + 50000", 1).await;
+        // After Retry-After the search resumes on page two, finds the prompt, and posts nothing.
+        app.execute("UPDATE outbox SET next_attempt_at = 0").await.expect("due now");
+        app.drain().await;
+        let history = slack.calls_to("conversations.history");
+        assert_eq!(history.len(), 3, "{history:?}");
+        assert_eq!(history[2].body["cursor"], "page:15", "resumed where it stopped");
+        assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE state = 'sent'").await, 1);
+        assert_eq!(slack.calls_to("chat.postMessage").len(), 1);
+        assert_eq!(slack.posted_keys().len(), 1);
+    }
+
     server_errors_are_retried_with_backoff(app, slack) {
         slack.script("chat.postMessage", [Scripted::Status(500), Scripted::Error("service_unavailable")]);
         app.jira("delivery-1", &sprint_closed(37, 12)).await;

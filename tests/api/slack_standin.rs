@@ -39,6 +39,9 @@ pub enum Scripted {
     Slow(Duration),
     /// Close the connection without answering.
     Drop,
+    /// Post the message (it lands in the channel), then close the connection without
+    /// answering: a post that succeeded but whose answer was lost.
+    LandThenDrop,
 }
 
 #[derive(Default)]
@@ -48,6 +51,10 @@ struct Inner {
     /// Messages posted so far, for conversations.history.
     posted: Vec<Value>,
     next_ts: u64,
+    /// Whether conversations.history answers as Slack does for apps outside the Marketplace:
+    /// at most 15 messages a page, and 429 for every second call (about one call a minute).
+    history_limited: bool,
+    history_calls: usize,
 }
 
 type Shared = Arc<Mutex<Inner>>;
@@ -118,6 +125,24 @@ impl SlackStandIn {
                     .map(str::to_owned)
             })
             .collect()
+    }
+
+    /// Adds messages someone else posted in `channel`, as history shows them.
+    pub fn others_posted(&self, channel: &str, count: usize) {
+        let mut inner = self.inner.lock().expect("inner");
+        for n in 0..count {
+            inner.next_ts += 1;
+            let ts = format!("1700000000.{:06}", inner.next_ts);
+            inner
+                .posted
+                .push(json!({ "channel": channel, "ts": ts, "text": format!("chatter {n}") }));
+        }
+    }
+
+    /// Makes conversations.history answer as it does for apps outside the Marketplace since
+    /// 2025: at most 15 messages a page, and HTTP 429 (Retry-After: 60) for every second call.
+    pub fn limit_history(&self) {
+        self.inner.lock().expect("inner").history_limited = true;
     }
 
     /// Makes the next calls to `method` answer as scripted, in order; later calls succeed.
@@ -204,7 +229,15 @@ async fn answer(
             user: String::new(),
             body: args.clone(),
         });
-        inner.scripts.get_mut(&method).and_then(VecDeque::pop_front)
+        let script = inner.scripts.get_mut(&method).and_then(VecDeque::pop_front);
+        if let Some(Scripted::LandThenDrop) = script {
+            // The post lands before anyone waiting for the call hears of it.
+            inner.next_ts += 1;
+            let mut message = args.clone();
+            message["ts"] = json!(format!("1700000000.{:06}", inner.next_ts));
+            inner.posted.push(message);
+        }
+        script
     };
     // The call is on record: whoever waits for it may look, even while it is answered slowly.
     state.called.notify_waiters();
@@ -226,6 +259,9 @@ async fn answer(
         Some(Scripted::Slow(delay)) => tokio::time::sleep(delay).await,
         // A handler that panics makes the server close the connection with no answer.
         Some(Scripted::Drop) => std::panic::resume_unwind(Box::new("dropping the connection")),
+        Some(Scripted::LandThenDrop) => {
+            std::panic::resume_unwind(Box::new("dropping the connection after posting"))
+        }
         None => {}
     }
     let mut inner = inner.lock().expect("inner");
@@ -244,18 +280,53 @@ async fn answer(
         "chat.update" => {
             json_ok(json!({ "ok": true, "channel": args["channel"], "ts": args["ts"] }))
         }
-        "conversations.history" => {
-            let channel = args["channel"].as_str().unwrap_or_default().to_owned();
-            let messages: Vec<Value> = inner
-                .posted
-                .iter()
-                .filter(|m| m["channel"].as_str() == Some(channel.as_str()))
-                .cloned()
-                .collect();
-            json_ok(json!({ "ok": true, "messages": messages, "has_more": false }))
-        }
+        "conversations.history" => history(&mut inner, &args),
         _ => json_ok(json!({ "ok": false, "error": "unknown_method" })),
     }
+}
+
+/// A page of a channel's history, newest first, as Slack pages it: `limit` messages from the
+/// `cursor` (an offset here), with the next cursor while more remain.
+fn history(inner: &mut Inner, args: &Value) -> Response {
+    inner.history_calls += 1;
+    if inner.history_limited && inner.history_calls % 2 == 0 {
+        return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "60")], "").into_response();
+    }
+    let channel = args["channel"].as_str().unwrap_or_default().to_owned();
+    let mut messages: Vec<Value> = inner
+        .posted
+        .iter()
+        .filter(|m| m["channel"].as_str() == Some(channel.as_str()))
+        .cloned()
+        .collect();
+    messages.reverse();
+    let asked: usize = args["limit"]
+        .as_str()
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(100);
+    let limit = if inner.history_limited {
+        asked.min(15)
+    } else {
+        asked
+    };
+    let from: usize = args["cursor"]
+        .as_str()
+        .and_then(|c| c.strip_prefix("page:"))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let page: Vec<Value> = messages.iter().skip(from).take(limit).cloned().collect();
+    let more = from + limit < messages.len();
+    let next = if more {
+        format!("page:{}", from + limit)
+    } else {
+        String::new()
+    };
+    json_ok(json!({
+        "ok": true,
+        "messages": page,
+        "has_more": more,
+        "response_metadata": { "next_cursor": next },
+    }))
 }
 
 fn json_ok(value: Value) -> Response {

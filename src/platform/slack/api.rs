@@ -45,6 +45,19 @@ const PERMANENT: &[&str] = &[
     "view_too_large",
 ];
 
+/// Messages asked for per page of `conversations.history`: the most Slack gives apps outside the
+/// Marketplace (since 2025).
+const HISTORY_PAGE: u32 = 15;
+
+/// One page of a channel's history, searched for a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryPage {
+    /// The message's `ts`, if it is on this page.
+    pub found: Option<String>,
+    /// Where the next page starts, if there is one.
+    pub next: Option<String>,
+}
+
 /// A Slack Web API client for one base URL.
 #[derive(Debug, Clone)]
 pub struct SlackApi {
@@ -136,21 +149,28 @@ impl SlackApi {
         Ok(answer["view"]["id"].as_str().unwrap_or_default().to_owned())
     }
 
-    /// The `ts` of a message in `channel` since `oldest` (Unix seconds) whose metadata carries
-    /// `key`, if one landed.
-    pub async fn find_posted(
+    /// One page of `channel`'s history since `oldest` (Unix seconds), from `cursor` (the first
+    /// page when `None`): the `ts` of a message there whose metadata carries `key`, if one is,
+    /// and the cursor of the next page, if there is one. Slack allows apps outside the
+    /// Marketplace at most 15 messages a page and about one call a minute, so a search may take
+    /// several calls: see [`super::sender::SlackSender`].
+    pub async fn history_page(
         &self,
         token: &SecretString,
         channel: &str,
         key: &str,
         oldest: i64,
-    ) -> Result<Option<String>, SendError> {
-        let form = [
+        cursor: Option<&str>,
+    ) -> Result<HistoryPage, SendError> {
+        let mut form = vec![
             ("channel", channel.to_owned()),
             ("oldest", oldest.to_string()),
-            ("limit", "200".to_owned()),
+            ("limit", HISTORY_PAGE.to_string()),
             ("include_all_metadata", "true".to_owned()),
         ];
+        if let Some(cursor) = cursor {
+            form.push(("cursor", cursor.to_owned()));
+        }
         let request = self
             .http
             .post(format!("{}conversations.history", self.base_url))
@@ -165,7 +185,11 @@ impl SlackApi {
                     .flatten()
             })
         });
-        Ok(found)
+        let next = answer["response_metadata"]["next_cursor"]
+            .as_str()
+            .filter(|c| !c.is_empty() && answer["has_more"].as_bool() != Some(false))
+            .map(str::to_owned);
+        Ok(HistoryPage { found, next })
     }
 
     async fn call_json(

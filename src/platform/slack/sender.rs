@@ -1,6 +1,9 @@
 //! Slack's [`Sender`]: the Web API methods behind each outbox delivery, with Block Kit rendered
 //! from the neutral card.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
@@ -15,13 +18,37 @@ use crate::platform::{Destination, SendError, Sender};
 pub struct SlackSender {
     api: SlackApi,
     token: Option<SecretString>,
+    /// Where each unfinished search of a channel's history stopped (by the message's
+    /// idempotency key): a search cut short by a rate limit resumes there, rather than reading
+    /// the first page again and never getting further.
+    searches: Arc<Mutex<HashMap<String, String>>>,
 }
 
 impl SlackSender {
     /// A sender calling `api` with `token` (`SLACK_BOT_TOKEN`); without a token every message
     /// is refused as permanently undeliverable.
     pub fn new(api: SlackApi, token: Option<SecretString>) -> Self {
-        SlackSender { api, token }
+        SlackSender {
+            api,
+            token,
+            searches: Arc::default(),
+        }
+    }
+
+    fn resume(&self, key: &str) -> Option<String> {
+        self.searches.lock().ok()?.get(key).cloned()
+    }
+
+    fn remember(&self, key: &str, cursor: String) {
+        if let Ok(mut searches) = self.searches.lock() {
+            searches.insert(key.to_owned(), cursor);
+        }
+    }
+
+    fn forget(&self, key: &str) {
+        if let Ok(mut searches) = self.searches.lock() {
+            searches.remove(key);
+        }
     }
 
     fn token(&self) -> Result<&SecretString, SendError> {
@@ -93,18 +120,41 @@ impl Sender for SlackSender {
             .await
     }
 
+    /// Reads the channel's history since `since`, page by page, for the message's key. When
+    /// Slack limits the rate mid-search the search stops where it was, answers "try again
+    /// after Retry-After", and resumes from that page next time: a delay, never a duplicate.
     async fn find_posted(
         &self,
         to: &Destination<'_>,
         since: DateTime<Utc>,
     ) -> Result<Option<String>, SendError> {
-        self.api
-            .find_posted(
-                self.token()?,
-                to.channel,
-                to.idempotency_key,
-                since.timestamp(),
-            )
-            .await
+        let token = self.token()?;
+        let mut cursor = self.resume(to.idempotency_key);
+        loop {
+            let page = self
+                .api
+                .history_page(
+                    token,
+                    to.channel,
+                    to.idempotency_key,
+                    since.timestamp(),
+                    cursor.as_deref(),
+                )
+                .await;
+            let page = match page {
+                Ok(page) => page,
+                Err(error) => {
+                    if let Some(cursor) = cursor {
+                        self.remember(to.idempotency_key, cursor);
+                    }
+                    return Err(error);
+                }
+            };
+            if page.found.is_some() || page.next.is_none() {
+                self.forget(to.idempotency_key);
+                return Ok(page.found);
+            }
+            cursor = page.next;
+        }
     }
 }
