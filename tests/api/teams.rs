@@ -308,6 +308,18 @@ crate::for_each_database! {
         assert!(!shown.contains("Slack"), "{shown}");
     }
 
+    a_command_typed_in_a_thread_is_answered_in_that_thread(db) {
+        let Some(t) = start(db, None).await else { return };
+        t.atlas().await;
+        let in_thread = t.message("UALICE", &format!("{RETRO};messageid=1700000000999"), "me", &[]);
+        assert_eq!(t.send(&in_thread).await.status(), 200);
+        let calls = t.wait_calls(3).await;
+        let answer = calls.last().expect("an answer");
+        assert_eq!(answer.conversation_id, RETRO);
+        assert_eq!(answer.activity_id.as_deref(), Some("1700000000999"), "a reply to the thread's root, not a new post: {answer:?}");
+        assert_ne!(answer.activity_id.as_deref(), in_thread["id"].as_str());
+    }
+
     undo_works_from_teams(db) {
         let Some(t) = start(db, None).await else { return };
         t.atlas().await;
@@ -363,8 +375,9 @@ crate::for_each_database! {
         let by_bob = t.execute("UBOB", &log_gap, json!({ person.clone(): "Bob", capability.clone(): capability_value.clone() }), card_id);
         let refused: Value = t.send(&by_bob).await.json().await.expect("invoke response");
         assert_eq!(refused["statusCode"], 200);
-        assert_eq!(refused["type"], "application/vnd.microsoft.card.adaptive");
-        assert!(refused["value"].to_string().contains("managers"), "{refused}");
+        // A message, so the card keeps its buttons for the people who may press them.
+        assert_eq!(refused["type"], "application/vnd.microsoft.activity.message", "{refused}");
+        assert!(refused["value"].as_str().is_some_and(|v| v.contains("managers")), "{refused}");
         t.app.drain().await;
         assert_eq!(t.app.count("SELECT COUNT(*) FROM decisions WHERE kind = 'gap'").await, 0);
 

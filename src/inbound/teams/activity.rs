@@ -92,6 +92,19 @@ impl<'a> Activity<'a> {
         self.text_at("/replyToId")
     }
 
+    /// The activity a reply to this one goes to: the root of the channel thread it was written
+    /// in (`;messageid=ROOT` in the conversation id), or the activity itself when it starts a
+    /// thread. Replying to a message inside a thread by its own id would post a new top-level
+    /// message instead.
+    pub fn thread_root(&self) -> &'a str {
+        let conversation = self.text_at("/conversation/id");
+        conversation
+            .split(';')
+            .find_map(|part| part.strip_prefix("messageid="))
+            .filter(|root| !root.is_empty())
+            .unwrap_or_else(|| self.id())
+    }
+
     /// The activity's `value` (card data, invoke or event payload).
     pub fn value(&self) -> &'a Value {
         self.raw.get("value").unwrap_or(&Value::Null)

@@ -224,10 +224,9 @@ fn invoke_response(outcome: CardOutcome, names: &crate::platform::teams::markdow
             Err(_) => message("Recorded.".to_owned()),
         },
         CardOutcome::Form(form) => card(cards::form(&form)),
-        CardOutcome::Told(text) => card(cards::card(&Card {
-            summary: text.to_string(),
-            parts: vec![Part::Body(text)],
-        })),
+        // A card in the answer would replace the prompt for the person who clicked, buttons and
+        // all; a message leaves the card as it was and says why nothing was recorded.
+        CardOutcome::Told(text) => message(text.to_string()),
         CardOutcome::FieldErrors(errors) => message(field_errors(errors)),
         CardOutcome::Done => message("Done.".to_owned()),
     }
@@ -275,7 +274,7 @@ async fn reply_in_thread(
                 tenant,
                 idempotency_key: format!("teams-reply:{}:{}", tenant.0, activity.id()),
                 channel_id: activity.conversation(),
-                delivery: Delivery::Reply(activity.id().to_owned()),
+                delivery: Delivery::Reply(activity.thread_root().to_owned()),
                 card: serde_json::to_value(&card).unwrap_or_default(),
                 occurrence: None,
             },
