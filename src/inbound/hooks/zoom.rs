@@ -109,8 +109,13 @@ fn normalise(
         }
     };
     let uuid = required_text(payload, "/payload/object/uuid", SOURCE)?;
-    let topic = required_text(payload, "/payload/object/topic", SOURCE)?;
-    let mut attributes = BTreeMap::from([("topic".to_owned(), topic.to_owned())]);
+    // Real deliveries may leave the topic out (platforms.md): the event still counts, and a
+    // topic selector simply does not match it.
+    let topic = text(payload, "/payload/object/topic");
+    let mut attributes = BTreeMap::new();
+    if let Some(topic) = topic {
+        attributes.insert("topic".to_owned(), topic.to_owned());
+    }
     if let Some(host) = text(payload, "/payload/object/host_id") {
         attributes.insert("host".to_owned(), host.to_owned());
     }
@@ -128,7 +133,7 @@ fn normalise(
         source: Source::Zoom,
         name: name.to_owned(),
         subject: format!("meeting:{uuid}"),
-        title: topic.to_owned(),
+        title: topic.unwrap_or("Zoom meeting").to_owned(),
         attributes,
         at,
     }))
@@ -367,13 +372,31 @@ mod tests {
     }
 
     #[test]
+    fn a_meeting_without_a_topic_is_an_event_no_topic_selector_matches() {
+        let body = r#"{"event":"meeting.ended","event_ts":1795510000123,"payload":{"object":{"uuid":"u1","id":85746065432}}}"#;
+        let Ok(Parsed::Event(event)) =
+            receive(Some(SECRET), &signed(body), body.as_bytes(), now()).map(|v| v.parsed)
+        else {
+            panic!("a meeting without a topic is still an event");
+        };
+        assert_eq!(event.title, "Zoom meeting");
+        assert_eq!(event.subject, "meeting:u1");
+        assert!(!event.attributes.contains_key("topic"));
+        let by_topic: crate::domain::event::Selector = "zoom:topic~Pipeline:meeting_ended"
+            .parse()
+            .expect("selector");
+        assert!(!by_topic.matches(&event));
+        let any: crate::domain::event::Selector = "zoom:meeting_ended".parse().expect("selector");
+        assert!(any.matches(&event));
+    }
+
+    #[test]
     fn signed_but_unreadable_bodies_are_malformed() {
         for body in [
             "not json",
             "{}",
             r#"{"event":"endpoint.url_validation","payload":{}}"#,
             r#"{"event":"meeting.ended","payload":{"object":{"topic":"T"}}}"#,
-            r#"{"event":"meeting.ended","payload":{"object":{"uuid":"u"}}}"#,
         ] {
             let result = receive(Some(SECRET), &signed(body), body.as_bytes(), now());
             assert!(
