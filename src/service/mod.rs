@@ -50,6 +50,10 @@ pub struct Invocation {
     pub source: DecisionSource,
     /// The command as typed, with the people and channels the platform resolved.
     pub text: command::CommandText,
+    /// What makes this very request unique (Slack: its signature, which covers the body and
+    /// the time; Teams: the activity id): the same request delivered again within the
+    /// signature's window records nothing more and is answered as the first was.
+    pub request_key: Option<String>,
 }
 
 /// Runs commands against a store.

@@ -9,6 +9,8 @@ use crate::domain::text::Text;
 pub enum Outcome {
     /// A decision was recorded.
     Recorded(DecisionId),
+    /// The same request was recorded before; nothing more was.
+    Replayed,
     /// Set-up data changed (teams, capabilities).
     Changed,
     /// Information shown; nothing changed.

@@ -223,6 +223,13 @@ card_tests! {
         assert_eq!(errors["response_action"], "errors");
         assert!(errors["errors"]["means"].is_string(), "{errors}");
         assert_eq!(app.count("SELECT COUNT(*) FROM decisions").await, 0);
+        // A form is held to the command's limits: 100,000 characters of means are refused on
+        // the field, and nothing reaches the append-only log.
+        let huge = interact(&app, &submit(&"x".repeat(100_000))).await;
+        assert_eq!(huge.status(), 200);
+        let errors: Value = huge.json().await.expect("json");
+        assert!(errors["errors"]["means"].as_str().is_some_and(|m| m.contains("2000")), "{errors}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM decisions").await, 0);
         let accepted = interact(&app, &submit("ADR pairing with carol")).await;
         assert_eq!(accepted.status(), 200);
         assert_eq!(accepted.text().await.expect("body"), "", "an empty 200 closes the form");
@@ -230,6 +237,27 @@ card_tests! {
         let updates = slack.wait_for("chat.update", 1, 5 * SECOND).await;
         assert_eq!(updates[0].body["ts"], ts.as_str());
         assert!(updates[0].body["blocks"].to_string().contains("ADR pairing with carol"));
+        // The same submission again (a replay, a double press) records nothing more.
+        let again = interact(&app, &submit("ADR pairing with carol")).await;
+        assert_eq!(again.status(), 200);
+        app.drain().await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM interventions").await, 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM decisions").await, 1);
+        assert_eq!(slack.calls_to("chat.update").len(), 1, "one card update");
+    }
+
+    ten_identical_clicks_at_once_record_one_decision_and_one_update(app, slack) {
+        let (prompt, ts) = prompt(&app, &slack).await;
+        let cap = capability_id(&app, "architecture trade-offs").await;
+        let log = action_id(&prompt, Verb::LogGap);
+        let payload = click("UALICE", &prompt, &ts, &log, Some("UBOB"), Some(&cap));
+        let clicks: Vec<_> = (0..10).map(|_| interact(&app, &payload)).collect();
+        for response in futures::future::join_all(clicks).await {
+            assert_eq!(response.status(), 200);
+        }
+        app.drain().await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM decisions WHERE kind = 'gap'").await, 1);
+        assert_eq!(slack.calls_to("chat.update").len(), 1, "one card update");
     }
 
     unsigned_interactions_are_refused(app, slack) {

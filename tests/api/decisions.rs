@@ -38,6 +38,29 @@ async fn decisions(app: &TestApp) -> i64 {
 }
 
 on_both_databases! {
+    a_replayed_command_is_answered_as_the_first_and_recorded_once(app) {
+        atlas(&app).await;
+        // The identical signed bytes, twenty times at once, within the signature's window.
+        let body = crate::helpers::command_body("T1", "CATLAS", "UALICE", &format!(r#"level {} "run EBR" mastery "ran Globex EBR solo""#, at("UBOB")));
+        let ts = app.now().timestamp();
+        let headers = [
+            ("x-slack-request-timestamp", ts.to_string()),
+            ("x-slack-signature", cadence::inbound::slack::signature::sign(crate::helpers::SECRET, ts, body.as_bytes())),
+        ];
+        let sends: Vec<_> = (0..20).map(|_| app.post("/slack/commands", &headers, &body)).collect();
+        let mut answers = Vec::new();
+        for response in futures::future::join_all(sends).await {
+            assert_eq!(response.status(), 200);
+            answers.push(response.text().await.expect("body"));
+        }
+        assert!(answers.iter().all(|a| a == &answers[0]), "every copy is answered as the first: {answers:?}");
+        assert!(answers[0].contains("Set <@UBOB> at *mastery*"), "{}", answers[0]);
+        assert_eq!(decisions(&app).await, 1, "recorded once");
+        // A new request (other bytes, so another signature) is a new decision.
+        app.command("UALICE", &format!(r#"level {} "run EBR" mastery "ran Initech EBR solo""#, at("UBOB"))).await;
+        assert_eq!(decisions(&app).await, 2);
+    }
+
     every_decision_command_is_recorded_with_its_effect(app) {
         atlas(&app).await;
         let bob = at("UBOB");

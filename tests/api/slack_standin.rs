@@ -289,7 +289,7 @@ async fn answer(
 /// `cursor` (an offset here), with the next cursor while more remain.
 fn history(inner: &mut Inner, args: &Value) -> Response {
     inner.history_calls += 1;
-    if inner.history_limited && inner.history_calls % 2 == 0 {
+    if inner.history_limited && inner.history_calls.is_multiple_of(2) {
         return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "60")], "").into_response();
     }
     let channel = args["channel"].as_str().unwrap_or_default().to_owned();

@@ -101,6 +101,10 @@ pub async fn handle(
         workspace_admin,
         source: DecisionSource::SlashCommand,
         text: command_text(&form.text),
+        request_key: headers
+            .get("x-slack-signature")
+            .and_then(|v| v.to_str().ok())
+            .map(|signature| format!("slack-command:{signature}")),
     };
     match tokio::time::timeout(COMMAND_BUDGET, state.commands.run(&invocation)).await {
         Ok(reply) => Ok(Json(CommandResponse::ephemeral(&reply?.text))),

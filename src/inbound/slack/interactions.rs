@@ -119,6 +119,7 @@ fn invocation(payload: &Value) -> Option<Invocation> {
         workspace_admin: false,
         source: DecisionSource::Card,
         text: Default::default(),
+        request_key: None,
     })
 }
 

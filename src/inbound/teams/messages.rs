@@ -144,6 +144,10 @@ fn invocation(activity: &Activity<'_>, source: DecisionSource, text: CommandText
         workspace_admin: false,
         source,
         text,
+        // Teams retries an activity with the same id.
+        request_key: Some(activity.id())
+            .filter(|id| !id.is_empty())
+            .map(|id| format!("teams-message:{id}")),
     }
 }
 

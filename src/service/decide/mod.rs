@@ -27,7 +27,7 @@ pub(super) use target::target;
 pub(super) use track::{approve, decline, request};
 
 use super::scope::{Scope, Stop};
-use super::{Outcome, Reply};
+use super::{Outcome, Reply, StoreError};
 use crate::domain::decision::{Decision, FollowUp, Invalid, NewDecision};
 use crate::domain::ids::{CapabilityId, PersonId};
 use crate::domain::text::Text;
@@ -104,7 +104,7 @@ async fn authorise(scope: &Scope<'_>, team: &Team, right: Right) -> Result<(), S
 pub(super) async fn record(scope: &Scope<'_>, team: &Team, draft: Draft) -> Result<Reply, Stop> {
     let queued = draft.follow_up.is_some();
     let kind = draft.decision.kind();
-    let id = scope
+    let recorded = scope
         .store()
         .record(&NewDecision {
             tenant: scope.tenant,
@@ -117,10 +117,23 @@ pub(super) async fn record(scope: &Scope<'_>, team: &Team, draft: Draft) -> Resu
             source: scope.invocation.source,
             decision: draft.decision,
             follow_up: draft.follow_up,
-            idempotency_key: None,
+            idempotency_key: scope.invocation.request_key.clone(),
             at: scope.now(),
         })
-        .await?;
+        .await;
+    let id = match recorded {
+        Ok(id) => id,
+        // The very same request again (a replay of its signed bytes): it was recorded once,
+        // and is answered as it was then.
+        Err(StoreError::Replayed) => {
+            tracing::info!(%kind, team = team.id.0, "replayed request; nothing more recorded");
+            return Ok(Reply {
+                text: draft.confirmation,
+                outcome: Outcome::Replayed,
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
     tracing::info!(decision = id.0, %kind, team = team.id.0, "decision recorded");
     if queued {
         scope.commands.wake_outbox();
