@@ -61,7 +61,7 @@ pub struct Server {
     addr: SocketAddr,
     store: Store,
     shutdown: CancellationToken,
-    task: JoinHandle<std::io::Result<()>>,
+    task: JoinHandle<()>,
     workers: TaskTracker,
     jobs: JobsHandle,
 }
@@ -87,13 +87,8 @@ impl Server {
         let workers = TaskTracker::new();
         let jobs = spawn_workers(&config, &state, &workers, &shutdown)?;
         workers.close();
-        let signal = shutdown.clone();
         let app = router(state);
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(signal.cancelled_owned())
-                .await
-        });
+        let task = tokio::spawn(inbound::listen::serve(listener, app, shutdown.clone()));
         Ok(Server {
             addr,
             workers,
@@ -126,8 +121,7 @@ impl Server {
     pub async fn stop(self) {
         self.shutdown.cancel();
         match tokio::time::timeout(DRAIN_TIMEOUT, self.task).await {
-            Ok(Ok(Ok(()))) => {}
-            Ok(Ok(Err(e))) => tracing::error!(error = %e, "server stopped with an error"),
+            Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::error!(error = %e, "server task failed"),
             Err(_) => tracing::warn!("in-flight requests did not finish in time"),
         }

@@ -4,6 +4,7 @@
 
 pub mod health;
 pub mod hooks;
+pub mod listen;
 pub mod metrics;
 pub mod slack;
 mod state;

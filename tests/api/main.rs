@@ -16,6 +16,7 @@ mod crash;
 mod decisions;
 mod fault;
 mod health;
+mod hostile;
 mod persistence;
 mod process;
 mod prompts;

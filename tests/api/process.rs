@@ -15,12 +15,38 @@ impl Process {
     // The child is moved into `Process`, whose Drop kills and reaps it on every path.
     #[allow(clippy::zombie_processes)]
     pub async fn start(env: &[(&str, &str)]) -> Process {
+        Self::launch(env, None).await
+    }
+
+    /// [`start`](Self::start), with the process allowed at most `descriptors` open files.
+    #[allow(clippy::zombie_processes)]
+    pub async fn start_with_descriptor_limit(env: &[(&str, &str)], descriptors: u32) -> Process {
+        Self::launch(env, Some(descriptors)).await
+    }
+
+    #[allow(clippy::zombie_processes)]
+    async fn launch(env: &[(&str, &str)], descriptors: Option<u32>) -> Process {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("port")
             .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_cadence"))
-            .arg("serve")
+        let mut command = match descriptors {
+            None => {
+                let mut command = Command::new(env!("CARGO_BIN_EXE_cadence"));
+                command.arg("serve");
+                command
+            }
+            Some(limit) => {
+                let mut command = Command::new("sh");
+                command.args([
+                    "-c",
+                    &format!("ulimit -n {limit} && exec \"$0\" serve"),
+                    env!("CARGO_BIN_EXE_cadence"),
+                ]);
+                command
+            }
+        };
+        let child = command
             .envs(env.iter().copied())
             .env("CADENCE_LISTEN", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")
