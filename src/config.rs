@@ -153,112 +153,18 @@ impl Config {
 
         let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         validate_database_url(&database_url)?;
-
-        let listen_text = get("CADENCE_LISTEN").unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
-        let listen = listen_text.parse().map_err(|_| ConfigError {
-            variable: "CADENCE_LISTEN",
-            problem: format!("`{listen_text}` is not an address like 127.0.0.1:3000 or [::]:8080"),
-        })?;
-
-        let admins: Vec<String> = get("CADENCE_ADMINS")
-            .map(|list| {
-                list.split(',')
-                    .map(str::trim)
-                    .filter(|id| !id.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
-        if let Some(name) = admins.iter().find(|id| id.contains(['@', '<', '#', ' '])) {
-            return Err(ConfigError {
-                variable: "CADENCE_ADMINS",
-                problem: format!("`{name}` is a name, not a user id; list ids like U0123ABCD"),
-            });
-        }
-
-        let log_format = match get("CADENCE_LOG_FORMAT").as_deref() {
-            None | Some("text") => LogFormat::Text,
-            Some("json") => LogFormat::Json,
-            Some(other) => {
-                return Err(ConfigError {
-                    variable: "CADENCE_LOG_FORMAT",
-                    problem: format!("`{other}` is neither `text` nor `json`"),
-                });
-            }
-        };
-
-        let slack_api_base_url = normalise_base_url(
-            "SLACK_API_BASE_URL",
-            get("SLACK_API_BASE_URL").unwrap_or_else(|| DEFAULT_SLACK_API_BASE_URL.to_owned()),
-        )?;
-        let bot_token = get("SLACK_BOT_TOKEN");
-        if let Some(token) = &bot_token
-            && !token.starts_with("xoxb-")
-        {
-            return Err(ConfigError {
-                variable: "SLACK_BOT_TOKEN",
-                problem: "a bot token starts with `xoxb-`".to_owned(),
-            });
-        }
-        let slack = get("SLACK_SIGNING_SECRET").map(|secret| SlackConfig {
-            signing_secret: SecretString::from(secret),
-            bot_token: bot_token.map(SecretString::from),
-        });
-
-        let tenant_id = get("TEAMS_TENANT_ID");
-        let entra_openid_metadata_url =
-            entra_metadata_url(tenant_id.as_deref(), get("TEAMS_ENTRA_OPENID_METADATA_URL"))?;
-        let teams = match (get("TEAMS_APP_ID"), get("TEAMS_APP_PASSWORD")) {
-            (Some(app_id), Some(password)) => Some(TeamsConfig {
-                app_id,
-                app_password: SecretString::from(password),
-                openid_metadata_url: get("TEAMS_OPENID_METADATA_URL").unwrap_or_else(|| {
-                    crate::inbound::teams::auth::BOT_FRAMEWORK_OPENID_METADATA_URL.to_owned()
-                }),
-                entra_openid_metadata_url,
-                // A single-tenant bot gets its tokens from its own tenant.
-                token_url: get("TEAMS_TOKEN_URL").unwrap_or_else(|| match &tenant_id {
-                    Some(tenant) => {
-                        format!("https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token")
-                    }
-                    None => crate::platform::teams::connector::BOT_FRAMEWORK_TOKEN_URL.to_owned(),
-                }),
-                tenant_id,
-            }),
-            (None, None) => None,
-            (Some(_), None) => {
-                return Err(ConfigError {
-                    variable: "TEAMS_APP_PASSWORD",
-                    problem: "TEAMS_APP_ID is set, so the bot's client secret is needed too"
-                        .to_owned(),
-                });
-            }
-            (None, Some(_)) => {
-                return Err(ConfigError {
-                    variable: "TEAMS_APP_ID",
-                    problem: "TEAMS_APP_PASSWORD is set, so the bot's app id is needed too"
-                        .to_owned(),
-                });
-            }
-        };
-
+        let listen = listen(&get)?;
+        let admins = admins(&get)?;
+        let log_format = log_format(&get)?;
+        let (slack_api_base_url, slack) = slack(&get)?;
+        let teams = teams(&get)?;
         let mut hook_secrets = HookSecrets::default();
         for (source, variable) in HookSecrets::VARIABLES {
             if let Some(secret) = get(variable) {
                 hook_secrets.set(source, &secret);
             }
         }
-        let inbox_retention_days = match get("CADENCE_INBOX_RETENTION_DAYS") {
-            None => 30,
-            Some(days) => days
-                .parse()
-                .ok()
-                .filter(|d| *d > 0)
-                .ok_or_else(|| ConfigError {
-                    variable: "CADENCE_INBOX_RETENTION_DAYS",
-                    problem: format!("`{days}` is not a whole number of days above zero"),
-                })?,
-        };
+        let inbox_retention_days = inbox_retention_days(&get)?;
 
         Ok(Config {
             database_url,
@@ -286,6 +192,122 @@ impl Config {
             hook_secrets: HookSecrets::default(),
             inbox_retention_days: 30,
         }
+    }
+}
+
+/// Looks a variable up: its value trimmed, `None` when unset or empty.
+type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// `CADENCE_LISTEN`: a socket address.
+fn listen(get: Lookup<'_>) -> Result<SocketAddr, ConfigError> {
+    let listen_text = get("CADENCE_LISTEN").unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+    listen_text.parse().map_err(|_| ConfigError {
+        variable: "CADENCE_LISTEN",
+        problem: format!("`{listen_text}` is not an address like 127.0.0.1:3000 or [::]:8080"),
+    })
+}
+
+/// `CADENCE_ADMINS`: comma-separated user ids, not names.
+fn admins(get: Lookup<'_>) -> Result<Vec<String>, ConfigError> {
+    let admins: Vec<String> = get("CADENCE_ADMINS")
+        .map(|list| {
+            list.split(',')
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(name) = admins.iter().find(|id| id.contains(['@', '<', '#', ' '])) {
+        return Err(ConfigError {
+            variable: "CADENCE_ADMINS",
+            problem: format!("`{name}` is a name, not a user id; list ids like U0123ABCD"),
+        });
+    }
+    Ok(admins)
+}
+
+/// `CADENCE_LOG_FORMAT`: `text` (the default) or `json`.
+fn log_format(get: Lookup<'_>) -> Result<LogFormat, ConfigError> {
+    match get("CADENCE_LOG_FORMAT").as_deref() {
+        None | Some("text") => Ok(LogFormat::Text),
+        Some("json") => Ok(LogFormat::Json),
+        Some(other) => Err(ConfigError {
+            variable: "CADENCE_LOG_FORMAT",
+            problem: format!("`{other}` is neither `text` nor `json`"),
+        }),
+    }
+}
+
+/// `SLACK_API_BASE_URL`, and the Slack credentials when `SLACK_SIGNING_SECRET` is set.
+fn slack(get: Lookup<'_>) -> Result<(String, Option<SlackConfig>), ConfigError> {
+    let slack_api_base_url = normalise_base_url(
+        "SLACK_API_BASE_URL",
+        get("SLACK_API_BASE_URL").unwrap_or_else(|| DEFAULT_SLACK_API_BASE_URL.to_owned()),
+    )?;
+    let bot_token = get("SLACK_BOT_TOKEN");
+    if let Some(token) = &bot_token
+        && !token.starts_with("xoxb-")
+    {
+        return Err(ConfigError {
+            variable: "SLACK_BOT_TOKEN",
+            problem: "a bot token starts with `xoxb-`".to_owned(),
+        });
+    }
+    let slack = get("SLACK_SIGNING_SECRET").map(|secret| SlackConfig {
+        signing_secret: SecretString::from(secret),
+        bot_token: bot_token.map(SecretString::from),
+    });
+    Ok((slack_api_base_url, slack))
+}
+
+/// The Bot Framework identity when `TEAMS_APP_ID` and `TEAMS_APP_PASSWORD` are both set; one
+/// without the other is a mistake.
+fn teams(get: Lookup<'_>) -> Result<Option<TeamsConfig>, ConfigError> {
+    let tenant_id = get("TEAMS_TENANT_ID");
+    let entra_openid_metadata_url =
+        entra_metadata_url(tenant_id.as_deref(), get("TEAMS_ENTRA_OPENID_METADATA_URL"))?;
+    match (get("TEAMS_APP_ID"), get("TEAMS_APP_PASSWORD")) {
+        (Some(app_id), Some(password)) => Ok(Some(TeamsConfig {
+            app_id,
+            app_password: SecretString::from(password),
+            openid_metadata_url: get("TEAMS_OPENID_METADATA_URL").unwrap_or_else(|| {
+                crate::inbound::teams::auth::BOT_FRAMEWORK_OPENID_METADATA_URL.to_owned()
+            }),
+            entra_openid_metadata_url,
+            // A single-tenant bot gets its tokens from its own tenant.
+            token_url: get("TEAMS_TOKEN_URL").unwrap_or_else(|| match &tenant_id {
+                Some(tenant) => {
+                    format!("https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token")
+                }
+                None => crate::platform::teams::connector::BOT_FRAMEWORK_TOKEN_URL.to_owned(),
+            }),
+            tenant_id,
+        })),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(ConfigError {
+            variable: "TEAMS_APP_PASSWORD",
+            problem: "TEAMS_APP_ID is set, so the bot's client secret is needed too".to_owned(),
+        }),
+        (None, Some(_)) => Err(ConfigError {
+            variable: "TEAMS_APP_ID",
+            problem: "TEAMS_APP_PASSWORD is set, so the bot's app id is needed too".to_owned(),
+        }),
+    }
+}
+
+/// `CADENCE_INBOX_RETENTION_DAYS`: a whole number above zero; 30 by default.
+fn inbox_retention_days(get: Lookup<'_>) -> Result<u32, ConfigError> {
+    match get("CADENCE_INBOX_RETENTION_DAYS") {
+        None => Ok(30),
+        Some(days) => days
+            .parse()
+            .ok()
+            .filter(|d| *d > 0)
+            .ok_or_else(|| ConfigError {
+                variable: "CADENCE_INBOX_RETENTION_DAYS",
+                problem: format!("`{days}` is not a whole number of days above zero"),
+            }),
     }
 }
 

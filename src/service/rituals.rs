@@ -3,8 +3,10 @@
 
 use super::scope::{Scope, Stop, finish};
 use super::{Outcome, Reply, StoreError};
-use crate::domain::command::{Command, Nudge};
+use crate::domain::command::{ChannelRef, Command, Nudge};
+use crate::domain::event::Selector;
 use crate::domain::ids::RitualId;
+use crate::domain::ritual::RitualKind;
 use crate::domain::text::Text;
 use crate::store::{NewRitual, Ritual};
 
@@ -32,132 +34,175 @@ async fn ritual(
             name,
             nudge,
         } => {
-            let team = scope.team(named_team).await?;
-            scope
-                .require_manager(&team, "change the rituals of")
-                .await?;
-            let Some(channel_id) = channel
-                .as_ref()
-                .map(|c| c.id.clone())
-                .or_else(|| scope.invocation.channel_id.clone())
-            else {
-                return Err(Reply::invalid(
-                    Text::new()
-                        .plain("Say which channel the ritual's prompts go to, or run this in that channel. Nothing was recorded."),
-                )
-                .into());
+            let add = RitualAdd {
+                kind: *kind,
+                channel: channel.as_ref(),
+                triggers,
+                schedule: schedule.as_deref(),
+                before: *before,
+                name: name.as_deref(),
+                nudge: *nudge,
             };
-            let name = name
-                .clone()
-                .unwrap_or_else(|| format!("{} {}", team.name, kind.as_str().replace('_', " ")));
-            let nudge_after_minutes = match nudge {
-                Some(Nudge::Off) => None,
-                Some(Nudge::AfterMinutes(minutes)) => Some(i64::from(*minutes)),
-                None => kind.default_nudge_minutes(),
-            };
-            let ritual = scope
-                .store()
-                .add_ritual(
-                    NewRitual {
-                        team: &team,
-                        kind: kind.as_str(),
-                        name: &name,
-                        channel_id: &channel_id,
-                        prompt_on: "end",
-                        artefact: kind.artefact(),
-                        nudge_after_minutes,
-                        triggers,
-                        schedule: schedule.as_deref(),
-                        prompt_before_minutes: before.map_or(0, i64::from),
-                    },
-                    scope.now(),
-                )
-                .await?;
-            let text = Text::new()
-                .plain(format!("Added ritual #{} ", ritual.id.0))
-                .strong(ritual.name.clone())
-                .plain(format!(" ({}) in ", ritual.kind))
-                .channel(ritual.channel_id.clone())
-                .plain(": the prompt is posted on ")
-                .append(triggers_text(&ritual))
-                .plain(". Pause it with ")
-                .command(format!("ritual pause {}", ritual.id.0))
-                .plain(".");
-            Ok(Reply {
-                text,
-                outcome: Outcome::Changed,
-            })
+            add_ritual(scope, named_team, add).await
         }
-        Command::RitualList => {
-            let team = scope.team(named_team).await?;
-            let rituals = scope.store().rituals_of(&team).await?;
-            let mut text = Text::new()
-                .strong(format!("Rituals of {}", team.name))
-                .line();
-            if rituals.is_empty() {
-                text = text
-                    .plain("None yet. Add one with ")
-                    .command("ritual add retro #channel on jira:board=12:sprint_closed")
-                    .plain(".");
-            }
-            for ritual in &rituals {
-                text = text
-                    .plain(format!("• #{} ", ritual.id.0))
-                    .strong(ritual.name.clone())
-                    .plain(format!(" ({}) in ", ritual.kind))
-                    .channel(ritual.channel_id.clone())
-                    .plain(" — on ")
-                    .append(triggers_text(ritual))
-                    .plain(if ritual.paused { " — paused" } else { "" })
-                    .line();
-            }
-            Ok(Reply {
-                text,
-                outcome: Outcome::Shown,
-            })
-        }
-        Command::RitualPause { id } | Command::RitualResume { id } => {
-            let paused = matches!(command, Command::RitualPause { .. });
-            let id = RitualId(i64::try_from(*id).unwrap_or(i64::MAX));
-            let Some(ritual) = scope.store().ritual(scope.tenant, id).await? else {
-                let text = Text::new()
-                    .plain(format!("There's no ritual #{}. See them with ", id.0))
-                    .command("ritual list")
-                    .plain(". Nothing was changed.");
-                return Err(Reply::invalid(text).into());
-            };
-            let team = scope
-                .store()
-                .team_by_id(scope.tenant, ritual.team)
-                .await?
-                .ok_or_else(|| {
-                    Stop::Reply(Reply::invalid(
-                        Text::new().plain("That ritual's team is gone."),
-                    ))
-                })?;
-            scope
-                .require_manager(&team, "change the rituals of")
-                .await?;
-            scope
-                .store()
-                .set_ritual_paused(scope.tenant, ritual.id, paused)
-                .await?;
-            let verb = if paused { "Paused" } else { "Resumed" };
-            let text = Text::new()
-                .plain(format!("{verb} ritual #{} ", ritual.id.0))
-                .strong(ritual.name)
-                .plain(if paused {
-                    ": its events start nothing until you resume it."
-                } else {
-                    "."
-                });
-            Ok(Reply {
-                text,
-                outcome: Outcome::Changed,
-            })
-        }
+        Command::RitualList => list_rituals(scope, named_team).await,
+        Command::RitualPause { id } => set_paused(scope, *id, true).await,
+        Command::RitualResume { id } => set_paused(scope, *id, false).await,
         _ => Err(Reply::invalid(Text::new().plain("That is not a ritual command.")).into()),
     }
+}
+
+/// What `ritual add` says, borrowed from the command.
+struct RitualAdd<'c> {
+    kind: RitualKind,
+    channel: Option<&'c ChannelRef>,
+    triggers: &'c [Selector],
+    schedule: Option<&'c str>,
+    before: Option<u32>,
+    name: Option<&'c str>,
+    nudge: Option<Nudge>,
+}
+
+/// `ritual add`, by a manager: the prompts go to the channel named, or the one it is typed in.
+async fn add_ritual(
+    scope: &Scope<'_>,
+    named_team: Option<&str>,
+    add: RitualAdd<'_>,
+) -> Result<Reply, Stop> {
+    let RitualAdd {
+        kind,
+        channel,
+        triggers,
+        schedule,
+        before,
+        name,
+        nudge,
+    } = add;
+    let team = scope.team(named_team).await?;
+    scope
+        .require_manager(&team, "change the rituals of")
+        .await?;
+    let Some(channel_id) = channel
+        .map(|c| c.id.clone())
+        .or_else(|| scope.invocation.channel_id.clone())
+    else {
+        return Err(Reply::invalid(
+            Text::new()
+                .plain("Say which channel the ritual's prompts go to, or run this in that channel. Nothing was recorded."),
+        )
+        .into());
+    };
+    let name = name
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("{} {}", team.name, kind.as_str().replace('_', " ")));
+    let nudge_after_minutes = match nudge {
+        Some(Nudge::Off) => None,
+        Some(Nudge::AfterMinutes(minutes)) => Some(i64::from(minutes)),
+        None => kind.default_nudge_minutes(),
+    };
+    let ritual = scope
+        .store()
+        .add_ritual(
+            NewRitual {
+                team: &team,
+                kind: kind.as_str(),
+                name: &name,
+                channel_id: &channel_id,
+                prompt_on: "end",
+                artefact: kind.artefact(),
+                nudge_after_minutes,
+                triggers,
+                schedule,
+                prompt_before_minutes: before.map_or(0, i64::from),
+            },
+            scope.now(),
+        )
+        .await?;
+    let text = Text::new()
+        .plain(format!("Added ritual #{} ", ritual.id.0))
+        .strong(ritual.name.clone())
+        .plain(format!(" ({}) in ", ritual.kind))
+        .channel(ritual.channel_id.clone())
+        .plain(": the prompt is posted on ")
+        .append(triggers_text(&ritual))
+        .plain(". Pause it with ")
+        .command(format!("ritual pause {}", ritual.id.0))
+        .plain(".");
+    Ok(Reply {
+        text,
+        outcome: Outcome::Changed,
+    })
+}
+
+/// `ritual list`: the team's rituals with their ids, triggers and schedules.
+async fn list_rituals(scope: &Scope<'_>, named_team: Option<&str>) -> Result<Reply, Stop> {
+    let team = scope.team(named_team).await?;
+    let rituals = scope.store().rituals_of(&team).await?;
+    let mut text = Text::new()
+        .strong(format!("Rituals of {}", team.name))
+        .line();
+    if rituals.is_empty() {
+        text = text
+            .plain("None yet. Add one with ")
+            .command("ritual add retro #channel on jira:board=12:sprint_closed")
+            .plain(".");
+    }
+    for ritual in &rituals {
+        text = text
+            .plain(format!("• #{} ", ritual.id.0))
+            .strong(ritual.name.clone())
+            .plain(format!(" ({}) in ", ritual.kind))
+            .channel(ritual.channel_id.clone())
+            .plain(" — on ")
+            .append(triggers_text(ritual))
+            .plain(if ritual.paused { " — paused" } else { "" })
+            .line();
+    }
+    Ok(Reply {
+        text,
+        outcome: Outcome::Shown,
+    })
+}
+
+/// `ritual pause|resume ID`, by a manager of the ritual's team.
+async fn set_paused(scope: &Scope<'_>, id: u64, paused: bool) -> Result<Reply, Stop> {
+    let id = RitualId(i64::try_from(id).unwrap_or(i64::MAX));
+    let Some(ritual) = scope.store().ritual(scope.tenant, id).await? else {
+        let text = Text::new()
+            .plain(format!("There's no ritual #{}. See them with ", id.0))
+            .command("ritual list")
+            .plain(". Nothing was changed.");
+        return Err(Reply::invalid(text).into());
+    };
+    let team = scope
+        .store()
+        .team_by_id(scope.tenant, ritual.team)
+        .await?
+        .ok_or_else(|| {
+            Stop::Reply(Reply::invalid(
+                Text::new().plain("That ritual's team is gone."),
+            ))
+        })?;
+    scope
+        .require_manager(&team, "change the rituals of")
+        .await?;
+    scope
+        .store()
+        .set_ritual_paused(scope.tenant, ritual.id, paused)
+        .await?;
+    let verb = if paused { "Paused" } else { "Resumed" };
+    let text = Text::new()
+        .plain(format!("{verb} ritual #{} ", ritual.id.0))
+        .strong(ritual.name)
+        .plain(if paused {
+            ": its events start nothing until you resume it."
+        } else {
+            "."
+        });
+    Ok(Reply {
+        text,
+        outcome: Outcome::Changed,
+    })
 }
 
 fn triggers_text(ritual: &Ritual) -> Text {

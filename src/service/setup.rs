@@ -2,7 +2,7 @@
 
 use super::scope::{Scope, Stop, finish};
 use super::{Outcome, Reply, StoreError};
-use crate::domain::command::{Command, MembershipChange, UserRef};
+use crate::domain::command::{ChannelRef, Command, MembershipChange, UserRef};
 use crate::domain::ids::{PersonId, TeamId};
 use crate::domain::text::Text;
 use crate::store::{NewTeam, Role, Team};
@@ -28,148 +28,168 @@ async fn setup(
             members,
             tz,
             channel,
-        } => {
-            if !scope.may_set_up() {
-                return Err(admins_only("create teams").into());
-            }
-            let manager_ids = if managers.is_empty() {
-                vec![scope.actor.id]
-            } else {
-                people(scope, managers).await?
-            };
-            let member_ids = people(scope, members).await?;
-            let tz_name = tz
-                .map(|tz| tz.name().to_owned())
-                .unwrap_or_else(|| "UTC".to_owned());
-            let home = channel
-                .as_ref()
-                .map(|c| c.id.clone())
-                .or_else(|| scope.invocation.channel_id.clone());
-            let created = scope
-                .store()
-                .create_team(
-                    scope.tenant,
-                    NewTeam {
-                        name,
-                        tz: &tz_name,
-                        home_channel: home.as_deref(),
-                        managers: &manager_ids,
-                        members: &member_ids,
-                    },
-                    scope.now(),
-                )
-                .await;
-            let team = match created {
-                Ok(team) => team,
-                Err(e) if e.is_conflict() => {
-                    let text = Text::new()
-                        .plain(format!("Couldn't create {name}: {e}. "))
-                        .plain("Pick another name or channel. Nothing was changed.");
-                    return Err(Reply::invalid(text).into());
-                }
-                Err(e) => return Err(e.into()),
-            };
-            let mut text = Text::new()
-                .plain("Created team ")
-                .strong(team.name.clone())
-                .plain(format!(
-                    " ({tz_name}) with {} and {}",
-                    count(manager_ids.len(), "manager"),
-                    count(member_ids.len(), "member")
-                ));
-            if let Some(channel) = &home {
-                text = text.plain(", home channel ").channel(channel.clone());
-            }
-            Ok(Reply {
-                text: text.plain("."),
-                outcome: Outcome::Changed,
-            })
-        }
+        } => create_team(scope, name, managers, members, *tz, channel.as_ref()).await,
         Command::TeamMembers {
             change,
             people: who,
-        } => {
-            let team = scope.team(named_team).await?;
-            if !(scope.may_set_up() || scope.role(&team).await? == Some(Role::Manager)) {
-                return Err(scope
-                    .refusal(&team, "change the membership of")
-                    .await?
-                    .into());
-            }
-            if *change == MembershipChange::Add && !scope.may_set_up() {
-                refuse_poaching(scope, &team, who).await?;
-            }
-            let ids = people(scope, who).await?;
-            scope
-                .store()
-                .change_membership(&team, *change, &ids, scope.now())
-                .await?;
-            let verb = match change {
-                MembershipChange::Add => "Added to ",
-                MembershipChange::Remove => "Removed from ",
-                MembershipChange::Managers => "Managers of ",
-            };
-            let mut text = Text::new()
-                .plain(verb)
-                .strong(team.name.clone())
-                .plain(": ");
-            for (i, user) in who.iter().enumerate() {
-                if i > 0 {
-                    text = text.plain(", ");
-                }
-                text = text.mention(user.id.clone());
-            }
-            Ok(Reply {
-                text: text.plain("."),
-                outcome: Outcome::Changed,
-            })
-        }
+        } => change_members(scope, named_team, *change, who).await,
         Command::CapabilityAdd {
             name,
             description,
             family,
-        } => {
-            let manages_a_team = scope
-                .store()
-                .teams_of(scope.tenant, scope.actor.id)
-                .await?
-                .iter()
-                .any(|(_, role)| *role == Role::Manager);
-            if !(scope.may_set_up() || manages_a_team) {
-                return Err(admins_only("add capabilities").into());
-            }
-            let added = scope
-                .store()
-                .add_capability(
-                    scope.tenant,
-                    name,
-                    description.as_deref(),
-                    family.as_deref(),
-                    scope.now(),
-                )
-                .await;
-            match added {
-                Ok(cap) => {
-                    let mut text = Text::new().plain("Added capability ").strong(cap.name);
-                    if let Some(family) = family {
-                        text = text.plain(" for ").strong(family.clone());
-                    }
-                    Ok(Reply {
-                        text: text.plain("."),
-                        outcome: Outcome::Changed,
-                    })
-                }
-                Err(e) if e.is_conflict() => {
-                    let text = Text::new()
-                        .plain("The library already has ")
-                        .strong(name.clone())
-                        .plain(". Nothing was changed.");
-                    Err(Reply::invalid(text).into())
-                }
-                Err(e) => Err(e.into()),
-            }
-        }
+        } => add_capability(scope, name, description.as_deref(), family.as_deref()).await,
         _ => Err(Reply::invalid(Text::new().plain("That is not a set-up command.")).into()),
+    }
+}
+
+/// `team create`: admins only; the creator manages it unless managers are named.
+async fn create_team(
+    scope: &Scope<'_>,
+    name: &str,
+    managers: &[UserRef],
+    members: &[UserRef],
+    tz: Option<chrono_tz::Tz>,
+    channel: Option<&ChannelRef>,
+) -> Result<Reply, Stop> {
+    if !scope.may_set_up() {
+        return Err(admins_only("create teams").into());
+    }
+    let manager_ids = if managers.is_empty() {
+        vec![scope.actor.id]
+    } else {
+        people(scope, managers).await?
+    };
+    let member_ids = people(scope, members).await?;
+    let tz_name = tz
+        .map(|tz| tz.name().to_owned())
+        .unwrap_or_else(|| "UTC".to_owned());
+    let home = channel
+        .map(|c| c.id.clone())
+        .or_else(|| scope.invocation.channel_id.clone());
+    let created = scope
+        .store()
+        .create_team(
+            scope.tenant,
+            NewTeam {
+                name,
+                tz: &tz_name,
+                home_channel: home.as_deref(),
+                managers: &manager_ids,
+                members: &member_ids,
+            },
+            scope.now(),
+        )
+        .await;
+    let team = match created {
+        Ok(team) => team,
+        Err(e) if e.is_conflict() => {
+            let text = Text::new()
+                .plain(format!("Couldn't create {name}: {e}. "))
+                .plain("Pick another name or channel. Nothing was changed.");
+            return Err(Reply::invalid(text).into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut text = Text::new()
+        .plain("Created team ")
+        .strong(team.name.clone())
+        .plain(format!(
+            " ({tz_name}) with {} and {}",
+            count(manager_ids.len(), "manager"),
+            count(member_ids.len(), "member")
+        ));
+    if let Some(channel) = &home {
+        text = text.plain(", home channel ").channel(channel.clone());
+    }
+    Ok(Reply {
+        text: text.plain("."),
+        outcome: Outcome::Changed,
+    })
+}
+
+/// `team add|remove|managers`: the team's managers or an admin; a manager may not take people
+/// from a team they do not manage.
+async fn change_members(
+    scope: &Scope<'_>,
+    named_team: Option<&str>,
+    change: MembershipChange,
+    who: &[UserRef],
+) -> Result<Reply, Stop> {
+    let team = scope.team(named_team).await?;
+    if !(scope.may_set_up() || scope.role(&team).await? == Some(Role::Manager)) {
+        return Err(scope
+            .refusal(&team, "change the membership of")
+            .await?
+            .into());
+    }
+    if change == MembershipChange::Add && !scope.may_set_up() {
+        refuse_poaching(scope, &team, who).await?;
+    }
+    let ids = people(scope, who).await?;
+    scope
+        .store()
+        .change_membership(&team, change, &ids, scope.now())
+        .await?;
+    let verb = match change {
+        MembershipChange::Add => "Added to ",
+        MembershipChange::Remove => "Removed from ",
+        MembershipChange::Managers => "Managers of ",
+    };
+    let mut text = Text::new()
+        .plain(verb)
+        .strong(team.name.clone())
+        .plain(": ");
+    for (i, user) in who.iter().enumerate() {
+        if i > 0 {
+            text = text.plain(", ");
+        }
+        text = text.mention(user.id.clone());
+    }
+    Ok(Reply {
+        text: text.plain("."),
+        outcome: Outcome::Changed,
+    })
+}
+
+/// `capability add`: admins, or anyone who manages a team.
+async fn add_capability(
+    scope: &Scope<'_>,
+    name: &str,
+    description: Option<&str>,
+    family: Option<&str>,
+) -> Result<Reply, Stop> {
+    let manages_a_team = scope
+        .store()
+        .teams_of(scope.tenant, scope.actor.id)
+        .await?
+        .iter()
+        .any(|(_, role)| *role == Role::Manager);
+    if !(scope.may_set_up() || manages_a_team) {
+        return Err(admins_only("add capabilities").into());
+    }
+    let added = scope
+        .store()
+        .add_capability(scope.tenant, name, description, family, scope.now())
+        .await;
+    match added {
+        Ok(cap) => {
+            let mut text = Text::new().plain("Added capability ").strong(cap.name);
+            if let Some(family) = family {
+                text = text.plain(" for ").strong(family.to_owned());
+            }
+            Ok(Reply {
+                text: text.plain("."),
+                outcome: Outcome::Changed,
+            })
+        }
+        Err(e) if e.is_conflict() => {
+            let text = Text::new()
+                .plain("The library already has ")
+                .strong(name.to_owned())
+                .plain(". Nothing was changed.");
+            Err(Reply::invalid(text).into())
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

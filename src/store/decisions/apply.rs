@@ -5,11 +5,14 @@
 use sqlx::{Any, Transaction};
 
 use super::super::{StoreError, StoreResult, millis};
-use crate::domain::decision::{Decision, NewDecision, TrackAnswer, TrackStatus};
+use crate::domain::decision::{
+    Absence, Commission, Decision, HoursAllocated, Intervene, LevelSet, NewDecision, Snooze,
+    TrackAnswer, TrackStatus,
+};
 use crate::domain::ids::{CapabilityId, DecisionId, PersonId, TeamId};
 use crate::domain::name_key;
 
-/// Applies one decision's effect.
+/// Applies one decision's effect: each kind has its own step below (an undo's is in `revert`).
 pub(super) async fn apply(
     tx: &mut Transaction<'_, Any>,
     decision: &NewDecision,
@@ -18,64 +21,15 @@ pub(super) async fn apply(
     let at = millis(decision.at);
     let tenant = decision.tenant.0;
     match &decision.decision {
-        Decision::Gap(_) | Decision::Coach(_) | Decision::NoGaps(_) => {}
-        Decision::SnoozeNudge(snooze) => {
-            let occurrence = decision
-                .occurrence
-                .ok_or_else(|| needs(decision, "an occurrence"))?;
-            sqlx::query(
-                "UPDATE jobs SET done_at = NULL, due_at = $1, lease_until = NULL, attempts = 0 \
-                 WHERE tenant_id = $2 AND kind = 'nudge' AND subject_id = $3",
-            )
-            .bind(millis(snooze.until))
-            .bind(tenant)
-            .bind(occurrence.0)
-            .execute(&mut **tx)
-            .await?;
-        }
-        Decision::Level(set) | Decision::Certify(set) => {
-            let change = LevelChange {
-                person: subject(decision)?.0,
-                capability: capability(decision)?.0,
-                tenant,
-                level: set.level.as_str(),
-                evidence: set.evidence.as_deref(),
-                set_by: decision.actor.0,
-                decision: id.0,
-                at,
-            };
-            set_levels(tx, &[change]).await?;
-        }
-        Decision::Intervene(plan) => {
-            sqlx::query(
-                "INSERT INTO interventions (tenant_id, team_id, person_id, capability_id, means, \
-                 due_on, status, decision_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 'planned', $7, $8)",
-            )
-            .bind(tenant)
-            .bind(team(decision)?.0)
-            .bind(subject(decision)?.0)
-            .bind(capability(decision)?.0)
-            .bind(plan.means.as_str())
-            .bind(plan.due.map(|d| d.to_string()))
-            .bind(id.0)
-            .bind(at)
-            .execute(&mut **tx)
-            .await?;
-        }
+        Decision::Gap(_) | Decision::Coach(_) | Decision::NoGaps(_) => Ok(()),
+        Decision::SnoozeNudge(snooze) => snooze_nudge(tx, decision, snooze).await,
+        Decision::Level(set) | Decision::Certify(set) => set_level(tx, decision, id, set).await,
+        Decision::Intervene(plan) => plan_intervention(tx, decision, id, plan).await,
         Decision::RequestTrack(track) => {
-            set_track_status(tx, decision, id, track, TrackStatus::Requested).await?;
+            set_track_status(tx, decision, id, track, TrackStatus::Requested).await
         }
         Decision::ApproveTrack(track) | Decision::DeclineTrack(track) => {
-            let status = if matches!(decision.decision, Decision::ApproveTrack(_)) {
-                TrackStatus::Approved
-            } else {
-                TrackStatus::Declined
-            };
-            match track.request {
-                Some(request) => answer_request(tx, decision, id, track, status, request).await?,
-                None => set_track_status(tx, decision, id, track, status).await?,
-            }
+            answer_track(tx, decision, id, track).await
         }
         Decision::Sequence(sequence) => {
             let team = team(decision)?;
@@ -87,25 +41,9 @@ pub(super) async fn apply(
                 &sequence.capability_ids,
                 id,
             )
-            .await?;
+            .await
         }
-        Decision::Hours(hours) => {
-            sqlx::query(
-                "INSERT INTO learning_hours (tenant_id, team_id, person_id, hours_centi, \
-                 period_kind, period_label, decision_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(tenant)
-            .bind(team(decision)?.0)
-            .bind(subject(decision)?.0)
-            .bind(i64::from(hours.hours.centi))
-            .bind(hours.period_kind.as_str())
-            .bind(hours.period.as_str())
-            .bind(id.0)
-            .bind(at)
-            .execute(&mut **tx)
-            .await?;
-        }
+        Decision::Hours(hours) => allocate_hours(tx, decision, id, hours).await,
         Decision::Mastery(criteria) => {
             write_criteria(
                 tx,
@@ -116,7 +54,7 @@ pub(super) async fn apply(
                 id,
                 at,
             )
-            .await?;
+            .await
         }
         Decision::Target(target) => {
             write_target(
@@ -128,42 +66,169 @@ pub(super) async fn apply(
                 id,
                 at,
             )
-            .await?;
+            .await
         }
-        Decision::Absence(absence) => {
-            sqlx::query(
-                "INSERT INTO absences (tenant_id, person_id, starts_on, ends_on, decision_id, \
-                 created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(tenant)
-            .bind(subject(decision)?.0)
-            .bind(absence.from.to_string())
-            .bind(absence.to.to_string())
-            .bind(id.0)
-            .bind(at)
-            .execute(&mut **tx)
-            .await?;
-        }
-        Decision::Commission(commission) => {
-            let budget = commission
-                .budget
-                .map(|b| i64::try_from(b).unwrap_or(i64::MAX));
-            sqlx::query(
-                "INSERT INTO modules (tenant_id, team_id, title, capability_id, budget, status, \
-                 decision_id, created_at) VALUES ($1, $2, $3, $4, $5, 'commissioned', $6, $7)",
-            )
-            .bind(tenant)
-            .bind(team(decision)?.0)
-            .bind(commission.title.as_str())
-            .bind(decision.capability.map(|c| c.0))
-            .bind(budget)
-            .bind(id.0)
-            .bind(at)
-            .execute(&mut **tx)
-            .await?;
-        }
-        Decision::Undo(undo) => super::revert::revert(tx, decision, undo).await?,
+        Decision::Absence(absence) => record_absence(tx, decision, id, absence).await,
+        Decision::Commission(commission) => commission_module(tx, decision, id, commission).await,
+        Decision::Undo(undo) => super::revert::revert(tx, decision, undo).await,
     }
+}
+
+/// A snoozed nudge: the occurrence's nudge job waits until the snooze ends.
+async fn snooze_nudge(
+    tx: &mut Transaction<'_, Any>,
+    decision: &NewDecision,
+    snooze: &Snooze,
+) -> StoreResult<()> {
+    let occurrence = decision
+        .occurrence
+        .ok_or_else(|| needs(decision, "an occurrence"))?;
+    sqlx::query(
+        "UPDATE jobs SET done_at = NULL, due_at = $1, lease_until = NULL, attempts = 0 \
+         WHERE tenant_id = $2 AND kind = 'nudge' AND subject_id = $3",
+    )
+    .bind(millis(snooze.until))
+    .bind(decision.tenant.0)
+    .bind(occurrence.0)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A level or certification: the person's level for the capability.
+async fn set_level(
+    tx: &mut Transaction<'_, Any>,
+    decision: &NewDecision,
+    id: DecisionId,
+    set: &LevelSet,
+) -> StoreResult<()> {
+    let change = LevelChange {
+        person: subject(decision)?.0,
+        capability: capability(decision)?.0,
+        tenant: decision.tenant.0,
+        level: set.level.as_str(),
+        evidence: set.evidence.as_deref(),
+        set_by: decision.actor.0,
+        decision: id.0,
+        at: millis(decision.at),
+    };
+    set_levels(tx, &[change]).await
+}
+
+/// A planned intervention.
+async fn plan_intervention(
+    tx: &mut Transaction<'_, Any>,
+    decision: &NewDecision,
+    id: DecisionId,
+    plan: &Intervene,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO interventions (tenant_id, team_id, person_id, capability_id, means, \
+         due_on, status, decision_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'planned', $7, $8)",
+    )
+    .bind(decision.tenant.0)
+    .bind(team(decision)?.0)
+    .bind(subject(decision)?.0)
+    .bind(capability(decision)?.0)
+    .bind(plan.means.as_str())
+    .bind(plan.due.map(|d| d.to_string()))
+    .bind(id.0)
+    .bind(millis(decision.at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// An approval or refusal: of the request it answers from a card, or of the person's status for
+/// the track by command.
+async fn answer_track(
+    tx: &mut Transaction<'_, Any>,
+    decision: &NewDecision,
+    id: DecisionId,
+    track: &TrackAnswer,
+) -> StoreResult<()> {
+    let status = if matches!(decision.decision, Decision::ApproveTrack(_)) {
+        TrackStatus::Approved
+    } else {
+        TrackStatus::Declined
+    };
+    match track.request {
+        Some(request) => answer_request(tx, decision, id, track, status, request).await,
+        None => set_track_status(tx, decision, id, track, status).await,
+    }
+}
+
+/// Learning hours allocated to a person for a period.
+async fn allocate_hours(
+    tx: &mut Transaction<'_, Any>,
+    decision: &NewDecision,
+    id: DecisionId,
+    hours: &HoursAllocated,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO learning_hours (tenant_id, team_id, person_id, hours_centi, \
+         period_kind, period_label, decision_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(decision.tenant.0)
+    .bind(team(decision)?.0)
+    .bind(subject(decision)?.0)
+    .bind(i64::from(hours.hours.centi))
+    .bind(hours.period_kind.as_str())
+    .bind(hours.period.as_str())
+    .bind(id.0)
+    .bind(millis(decision.at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A planned absence.
+async fn record_absence(
+    tx: &mut Transaction<'_, Any>,
+    decision: &NewDecision,
+    id: DecisionId,
+    absence: &Absence,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO absences (tenant_id, person_id, starts_on, ends_on, decision_id, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(decision.tenant.0)
+    .bind(subject(decision)?.0)
+    .bind(absence.from.to_string())
+    .bind(absence.to.to_string())
+    .bind(id.0)
+    .bind(millis(decision.at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A commissioned learning module.
+async fn commission_module(
+    tx: &mut Transaction<'_, Any>,
+    decision: &NewDecision,
+    id: DecisionId,
+    commission: &Commission,
+) -> StoreResult<()> {
+    let budget = commission
+        .budget
+        .map(|b| i64::try_from(b).unwrap_or(i64::MAX));
+    sqlx::query(
+        "INSERT INTO modules (tenant_id, team_id, title, capability_id, budget, status, \
+         decision_id, created_at) VALUES ($1, $2, $3, $4, $5, 'commissioned', $6, $7)",
+    )
+    .bind(decision.tenant.0)
+    .bind(team(decision)?.0)
+    .bind(commission.title.as_str())
+    .bind(decision.capability.map(|c| c.0))
+    .bind(budget)
+    .bind(id.0)
+    .bind(millis(decision.at))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

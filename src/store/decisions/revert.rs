@@ -10,7 +10,7 @@ use sqlx::{Any, Transaction};
 
 use super::super::{StoreError, StoreResult, millis};
 use super::apply::{LevelChange, set_levels, write_criteria, write_sequence, write_target};
-use crate::domain::decision::{Decision, NewDecision, Undo};
+use crate::domain::decision::{Decision, NewDecision, TrackAnswer, Undo};
 use crate::domain::ids::{CapabilityId, DecisionId, TeamId};
 use crate::domain::name_key;
 
@@ -26,6 +26,7 @@ struct Reverted {
 /// A standing decision that writes the same state, newest first: kind, payload, actor, id, time.
 type Standing = (String, String, i64, i64, i64);
 
+/// Puts back the state the decision an undo names wrote, one kind of state at a time.
 pub(super) async fn revert(
     tx: &mut Transaction<'_, Any>,
     undo_decision: &NewDecision,
@@ -33,7 +34,6 @@ pub(super) async fn revert(
 ) -> StoreResult<()> {
     let tenant = undo_decision.tenant.0;
     let reverted = read(tx, tenant, undo.reverts).await?;
-    let at = millis(undo_decision.at);
     let gone = undo.reverts.0;
     match &reverted.decision {
         Decision::Level(_) | Decision::Certify(_) => {
@@ -46,49 +46,15 @@ pub(super) async fn revert(
             let (Some(team), Some(capability)) = (reverted.team, reverted.capability) else {
                 return Ok(());
             };
-            let kind = reverted.decision.kind().as_str();
-            let standing = latest_standing(
+            restore_team_setting(
                 tx,
-                tenant,
-                gone,
-                &format!("kind = '{kind}' AND team_id = $3 AND capability_id = $4"),
-                team.0,
-                capability.0,
+                undo_decision,
+                undo,
+                &reverted.decision,
+                team,
+                capability,
             )
             .await?;
-            let restored = standing
-                .map(|(kind, payload, _, id, _)| parse(&kind, &payload, id).map(|d| (d, id)))
-                .transpose()?;
-            match (&reverted.decision, restored) {
-                (Decision::Target(_), Some((Decision::Target(t), id))) => {
-                    write_target(
-                        tx,
-                        tenant,
-                        team,
-                        capability,
-                        Some(t.target),
-                        DecisionId(id),
-                        at,
-                    )
-                    .await?
-                }
-                (Decision::Target(_), _) => {
-                    write_target(tx, tenant, team, capability, None, undo.reverts, at).await?
-                }
-                (_, Some((Decision::Mastery(c), id))) => {
-                    write_criteria(
-                        tx,
-                        tenant,
-                        team,
-                        capability,
-                        Some(&c.criteria),
-                        DecisionId(id),
-                        at,
-                    )
-                    .await?
-                }
-                _ => write_criteria(tx, tenant, team, capability, None, undo.reverts, at).await?,
-            }
         }
         Decision::Sequence(sequence) => {
             let Some(team) = reverted.team else {
@@ -110,28 +76,9 @@ pub(super) async fn revert(
         Decision::Commission(_) => {
             by_decision(tx, "DELETE FROM modules", tenant, gone).await?;
         }
-        Decision::RequestTrack(_) => {
-            sqlx::query(
-                "DELETE FROM track_enrolments WHERE tenant_id = $1 AND decision_id = $2 \
-                 AND status = 'requested'",
-            )
-            .bind(tenant)
-            .bind(gone)
-            .execute(&mut **tx)
-            .await?;
-        }
+        Decision::RequestTrack(_) => withdraw_request(tx, tenant, gone).await?,
         Decision::ApproveTrack(track) | Decision::DeclineTrack(track) => {
-            // Back to the request it answered, if it answered one; otherwise the person's
-            // status for the track is what it was before: asked, not yet decided.
-            sqlx::query(
-                "UPDATE track_enrolments SET status = 'requested', decided_by = NULL, \
-                 decision_id = COALESCE($3, decision_id) WHERE tenant_id = $1 AND decision_id = $2",
-            )
-            .bind(tenant)
-            .bind(gone)
-            .bind(track.request.map(|r| r.0))
-            .execute(&mut **tx)
-            .await?;
+            reopen_request(tx, tenant, gone, track).await?;
         }
         Decision::Gap(_) | Decision::Coach(_) | Decision::NoGaps(_) => {
             if let Some(occurrence) = reverted.occurrence {
@@ -145,6 +92,102 @@ pub(super) async fn revert(
             )));
         }
     }
+    Ok(())
+}
+
+/// A target or mastery criteria put back: the latest standing decision about the same team and
+/// capability, or none.
+async fn restore_team_setting(
+    tx: &mut Transaction<'_, Any>,
+    undo_decision: &NewDecision,
+    undo: &Undo,
+    reverted: &Decision,
+    team: TeamId,
+    capability: CapabilityId,
+) -> StoreResult<()> {
+    let tenant = undo_decision.tenant.0;
+    let at = millis(undo_decision.at);
+    let gone = undo.reverts.0;
+    let kind = reverted.kind().as_str();
+    let standing = latest_standing(
+        tx,
+        tenant,
+        gone,
+        &format!("kind = '{kind}' AND team_id = $3 AND capability_id = $4"),
+        team.0,
+        capability.0,
+    )
+    .await?;
+    let restored = standing
+        .map(|(kind, payload, _, id, _)| parse(&kind, &payload, id).map(|d| (d, id)))
+        .transpose()?;
+    match (reverted, restored) {
+        (Decision::Target(_), Some((Decision::Target(t), id))) => {
+            write_target(
+                tx,
+                tenant,
+                team,
+                capability,
+                Some(t.target),
+                DecisionId(id),
+                at,
+            )
+            .await
+        }
+        (Decision::Target(_), _) => {
+            write_target(tx, tenant, team, capability, None, undo.reverts, at).await
+        }
+        (_, Some((Decision::Mastery(c), id))) => {
+            write_criteria(
+                tx,
+                tenant,
+                team,
+                capability,
+                Some(&c.criteria),
+                DecisionId(id),
+                at,
+            )
+            .await
+        }
+        _ => write_criteria(tx, tenant, team, capability, None, undo.reverts, at).await,
+    }
+}
+
+/// A track request withdrawn, unless it has been answered since.
+async fn withdraw_request(
+    tx: &mut Transaction<'_, Any>,
+    tenant: i64,
+    gone: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "DELETE FROM track_enrolments WHERE tenant_id = $1 AND decision_id = $2 \
+         AND status = 'requested'",
+    )
+    .bind(tenant)
+    .bind(gone)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// An answer to a track request taken back: back to the request it answered, if it answered
+/// one; otherwise the person's status for the track is what it was before: asked, not yet
+/// decided.
+async fn reopen_request(
+    tx: &mut Transaction<'_, Any>,
+    tenant: i64,
+    gone: i64,
+    track: &TrackAnswer,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE track_enrolments SET status = 'requested', decided_by = NULL, \
+         decision_id = COALESCE($3, decision_id) WHERE tenant_id = $1 AND decision_id = $2",
+    )
+    .bind(tenant)
+    .bind(gone)
+    .bind(track.request.map(|r| r.0))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
