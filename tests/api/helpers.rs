@@ -384,8 +384,14 @@ pub async fn count(url: &str, sql: &str) -> i64 {
     n
 }
 
-/// A slash-command form body as Slack sends it.
+/// A slash-command form body as Slack sends it: each call has its own `trigger_id`, as each
+/// invocation does in Slack, so two identical commands are two requests, not a replay.
 pub fn command_body(team: &str, channel: &str, user: &str, text: &str) -> String {
+    static TRIGGERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let trigger = format!(
+        "{}.738474920.8088930838d88f008e0",
+        TRIGGERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
     let pairs = [
         ("token", "legacy-ignored"),
         ("team_id", team),
@@ -399,7 +405,7 @@ pub fn command_body(team: &str, channel: &str, user: &str, text: &str) -> String
         ("api_app_id", "A1"),
         ("is_enterprise_install", "false"),
         ("response_url", "https://hooks.slack.com/commands/T1/1/x"),
-        ("trigger_id", "1.2.3"),
+        ("trigger_id", &trigger),
     ];
     serde_urlencoded::to_string(pairs).expect("form encodes")
 }
