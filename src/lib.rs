@@ -5,10 +5,14 @@
 //! Layout follows the architecture: [`inbound`] adapters verify and translate requests,
 //! [`service`] runs the use cases over the [`domain`], [`store`] persists, [`outbound`] renders
 //! and talks to the platforms, and [`app`] wires them into one server. [`apply`] is configuration
-//! as code: `cadence apply cadence.toml`.
+//! as code: `cadence apply cadence.toml`. [`calendar`] reads iCalendar files and expands their
+//! recurring events, with no store or HTTP of its own; [`audit`] is the attention audit built on
+//! it (`cadence audit PATH…`).
 
 pub mod app;
 pub mod apply;
+pub mod audit;
+pub mod calendar;
 pub mod config;
 pub mod crypto;
 pub mod domain;

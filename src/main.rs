@@ -52,6 +52,44 @@ enum Command {
         #[arg(long)]
         url: Option<String>,
     },
+    /// Attention audit: where managers' meeting hours go, from their calendar exports, and the
+    /// three rituals to attach capability planning to first.
+    Audit(AuditArgs),
+}
+
+/// `cadence audit PATH… [--from DATE --to DATE] [--format text|json|csv|html] [--rules FILE]`.
+#[derive(Debug, clap::Args)]
+struct AuditArgs {
+    /// Managers' calendar exports: .ics files, or folders of them.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// First day counted (YYYY-MM-DD, UTC); default: twelve weeks before --to.
+    #[arg(long)]
+    from: Option<chrono::NaiveDate>,
+    /// Last day counted, included (YYYY-MM-DD, UTC); default: yesterday.
+    #[arg(long)]
+    to: Option<chrono::NaiveDate>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+    format: AuditFormat,
+    /// Classification rules to add or override: a TOML file with an [audit] section.
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// What Cadence recorded per ritual, as JSON (see docs/audit.md).
+    #[arg(long)]
+    cadence_data: Option<PathBuf>,
+    /// Include every instance in the JSON output (for cross-checks).
+    #[arg(long)]
+    instances: bool,
+}
+
+/// How `cadence audit` prints its report.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum AuditFormat {
+    Text,
+    Json,
+    Csv,
+    Html,
 }
 
 #[tokio::main]
@@ -59,6 +97,10 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     if let Some(Command::Healthcheck { url }) = &cli.command {
         return healthcheck(url.as_deref()).await;
+    }
+    if let Some(Command::Audit(args)) = &cli.command {
+        // Reads files and prints: needs neither configuration nor a database.
+        return audit(args);
     }
     let config = Config::from_env().context("invalid configuration")?;
     cadence::telemetry::init(config.log_format);
@@ -80,6 +122,7 @@ async fn main() -> anyhow::Result<()> {
         } => digest(config, &team, workspace.as_deref(), post).await,
         // Answered above, before the configuration is read.
         Command::Healthcheck { .. } => Ok(()),
+        Command::Audit(args) => audit(&args),
     }
 }
 
@@ -101,6 +144,48 @@ async fn healthcheck(url: Option<&str>) -> anyhow::Result<()> {
         }
     };
     cadence::healthcheck::check(&url).await?;
+    Ok(())
+}
+
+/// `cadence audit …`: reads the files, prints the report in the chosen format.
+fn audit(args: &AuditArgs) -> anyhow::Result<()> {
+    use cadence::audit::{self, AuditOptions, CadenceData, RuleSet};
+    let today = SystemClock.now().date_naive();
+    let window = audit::window(args.from, args.to, today)?;
+    let rules = match &args.rules {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            RuleSet::from_toml(&text).with_context(|| format!("{}", path.display()))?
+        }
+        None => RuleSet::defaults(),
+    };
+    let activity = match &args.cadence_data {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            Some(
+                serde_json::from_str::<CadenceData>(&text)
+                    .with_context(|| format!("{}", path.display()))?,
+            )
+        }
+        None => None,
+    };
+    let options = AuditOptions {
+        window,
+        rules,
+        activity,
+        include_instances: args.instances,
+    };
+    let report = audit::run(&args.paths, &options)?;
+    let rendered = match args.format {
+        AuditFormat::Text => audit::text::render(&report),
+        AuditFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+        AuditFormat::Csv => audit::csv::render(&report),
+        AuditFormat::Html => audit::html::render(&report),
+    };
+    use std::io::Write;
+    std::io::stdout().lock().write_all(rendered.as_bytes())?;
     Ok(())
 }
 
