@@ -6,20 +6,20 @@
 pub mod card;
 pub mod clock;
 pub mod command;
-pub mod coverage;
+pub(crate) mod coverage;
 pub mod decision;
-pub mod digest;
+pub(crate) mod digest;
 pub mod event;
-pub mod home;
+pub(crate) mod home;
 pub mod ids;
-pub mod limits;
+pub(crate) mod limits;
 pub mod model;
 pub mod names;
 pub mod plain;
-pub mod prompt;
+pub(crate) mod prompt;
 pub mod ritual;
-pub mod schedule;
-pub mod similar;
+pub(crate) mod schedule;
+pub(crate) mod similar;
 pub mod text;
 
 pub use model::{DecisionKind, DecisionSource, Level, Platform, name_key};

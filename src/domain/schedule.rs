@@ -95,11 +95,6 @@ impl Schedule {
             .take(10_000)
             .find(|at| *at > after)
     }
-
-    /// The local wall-clock time of `at` in `tz`, for keys and display.
-    pub fn local(at: DateTime<Utc>, tz: Tz) -> NaiveDateTime {
-        at.with_timezone(&tz).naive_local()
-    }
 }
 
 /// When a team is at work: weekdays, from `start` to `end` on its wall clock. Nudges wait for

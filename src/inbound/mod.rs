@@ -2,10 +2,10 @@
 //! translates it into the domain's terms, persists or runs it, and acknowledges. Each adapter
 //! offers its own `router()`; the application merges them.
 
-pub mod health;
-pub mod hooks;
-pub mod listen;
-pub mod metrics;
+pub(crate) mod health;
+pub(crate) mod hooks;
+pub(crate) mod listen;
+pub(crate) mod metrics;
 pub mod slack;
 mod state;
 pub mod teams;

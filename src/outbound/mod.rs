@@ -1,4 +1,4 @@
 //! Outbound: the outbox worker, the only code that posts anything. It speaks to each chat
 //! platform through that platform's [`crate::platform::Sender`], and never names a platform.
 
-pub mod outbox;
+pub(crate) mod outbox;

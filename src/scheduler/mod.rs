@@ -15,7 +15,7 @@ mod nudge;
 mod plan;
 mod registry;
 mod ritual;
-pub mod runner;
+pub(crate) mod runner;
 
 pub use registry::{Wakes, registry};
 

@@ -8,11 +8,11 @@
 mod cards;
 mod decide;
 pub mod digest;
-pub mod events;
-pub mod home;
+pub(crate) mod events;
+pub(crate) mod home;
 
 mod reply;
-pub mod rituals;
+pub(crate) mod rituals;
 mod scope;
 mod setup;
 mod undo;

@@ -168,19 +168,6 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Lets go of a claim without running it, so another worker may take it at once.
-    pub async fn release_job(&self, job: &Job) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE jobs SET lease_until = NULL, attempts = attempts - 1 \
-             WHERE id = $1 AND lease_until = $2",
-        )
-        .bind(job.id)
-        .bind(job.lease_until)
-        .execute(&self.write)
-        .await?;
-        Ok(())
-    }
-
     /// The `spec` of every recurring job of `kind`, by subject; for deciding which need
     /// creating or recomputing.
     pub async fn job_specs(
@@ -225,25 +212,6 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Moves a one-off job (a nudge) back into the schedule at `due`, as for a snooze.
-    pub async fn reopen_job(
-        &self,
-        kind: JobKind,
-        subject: i64,
-        due: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE jobs SET done_at = NULL, due_at = $1, lease_until = NULL, attempts = 0 \
-             WHERE kind = $2 AND subject_id = $3",
-        )
-        .bind(millis(due))
-        .bind(kind.as_str())
-        .bind(subject)
-        .execute(&self.write)
-        .await?;
-        Ok(done.rows_affected() == 1)
     }
 
     /// How far behind the scheduler is: the age of the oldest due job not yet run, if any.

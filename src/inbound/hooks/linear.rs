@@ -37,7 +37,8 @@ pub const SIGNATURE_HEADER: &str = "linear-signature";
 /// The header carrying the delivery's UUID: the dedupe key.
 pub const DELIVERY_HEADER: &str = "linear-delivery";
 /// The header naming the entity type (`Cycle`, `Issue`, …); informative, the body's `type` rules.
-pub const EVENT_HEADER: &str = "linear-event";
+#[cfg(test)]
+pub(crate) const EVENT_HEADER: &str = "linear-event";
 /// How far `webhookTimestamp` may be from now, in milliseconds.
 pub const MAX_CLOCK_SKEW_MILLIS: u64 = 60_000;
 

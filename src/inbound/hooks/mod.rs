@@ -17,13 +17,13 @@
 //! These are pure functions: no routes, no store, no clock (`now` is handed in). Error messages
 //! name the header or field at fault and never contain the secret or the expected MAC.
 
-pub mod generic;
-pub mod github;
-pub mod jira;
-pub mod linear;
+pub(crate) mod generic;
+pub(crate) mod github;
+pub(crate) mod jira;
+pub(crate) mod linear;
 mod routes;
 mod secrets;
-pub mod zoom;
+pub(crate) mod zoom;
 
 pub use routes::router;
 pub use secrets::HookSecrets;

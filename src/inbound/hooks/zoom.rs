@@ -36,7 +36,8 @@ pub const SIGNATURE_HEADER: &str = "x-zm-signature";
 /// The header carrying the request's Unix time in seconds; part of what is signed.
 pub const TIMESTAMP_HEADER: &str = "x-zm-request-timestamp";
 /// Zoom's per-request tracking header; logged for support, never used to deduplicate.
-pub const TRACKING_HEADER: &str = "x-zm-trackingid";
+#[cfg(test)]
+pub(crate) const TRACKING_HEADER: &str = "x-zm-trackingid";
 /// How far a request's timestamp may be from now, in seconds.
 pub const MAX_CLOCK_SKEW_SECS: u64 = 300;
 

@@ -1,8 +1,8 @@
 //! Slack's inbound routes: every request is verified on its raw bytes before anything parses it.
 
-pub mod commands;
-pub mod events;
-pub mod interactions;
+pub(crate) mod commands;
+pub(crate) mod events;
+pub(crate) mod interactions;
 pub mod signature;
 
 use axum::body::Bytes;

@@ -4,9 +4,9 @@
 //! before the body is parsed, then checks the parsed activity against what the token vouches for
 //! (its channel endorsement and its `serviceUrl`).
 
-pub mod activity;
+pub(crate) mod activity;
 pub mod auth;
-pub mod messages;
+pub(crate) mod messages;
 
 /// Teams' one route: every activity the Bot Framework sends.
 pub fn router() -> axum::Router<crate::inbound::AppState> {

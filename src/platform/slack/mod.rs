@@ -1,8 +1,8 @@
 //! Slack: mrkdwn and Block Kit rendering, and Web API calls.
 
-pub mod api;
+pub(crate) mod api;
 pub mod blocks;
 pub mod command_text;
-pub mod mrkdwn;
-pub mod sender;
-pub mod users;
+pub(crate) mod mrkdwn;
+pub(crate) mod sender;
+pub(crate) mod users;

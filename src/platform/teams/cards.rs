@@ -95,11 +95,12 @@ const ELLIPSIS: char = '…';
 /// The AdaptiveCard object for a card, ready to be the `content` of an attachment with
 /// `contentType: "application/vnd.microsoft.card.adaptive"`. Mentions show as `@id`; use
 /// [`card_with_names`] to show display names.
-pub fn card(card: &Card) -> Value {
+#[cfg(test)]
+pub(crate) fn card(card: &Card) -> Value {
     card_with_names(card, &Names::new())
 }
 
-/// [`card`], with mentions and channel references shown by the display names in `names`
+/// The AdaptiveCard object for a card, with mentions and channel references shown by the display names in `names`
 /// (platform id → name); ids without a name show as `@id`.
 pub fn card_with_names(card: &Card, names: &Names) -> Value {
     fit(|squeeze| {

@@ -45,7 +45,8 @@ pub fn escape(words: &str) -> String {
 
 /// Renders `text` as TextBlock Markdown; mentions and channels show their ids (see
 /// [`render_with_names`]).
-pub fn render(text: &Text) -> String {
+#[cfg(test)]
+pub(crate) fn render(text: &Text) -> String {
     render_with_names(text, &Names::new())
 }
 

@@ -7,10 +7,10 @@
 //! there just as they are for Slack's mrkdwn. The [`connector`] posts and updates activities
 //! with a client-credentials token.
 
-pub mod cards;
+pub(crate) mod cards;
 pub mod connector;
-pub mod markdown;
-pub mod sender;
+pub(crate) mod markdown;
+pub(crate) mod sender;
 
 use serde_json::{Value, json};
 

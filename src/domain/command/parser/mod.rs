@@ -29,20 +29,10 @@ use super::text::CommandText;
 use super::{ChannelRef, Command, CommandLine, ParseError, UserRef};
 use values::{close_matches, or_list};
 
-/// Longest name (capability, track, team, role family, sprint, title, help topic), in characters.
-pub const NAME_MAX_CHARS: usize = 120;
-/// Longest free text (note, evidence, reason, criteria, description, means), in characters.
-pub const TEXT_MAX_CHARS: usize = 2000;
-/// Most learning hours one allocation may give; more is surely a typo.
-pub const HOURS_MAX: u32 = 1000;
-/// Largest target head count.
-pub const TARGET_MAX: u32 = 10_000;
-/// Largest commission budget, in whole currency units. Generous enough for any currency (a
-/// trillion rupiah is still only tens of millions of dollars) and well inside what the store's
-/// signed 64-bit integers hold.
-pub const BUDGET_MAX: u64 = 1_000_000_000_000;
-/// Longest wait before a ritual's nudge, in minutes: a week. Longer and the moment has passed.
-pub const NUDGE_MAX_MINUTES: u32 = 10_080;
+// The limits every path shares (commands, forms, cadence.toml) live in the domain's limits.
+pub use crate::domain::limits::{
+    BUDGET_MAX, HOURS_MAX, NAME_MAX_CHARS, NUDGE_MAX_MINUTES, TARGET_MAX, TEXT_MAX_CHARS,
+};
 /// Largest ritual id the grammar reads: the store's ids are signed 64-bit integers.
 pub const RITUAL_ID_MAX: u64 = i64::MAX.unsigned_abs();
 
