@@ -90,7 +90,7 @@ async fn set_up(db: &Path) {
             tenant,
             NewTeam {
                 name: "Atlas",
-                tz: "UTC",
+                tz: chrono_tz::Tz::UTC,
                 home_channel: Some("CATLAS"),
                 managers: &[boss.id],
                 members: &[],

@@ -44,7 +44,7 @@ pub(super) struct PlannedTeam<'f> {
     pub(super) name: &'f str,
     /// Where `[[teams]]` starts, for problems found against the database.
     pub(super) span: Range<usize>,
-    pub(super) tz: &'static str,
+    pub(super) tz: chrono_tz::Tz,
     pub(super) channel: Option<&'f str>,
     pub(super) managers: Vec<&'f str>,
     /// Not managers.

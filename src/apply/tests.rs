@@ -60,7 +60,7 @@ fn defaults_follow_chat() {
     let file = parse(&text).expect("valid");
     let plan = plan(&file).expect("plan");
     let atlas = &plan.teams[0];
-    assert_eq!(atlas.tz, "Europe/London");
+    assert_eq!(atlas.tz, chrono_tz::Europe::London);
     let retro = &atlas.rituals[0];
     assert_eq!(retro.name, "Atlas retro");
     assert_eq!(retro.channel, "CATLAS", "the team's channel by default");

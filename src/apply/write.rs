@@ -200,8 +200,7 @@ impl Writer<'_> {
                 .enumerate()
                 .any(|(j, t)| j != i && t.channel == Some(home.as_str()));
             if taken_by_other {
-                let tz = team.tz.clone();
-                *team = self.store.update_team(team, &tz, None).await?;
+                *team = self.store.update_team(team, team.tz, None).await?;
             }
         }
         Ok(existing)

@@ -25,7 +25,7 @@ pub(super) async fn run(store: &Store, job: &Job, now: DateTime<Utc>) -> StoreRe
         let held = store.complete_job(job, None, &[], now).await?;
         return Ok(Outcome::from_claim(held, false));
     };
-    let tz = team.time_zone();
+    let tz = team.tz;
     let open = WorkingHours::default().next_open(now, tz);
     if open > now {
         let held = store.postpone_job(job, open, None).await?;

@@ -42,7 +42,7 @@ pub(super) async fn plan(store: &Store, now: DateTime<Utc>) -> StoreResult<usize
     for team in store.digest_schedules().await? {
         let wanted = match team.schedule.as_deref() {
             Some("off") => None,
-            schedule => Some(spec(schedule.unwrap_or(DEFAULT_DIGEST), &team.tz, 0)),
+            schedule => Some(spec(schedule.unwrap_or(DEFAULT_DIGEST), team.tz.name(), 0)),
         };
         if let Some(job) = due(&digests, team.team.0, wanted, now) {
             planned.push(PlannedJob {

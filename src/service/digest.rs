@@ -9,7 +9,7 @@ use crate::store::{Delivery, NewMessage, Store, StoreResult, Team};
 
 /// `team`'s digest as of `now`, for the week ending on the team's local date.
 pub async fn team_digest(store: &Store, team: &Team, now: DateTime<Utc>) -> StoreResult<Card> {
-    let tz = team.time_zone();
+    let tz = team.tz;
     let today = now.with_timezone(&tz).date_naive();
     let inputs = store.digest_inputs(team, today, now).await?;
     Ok(digest_card(&inputs))
@@ -18,7 +18,7 @@ pub async fn team_digest(store: &Store, team: &Team, now: DateTime<Utc>) -> Stor
 /// The idempotency key of `team`'s digest for the week `due` falls in (ISO week, team's time
 /// zone): whatever happens to the job, one digest per team and week.
 pub fn digest_key(team: &Team, due: DateTime<Utc>) -> String {
-    let week = due.with_timezone(&team.time_zone()).iso_week();
+    let week = due.with_timezone(&team.tz).iso_week();
     format!("digest:{}:{}-W{:02}", team.id.0, week.year(), week.week())
 }
 

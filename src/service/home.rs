@@ -41,7 +41,7 @@ pub async fn home_for(
             });
             continue;
         }
-        let tz = team.time_zone();
+        let tz = team.tz;
         let today = now.with_timezone(&tz).date_naive();
         let inputs = store.coverage_inputs(team, today).await?;
         view.managed.push(ManagedTeam {

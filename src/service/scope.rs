@@ -119,7 +119,7 @@ impl<'a> Scope<'a> {
 
     /// Today in the team's time zone (UTC if the stored zone is unknown).
     pub fn today(&self, team: &Team) -> NaiveDate {
-        self.now().with_timezone(&team.time_zone()).date_naive()
+        self.now().with_timezone(&team.tz).date_naive()
     }
 
     /// Whether the author is listed in `CADENCE_ADMINS`: they may act for any team.

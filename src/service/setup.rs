@@ -60,9 +60,6 @@ async fn create_team(
         people(scope, managers).await?
     };
     let member_ids = people(scope, members).await?;
-    let tz_name = tz
-        .map(|tz| tz.name().to_owned())
-        .unwrap_or_else(|| "UTC".to_owned());
     let home = channel
         .map(|c| c.id.clone())
         .or_else(|| scope.invocation.channel_id.clone());
@@ -72,7 +69,7 @@ async fn create_team(
             scope.tenant,
             NewTeam {
                 name,
-                tz: &tz_name,
+                tz: tz.unwrap_or(chrono_tz::Tz::UTC),
                 home_channel: home.as_deref(),
                 managers: &manager_ids,
                 members: &member_ids,
@@ -94,7 +91,8 @@ async fn create_team(
         .plain("Created team ")
         .strong(team.name.clone())
         .plain(format!(
-            " ({tz_name}) with {} and {}",
+            " ({}) with {} and {}",
+            team.tz.name(),
             count(manager_ids.len(), "manager"),
             count(member_ids.len(), "member")
         ));

@@ -20,7 +20,7 @@ pub struct DigestSchedule {
     /// The team.
     pub team: TeamId,
     /// The team's time zone.
-    pub tz: String,
+    pub tz: chrono_tz::Tz,
     /// The stored schedule: `None` for the default, `Some("off")` for none.
     pub schedule: Option<String>,
 }
@@ -147,15 +147,16 @@ impl Store {
             sqlx::query_as("SELECT tenant_id, id, tz, digest_schedule FROM teams ORDER BY id")
                 .fetch_all(&self.read)
                 .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(tenant, team, tz, schedule)| DigestSchedule {
-                tenant: TenantId(tenant),
-                team: TeamId(team),
-                tz,
-                schedule,
+        rows.into_iter()
+            .map(|(tenant, team, tz, schedule)| {
+                Ok(DigestSchedule {
+                    tenant: TenantId(tenant),
+                    team: TeamId(team),
+                    tz: super::teams::time_zone(&tz)?,
+                    schedule,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Sets a team's digest schedule: `None` for the default, `Some("off")` for none.

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use sqlx::{Any, Transaction};
 
 use super::{Person, Store, StoreError, StoreResult, millis};
@@ -19,17 +20,10 @@ pub struct Team {
     pub tenant: TenantId,
     /// The team's name.
     pub name: String,
-    /// IANA time zone name.
-    pub tz: String,
+    /// The team's time zone (stored as its IANA name).
+    pub tz: Tz,
     /// The channel the team's rituals and commands live in.
     pub home_channel: Option<String>,
-}
-
-impl Team {
-    /// The team's time zone; UTC if the stored name is not one (names are checked when set).
-    pub fn time_zone(&self) -> chrono_tz::Tz {
-        self.tz.parse().unwrap_or(chrono_tz::Tz::UTC)
-    }
 }
 
 /// A person's role in a team.
@@ -82,14 +76,20 @@ type TeamRoleRow = (
 
 const TEAM_COLUMNS: &str = "id, tenant_id, name, tz, home_channel";
 
-fn team_from_row((id, tenant, name, tz, home_channel): TeamRow) -> Team {
-    Team {
+fn team_from_row((id, tenant, name, tz, home_channel): TeamRow) -> StoreResult<Team> {
+    Ok(Team {
         id: TeamId(id),
         tenant: TenantId(tenant),
+        tz: time_zone(&tz)?,
         name,
-        tz,
         home_channel,
-    }
+    })
+}
+
+/// A stored time zone name as a zone; names are checked when set, so another is corruption.
+pub(super) fn time_zone(name: &str) -> StoreResult<Tz> {
+    name.parse()
+        .map_err(|_| StoreError::Corrupt(format!("`{name}` is not a time zone")))
 }
 
 impl Store {
@@ -131,7 +131,9 @@ impl Store {
             if let (Some(person), Some(role)) = (person, role) {
                 roles.insert(PersonId(person), Role::parse(&role)?);
             }
-            team.get_or_insert_with(|| team_from_row((id, tenant, name, tz, home)));
+            if team.is_none() {
+                team = Some(team_from_row((id, tenant, name, tz, home))?);
+            }
         }
         Ok(team.map(|team| (team, roles)))
     }
@@ -145,7 +147,7 @@ impl Store {
         .bind(id.0)
         .fetch_optional(&self.read)
         .await?;
-        Ok(row.map(team_from_row))
+        row.map(team_from_row).transpose()
     }
 
     /// The team with this name, ignoring case and spacing.
@@ -157,7 +159,7 @@ impl Store {
         .bind(name_key(name))
         .fetch_optional(&self.read)
         .await?;
-        Ok(row.map(team_from_row))
+        row.map(team_from_row).transpose()
     }
 
     /// Every team's name in the tenant, for suggestions.
@@ -188,7 +190,7 @@ impl Store {
         rows.into_iter()
             .map(|(id, tenant, name, tz, channel, role)| {
                 Ok((
-                    team_from_row((id, tenant, name, tz, channel)),
+                    team_from_row((id, tenant, name, tz, channel))?,
                     Role::parse(&role)?,
                 ))
             })
@@ -264,7 +266,7 @@ impl Store {
         .bind(tenant.0)
         .bind(new.name)
         .bind(name_key(new.name))
-        .bind(new.tz)
+        .bind(new.tz.name())
         .bind(new.home_channel)
         .bind(millis(at))
         .fetch_one(&mut *tx)
@@ -282,7 +284,7 @@ impl Store {
             id: TeamId(id),
             tenant,
             name: new.name.to_owned(),
-            tz: new.tz.to_owned(),
+            tz: new.tz,
             home_channel: new.home_channel.map(str::to_owned),
         };
         for person in new.members {
@@ -300,7 +302,7 @@ impl Store {
     pub async fn update_team(
         &self,
         team: &Team,
-        tz: &str,
+        tz: Tz,
         home_channel: Option<&str>,
     ) -> StoreResult<Team> {
         let mut tx = self.write.begin().await?;
@@ -320,7 +322,7 @@ impl Store {
             }
         }
         sqlx::query("UPDATE teams SET tz = $1, home_channel = $2 WHERE tenant_id = $3 AND id = $4")
-            .bind(tz)
+            .bind(tz.name())
             .bind(home_channel)
             .bind(team.tenant.0)
             .bind(team.id.0)
@@ -328,7 +330,7 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(Team {
-            tz: tz.to_owned(),
+            tz,
             home_channel: home_channel.map(str::to_owned),
             ..team.clone()
         })
@@ -392,8 +394,8 @@ impl Store {
 pub struct NewTeam<'a> {
     /// The team's name.
     pub name: &'a str,
-    /// IANA time zone name.
-    pub tz: &'a str,
+    /// The team's time zone.
+    pub tz: Tz,
     /// The home channel.
     pub home_channel: Option<&'a str>,
     /// Managers.

@@ -134,7 +134,7 @@ async fn the_example_applies_once_then_changes_nothing_then_exactly_the_edits(db
         .expect("tenant");
     assert_eq!(first.tenant, Some(tenant));
     let atlas = team(&store, "Atlas").await;
-    assert_eq!(atlas.tz, "Europe/London");
+    assert_eq!(atlas.tz, chrono_tz::Europe::London);
     assert_eq!(atlas.home_channel.as_deref(), Some("C0123ATLAS"));
     assert_eq!(
         roster(&store, &atlas).await,
@@ -145,7 +145,7 @@ async fn the_example_applies_once_then_changes_nothing_then_exactly_the_edits(db
         ]
     );
     let borealis = team(&store, "Borealis").await;
-    assert_eq!(borealis.tz, "America/New_York");
+    assert_eq!(borealis.tz, chrono_tz::America::New_York);
     assert_eq!(borealis.home_channel.as_deref(), Some("C0456BOREALIS"));
     assert_eq!(roster(&store, &borealis).await.len(), 3);
 
@@ -429,7 +429,7 @@ async fn records_made_in_chat_are_matched_and_only_differences_written(db: Db) {
             tenant,
             NewTeam {
                 name: "atlas",
-                tz: "UTC",
+                tz: chrono_tz::Tz::UTC,
                 home_channel: None,
                 managers: &[zed.id],
                 members: &[alice.id],
@@ -496,7 +496,7 @@ async fn records_made_in_chat_are_matched_and_only_differences_written(db: Db) {
         atlas.name, "atlas",
         "matched by name; the stored spelling stays"
     );
-    assert_eq!(atlas.tz, "Europe/London");
+    assert_eq!(atlas.tz, chrono_tz::Europe::London);
     assert_eq!(atlas.home_channel.as_deref(), Some("C0123ATLAS"));
     assert_eq!(
         roster(&store, &atlas).await,
@@ -571,7 +571,7 @@ async fn teams_may_swap_home_channels_but_not_take_another_teams(db: Db) {
             tenant,
             NewTeam {
                 name: "Zephyr",
-                tz: "UTC",
+                tz: chrono_tz::Tz::UTC,
                 home_channel: Some("CZEPHYR"),
                 managers: &[zed.id],
                 members: &[],
@@ -709,7 +709,7 @@ async fn the_store_operations_apply_uses_stay_in_their_tenant(db: Db) {
     let boss_b = store.person(b, "UBOSS", None, at).await.expect("boss");
     let new_team = |name: &'static str, channel: &'static str, manager| NewTeam {
         name,
-        tz: "UTC",
+        tz: chrono_tz::Tz::UTC,
         home_channel: Some(channel),
         managers: std::slice::from_ref(manager),
         members: &[],
@@ -728,10 +728,12 @@ async fn the_store_operations_apply_uses_stay_in_their_tenant(db: Db) {
         .expect("team b");
 
     // update_team: a channel home to another team of the tenant is refused; another tenant's is not.
-    let refused = store.update_team(&team_a, "UTC", Some("C2")).await;
+    let refused = store
+        .update_team(&team_a, chrono_tz::Tz::UTC, Some("C2"))
+        .await;
     assert!(refused.is_err_and(|e| e.is_conflict()));
     let moved = store
-        .update_team(&team_a, "Europe/Paris", Some("C3"))
+        .update_team(&team_a, chrono_tz::Europe::Paris, Some("C3"))
         .await
         .expect("moved");
     assert_eq!(
@@ -745,7 +747,7 @@ async fn the_store_operations_apply_uses_stay_in_their_tenant(db: Db) {
         "tenant B's Atlas is untouched"
     );
     store
-        .update_team(&other_a, "UTC", None)
+        .update_team(&other_a, chrono_tz::Tz::UTC, None)
         .await
         .expect("no channel");
 

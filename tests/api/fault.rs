@@ -102,7 +102,7 @@ async fn set_up(db_url: &str) {
             tenant,
             NewTeam {
                 name: "Atlas",
-                tz: "UTC",
+                tz: chrono_tz::Tz::UTC,
                 home_channel: Some("CATLAS"),
                 managers: &[boss.id],
                 members: &members,

@@ -79,7 +79,7 @@ async fn concurrent_decisions_are_all_committed_and_one_bad_one_fails_alone(db: 
             tenant,
             NewTeam {
                 name: "Atlas",
-                tz: "UTC",
+                tz: chrono_tz::Tz::UTC,
                 home_channel: Some("C1"),
                 managers: &[actor.id],
                 members: &people,
@@ -218,7 +218,7 @@ async fn the_database_refuses_rows_that_cross_tenants(db: Db) {
             b,
             NewTeam {
                 name: "Beta",
-                tz: "UTC",
+                tz: chrono_tz::Tz::UTC,
                 home_channel: None,
                 managers: &[bob_b.id],
                 members: &[],
@@ -265,7 +265,7 @@ async fn decisions_recorded_together_stand_or_fall_together(db: Db) {
             tenant,
             NewTeam {
                 name: "Atlas",
-                tz: "UTC",
+                tz: chrono_tz::Tz::UTC,
                 home_channel: None,
                 managers: &[boss.id],
                 members: &[bob.id],

@@ -72,9 +72,9 @@ pub(super) fn team<'f>(
 }
 
 /// `tz`: an IANA time zone; UTC stands in for a wrong one while the rest is checked.
-fn time_zone(team: &TeamEntry, what: &str, problems: &mut Problems<'_>) -> &'static str {
+fn time_zone(team: &TeamEntry, what: &str, problems: &mut Problems<'_>) -> chrono_tz::Tz {
     match parse_tz(team.tz.get_ref().trim()) {
-        Some(tz) => tz.name(),
+        Some(tz) => tz,
         None => {
             problems.add(
                 team.tz.span(),
@@ -84,7 +84,7 @@ fn time_zone(team: &TeamEntry, what: &str, problems: &mut Problems<'_>) -> &'sta
                     team.tz.get_ref()
                 ),
             );
-            "UTC"
+            chrono_tz::Tz::UTC
         }
     }
 }

@@ -22,7 +22,7 @@ pub(super) async fn snooze(
             "This prompt has been answered already, so there is nothing to snooze.",
         ));
     }
-    let tz = team.time_zone();
+    let tz = team.tz;
     let tomorrow = scope.now().with_timezone(&tz).date_naive() + chrono::Duration::days(1);
     let midnight = tomorrow
         .and_hms_opt(0, 0, 0)
