@@ -81,13 +81,16 @@ fn a_value_sealed_with_a_key_no_longer_listed_is_refused_by_name() {
 fn altered_values_are_refused() {
     let ring = ring(&format!("{NEW},{OLD}"));
     let sealed = ring.seal(b"secret", b"ad").expect("seal");
-    let (header, data) = sealed.split_at(sealed.len() - 10);
-    let flipped = data
-        .chars()
-        .map(|c| if c == 'A' { 'B' } else { 'A' })
-        .collect::<String>();
+    // One bit of the ciphertext changed, away from the last character (whose spare bits a
+    // strict base64 decoder checks), so the value still decodes and only the tag can object.
+    let at = sealed.len() - 5;
+    let flipped = match &sealed[at..=at] {
+        "A" => "B",
+        _ => "A",
+    };
+    let altered = format!("{}{flipped}{}", &sealed[..at], &sealed[at + 1..]);
     assert_eq!(
-        open_bytes(&ring, &format!("{header}{flipped}"), b"ad"),
+        open_bytes(&ring, &altered, b"ad"),
         Err(CryptoError::Rejected)
     );
     // Pointing the header at the other key does not open it either.
