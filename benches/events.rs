@@ -108,10 +108,10 @@ async fn set_up(db: &Path) {
         let (channel, name) = (format!("CRETRO{board}"), format!("retro {board}"));
         let ritual = NewRitual {
             team: &team,
-            kind: "retro",
+            kind: cadence::domain::ritual::RitualKind::Retro,
             name: &name,
             channel_id: &channel,
-            prompt_on: "end",
+            prompt_on: cadence::domain::ritual::PromptOn::End,
             artefact: "gaps",
             nudge_after_minutes: None,
             triggers: &[selector],

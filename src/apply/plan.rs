@@ -11,6 +11,8 @@ mod team;
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::domain::ritual::PromptOn;
+
 use toml::Spanned;
 
 use super::APPLY_ACTOR;
@@ -63,7 +65,7 @@ pub(super) struct PlannedRitual<'f> {
     pub(super) name: String,
     pub(super) kind: RitualKind,
     pub(super) channel: &'f str,
-    pub(super) prompt_on: &'static str,
+    pub(super) prompt_on: PromptOn,
     pub(super) nudge_after_minutes: Option<i64>,
     pub(super) triggers: Vec<Selector>,
     pub(super) schedule: Option<String>,

@@ -64,7 +64,7 @@ fn defaults_follow_chat() {
     let retro = &atlas.rituals[0];
     assert_eq!(retro.name, "Atlas retro");
     assert_eq!(retro.channel, "CATLAS", "the team's channel by default");
-    assert_eq!(retro.prompt_on, "end");
+    assert_eq!(retro.prompt_on, crate::domain::ritual::PromptOn::End);
     assert_eq!(
         retro.nudge_after_minutes,
         Some(120),
@@ -74,7 +74,7 @@ fn defaults_follow_chat() {
     assert_eq!((qbr.channel, qbr.nudge_after_minutes), ("CQBR", None));
     let incident = &atlas.rituals[2];
     assert_eq!(incident.nudge_after_minutes, None, "0 means no nudge");
-    assert_eq!(incident.prompt_on, "start");
+    assert_eq!(incident.prompt_on, crate::domain::ritual::PromptOn::Start);
 }
 
 #[test]

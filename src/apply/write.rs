@@ -374,7 +374,7 @@ impl Writer<'_> {
         for ritual in &planned.rituals {
             let wanted = NewRitual {
                 team,
-                kind: ritual.kind.as_str(),
+                kind: ritual.kind,
                 name: &ritual.name,
                 channel_id: ritual.channel,
                 prompt_on: ritual.prompt_on,

@@ -143,9 +143,57 @@ impl FromStr for RitualKind {
     }
 }
 
+/// Which moment of an occurrence gets the prompt: its start (a pre-read, an incident opened)
+/// or its end (the retro that just happened), the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PromptOn {
+    /// When the occurrence starts.
+    Start,
+    /// When it ends.
+    #[default]
+    End,
+}
+
+impl PromptOn {
+    /// The stable name used in configuration and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PromptOn::Start => "start",
+            PromptOn::End => "end",
+        }
+    }
+}
+
+impl fmt::Display for PromptOn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for PromptOn {
+    type Err = UnknownWord;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "start" => Ok(PromptOn::Start),
+            "end" => Ok(PromptOn::End),
+            _ => Err(UnknownWord(s.to_owned())),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prompt_moments_round_trip() {
+        for on in [PromptOn::Start, PromptOn::End] {
+            assert_eq!(on.as_str().parse::<PromptOn>(), Ok(on));
+        }
+        assert!("later".parse::<PromptOn>().is_err());
+    }
 
     #[test]
     fn names_round_trip_through_from_str_and_serde() {

@@ -58,7 +58,9 @@ pub(super) async fn plan(store: &Store, now: DateTime<Utc>) -> StoreResult<usize
     let rituals = store.job_specs(JobKind::Ritual).await?;
     for (ritual, tz) in store.scheduled_rituals().await? {
         let wanted = match (&ritual.schedule, ritual.paused) {
-            (Some(schedule), false) => Some(spec(schedule, &tz, ritual.prompt_before_minutes)),
+            (Some(schedule), false) => {
+                Some(spec(schedule, tz.name(), ritual.prompt_before_minutes))
+            }
             _ => None,
         };
         if let Some(job) = due(&rituals, ritual.id.0, wanted, now) {

@@ -6,7 +6,6 @@ use chrono::{DateTime, Duration, Utc};
 use super::{Outcome, plan};
 use crate::domain::ids::RitualId;
 use crate::domain::prompt::{OccurrenceView, prompt_card};
-use crate::domain::ritual::RitualKind;
 use crate::store::{Job, OccurrencePlan, Store, StoreResult};
 
 pub(super) async fn run(store: &Store, job: &Job, now: DateTime<Utc>) -> StoreResult<Outcome> {
@@ -39,7 +38,7 @@ pub(super) async fn run(store: &Store, job: &Job, now: DateTime<Utc>) -> StoreRe
         title: &title,
         happened_at: moment,
     };
-    let kind = ritual.kind.parse().unwrap_or(RitualKind::Custom);
+    let kind = ritual.kind;
     let held = store
         .complete_ritual_job(
             job,

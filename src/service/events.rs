@@ -14,7 +14,6 @@ use crate::domain::clock::Clock;
 use crate::domain::event::{Source, SourceEvent};
 use crate::domain::ids::{InboxId, OccurrenceId, TeamId, TenantId};
 use crate::domain::prompt::{OccurrenceView, prompt_card};
-use crate::domain::ritual::RitualKind;
 use crate::store::{OccurrencePlan, Ritual, Store, StoreResult};
 
 /// How often events that started nothing are purged.
@@ -59,10 +58,7 @@ impl Known {
         let ritual = plan.ritual;
         let view = OccurrenceView {
             id: occurrence.0,
-            kind: ritual
-                .kind
-                .parse::<RitualKind>()
-                .unwrap_or(RitualKind::Custom),
+            kind: ritual.kind,
             team: self.teams.get(&ritual.team).cloned().unwrap_or_default(),
             title: plan.title.to_owned(),
             capabilities: self

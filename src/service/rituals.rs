@@ -6,7 +6,7 @@ use super::{Outcome, Reply, StoreError};
 use crate::domain::command::{ChannelRef, Command, Nudge};
 use crate::domain::event::Selector;
 use crate::domain::ids::RitualId;
-use crate::domain::ritual::RitualKind;
+use crate::domain::ritual::{PromptOn, RitualKind};
 use crate::domain::text::Text;
 use crate::store::{NewRitual, Ritual};
 
@@ -105,10 +105,10 @@ async fn add_ritual(
         .add_ritual(
             NewRitual {
                 team: &team,
-                kind: kind.as_str(),
+                kind,
                 name: &name,
                 channel_id: &channel_id,
-                prompt_on: "end",
+                prompt_on: PromptOn::End,
                 artefact: kind.artefact(),
                 nudge_after_minutes,
                 triggers,

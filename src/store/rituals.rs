@@ -7,6 +7,7 @@ use super::{Store, StoreError, StoreResult, millis};
 use crate::domain::event::{Selector, Source};
 use crate::domain::ids::{RitualId, TeamId, TenantId};
 use crate::domain::name_key;
+use crate::domain::ritual::{PromptOn, RitualKind};
 
 /// A ritual as stored, with its trigger selectors.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,15 +18,16 @@ pub struct Ritual {
     pub tenant: TenantId,
     /// The team that runs it.
     pub team: TeamId,
-    /// The ritual kind's stored name (`retro`, `qbr`, `pipeline`, …).
-    pub kind: String,
+    /// What kind of ritual it is.
+    pub kind: RitualKind,
     /// Its name, e.g. "Atlas sprint retro".
     pub name: String,
     /// Where its prompts go.
     pub channel_id: String,
-    /// `start` or `end`: which moment of an occurrence gets the prompt.
-    pub prompt_on: String,
-    /// What it is expected to produce.
+    /// Which moment of an occurrence gets the prompt.
+    pub prompt_on: PromptOn,
+    /// What it is expected to produce: `gaps`, `interventions`, `coaching` or `none`
+    /// ([`RitualKind::artefact`] when it was made).
     pub artefact: String,
     /// Minutes after the prompt before one nudge, if any.
     pub nudge_after_minutes: Option<i64>,
@@ -44,14 +46,14 @@ pub struct Ritual {
 pub struct NewRitual<'a> {
     /// The team.
     pub team: &'a Team,
-    /// Kind's stored name.
-    pub kind: &'a str,
+    /// Its kind.
+    pub kind: RitualKind,
     /// Name.
     pub name: &'a str,
     /// Channel for prompts.
     pub channel_id: &'a str,
-    /// `start` or `end`.
-    pub prompt_on: &'a str,
+    /// Which moment gets the prompt.
+    pub prompt_on: PromptOn,
     /// Expected artefact.
     pub artefact: &'a str,
     /// Nudge delay in minutes.
@@ -100,7 +102,7 @@ type ScheduledRitualRow = (
 const RITUAL_COLUMNS: &str = "r.id, r.tenant_id, r.team_id, r.kind, r.name, r.channel_id, r.prompt_on, \
      r.artefact, r.nudge_after_minutes, r.paused, r.schedule, r.prompt_before_minutes";
 
-fn from_row(row: RitualRow, triggers: Vec<Selector>) -> Ritual {
+fn from_row(row: RitualRow, triggers: Vec<Selector>) -> StoreResult<Ritual> {
     let (
         id,
         tenant,
@@ -115,7 +117,13 @@ fn from_row(row: RitualRow, triggers: Vec<Selector>) -> Ritual {
         schedule,
         prompt_before_minutes,
     ) = row;
-    Ritual {
+    let kind = kind
+        .parse()
+        .map_err(|_| StoreError::Corrupt(format!("`{kind}` is not a ritual kind")))?;
+    let prompt_on = prompt_on
+        .parse()
+        .map_err(|_| StoreError::Corrupt(format!("`{prompt_on}` is not start or end")))?;
+    Ok(Ritual {
         id: RitualId(id),
         tenant: TenantId(tenant),
         team: TeamId(team),
@@ -129,7 +137,7 @@ fn from_row(row: RitualRow, triggers: Vec<Selector>) -> Ritual {
         triggers,
         schedule,
         prompt_before_minutes,
-    }
+    })
 }
 
 fn parse_selector(text: &str) -> StoreResult<Selector> {
@@ -148,10 +156,10 @@ impl Store {
         )
         .bind(new.team.tenant.0)
         .bind(new.team.id.0)
-        .bind(new.kind)
+        .bind(new.kind.as_str())
         .bind(new.name)
         .bind(new.channel_id)
-        .bind(new.prompt_on)
+        .bind(new.prompt_on.as_str())
         .bind(new.artefact)
         .bind(new.nudge_after_minutes)
         .bind(0_i64)
@@ -178,10 +186,10 @@ impl Store {
             id: RitualId(id),
             tenant: new.team.tenant,
             team: new.team.id,
-            kind: new.kind.to_owned(),
+            kind: new.kind,
             name: new.name.to_owned(),
             channel_id: new.channel_id.to_owned(),
-            prompt_on: new.prompt_on.to_owned(),
+            prompt_on: new.prompt_on,
             artefact: new.artefact.to_owned(),
             nudge_after_minutes: new.nudge_after_minutes,
             paused: false,
@@ -203,7 +211,7 @@ impl Store {
         let mut rituals = Vec::with_capacity(rows.len());
         for row in rows {
             let triggers = self.triggers_of(TenantId(row.1), RitualId(row.0)).await?;
-            rituals.push(from_row(row, triggers));
+            rituals.push(from_row(row, triggers)?);
         }
         Ok(rituals)
     }
@@ -218,7 +226,7 @@ impl Store {
         .fetch_optional(&self.read)
         .await?;
         match row {
-            Some(row) => Ok(Some(from_row(row, self.triggers_of(tenant, id).await?))),
+            Some(row) => Ok(Some(from_row(row, self.triggers_of(tenant, id).await?)?)),
             None => Ok(None),
         }
     }
@@ -238,7 +246,7 @@ impl Store {
         match rows.into_iter().find(|row| name_key(&row.4) == wanted) {
             Some(row) => {
                 let triggers = self.triggers_of(team.tenant, RitualId(row.0)).await?;
-                Ok(Some(from_row(row, triggers)))
+                Ok(Some(from_row(row, triggers)?))
             }
             None => Ok(None),
         }
@@ -260,10 +268,10 @@ impl Store {
              nudge_after_minutes = $6, schedule = $7, prompt_before_minutes = $8 \
              WHERE tenant_id = $9 AND team_id = $10 AND id = $11",
         )
-        .bind(to.kind)
+        .bind(to.kind.as_str())
         .bind(to.name)
         .bind(to.channel_id)
-        .bind(to.prompt_on)
+        .bind(to.prompt_on.as_str())
         .bind(to.artefact)
         .bind(to.nudge_after_minutes)
         .bind(to.schedule)
@@ -341,14 +349,14 @@ impl Store {
         let mut rituals = Vec::with_capacity(rows.len());
         for row in rows {
             let triggers = self.triggers_of(TenantId(row.1), RitualId(row.0)).await?;
-            rituals.push(from_row(row, triggers));
+            rituals.push(from_row(row, triggers)?);
         }
         Ok(rituals)
     }
 
     /// Every ritual with a schedule, in any tenant, with its team's time zone; paused ones
     /// included, so their jobs can be switched off.
-    pub async fn scheduled_rituals(&self) -> StoreResult<Vec<(Ritual, String)>> {
+    pub async fn scheduled_rituals(&self) -> StoreResult<Vec<(Ritual, chrono_tz::Tz)>> {
         let rows: Vec<ScheduledRitualRow> = sqlx::query_as(&format!(
             "SELECT {RITUAL_COLUMNS}, t.tz FROM rituals r \
                  JOIN teams t ON t.id = r.team_id AND t.tenant_id = r.tenant_id \
@@ -356,15 +364,14 @@ impl Store {
         ))
         .fetch_all(&self.read)
         .await?;
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|(a, b, c, d, e, f, g, h, i, j, k, l, tz)| {
-                (
-                    from_row((a, b, c, d, e, f, g, h, i, j, k, l), Vec::new()),
-                    tz,
-                )
+                Ok((
+                    from_row((a, b, c, d, e, f, g, h, i, j, k, l), Vec::new())?,
+                    super::teams::time_zone(&tz)?,
+                ))
             })
-            .collect())
+            .collect()
     }
 
     async fn triggers_of(&self, tenant: TenantId, ritual: RitualId) -> StoreResult<Vec<Selector>> {

@@ -442,10 +442,10 @@ async fn records_made_in_chat_are_matched_and_only_differences_written(db: Db) {
         .add_ritual(
             NewRitual {
                 team: &atlas,
-                kind: "planning",
+                kind: cadence::domain::ritual::RitualKind::Planning,
                 name: "atlas Sprint Retro",
                 channel_id: "COLD",
-                prompt_on: "end",
+                prompt_on: cadence::domain::ritual::PromptOn::End,
                 artefact: "interventions",
                 nudge_after_minutes: None,
                 triggers: &["generic:x".parse().expect("selector")],
@@ -464,10 +464,10 @@ async fn records_made_in_chat_are_matched_and_only_differences_written(db: Db) {
         .add_ritual(
             NewRitual {
                 team: &atlas,
-                kind: "custom",
+                kind: cadence::domain::ritual::RitualKind::Custom,
                 name: "Atlas standup",
                 channel_id: "C0123ATLAS",
-                prompt_on: "start",
+                prompt_on: cadence::domain::ritual::PromptOn::Start,
                 artefact: "none",
                 nudge_after_minutes: None,
                 triggers: &["generic:standup".parse().expect("selector")],
@@ -823,10 +823,10 @@ async fn the_store_operations_apply_uses_stay_in_their_tenant(db: Db) {
         .add_ritual(
             NewRitual {
                 team: &moved,
-                kind: "retro",
+                kind: cadence::domain::ritual::RitualKind::Retro,
                 name: "Atlas sprint retro",
                 channel_id: "C3",
-                prompt_on: "end",
+                prompt_on: cadence::domain::ritual::PromptOn::End,
                 artefact: "gaps",
                 nudge_after_minutes: Some(120),
                 triggers: &[jira.clone(), zoom.clone()],
@@ -860,10 +860,10 @@ async fn the_store_operations_apply_uses_stay_in_their_tenant(db: Db) {
     );
     let wanted = NewRitual {
         team: &moved,
-        kind: "planning",
+        kind: cadence::domain::ritual::RitualKind::Planning,
         name: "Atlas planning",
         channel_id: "C9",
-        prompt_on: "start",
+        prompt_on: cadence::domain::ritual::PromptOn::Start,
         artefact: "interventions",
         nudge_after_minutes: None,
         triggers: &[zoom.clone(), github.clone()],

@@ -123,10 +123,10 @@ async fn set_up(db_url: &str) {
         let name = format!("retro {board}");
         let ritual = NewRitual {
             team: &team,
-            kind: "retro",
+            kind: cadence::domain::ritual::RitualKind::Retro,
             name: &name,
             channel_id: &channel,
-            prompt_on: "end",
+            prompt_on: cadence::domain::ritual::PromptOn::End,
             artefact: "gaps",
             nudge_after_minutes: None,
             triggers: &[selector],

@@ -44,10 +44,10 @@ pub async fn add_retro(app: &TestApp, channel: &str, selector: &str) {
         .add_ritual(
             NewRitual {
                 team: &team,
-                kind: "retro",
+                kind: cadence::domain::ritual::RitualKind::Retro,
                 name: "Atlas retro",
                 channel_id: channel,
-                prompt_on: "end",
+                prompt_on: cadence::domain::ritual::PromptOn::End,
                 artefact: "gaps",
                 nudge_after_minutes: Some(120),
                 triggers: &[selector],

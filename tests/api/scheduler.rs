@@ -142,10 +142,10 @@ crate::for_each_database! {
             .add_ritual(
                 NewRitual {
                     team: &team,
-                    kind: "qbr",
+                    kind: cadence::domain::ritual::RitualKind::Qbr,
                     name: "Atlas QBR",
                     channel_id: "CQBR",
-                    prompt_on: "start",
+                    prompt_on: cadence::domain::ritual::PromptOn::Start,
                     artefact: "interventions",
                     nudge_after_minutes: None,
                     triggers: &[],

@@ -12,6 +12,7 @@ use crate::apply::file::{RitualEntry, TeamEntry};
 use crate::domain::command::NUDGE_MAX_MINUTES;
 use crate::domain::event::Selector;
 use crate::domain::name_key;
+use crate::domain::ritual::PromptOn;
 use crate::domain::ritual::RitualKind;
 use crate::domain::schedule::Schedule;
 
@@ -195,19 +196,17 @@ fn triggers(
 }
 
 /// `prompt_on`: `start` or `end` (the default).
-fn prompt_on(r: &RitualEntry, what: &str, problems: &mut Problems<'_>) -> &'static str {
+fn prompt_on(r: &RitualEntry, what: &str, problems: &mut Problems<'_>) -> PromptOn {
     match r.prompt_on.as_ref().map(|p| (p.get_ref().trim(), p.span())) {
-        None => "end",
-        Some((p, _)) if p.eq_ignore_ascii_case("end") => "end",
-        Some((p, _)) if p.eq_ignore_ascii_case("start") => "start",
-        Some((p, span)) => {
+        None => PromptOn::End,
+        Some((p, span)) => p.parse().unwrap_or_else(|_| {
             problems.add(
                 span,
                 what,
                 format!("`prompt_on = \"{p}\"`: use \"start\" or \"end\""),
             );
-            "end"
-        }
+            PromptOn::End
+        }),
     }
 }
 

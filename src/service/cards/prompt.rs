@@ -7,7 +7,6 @@ use crate::domain::command::UserRef;
 use crate::domain::decision::{Decision, FollowUp, FollowUpCard, Gap, NewDecision, NoGaps};
 use crate::domain::ids::{CapabilityId, PersonId};
 use crate::domain::prompt::{OccurrenceView, prompt_card, with_outcome};
-use crate::domain::ritual::RitualKind;
 use crate::domain::text::Text;
 use crate::service::StoreError;
 use crate::service::scope::{Scope, Stop};
@@ -237,7 +236,7 @@ pub(super) async fn record(
 fn view(team: &Team, occurrence: &Occurrence, choices: &[Choice]) -> OccurrenceView {
     OccurrenceView {
         id: occurrence.id.0,
-        kind: occurrence.ritual.kind.parse().unwrap_or(RitualKind::Custom),
+        kind: occurrence.ritual.kind,
         team: team.name.clone(),
         title: occurrence.title.clone(),
         capabilities: choices.to_vec(),
