@@ -148,10 +148,9 @@ fn spawn_workers(
         events: state.wake_events.clone(),
         outbox: state.wake_outbox.clone(),
     };
-    let senders = senders(config, &state.store, &state.clock)?;
     let registry = scheduler::registry(
         &state.store,
-        senders,
+        state.senders.clone(),
         &state.clock,
         &wakes,
         config.inbox_retention_days,
@@ -159,7 +158,7 @@ fn spawn_workers(
     Ok(registry.spawn(workers, shutdown))
 }
 
-/// One sender per configured platform, for the outbox. Slack's is always there: without a bot
+/// One sender per configured platform, for the outbox and for forms opened inline. Slack's is always there: without a bot
 /// token it parks what it is given, saying so.
 fn senders(config: &Config, store: &Store, clock: &Arc<dyn Clock>) -> Result<Senders, StartError> {
     let token = config.slack.as_ref().and_then(|s| s.bot_token.clone());
@@ -212,7 +211,9 @@ pub fn state(config: &Config, store: Store, clock: Arc<dyn Clock>) -> Result<App
         clock.clone(),
         wake_outbox.clone(),
     );
+    let senders = senders(config, &store, &clock)?;
     Ok(AppState {
+        senders,
         slack_signing_secret: config.slack.as_ref().map(|s| s.signing_secret.clone()),
         hook_secrets: Arc::new(config.hook_secrets.clone()),
         store,
