@@ -31,7 +31,7 @@ use crate::platform::teams::sender::TeamsSender;
 use crate::scheduler::runner::JobsHandle;
 use crate::scheduler::{self, Wakes};
 use crate::service::Commands;
-use crate::store::{Store, StoreError};
+use crate::store::{IfMissing, Store, StoreError};
 
 /// How long in-flight requests get to finish at shutdown.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -69,7 +69,19 @@ pub struct Server {
 impl Server {
     /// Opens the database, applies migrations, binds the listener and starts serving.
     pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Server, StartError> {
-        let store = Store::connect(&config.database_url).await?;
+        let if_missing = if config.create_database {
+            IfMissing::Create
+        } else {
+            IfMissing::Refuse
+        };
+        let store = Store::open(&config.database_url, if_missing).await?;
+        if store.created() {
+            tracing::warn!(
+                database = %crate::config::redact_database_url(&config.database_url),
+                "there was no database: created a new, empty one (a first run; if Cadence ran \
+                 here before, its database has gone)"
+            );
+        }
         store.migrate().await?;
         let listener =
             TcpListener::bind(config.listen)
