@@ -40,9 +40,11 @@ COPY --from=builder /out/cadence /usr/local/bin/cadence
 COPY --from=builder --chown=65532:65532 /out/data /data
 WORKDIR /data
 
+# No DATABASE_URL: the default, sqlite://cadence.db in WORKDIR /data, is the first-run default
+# that `serve` creates (and says so in the log). A DATABASE_URL that is set names a database
+# that must exist: `cadence migrate` creates it.
 ENV CADENCE_LISTEN=0.0.0.0:3000 \
     CADENCE_LOG_FORMAT=json \
-    DATABASE_URL=sqlite:///data/cadence.db \
     RUST_LOG=info
 
 USER 65532:65532

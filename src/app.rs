@@ -31,7 +31,7 @@ use crate::platform::teams::sender::TeamsSender;
 use crate::scheduler::runner::JobsHandle;
 use crate::scheduler::{self, Wakes};
 use crate::service::Commands;
-use crate::store::{Store, StoreError};
+use crate::store::{IfMissing, Store, StoreError};
 
 /// How long in-flight requests get to finish at shutdown.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -69,7 +69,19 @@ pub struct Server {
 impl Server {
     /// Opens the database, applies migrations, binds the listener and starts serving.
     pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Server, StartError> {
-        let store = Store::connect(&config.database_url).await?;
+        let if_missing = if config.create_database {
+            IfMissing::Create
+        } else {
+            IfMissing::Refuse
+        };
+        let store = Store::open(&config.database_url, if_missing).await?;
+        if store.created() {
+            tracing::warn!(
+                database = %crate::config::redact_database_url(&config.database_url),
+                "there was no database: created a new, empty one (a first run; if Cadence ran \
+                 here before, its database has gone)"
+            );
+        }
         store.migrate().await?;
         let listener =
             TcpListener::bind(config.listen)
@@ -148,10 +160,9 @@ fn spawn_workers(
         events: state.wake_events.clone(),
         outbox: state.wake_outbox.clone(),
     };
-    let senders = senders(config, &state.store, &state.clock)?;
     let registry = scheduler::registry(
         &state.store,
-        senders,
+        state.senders.clone(),
         &state.clock,
         &wakes,
         config.inbox_retention_days,
@@ -159,7 +170,7 @@ fn spawn_workers(
     Ok(registry.spawn(workers, shutdown))
 }
 
-/// One sender per configured platform, for the outbox. Slack's is always there: without a bot
+/// One sender per configured platform, for the outbox and for forms opened inline. Slack's is always there: without a bot
 /// token it parks what it is given, saying so.
 fn senders(config: &Config, store: &Store, clock: &Arc<dyn Clock>) -> Result<Senders, StartError> {
     let token = config.slack.as_ref().and_then(|s| s.bot_token.clone());
@@ -212,7 +223,9 @@ pub fn state(config: &Config, store: Store, clock: Arc<dyn Clock>) -> Result<App
         clock.clone(),
         wake_outbox.clone(),
     );
+    let senders = senders(config, &store, &clock)?;
     Ok(AppState {
+        senders,
         slack_signing_secret: config.slack.as_ref().map(|s| s.signing_secret.clone()),
         hook_secrets: Arc::new(config.hook_secrets.clone()),
         store,

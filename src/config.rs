@@ -23,6 +23,10 @@ pub const DEFAULT_SLACK_API_BASE_URL: &str = "https://slack.com/api/";
 pub struct Config {
     /// `DATABASE_URL`: `sqlite://PATH` or `postgres://…`.
     pub database_url: String,
+    /// Whether `serve` may create the SQLite file when it is missing: only for the first-run
+    /// default (`DATABASE_URL` unset), and then it says so in the log. A configured database
+    /// that has gone is not silently replaced by an empty one; `cadence migrate` creates it.
+    pub create_database: bool,
     /// `CADENCE_LISTEN`: the address the HTTP server binds.
     pub listen: SocketAddr,
     /// `CADENCE_ADMINS`: chat user ids allowed to set up teams and capabilities.
@@ -151,7 +155,9 @@ impl Config {
                 .filter(|v| !v.is_empty())
         };
 
-        let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let configured_database = get("DATABASE_URL");
+        let create_database = configured_database.is_none();
+        let database_url = configured_database.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         validate_database_url(&database_url)?;
         let listen = listen(&get)?;
         let admins = admins(&get)?;
@@ -168,6 +174,7 @@ impl Config {
 
         Ok(Config {
             database_url,
+            create_database,
             listen,
             admins,
             log_format,
@@ -179,10 +186,12 @@ impl Config {
         })
     }
 
-    /// A configuration for tests and tools: the given database, an ephemeral loopback port.
+    /// A configuration for tests and tools: the given database (created when missing), an
+    /// ephemeral loopback port.
     pub fn for_database(database_url: impl Into<String>) -> Self {
         Config {
             database_url: database_url.into(),
+            create_database: true,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             admins: Vec::new(),
             log_format: LogFormat::Text,
@@ -389,6 +398,15 @@ mod tests {
     fn defaults_start_on_a_fresh_machine() {
         let c = config(&[]).expect("defaults are valid");
         assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert!(
+            c.create_database,
+            "the first-run default creates its database"
+        );
+        let configured = config(&[("DATABASE_URL", "sqlite://kept.db")]).expect("valid");
+        assert!(
+            !configured.create_database,
+            "a configured database is not silently re-created"
+        );
         assert_eq!(c.listen.to_string(), DEFAULT_LISTEN);
         assert!(c.slack.is_none());
         assert!(c.teams.is_none());

@@ -11,7 +11,7 @@ use cadence::app::Server;
 use cadence::config::{Config, redact_database_url};
 use cadence::domain::clock::{Clock, SystemClock};
 use cadence::service::digest;
-use cadence::store::Store;
+use cadence::store::{IfMissing, Store};
 
 /// Capability planning inside the rituals your team already runs.
 #[derive(Debug, Parser)]
@@ -107,9 +107,13 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::Migrate => {
-            let store = Store::connect(&config.database_url)
+            // Asked for: the one command that creates a configured database that is missing.
+            let store = Store::open(&config.database_url, IfMissing::Create)
                 .await
                 .context("opening the database")?;
+            if store.created() {
+                tracing::info!(database = %redact_database_url(&config.database_url), "created a new database");
+            }
             store.migrate().await.context("applying migrations")?;
             tracing::info!(database = %redact_database_url(&config.database_url), "migrations applied");
             Ok(())
@@ -196,9 +200,7 @@ async fn digest(
     workspace: Option<&str>,
     post: bool,
 ) -> anyhow::Result<()> {
-    let store = Store::connect(&config.database_url)
-        .await
-        .context("opening the database")?;
+    let store = open_existing(&config).await?;
     store.migrate().await.context("applying migrations")?;
     let mut teams = store.teams_named(name).await?;
     if let Some(workspace) = workspace {
@@ -249,9 +251,7 @@ async fn apply(config: Config, path: &std::path::Path) -> anyhow::Result<()> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {shown}"))?;
     let file = cadence::apply::parse(&text).map_err(|e| anyhow::anyhow!(e.report(&shown)))?;
-    let store = Store::connect(&config.database_url)
-        .await
-        .context("opening the database")?;
+    let store = open_existing(&config).await?;
     store.migrate().await.context("applying migrations")?;
     let summary = cadence::apply::apply(&store, &file, SystemClock.now())
         .await
@@ -268,6 +268,19 @@ async fn apply(config: Config, path: &std::path::Path) -> anyhow::Result<()> {
     );
     println!("{summary}");
     Ok(())
+}
+
+/// The configured database for a tool (`apply`, `digest`): created only where `serve` would
+/// create it (the first-run default); a configured one that is missing is an error.
+async fn open_existing(config: &Config) -> anyhow::Result<Store> {
+    let if_missing = if config.create_database {
+        IfMissing::Create
+    } else {
+        IfMissing::Refuse
+    };
+    Store::open(&config.database_url, if_missing)
+        .await
+        .context("opening the database")
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

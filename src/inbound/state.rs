@@ -10,6 +10,7 @@ use tokio::sync::Notify;
 use crate::domain::clock::Clock;
 use crate::inbound::hooks::HookSecrets;
 use crate::inbound::teams::auth::BotAuthenticator;
+use crate::platform::Senders;
 use crate::platform::slack::users::SlackDirectory;
 use crate::service::Commands;
 use crate::store::Store;
@@ -35,4 +36,7 @@ pub struct AppState {
     pub wake_events: Arc<Notify>,
     /// Wakes the outbox worker when a message is queued.
     pub wake_outbox: Arc<Notify>,
+    /// The platforms' senders, for what cannot wait in the outbox (a Slack form, whose
+    /// `trigger_id` expires three seconds after the click). The outbox worker uses the same.
+    pub senders: Senders,
 }

@@ -13,6 +13,7 @@ mod capabilities;
 mod conversations;
 mod decisions;
 mod digest;
+mod file;
 mod group_commit;
 mod home;
 mod inbox;
@@ -88,6 +89,21 @@ pub enum StoreError {
     /// The database failed a write for everyone waiting on it; nothing was committed.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The configured SQLite file does not exist, and the store was not asked to create it.
+    #[error(
+        "there is no database at {0}: run `cadence migrate` to create it, or point DATABASE_URL at the existing one"
+    )]
+    Missing(String),
+}
+
+/// What opening an SQLite database does when its file does not exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfMissing {
+    /// Create it (a first run, `cadence migrate`, a test's own database).
+    Create,
+    /// Refuse, with [`StoreError::Missing`]: a database configured before is not silently
+    /// replaced by an empty one.
+    Refuse,
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -134,18 +150,51 @@ pub struct Store {
     backend: Backend,
     caches: Arc<cache::Caches>,
     group_commit: Option<group_commit::GroupCommit>,
+    /// The SQLite file, watched for removal or replacement.
+    file: Option<Arc<file::DatabaseFile>>,
+    /// Whether opening the store created its SQLite file.
+    created: bool,
 }
 
 impl Store {
     /// Connects to `database_url` (`sqlite://PATH` creates the file if missing, `postgres://…`).
     pub async fn connect(database_url: &str) -> StoreResult<Self> {
+        Self::open(database_url, IfMissing::Create).await
+    }
+
+    /// Connects to `database_url`; `if_missing` says whether a missing SQLite file is created.
+    /// An SQLite file is watched from then on: once it is removed or replaced, no connection
+    /// is handed out, so writes fail rather than land in a file nobody will read again.
+    pub async fn open(database_url: &str, if_missing: IfMissing) -> StoreResult<Self> {
         install_default_drivers();
         if database_url.starts_with("sqlite:") {
-            let url = sqlite_url_with_create(database_url);
-            // The writer is opened first so that it creates the file and switches it to WAL
-            // before any reader opens it.
-            let write = sqlite_pool(&url, 1).await?;
-            let read = sqlite_pool(&url, 4).await?;
+            let path = file::sqlite_path(database_url);
+            let missing = path.as_ref().is_some_and(|p| !p.exists());
+            if missing && if_missing == IfMissing::Refuse {
+                let shown = path.map(|p| p.display().to_string()).unwrap_or_default();
+                return Err(StoreError::Missing(shown));
+            }
+            if missing {
+                // Created once, here; the pools below never create the file again.
+                let url = sqlite_url_with_create(database_url);
+                sqlite_pool(&url, 1, None).await?.close().await;
+            }
+            let watched = match &path {
+                Some(path) => Some(Arc::new(
+                    file::DatabaseFile::open(path)
+                        .ok_or_else(|| StoreError::Missing(path.display().to_string()))?,
+                )),
+                None => None,
+            };
+            let url = match watched {
+                Some(_) => database_url.to_owned(),
+                // An in-memory database has no file to create.
+                None => sqlite_url_with_create(database_url),
+            };
+            // The writer is opened first so that it switches the file to WAL before any
+            // reader opens it.
+            let write = sqlite_pool(&url, 1, watched.clone()).await?;
+            let read = sqlite_pool(&url, 4, watched.clone()).await?;
             let group_commit = Some(group_commit::GroupCommit::start(write.clone()));
             Ok(Store {
                 read,
@@ -153,6 +202,8 @@ impl Store {
                 backend: Backend::Sqlite,
                 caches: Arc::default(),
                 group_commit,
+                file: watched,
+                created: missing,
             })
         } else {
             let pool = AnyPoolOptions::new()
@@ -166,8 +217,15 @@ impl Store {
                 backend: Backend::Postgres,
                 caches: Arc::default(),
                 group_commit: None,
+                file: None,
+                created: false,
             })
         }
+    }
+
+    /// Whether opening this store created its SQLite file (a first run).
+    pub fn created(&self) -> bool {
+        self.created
     }
 
     /// Which database this is.
@@ -223,6 +281,9 @@ impl Store {
 
     /// Whether the database answers and every migration this build knows is applied.
     pub async fn ready(&self) -> StoreResult<bool> {
+        if let Some(changed) = self.file.as_ref().and_then(|f| f.changed()) {
+            return Err(StoreError::Unavailable(changed));
+        }
         if self.group_commit.as_ref().is_some_and(|w| !w.is_running()) {
             return Ok(false);
         }
@@ -249,13 +310,24 @@ impl Store {
     }
 }
 
-async fn sqlite_pool(url: &str, connections: u32) -> StoreResult<AnyPool> {
+/// A pool on an SQLite file. With `watched`, a connection is opened or handed out only while
+/// the path still names the file the store opened.
+async fn sqlite_pool(
+    url: &str,
+    connections: u32,
+    watched: Option<Arc<file::DatabaseFile>>,
+) -> StoreResult<AnyPool> {
+    let on_connect = watched.clone();
     let pool = AnyPoolOptions::new()
         .max_connections(connections)
         .min_connections(1)
         .acquire_timeout(ACQUIRE_TIMEOUT)
-        .after_connect(|conn, _meta| {
+        .after_connect(move |conn, _meta| {
+            let watched = on_connect.clone();
             Box::pin(async move {
+                if let Some(changed) = watched.as_ref().and_then(|f| f.changed()) {
+                    return Err(sqlx::Error::Configuration(changed.into()));
+                }
                 // WAL lets readers run beside the writer. FULL sync makes every commit durable
                 // against power loss too, not just process crashes: an acknowledged decision is
                 // never lost. Group commit pays that fsync once per batch, not per decision.
@@ -266,6 +338,13 @@ async fn sqlite_pool(url: &str, connections: u32) -> StoreResult<AnyPool> {
                 .await?;
                 Ok(())
             })
+        })
+        .before_acquire(move |_conn, _meta| {
+            let same = watched.as_ref().is_none_or(|f| f.changed().is_none());
+            if !same {
+                tracing::error!("the database file was removed or replaced: refusing to use it");
+            }
+            Box::pin(async move { Ok(same) })
         })
         .connect(url)
         .await?;

@@ -10,7 +10,7 @@ use cadence::platform::slack::blocks::action_from_id;
 use serde_json::{Value, json};
 
 use crate::helpers::{Db, SECRET, TestApp};
-use crate::slack_standin::SlackStandIn;
+use crate::slack_standin::{Scripted, SlackStandIn};
 
 const SECOND: Duration = Duration::from_secs(1);
 
@@ -343,4 +343,58 @@ card_tests! {
         assert_eq!(answers, 1, "one answer wins; the other is told");
         assert_eq!(app.count("SELECT COUNT(*) FROM track_enrolments WHERE status IN ('approved', 'declined')").await, 1);
     }
+
+    a_form_opens_within_a_second_behind_a_backlog_of_slow_posts(app, slack) {
+        let (prompt, ts) = prompt(&app, &slack).await;
+        // 500 messages wait in the outbox and Slack answers each post after 200 ms: a form
+        // queued behind them would open long after its trigger_id expired (3 s).
+        backlog(&app, 500).await;
+        slack.script("chat.postMessage", (0..500).map(|_| Scripted::Slow(Duration::from_millis(200))));
+        let plan = action_id(&prompt, Verb::PlanIntervention);
+        let clicked = std::time::Instant::now();
+        let response = interact(&app, &click("UALICE", &prompt, &ts, &plan, None, None)).await;
+        assert_eq!(response.status(), 200);
+        let opened = slack.wait_for("views.open", 1, SECOND).await;
+        assert!(clicked.elapsed() < SECOND, "views.open after {:?}", clicked.elapsed());
+        assert_eq!(opened[0].body["trigger_id"], "13345224609.738474920.8088930838d88f008e0");
+        assert_eq!(opened[0].body["view"]["type"], "modal");
+        let context: Value = serde_json::from_str(opened[0].body["view"]["private_metadata"].as_str().expect("metadata")).expect("json");
+        assert_eq!(context["ts"], ts.as_str());
+        assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE operation = 'open_view'").await, 0, "the form never waits in the outbox");
+    }
+}
+
+/// Queues `n` posts for the outbox, each to a channel of its own, as a digest burst would.
+async fn backlog(app: &TestApp, n: usize) {
+    use cadence::domain::card::{Card, Part};
+    use cadence::domain::text::Text;
+    use cadence::store::{Delivery, NewMessage, Store};
+    let store = Store::connect(&app.db.url).await.expect("store");
+    let now = chrono::Utc::now();
+    let tenant = store
+        .tenant(cadence::domain::Platform::Slack, "T1", now)
+        .await
+        .expect("tenant");
+    let card = Card {
+        summary: "digest".to_owned(),
+        parts: vec![Part::Body(Text::new().plain("digest"))],
+    };
+    for i in 0..n {
+        let channel = format!("CBUSY{i}");
+        store
+            .enqueue(
+                &NewMessage {
+                    tenant,
+                    idempotency_key: format!("backlog:{i}"),
+                    channel_id: &channel,
+                    delivery: Delivery::Post,
+                    card: serde_json::to_value(&card).expect("card"),
+                    occurrence: None,
+                },
+                now,
+            )
+            .await
+            .expect("enqueue");
+    }
+    store.close().await;
 }

@@ -264,6 +264,20 @@ impl TestApp {
         self.start().await;
     }
 
+    /// Stops the server and starts it again as `serve` does with `DATABASE_URL` set: a missing
+    /// database is not created. Asserts that it refuses to start, saying how to proceed.
+    pub async fn restart_refusing_to_create(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.stop().await;
+        }
+        let mut config = self.config();
+        config.create_database = false;
+        match Server::start(config, self.clock.clone()).await {
+            Ok(_) => panic!("started on a missing database"),
+            Err(error) => assert!(error.to_string().contains("cadence migrate"), "{error}"),
+        }
+    }
+
     /// Runs a `SELECT COUNT(*) …` on the test's database.
     pub async fn count(&self, sql: &str) -> i64 {
         count(&self.db.url, sql).await

@@ -26,6 +26,16 @@ impl Process {
 
     #[allow(clippy::zombie_processes)]
     async fn launch(env: &[(&str, &str)], descriptors: Option<u32>) -> Process {
+        // A configured database is created by `cadence migrate`, never by `serve`.
+        let migrated = Command::new(env!("CARGO_BIN_EXE_cadence"))
+            .arg("migrate")
+            .envs(env.iter().copied())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("cadence migrate runs");
+        assert!(migrated.success(), "cadence migrate failed");
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("port")

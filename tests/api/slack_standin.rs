@@ -281,6 +281,10 @@ async fn answer(
             json_ok(json!({ "ok": true, "channel": args["channel"], "ts": args["ts"] }))
         }
         "conversations.history" => history(&mut inner, &args),
+        "views.open" => {
+            inner.next_ts += 1;
+            json_ok(json!({ "ok": true, "view": { "id": format!("V{:06}", inner.next_ts) } }))
+        }
         _ => json_ok(json!({ "ok": false, "error": "unknown_method" })),
     }
 }

@@ -103,3 +103,62 @@ async fn members_and_people_slack_cannot_vouch_for_are_refused() {
     app.command("UMEMBER", "me").await;
     assert_eq!(slack.calls().len(), 4);
 }
+
+/// Holds the database's write lock (SQLite) or the tables a command touches first
+/// (PostgreSQL) until the returned connection is dropped: a database too busy to answer.
+async fn hold_the_database(url: &str) -> sqlx::AnyConnection {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(url).await.expect("connect");
+    let statements: &[&str] = if url.starts_with("sqlite") {
+        &["BEGIN IMMEDIATE"]
+    } else {
+        &[
+            "BEGIN",
+            "LOCK TABLE tenants, people IN ACCESS EXCLUSIVE MODE",
+        ]
+    };
+    for statement in statements {
+        sqlx::raw_sql(statement)
+            .execute(&mut conn)
+            .await
+            .expect("lock");
+    }
+    conn
+}
+
+crate::for_each_database! {
+    a_set_up_command_is_answered_within_its_budget_however_slow_slack_and_the_database(db) {
+        let slack = SlackStandIn::start().await;
+        let Some(app) = TestApp::spawn_with_slack_api(db, &slack.base_url).await else { return };
+        // auth.test answers after 1.1 s, users.info for USLOW after 5 s, and the database is
+        // busy: each lookup used to take its own 1.2 s before the command's 2.5 s even began.
+        slack.script("auth.test", [crate::slack_standin::Scripted::Slow(std::time::Duration::from_millis(1100))]);
+        let lock = hold_the_database(&app.db.url).await;
+        let started = Instant::now();
+        let answer = app.command("USLOW", "team create Atlas").await;
+        let took = started.elapsed();
+        assert_eq!(answer.status, 200);
+        assert!(took.as_millis() <= 2600, "answered after {took:?}: {}", answer.text);
+        drop(lock);
+        assert_eq!(app.count("SELECT COUNT(*) FROM teams").await, 0);
+    }
+
+    an_admins_role_is_cached_after_a_lookup_that_ran_out_of_time(db) {
+        let slack = SlackStandIn::start().await;
+        let Some(app) = TestApp::spawn_with_slack_api(db, &slack.base_url).await else { return };
+        // Slack answers auth.test after 1.1 s: past the lookup budget, so the owner is not
+        // recognised this time, but the lookup finishes and the next command is quick.
+        slack.script("auth.test", [crate::slack_standin::Scripted::Slow(std::time::Duration::from_millis(1100))]);
+        let started = Instant::now();
+        let first = app.command("UOWNER1", "team create Atlas").await;
+        assert!(started.elapsed().as_millis() < 2500, "took {:?}", started.elapsed());
+        assert!(first.text.contains("Only workspace admins"), "{}", first.text);
+        slack.wait_for("users.info", 1, std::time::Duration::from_secs(3)).await;
+        // The late answer was kept (or is joined while it lands): no second lookup.
+        let second = app.command("UOWNER1", "team create Atlas").await;
+        assert!(second.text.contains("Created team *Atlas*"), "{}", second.text);
+        assert_eq!(slack.calls_to("users.info").len(), 1, "the role comes from the cache");
+        assert_eq!(slack.calls_to("auth.test").len(), 1);
+    }
+}

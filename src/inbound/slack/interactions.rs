@@ -1,11 +1,17 @@
 //! `POST /slack/interactions`: clicks on cards (`block_actions`) and submitted forms
 //! (`view_submission`, `view_closed`). The signature is checked on the raw form before the
-//! `payload` field is decoded. A click is answered with an empty 200 at once and its effects
-//! (the card updated, a private refusal, a form opened) go through the outbox; a form with
-//! errors is answered with Slack's `response_action: errors` on the right fields.
-//! <https://api.slack.com/interactivity/handling#payloads>
+//! `payload` field is decoded. A click is answered with an empty 200 and its effects (the card
+//! updated, a private refusal) go through the outbox; a form with errors is answered with
+//! Slack's `response_action: errors` on the right fields.
+//!
+//! A form is the exception: `views.open` needs the click's `trigger_id`, which Slack accepts
+//! once and only within three seconds of the click, so the form is opened while the click's
+//! request is still open, never queued behind other messages.
+//! <https://api.slack.com/interactivity/handling#payloads>,
+//! <https://api.slack.com/methods/views.open>
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -16,12 +22,20 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::verify_request;
-use crate::domain::card::{Action, Verb};
+use crate::domain::card::{Action, Card, Form, Part, Verb};
+use crate::domain::ids::TenantId;
+use crate::domain::text::Text;
 use crate::domain::{DecisionSource, Platform};
 use crate::error::AppError;
 use crate::inbound::AppState;
+use crate::platform::Destination;
 use crate::platform::slack::blocks::action_from_id;
 use crate::service::{CardInput, CardOutcome, Invocation};
+use crate::store::{Delivery, NewMessage};
+
+/// How long `views.open` may take: the click's `trigger_id` expires three seconds after the
+/// click, and the click itself must be acknowledged within three seconds.
+const FORM_BUDGET: Duration = Duration::from_millis(2500);
 
 #[derive(Deserialize)]
 struct Envelope {
@@ -34,6 +48,7 @@ pub async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
+    let received = tokio::time::Instant::now();
     verify_request(&state, &headers, &body)?;
     let envelope: Envelope = serde_urlencoded::from_bytes(&body)
         .map_err(|e| AppError::BadRequest(format!("interaction without a payload field: {e}")))?;
@@ -81,11 +96,15 @@ pub async fn handle(
             .await?;
     }
     match outcome {
-        // Slack shows updates, refusals and forms through the outbox; the answer is empty.
-        CardOutcome::Done
-        | CardOutcome::Replaced(_)
-        | CardOutcome::Told(_)
-        | CardOutcome::Form(_) => Ok(StatusCode::OK.into_response()),
+        CardOutcome::Form(form, tenant) => {
+            let deadline = received + FORM_BUDGET;
+            open_form(&state, tenant, &invocation, &input, &form, deadline).await?;
+            Ok(StatusCode::OK.into_response())
+        }
+        // Slack shows updates and refusals through the outbox; the answer is empty.
+        CardOutcome::Done | CardOutcome::Replaced(_) | CardOutcome::Told(_) => {
+            Ok(StatusCode::OK.into_response())
+        }
         CardOutcome::FieldErrors(errors) => {
             let errors: serde_json::Map<String, Value> = errors
                 .into_iter()
@@ -94,6 +113,66 @@ pub async fn handle(
             Ok(Json(json!({ "response_action": "errors", "errors": errors })).into_response())
         }
     }
+}
+
+/// Opens `form` for the click now, while its `trigger_id` is still valid. When Slack does not
+/// open it in time, the person is told privately to press the button again: a queued retry
+/// could only fail, as the trigger will have expired.
+async fn open_form(
+    state: &AppState,
+    tenant: TenantId,
+    invocation: &Invocation,
+    input: &CardInput,
+    form: &Form,
+    deadline: tokio::time::Instant,
+) -> Result<(), AppError> {
+    let (channel, ts) = input.message.clone().unwrap_or_default();
+    let trigger = input.trigger.as_deref().unwrap_or_default();
+    let key = format!("form:{}:{trigger}", tenant.0);
+    let to = Destination {
+        tenant,
+        channel: &channel,
+        idempotency_key: &key,
+    };
+    // Slack hands the context back with the submission: it names the card to update.
+    let context = json!({ "channel": channel, "ts": ts });
+    let opened = match state.senders.get(Platform::Slack) {
+        Some(sender) => {
+            tokio::time::timeout_at(deadline, sender.open_form(&to, trigger, form, &context))
+                .await
+                .map_err(|_| "views.open took too long".to_owned())
+                .and_then(|sent| sent.map_err(|e| e.to_string()))
+        }
+        None => Err("Slack is not configured".to_owned()),
+    };
+    let Err(reason) = opened else {
+        return Ok(());
+    };
+    tracing::warn!(%reason, "could not open a form for a click");
+    if channel.is_empty() {
+        return Ok(());
+    }
+    let text = Text::new().plain("Slack did not open the form in time; press the button again.");
+    let card = Card {
+        summary: text.to_string(),
+        parts: vec![Part::Body(text)],
+    };
+    state
+        .store
+        .enqueue(
+            &NewMessage {
+                tenant,
+                idempotency_key: format!("{key}:failed"),
+                channel_id: &channel,
+                delivery: Delivery::Ephemeral(invocation.user_id.clone()),
+                card: serde_json::to_value(&card).unwrap_or_default(),
+                occurrence: None,
+            },
+            state.clock.now(),
+        )
+        .await?;
+    state.wake_outbox.notify_one();
+    Ok(())
 }
 
 /// Who clicked, in which workspace (the organisation for org-wide installs) and channel.

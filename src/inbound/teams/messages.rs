@@ -227,7 +227,7 @@ fn invoke_response(outcome: CardOutcome, names: &crate::platform::teams::markdow
             Ok(updated) => card(cards::card_with_names(&updated, names)),
             Err(_) => message("Recorded.".to_owned()),
         },
-        CardOutcome::Form(form) => card(cards::form(&form)),
+        CardOutcome::Form(form, _) => card(cards::form(&form)),
         // A card in the answer would replace the prompt for the person who clicked, buttons and
         // all; a message leaves the card as it was and says why nothing was recorded.
         CardOutcome::Told(text) => message(text.to_string()),

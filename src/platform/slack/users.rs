@@ -1,8 +1,10 @@
-//! Who is a workspace admin or owner, from Slack's `users.info`, cached briefly.
+//! Who is a workspace admin or owner, from Slack's `users.info`, cached for ten minutes.
 //!
 //! Admins and owners may set up teams and capabilities (design.md §3). Slash commands do not say
 //! whether the author is one, so Cadence asks Slack, with a short timeout so the answer still
 //! fits in Slack's 3-second budget; when Slack cannot be asked, the author is not an admin.
+//! Each lookup runs as a task of its own: a caller that stops waiting (its budget spent) does
+//! not cancel it, so Slack's late answer still fills the cache for the next command.
 //! The bot token belongs to one workspace (`auth.test` says which); an author from any other
 //! tenant is never taken for an admin on that workspace's word.
 
@@ -14,7 +16,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 /// How long an answer is reused.
-const CACHE_FOR: Duration = Duration::from_secs(300);
+const CACHE_FOR: Duration = Duration::from_secs(600);
 /// How long to wait for Slack before treating the author as a non-admin.
 const TIMEOUT: Duration = Duration::from_millis(1200);
 
@@ -28,6 +30,8 @@ pub struct SlackDirectory {
     base_url: String,
     token: SecretString,
     cache: Arc<Mutex<HashMap<TenantUser, (bool, Instant)>>>,
+    /// Lookups under way: a second command by the same person joins the first's lookup.
+    in_flight: Arc<Mutex<HashMap<TenantUser, Arc<tokio::sync::OnceCell<bool>>>>>,
     token_tenants: Arc<tokio::sync::OnceCell<Vec<String>>>,
 }
 
@@ -65,6 +69,7 @@ impl SlackDirectory {
             base_url: base_url.to_owned(),
             token,
             cache: Arc::default(),
+            in_flight: Arc::default(),
             token_tenants: Arc::default(),
         })
     }
@@ -76,6 +81,32 @@ impl SlackDirectory {
         if let Some(known) = self.cached(&key) {
             return known;
         }
+        let Some(lookup) = self.lookup_for(&key) else {
+            return false;
+        };
+        let directory = self.clone();
+        // Detached: dropping this future (a caller's timeout) leaves the lookup running.
+        tokio::spawn(async move {
+            let (tenant, user_id) = key.clone();
+            let answer = *lookup
+                .get_or_init(|| directory.look_up(key.clone(), &tenant, &user_id))
+                .await;
+            // The answer is cached (or Slack could not give one): the next caller asks anew.
+            directory.finished(&key, &lookup);
+            answer
+        })
+        .await
+        .unwrap_or(false)
+    }
+
+    /// The lookup under way for `key`, or a new one.
+    fn lookup_for(&self, key: &TenantUser) -> Option<Arc<tokio::sync::OnceCell<bool>>> {
+        let mut in_flight = self.in_flight.lock().ok()?;
+        Some(in_flight.entry(key.clone()).or_default().clone())
+    }
+
+    /// Asks Slack (`auth.test` once, then `users.info`) and caches the answer.
+    async fn look_up(&self, key: TenantUser, tenant: &str, user_id: &str) -> bool {
         // Learnt once; a failed auth.test is not remembered, so the next command asks again.
         let token_tenants = match self
             .token_tenants
@@ -102,6 +133,15 @@ impl SlackDirectory {
                 tracing::warn!(user = user_id, %reason, "users.info failed; treating as non-admin");
                 false
             }
+        }
+    }
+
+    /// Forgets `lookup` once it is done, unless a newer one has taken its place.
+    fn finished(&self, key: &TenantUser, lookup: &Arc<tokio::sync::OnceCell<bool>>) {
+        if let Ok(mut in_flight) = self.in_flight.lock()
+            && in_flight.get(key).is_some_and(|l| Arc::ptr_eq(l, lookup))
+        {
+            in_flight.remove(key);
         }
     }
 

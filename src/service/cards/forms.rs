@@ -2,7 +2,6 @@
 //! and their submissions: every row checked and resolved before anything is recorded.
 
 use chrono::NaiveDate;
-use serde_json::json;
 
 use super::prompt::{Recorded, record};
 use super::{CardInput, CardOutcome, capability_by_choice, invalid};
@@ -11,7 +10,7 @@ use crate::domain::command::UserRef;
 use crate::domain::decision::{Coach, Decision, Intervene};
 use crate::domain::prompt::{coaching_form, intervention_form, qbr_form};
 use crate::service::scope::{Scope, Stop};
-use crate::store::{Delivery, NewMessage, Occurrence, Team};
+use crate::store::{Occurrence, Team};
 
 /// A submitted form, by the button that opened it: one row, or three for a QBR.
 pub(super) async fn submit(
@@ -194,7 +193,9 @@ fn due(
     }
 }
 
-/// Queues the form a button opens, remembering which card to update when it is submitted.
+/// The form a button opens, for the adapter to show while the click's request is still open:
+/// Slack's `trigger_id` works once and only within three seconds of the click, so a form never
+/// waits in the outbox behind other messages. The form's submission names the card to update.
 pub(super) async fn open_form(
     scope: &Scope<'_>,
     input: &CardInput,
@@ -207,30 +208,10 @@ pub(super) async fn open_form(
         Verb::CoachingMoment => coaching_form(occurrence.id.0, choices),
         _ => intervention_form(occurrence.id.0, choices),
     };
-    if input.answer_inline {
-        return Ok(CardOutcome::Form(form));
+    if input.answer_inline || input.trigger.is_some() {
+        return Ok(CardOutcome::Form(form, scope.tenant));
     }
-    let Some(trigger) = &input.trigger else {
-        return Err(invalid(
-            "That button needs Slack to open a form; try again.",
-        ));
-    };
-    let (channel, ts) = input.message.clone().unwrap_or_default();
-    let card = json!({ "form": form, "context": { "channel": channel, "ts": ts } });
-    scope
-        .store()
-        .enqueue(
-            &NewMessage {
-                tenant: scope.tenant,
-                idempotency_key: format!("form:{}:{trigger}", scope.tenant.0),
-                channel_id: &channel,
-                delivery: Delivery::OpenView(trigger.clone()),
-                card,
-                occurrence: Some(occurrence.id),
-            },
-            scope.now(),
-        )
-        .await?;
-    scope.commands.wake_outbox();
-    Ok(CardOutcome::Done)
+    Err(invalid(
+        "That button opens a form, which needs the click itself; try again.",
+    ))
 }

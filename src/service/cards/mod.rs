@@ -55,8 +55,10 @@ pub enum CardOutcome {
     Replaced(serde_json::Value),
     /// Nothing recorded; what to tell the person (only with [`CardInput::answer_inline`]).
     Told(Text),
-    /// A form to fill in (only with [`CardInput::answer_inline`]).
-    Form(Form),
+    /// A form to fill in, for the tenant it belongs to: the adapter shows it while the request
+    /// is still open (in a Teams invoke's answer; through Slack's `views.open`, whose
+    /// `trigger_id` works once and only for three seconds, so it may not wait in the outbox).
+    Form(Form, crate::domain::ids::TenantId),
     /// A submitted form has errors: (field id, what is wrong). Nothing was recorded.
     FieldErrors(Vec<(String, String)>),
 }
