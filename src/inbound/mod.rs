@@ -2,6 +2,7 @@
 //! translates it into the domain's terms, persists or runs it, and acknowledges. Each adapter
 //! offers its own `router()`; the application merges them.
 
+mod chat;
 pub(crate) mod health;
 pub(crate) mod hooks;
 pub(crate) mod listen;

@@ -1,26 +1,26 @@
-//! `POST /slack/commands`: the `/cadence` slash command.
+//! `POST /slack/commands`: the `/cadence` slash command, read by the Slack adapter
+//! (`adapter.rs`) on the one chat path (`inbound/chat.rs`).
 //!
 //! Verify, decode the form, ask Slack whether the author is a workspace admin (set-up commands
 //! only), run the command, answer ephemerally — all inside one 2.5-second budget counted from
 //! the request's arrival, so the answer reaches Slack inside its 3 seconds however slow Slack's
-//! own API or the database are. The decision is committed before the answer is sent, so an acknowledged decision is
-//! never lost. A command that doesn't parse or isn't allowed is a 200 with an ephemeral
+//! own API or the database are. The decision is committed before the answer is sent, so an
+//! acknowledged decision is never lost. A command that doesn't parse or isn't allowed is a 200 with an ephemeral
 //! explanation, because that is what Slack shows the person; only a failed signature (401) or an
 //! undecodable form (400) are HTTP errors.
 
 use std::time::Duration;
 
-use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
 
-use super::verify_request;
 use crate::domain::text::Text;
 use crate::domain::{DecisionSource, Platform};
 use crate::error::AppError;
 use crate::inbound::AppState;
+use crate::inbound::chat::Inbound;
 use crate::platform::slack::command_text::command_text;
 use crate::platform::slack::mrkdwn;
 use crate::service::Invocation;
@@ -59,15 +59,15 @@ impl CommandResponse {
     }
 }
 
-/// Handles one slash command.
-pub async fn handle(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<CommandResponse>, AppError> {
-    let received = tokio::time::Instant::now();
-    verify_request(&state, &headers, &body)?;
-    let form: SlashCommand = serde_urlencoded::from_bytes(&body)
+/// Reads a verified slash command: who typed what, where, and whether they are a workspace
+/// admin (asked of Slack for set-up commands only, inside [`LOOKUP_BUDGET`] of the arrival).
+pub(super) async fn normalise(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &Bytes,
+    received: Instant,
+) -> Result<Inbound, AppError> {
+    let form: SlashCommand = serde_urlencoded::from_bytes(body)
         .map_err(|e| AppError::BadRequest(format!("malformed slash command form: {e}")))?;
     // Org-wide installs are one tenant for the whole Enterprise Grid organisation.
     let org_wide = form.is_enterprise_install.as_deref() == Some("true");
@@ -100,7 +100,7 @@ pub async fn handle(
         }
         _ => false,
     };
-    let invocation = Invocation {
+    Ok(Inbound::Command(Invocation {
         platform: Platform::Slack,
         tenant,
         user_name: form
@@ -116,27 +116,19 @@ pub async fn handle(
             .get("x-slack-signature")
             .and_then(|v| v.to_str().ok())
             .map(|signature| format!("slack-command:{signature}")),
-    };
-    let deadline = received + COMMAND_BUDGET;
-    match tokio::time::timeout_at(deadline, state.commands.run(&invocation)).await {
-        Ok(reply) => Ok(Json(CommandResponse::ephemeral(&reply?.text))),
-        Err(_) => {
-            tracing::warn!("command overran its budget; answered before it finished");
-            Ok(Json(CommandResponse::ephemeral(&overran())))
-        }
-    }
+    }))
 }
 
 /// How long after its arrival a command is answered at the latest, whatever is still running:
 /// Slack shows an error after 3 s.
-const COMMAND_BUDGET: Duration = Duration::from_millis(2500);
+pub(super) const COMMAND_BUDGET: Duration = Duration::from_millis(2500);
 /// The part of [`COMMAND_BUDGET`] the workspace-admin lookups (`auth.test`, `users.info`) may
 /// take together; past it the author is treated as a member, which the cache corrects later.
 const LOOKUP_BUDGET: Duration = Duration::from_millis(1000);
 
 /// What the author is told when the database is too slow to confirm in time. A decision queued
 /// for commit may still land, so the answer says to check rather than to repeat.
-fn overran() -> Text {
+pub(super) fn overran() -> Text {
     Text::new()
         .plain("Cadence is slower than usual and couldn't confirm in time. ")
         .plain("Your command may still be recorded: check with ")

@@ -14,20 +14,19 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use tokio::time::Instant;
 
-use super::verify_request;
 use crate::domain::card::{Action, Card, Form, Part, Verb};
 use crate::domain::ids::TenantId;
 use crate::domain::text::Text;
 use crate::domain::{DecisionSource, Platform};
 use crate::error::AppError;
 use crate::inbound::AppState;
+use crate::inbound::chat::Inbound;
 use crate::platform::Destination;
 use crate::platform::slack::blocks::action_from_id;
 use crate::service::{CardInput, CardOutcome, Invocation};
@@ -37,21 +36,23 @@ use crate::store::{Delivery, NewMessage};
 /// click, and the click itself must be acknowledged within three seconds.
 const FORM_BUDGET: Duration = Duration::from_millis(2500);
 
+/// An interaction's form: one `payload` field holding the JSON.
 #[derive(Deserialize)]
-struct Envelope {
+pub(super) struct Envelope {
     payload: String,
 }
 
-/// Handles one interaction.
-pub async fn handle(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    let received = tokio::time::Instant::now();
-    verify_request(&state, &headers, &body)?;
-    let envelope: Envelope = serde_urlencoded::from_bytes(&body)
-        .map_err(|e| AppError::BadRequest(format!("interaction without a payload field: {e}")))?;
+/// What the Slack adapter keeps of a click or form for its answer.
+#[derive(Debug)]
+pub(crate) struct Clicked {
+    invocation: Invocation,
+    input: CardInput,
+    from_home: bool,
+}
+
+/// Reads a verified interaction: who clicked or submitted what, on which card. `None` for
+/// interactions Cadence has nothing to do with (`view_closed`, shortcuts, anything newer).
+pub(super) fn normalise(envelope: &Envelope) -> Result<Option<Clicked>, AppError> {
     let payload: Value = serde_json::from_str(&envelope.payload)
         .map_err(|e| AppError::BadRequest(format!("interaction payload is not JSON: {e}")))?;
     let Some(invocation) = invocation(&payload) else {
@@ -66,8 +67,7 @@ pub async fn handle(
     let input = match payload["type"].as_str() {
         Some("block_actions") => click(&payload),
         Some("view_submission") => submission(&payload),
-        // view_closed, shortcuts and anything newer: acknowledged, nothing to do.
-        _ => return Ok(StatusCode::OK.into_response()),
+        _ => return Ok(None),
     };
     if let Some(action) = &input.action {
         span.record("command", action.verb.code());
@@ -81,7 +81,33 @@ pub async fn handle(
     } else {
         invocation
     };
-    let outcome = state.commands.card(&invocation, &input).await?;
+    Ok(Some(Clicked {
+        invocation,
+        input,
+        from_home,
+    }))
+}
+
+impl Clicked {
+    /// The service's neutral view of the click.
+    pub(super) fn inbound(&self) -> Inbound {
+        Inbound::Card(self.invocation.clone(), self.input.clone())
+    }
+}
+
+/// Slack's answer to a click or form: updates and refusals went through the outbox, so the
+/// answer is empty, except that a form opens now and a form's errors go on its fields.
+pub(super) async fn answer(
+    state: &AppState,
+    clicked: Clicked,
+    outcome: CardOutcome,
+    received: Instant,
+) -> Result<Response, AppError> {
+    let Clicked {
+        invocation,
+        input,
+        from_home,
+    } = clicked;
     if from_home {
         // The click changed what the home view shows (a request answered): show it again.
         let occasion = format!("click:{}", state.clock.now().timestamp_millis());
@@ -98,10 +124,9 @@ pub async fn handle(
     match outcome {
         CardOutcome::Form(form, tenant) => {
             let deadline = received + FORM_BUDGET;
-            open_form(&state, tenant, &invocation, &input, &form, deadline).await?;
+            open_form(state, tenant, &invocation, &input, &form, deadline).await?;
             Ok(StatusCode::OK.into_response())
         }
-        // Slack shows updates and refusals through the outbox; the answer is empty.
         CardOutcome::Done | CardOutcome::Replaced(_) | CardOutcome::Told(_) => {
             Ok(StatusCode::OK.into_response())
         }
@@ -124,7 +149,7 @@ async fn open_form(
     invocation: &Invocation,
     input: &CardInput,
     form: &Form,
-    deadline: tokio::time::Instant,
+    deadline: Instant,
 ) -> Result<(), AppError> {
     let (channel, ts) = input.message.clone().unwrap_or_default();
     let trigger = input.trigger.as_deref().unwrap_or_default();

@@ -1,5 +1,6 @@
 //! Slack's inbound routes: every request is verified on its raw bytes before anything parses it.
 
+mod adapter;
 pub(crate) mod commands;
 pub(crate) mod events;
 pub(crate) mod interactions;
@@ -8,8 +9,10 @@ pub mod signature;
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 
+use adapter::Slack;
+
 use crate::error::AppError;
-use crate::inbound::{AppState, MAX_INTERACTION_BYTES};
+use crate::inbound::{AppState, MAX_INTERACTION_BYTES, chat};
 
 /// Verifies a Slack request's signature against the configured signing secret.
 pub fn verify_request(state: &AppState, headers: &HeaderMap, body: &Bytes) -> Result<(), AppError> {
@@ -24,10 +27,10 @@ pub fn router() -> axum::Router<AppState> {
     use axum::extract::DefaultBodyLimit;
     use axum::routing::post;
     axum::Router::new()
-        .route("/slack/commands", post(commands::handle))
+        .route("/slack/commands", post(chat::handle::<Slack>))
         .route(
             "/slack/interactions",
-            post(interactions::handle).layer(DefaultBodyLimit::max(MAX_INTERACTION_BYTES)),
+            post(chat::handle::<Slack>).layer(DefaultBodyLimit::max(MAX_INTERACTION_BYTES)),
         )
         .route("/slack/events", post(events::handle))
 }

@@ -1,5 +1,6 @@
-//! `POST /teams/messages`: every activity the Bot Framework sends. The token is verified before
-//! the body is read; the parsed activity is then checked against the token (channel
+//! `POST /teams/messages`: every activity the Bot Framework sends, read by [`Teams`], the Teams
+//! [`ChatAdapter`] on the one chat path (`inbound/chat.rs`). The token is verified before the
+//! body is read; the parsed activity is then checked against the token (channel
 //! endorsement, `serviceUrl`). Every activity refreshes the conversation reference, so Cadence
 //! can post there later.
 //!
@@ -12,125 +13,187 @@
 
 use std::collections::BTreeMap;
 
+use async_trait::async_trait;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
+use tokio::time::Instant;
 
 use super::activity::Activity;
+use super::auth::VerifiedToken;
 use crate::domain::card::{Card, Part, Verb};
 use crate::domain::command::CommandText;
+use crate::domain::ids::TenantId;
 use crate::domain::text::Text;
 use crate::domain::{DecisionSource, Platform};
 use crate::error::AppError;
 use crate::inbound::AppState;
+use crate::inbound::chat::{ChatAdapter, Inbound, Ran};
 use crate::platform::teams::cards;
 use crate::service::{CardInput, CardOutcome, Invocation};
 use crate::store::{Delivery, NewInboxEntry, NewMessage};
 
-/// Handles one activity.
-pub async fn handle(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    let Some(auth) = &state.teams_auth else {
-        return Err(AppError::Unauthorised(
-            "Teams is not configured (TEAMS_APP_ID, TEAMS_APP_PASSWORD)".to_owned(),
-        ));
-    };
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let token = auth
-        .verify(authorization, state.clock.now())
-        .await
-        .map_err(|e| {
-            if e.is_unavailable() {
-                AppError::Upstream(e.to_string())
-            } else {
-                AppError::Unauthorised(e.to_string())
-            }
-        })?;
-    let raw: Value = serde_json::from_slice(&body)
-        .map_err(|e| AppError::BadRequest(format!("activity is not JSON: {e}")))?;
-    let activity = Activity::new(&raw);
-    token
-        .check_activity(activity.channel_id(), activity.service_url())
-        .map_err(|e| AppError::Unauthorised(e.to_string()))?;
-    let tenant = activity.tenant();
-    if tenant.is_empty() || activity.conversation().is_empty() {
-        return Err(AppError::BadRequest(
-            "activity without a tenant or conversation".to_owned(),
-        ));
+/// Teams' inbound side: `/teams/messages`.
+#[derive(Debug)]
+pub(crate) struct Teams;
+
+/// What the Teams adapter keeps of an activity for its answer.
+#[derive(Debug)]
+pub(crate) struct Received {
+    tenant: TenantId,
+    activity_id: String,
+    conversation: String,
+    thread_root: String,
+    asked: Asked,
+}
+
+/// Which kind of activity it was, as far as the answer is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    /// A typed command: answered with a reply in its thread.
+    Command,
+    /// An `Action.Submit` from a card: no synchronous answer, field errors in the thread.
+    Submit,
+    /// An `Action.Execute` invoke: answered in the response.
+    Invoke,
+    /// Anything else: an empty 200.
+    Other,
+}
+
+#[async_trait]
+impl ChatAdapter for Teams {
+    type Verified = VerifiedToken;
+    type Context = Received;
+
+    async fn verify(
+        state: &AppState,
+        headers: &HeaderMap,
+        _body: &Bytes,
+    ) -> Result<VerifiedToken, AppError> {
+        let Some(auth) = &state.teams_auth else {
+            return Err(AppError::Unauthorised(
+                "Teams is not configured (TEAMS_APP_ID, TEAMS_APP_PASSWORD)".to_owned(),
+            ));
+        };
+        let authorization = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        auth.verify(authorization, state.clock.now())
+            .await
+            .map_err(|e| {
+                if e.is_unavailable() {
+                    AppError::Upstream(e.to_string())
+                } else {
+                    AppError::Unauthorised(e.to_string())
+                }
+            })
     }
-    let span = tracing::Span::current();
-    span.record("platform", "teams");
-    span.record("tenant", tenant);
-    span.record("user", activity.from_id());
-    span.record("command", activity.kind());
 
-    let now = state.clock.now();
-    let tenant_id = state.store.tenant(Platform::Teams, tenant, now).await?;
-    state
-        .store
-        .save_conversation_ref(tenant_id, &activity.conversation_ref(), now)
-        .await?;
+    async fn normalise(
+        state: &AppState,
+        token: VerifiedToken,
+        _headers: &HeaderMap,
+        body: &Bytes,
+        _received: Instant,
+    ) -> Result<(Inbound, Received), AppError> {
+        let raw: Value = serde_json::from_slice(body)
+            .map_err(|e| AppError::BadRequest(format!("activity is not JSON: {e}")))?;
+        let activity = Activity::new(&raw);
+        token
+            .check_activity(activity.channel_id(), activity.service_url())
+            .map_err(|e| AppError::Unauthorised(e.to_string()))?;
+        let tenant = activity.tenant();
+        if tenant.is_empty() || activity.conversation().is_empty() {
+            return Err(AppError::BadRequest(
+                "activity without a tenant or conversation".to_owned(),
+            ));
+        }
+        let span = tracing::Span::current();
+        span.record("platform", "teams");
+        span.record("tenant", tenant);
+        span.record("user", activity.from_id());
+        span.record("command", activity.kind());
 
-    match activity.kind() {
-        "message" if activity.value().is_object() => {
-            let input = card_input(&state, tenant_id, &activity, false).await?;
-            let invocation = invocation(&activity, DecisionSource::Card, Default::default());
-            let outcome = state.commands.card(&invocation, &input).await?;
-            reply_with_outcome(&state, tenant_id, &activity, outcome).await?;
-            Ok(StatusCode::OK.into_response())
-        }
-        "message" => {
-            let text = activity.command_text();
-            let invocation = invocation(&activity, DecisionSource::SlashCommand, text);
-            let reply = state.commands.run(&invocation).await?;
-            reply_in_thread(&state, tenant_id, &activity, reply.text).await?;
-            Ok(StatusCode::OK.into_response())
-        }
-        "invoke" if activity.name() == "adaptiveCard/action" => {
-            let input = card_input(&state, tenant_id, &activity, true).await?;
-            let invocation = invocation(&activity, DecisionSource::Card, Default::default());
-            let outcome = state.commands.card(&invocation, &input).await?;
-            let names = match &outcome {
-                CardOutcome::Replaced(card) => match serde_json::from_value::<Card>(card.clone()) {
-                    Ok(card) => {
-                        state
-                            .store
-                            .display_names(tenant_id, &card.mentions())
-                            .await?
-                    }
-                    Err(_) => Default::default(),
-                },
-                _ => Default::default(),
-            };
-            Ok(Json(invoke_response(outcome, &names)).into_response())
-        }
-        "event" => {
-            if let Some(event) = activity.meeting_event(now) {
-                let new = state
-                    .store
-                    .receive(NewInboxEntry {
+        let now = state.clock.now();
+        let tenant_id = state.store.tenant(Platform::Teams, tenant, now).await?;
+        state
+            .store
+            .save_conversation_ref(tenant_id, &activity.conversation_ref(), now)
+            .await?;
+
+        let (inbound, asked) = match activity.kind() {
+            "message" if activity.value().is_object() => {
+                let input = card_input(state, tenant_id, &activity, false).await?;
+                let invocation = invocation(&activity, DecisionSource::Card, Default::default());
+                (Inbound::Card(invocation, input), Asked::Submit)
+            }
+            "message" => {
+                let text = activity.command_text();
+                let invocation = invocation(&activity, DecisionSource::SlashCommand, text);
+                (Inbound::Command(invocation), Asked::Command)
+            }
+            "invoke" if activity.name() == "adaptiveCard/action" => {
+                let input = card_input(state, tenant_id, &activity, true).await?;
+                let invocation = invocation(&activity, DecisionSource::Card, Default::default());
+                (Inbound::Card(invocation, input), Asked::Invoke)
+            }
+            "event" => match activity.meeting_event(now) {
+                Some(event) => (
+                    Inbound::Event(NewInboxEntry {
                         source: event.source,
                         delivery_id: format!("{}:{}", event.name, event.subject),
                         event,
                         received_at: now,
-                    })
-                    .await?;
-                if new {
-                    state.wake_events.notify_one();
-                }
+                    }),
+                    Asked::Other,
+                ),
+                None => (Inbound::Nothing, Asked::Other),
+            },
+            // conversationUpdate, installationUpdate and the rest: the reference was kept above.
+            _ => (Inbound::Nothing, Asked::Other),
+        };
+        let received = Received {
+            tenant: tenant_id,
+            activity_id: activity.id().to_owned(),
+            conversation: activity.conversation().to_owned(),
+            thread_root: activity.thread_root().to_owned(),
+            asked,
+        };
+        Ok((inbound, received))
+    }
+
+    async fn answer(
+        state: &AppState,
+        activity: Received,
+        ran: Ran,
+        _received: Instant,
+    ) -> Result<Response, AppError> {
+        match (activity.asked, ran) {
+            (_, Ran::Command(reply)) => reply_in_thread(state, &activity, reply.text).await?,
+            (_, Ran::Overran) => {}
+            (Asked::Invoke, Ran::Card(outcome)) => {
+                let names = match &outcome {
+                    CardOutcome::Replaced(card) => {
+                        match serde_json::from_value::<Card>(card.clone()) {
+                            Ok(card) => {
+                                state
+                                    .store
+                                    .display_names(activity.tenant, &card.mentions())
+                                    .await?
+                            }
+                            Err(_) => Default::default(),
+                        }
+                    }
+                    _ => Default::default(),
+                };
+                return Ok(Json(invoke_response(outcome, &names)).into_response());
             }
-            Ok(StatusCode::OK.into_response())
+            (_, Ran::Card(outcome)) => reply_with_outcome(state, &activity, outcome).await?,
+            (_, Ran::Nothing) => {}
         }
-        // conversationUpdate, installationUpdate and the rest: the reference was kept above.
-        _ => Ok(StatusCode::OK.into_response()),
+        Ok(StatusCode::OK.into_response())
     }
 }
 
@@ -239,8 +302,7 @@ fn invoke_response(outcome: CardOutcome, names: &crate::platform::teams::markdow
 /// After an `Action.Submit` (no synchronous answer), say what happened in the thread.
 async fn reply_with_outcome(
     state: &AppState,
-    tenant: crate::domain::ids::TenantId,
-    activity: &Activity<'_>,
+    activity: &Received,
     outcome: CardOutcome,
 ) -> Result<(), AppError> {
     let text = match outcome {
@@ -248,7 +310,7 @@ async fn reply_with_outcome(
         // Updates and refusals were queued by the service.
         _ => return Ok(()),
     };
-    reply_in_thread(state, tenant, activity, text).await
+    reply_in_thread(state, activity, text).await
 }
 
 /// What a form's field errors say when there is no form to show them on.
@@ -263,8 +325,7 @@ fn field_errors(errors: Vec<(String, String)>) -> String {
 /// Queues `text` as a reply to the activity, in its conversation's thread.
 async fn reply_in_thread(
     state: &AppState,
-    tenant: crate::domain::ids::TenantId,
-    activity: &Activity<'_>,
+    activity: &Received,
     text: Text,
 ) -> Result<(), AppError> {
     let card = Card {
@@ -275,10 +336,13 @@ async fn reply_in_thread(
         .store
         .enqueue(
             &NewMessage {
-                tenant,
-                idempotency_key: format!("teams-reply:{}:{}", tenant.0, activity.id()),
-                channel_id: activity.conversation(),
-                delivery: Delivery::Reply(activity.thread_root().to_owned()),
+                tenant: activity.tenant,
+                idempotency_key: format!(
+                    "teams-reply:{}:{}",
+                    activity.tenant.0, activity.activity_id
+                ),
+                channel_id: &activity.conversation,
+                delivery: Delivery::Reply(activity.thread_root.clone()),
                 card: serde_json::to_value(&card).unwrap_or_default(),
                 occurrence: None,
             },

@@ -10,5 +10,8 @@ pub(crate) mod messages;
 
 /// Teams' one route: every activity the Bot Framework sends.
 pub fn router() -> axum::Router<crate::inbound::AppState> {
-    axum::Router::new().route("/teams/messages", axum::routing::post(messages::handle))
+    axum::Router::new().route(
+        "/teams/messages",
+        axum::routing::post(crate::inbound::chat::handle::<messages::Teams>),
+    )
 }
