@@ -2,12 +2,16 @@
 //!
 //! Starts the release `cadence` binary on loopback with a fresh SQLite file, sets up a team from
 //! chat, then sends correctly signed `/cadence level …` slash commands — each one a real decision
-//! written to the database — over 64 concurrent connections for 20 seconds. Then it does the
-//! same against a bare axum handler (this binary with `--bare`) that does only the signature
-//! check, the form parse and one SQLite insert, and prints both results and their ratio.
+//! written to the database — over 64 concurrent connections for 20 seconds after a 1 s warm-up.
+//! Against it: a bare axum handler (this binary with `--bare`) that does only the signature
+//! check, the form parse and one SQLite insert per request, at `synchronous = NORMAL` (no fsync
+//! per commit, as a naive service runs) and, as an extra row, at `FULL` (as durable as Cadence).
+//! The servers alternate, each in a fresh process and database, over two rounds; every round
+//! prints each server's figures and Cadence's throughput ratio to the bare `NORMAL` handler.
 //!
-//! Run: `cargo bench --bench ack`. `BENCH_SECONDS` and `BENCH_CONNECTIONS` override the defaults;
-//! `BENCH_BARE_SYNCHRONOUS=normal` lets the bare handler skip the per-commit fsync.
+//! Run: `cargo bench --bench ack`. `BENCH_SECONDS`, `BENCH_CONNECTIONS` and `BENCH_ROUNDS`
+//! override 20, 64 and 2. `BENCH_BASELINE_BIN=PATH` adds another `cadence` binary (an earlier
+//! commit's release build) to each round, for before/after comparisons in the same run.
 
 // A measuring tool, not the service: failing loudly on a broken set-up is what we want here.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -82,21 +86,16 @@ async fn bare_handler(
     }
 }
 
-/// The bare handler commits like Cadence (`FULL`, durable against power loss) unless
-/// `BENCH_BARE_SYNCHRONOUS=normal` asks for the cheaper, less durable setting.
-fn bare_synchronous() -> SqliteSynchronous {
-    match std::env::var("BENCH_BARE_SYNCHRONOUS").as_deref() {
-        Ok("normal") => SqliteSynchronous::Normal,
-        _ => SqliteSynchronous::Full,
-    }
-}
-
-async fn run_bare_server(db: &str, addr: &str) {
+async fn run_bare_server(db: &str, addr: &str, synchronous: &str) {
+    let synchronous = match synchronous {
+        "full" => SqliteSynchronous::Full,
+        _ => SqliteSynchronous::Normal,
+    };
     let options = SqliteConnectOptions::new()
         .filename(db)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(bare_synchronous());
+        .synchronous(synchronous);
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .connect_with(options)
@@ -308,8 +307,8 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     if let Some(i) = args.iter().position(|a| a == "--bare") {
-        let (db, addr) = (&args[i + 1], &args[i + 2]);
-        runtime.block_on(run_bare_server(db, addr));
+        let (db, addr, synchronous) = (&args[i + 1], &args[i + 2], &args[i + 3]);
+        runtime.block_on(run_bare_server(db, addr, synchronous));
         return;
     }
     if args.iter().any(|a| a == "--list") {
@@ -323,41 +322,84 @@ fn main() {
     runtime.block_on(bench());
 }
 
-async fn bench() {
-    let seconds: u64 = std::env::var("BENCH_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(20);
-    let connections: usize = std::env::var("BENCH_CONNECTIONS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(64);
-    let dir = tempfile::tempdir().expect("temp dir");
-    println!(
-        "ack benchmark: {connections} connections, {seconds} s each, SQLite, loopback, {} cores",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(0)
-    );
+/// One server's run: its figures, the rows it wrote, its peak memory.
+struct Measured {
+    figures: Figures,
+    rows: i64,
+    rss: Option<f64>,
+}
 
-    // Cadence, the release binary, as deployed.
-    let cadence_db = dir.path().join("cadence.db");
+/// Which server a run measures.
+#[derive(Clone)]
+enum Server {
+    /// A `cadence` binary, as deployed.
+    Cadence { name: &'static str, binary: String },
+    /// The bare handler at this `synchronous` setting.
+    Bare {
+        name: &'static str,
+        synchronous: &'static str,
+    },
+}
+
+impl Server {
+    fn name(&self) -> &'static str {
+        match self {
+            Server::Cadence { name, .. } | Server::Bare { name, .. } => name,
+        }
+    }
+}
+
+async fn measure(server: &Server, dir: &Path, seconds: u64, connections: usize) -> Measured {
+    let db = dir.join(format!("{}-{}.db", server.name(), free_port()));
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_cadence"))
-        .arg("serve")
-        .env("DATABASE_URL", format!("sqlite://{}", cadence_db.display()))
-        .env("CADENCE_LISTEN", format!("127.0.0.1:{port}"))
-        .env("SLACK_SIGNING_SECRET", SECRET)
-        .env("CADENCE_ADMINS", "UADMIN")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start cadence");
-    let cadence = Killed(child);
-    let url = format!("http://127.0.0.1:{port}/slack/commands");
-    wait_until_up(&format!("http://127.0.0.1:{port}/healthz")).await;
+    match server {
+        Server::Cadence { binary, .. } => {
+            let child = Command::new(binary)
+                .arg("serve")
+                .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+                .env("CADENCE_LISTEN", format!("127.0.0.1:{port}"))
+                .env("SLACK_SIGNING_SECRET", SECRET)
+                .env("CADENCE_ADMINS", "UADMIN")
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("start cadence");
+            let process = Killed(child);
+            let url = format!("http://127.0.0.1:{port}/slack/commands");
+            wait_until_up(&format!("http://127.0.0.1:{port}/healthz")).await;
+            set_up_team(&url).await;
+            warm_up(&url, connections).await;
+            let before = count(&db, "decisions").await;
+            let figures = load(&url, seconds, connections).await;
+            let rss = peak_rss_mb(process.0.id());
+            let rows = count(&db, "decisions").await - before;
+            Measured { figures, rows, rss }
+        }
+        Server::Bare { synchronous, .. } => {
+            let me = std::env::current_exe().expect("own path");
+            let child = Command::new(me)
+                .arg("--bare")
+                .arg(&db)
+                .arg(format!("127.0.0.1:{port}"))
+                .arg(synchronous)
+                .spawn()
+                .expect("start bare server");
+            let process = Killed(child);
+            let url = format!("http://127.0.0.1:{port}/slack/commands");
+            wait_until_up(&url).await;
+            warm_up(&url, connections).await;
+            let before = count(&db, "acks").await;
+            let figures = load(&url, seconds, connections).await;
+            let rss = peak_rss_mb(process.0.id());
+            let rows = count(&db, "acks").await - before;
+            Measured { figures, rows, rss }
+        }
+    }
+}
+
+/// An admin sets the team up from chat; its manager (not an admin) then records the decisions.
+async fn set_up_team(url: &str) {
     let client = reqwest::Client::new();
     let members: Vec<String> = (0..MEMBERS).map(|i| format!("<@UM{i}|um{i}>")).collect();
-    // An admin sets the team up; its manager (not an admin) then records the decisions.
     let team = format!(
         "team create Atlas managers <@UMANAGER|manager> members {} channel <#CATLAS|team-atlas>",
         members.join(" ")
@@ -371,51 +413,82 @@ async fn bench() {
         ),
         ("UMANAGER", "target \"run EBR\" 4".to_owned()),
     ] {
-        let answer = send(&client, &url, body("T1", "CATLAS", user, &setup))
+        let answer = send(&client, url, body("T1", "CATLAS", user, &setup))
             .await
             .expect("setup");
         assert!(!answer.contains("Nothing was"), "setup failed: {answer}");
     }
-    warm_up(&url, connections).await;
-    let before = count(&cadence_db, "decisions").await;
-    let figures = load(&url, seconds, connections).await;
-    let rss = peak_rss_mb(cadence.0.id());
-    let rows = count(&cadence_db, "decisions").await - before;
-    drop(cadence);
+}
 
-    // The bare handler, in its own process too.
-    let bare_db = dir.path().join("bare.db");
-    let port = free_port();
-    let me = std::env::current_exe().expect("own path");
-    let child = Command::new(me)
-        .arg("--bare")
-        .arg(&bare_db)
-        .arg(format!("127.0.0.1:{port}"))
-        .spawn()
-        .expect("start bare server");
-    let bare = Killed(child);
-    let bare_url = format!("http://127.0.0.1:{port}/slack/commands");
-    wait_until_up(&bare_url).await;
-    warm_up(&bare_url, connections).await;
-    let bare_before = count(&bare_db, "acks").await;
-    let bare_figures = load(&bare_url, seconds, connections).await;
-    let bare_rss = peak_rss_mb(bare.0.id());
-    let bare_rows = count(&bare_db, "acks").await - bare_before;
-    drop(bare);
+fn setting(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
 
-    print("cadence", &figures, rows, rss);
-    print("bare", &bare_figures, bare_rows, bare_rss);
+async fn bench() {
+    let seconds = setting("BENCH_SECONDS", 20);
+    let connections = setting("BENCH_CONNECTIONS", 64) as usize;
+    let rounds = setting("BENCH_ROUNDS", 2);
+    let dir = tempfile::tempdir().expect("temp dir");
     println!(
-        "bare handler synchronous = {:?}; cadence synchronous = Full",
-        bare_synchronous()
+        "ack benchmark: {connections} connections, {seconds} s each, {rounds} rounds, SQLite, loopback, {} cores",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0)
     );
+    let mut servers = vec![
+        Server::Cadence {
+            name: "cadence",
+            binary: env!("CARGO_BIN_EXE_cadence").to_owned(),
+        },
+        Server::Bare {
+            name: "bare",
+            synchronous: "normal",
+        },
+    ];
+    if let Ok(binary) = std::env::var("BENCH_BASELINE_BIN") {
+        println!("baseline: {binary}");
+        servers.push(Server::Cadence {
+            name: "baseline",
+            binary,
+        });
+    }
+    servers.push(Server::Bare {
+        name: "bare-full",
+        synchronous: "full",
+    });
     println!(
-        "throughput ratio cadence/bare: {:.2}",
-        figures.rps / bare_figures.rps
+        "cadence and baseline commit with synchronous = FULL; bare at NORMAL, bare-full at FULL"
     );
-    let acknowledged = figures.requests - figures.errors;
-    println!(
-        "every acknowledged request written: {} ({acknowledged} acknowledged, {rows} decision rows)",
-        acknowledged as i64 == rows
-    );
+    let mut durable = true;
+    for round in 1..=rounds {
+        println!("round {round}");
+        let mut cadence_rps = None;
+        let mut bare_rps = None;
+        for server in &servers {
+            let measured = measure(server, dir.path(), seconds, connections).await;
+            print(
+                server.name(),
+                &measured.figures,
+                measured.rows,
+                measured.rss,
+            );
+            let acknowledged = (measured.figures.requests - measured.figures.errors) as i64;
+            durable &= acknowledged == measured.rows;
+            match server.name() {
+                "cadence" => cadence_rps = Some(measured.figures.rps),
+                "bare" => bare_rps = Some(measured.figures.rps),
+                _ => {}
+            }
+        }
+        if let (Some(cadence), Some(bare)) = (cadence_rps, bare_rps) {
+            println!(
+                "round {round}: throughput ratio cadence/bare (NORMAL): {:.2}",
+                cadence / bare
+            );
+        }
+    }
+    println!("every acknowledged request written, in every run: {durable}");
 }
