@@ -10,7 +10,13 @@
 //!    the time from each acknowledgement until a loopback Slack stand-in, answering at once,
 //!    receives the prompt.
 //!
-//! Run: `cargo bench --bench events`. `BENCH_SECONDS` and `BENCH_CONNECTIONS` override 20 and 64.
+//! 3. Against (1): a bare axum handler (this binary with `--bare`) that verifies the same
+//!    signature and keeps the delivery with one SQLite insert (WAL, `synchronous = NORMAL`), under
+//!    the same load. Cadence and the bare handler alternate over two rounds; each round prints
+//!    the throughput ratio.
+//!
+//! Run: `cargo bench --bench events`. `BENCH_SECONDS`, `BENCH_CONNECTIONS` and `BENCH_ROUNDS`
+//! override 20, 64 and 2.
 
 // A measuring tool, not the service: failing loudly on a broken set-up is what we want here.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -188,12 +194,36 @@ async fn count(db: &Path, sql: &str) -> i64 {
     n
 }
 
-async fn acknowledgement(seconds: u64, connections: usize) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cadence.db");
-    set_up(&db).await;
-    let (slack, _) = slack_stand_in().await;
-    let (cadence, base) = start(&db, &slack).await;
+/// What a load of signed deliveries gave: latencies of the acknowledged ones (µs, sorted), the
+/// errors, and the seconds it took.
+struct Load {
+    latencies: Vec<u32>,
+    errors: usize,
+    elapsed: f64,
+}
+
+impl Load {
+    fn rps(&self) -> f64 {
+        self.latencies.len() as f64 / self.elapsed
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "{} events in {:.1} s = {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, errors {}",
+            self.latencies.len(),
+            self.elapsed,
+            self.rps(),
+            percentile(&self.latencies, 0.5),
+            percentile(&self.latencies, 0.99),
+            percentile(&self.latencies, 1.0),
+            self.errors
+        )
+    }
+}
+
+/// Signed `sprint_closed` deliveries, each a new sprint, to `base` over `connections`
+/// connections for `seconds`.
+async fn drive(base: &str, seconds: u64, connections: usize) -> Load {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(connections)
         .build()
@@ -202,7 +232,7 @@ async fn acknowledgement(seconds: u64, connections: usize) {
     let started = Instant::now();
     let mut tasks = Vec::new();
     for worker in 0..connections {
-        let (client, base) = (client.clone(), base.clone());
+        let (client, base) = (client.clone(), base.to_owned());
         tasks.push(tokio::spawn(async move {
             let (mut latencies, mut errors, mut n) = (Vec::new(), 0usize, worker);
             while Instant::now() < deadline {
@@ -231,7 +261,22 @@ async fn acknowledgement(seconds: u64, connections: usize) {
     }
     let elapsed = started.elapsed().as_secs_f64();
     latencies.sort_unstable();
-    let acknowledged = latencies.len() as i64;
+    Load {
+        latencies,
+        errors,
+        elapsed,
+    }
+}
+
+/// Cadence acknowledging deliveries while its processor and outbox run; returns req/s.
+async fn acknowledgement(seconds: u64, connections: usize) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cadence.db");
+    set_up(&db).await;
+    let (slack, _) = slack_stand_in().await;
+    let (cadence, base) = start(&db, &slack).await;
+    let load = drive(&base, seconds, connections).await;
+    let acknowledged = load.latencies.len() as i64;
     // Let the processor catch up, then count what the acknowledged events became.
     let draining = Instant::now();
     for _ in 0..3000 {
@@ -250,12 +295,8 @@ async fn acknowledgement(seconds: u64, connections: usize) {
     .await;
     drop(cadence);
     println!(
-        "acknowledgement: {} events in {elapsed:.1} s = {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, errors {errors}, peak RSS {}",
-        acknowledged,
-        acknowledged as f64 / elapsed,
-        percentile(&latencies, 0.5),
-        percentile(&latencies, 0.99),
-        percentile(&latencies, 1.0),
+        "cadence: {}, peak RSS {}",
+        load.summary(),
         rss.map(|r| format!("{r:.1} MB"))
             .unwrap_or_else(|| "n/a".into())
     );
@@ -264,6 +305,108 @@ async fn acknowledgement(seconds: u64, connections: usize) {
          every acknowledged event is exactly one prompt: {}",
         inbox == acknowledged && prompts == acknowledged
     );
+    load.rps()
+}
+
+/// The bare handler: verify Jira's signature, keep the delivery with one insert, answer 200.
+async fn bare_handler(
+    State(pool): State<sqlx::SqlitePool>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> axum::http::StatusCode {
+    use axum::http::StatusCode;
+    let signature = headers
+        .get("x-hub-signature")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("sha256="))
+        .unwrap_or_default();
+    if !cadence::inbound::verify::hmac_sha256_matches_hex(SECRET.as_bytes(), &[&body], signature) {
+        return StatusCode::UNAUTHORIZED;
+    }
+    let delivery = headers
+        .get("x-atlassian-webhook-identifier")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let inserted = sqlx::query(
+        "INSERT INTO deliveries (delivery_id, body, received_at) VALUES (?, ?, ?) \
+         ON CONFLICT (delivery_id) DO NOTHING",
+    )
+    .bind(delivery)
+    .bind(body.to_vec())
+    .bind(chrono::Utc::now().timestamp_millis())
+    .execute(&pool)
+    .await;
+    match inserted {
+        Ok(_) => StatusCode::OK,
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+/// Serves the bare handler on `addr` over the SQLite file `db` (WAL, `synchronous = NORMAL`,
+/// a pool of four), as a naive service would.
+async fn run_bare_server(db: &str, addr: &str) {
+    use sqlx::sqlite::{
+        SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+    };
+    let options = SqliteConnectOptions::new()
+        .filename(db)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await
+        .unwrap();
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS deliveries (delivery_id TEXT PRIMARY KEY, body BLOB, received_at BIGINT)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let app = Router::new()
+        .route("/hooks/jira", post(bare_handler))
+        .with_state(pool);
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    axum::serve(listener, app).await.unwrap();
+}
+
+/// The bare handler under the same load, in its own process; returns req/s.
+async fn bare_acknowledgement(seconds: u64, connections: usize) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bare.db");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(std::env::current_exe().unwrap())
+        .arg("--bare")
+        .arg(&db)
+        .arg(format!("127.0.0.1:{port}"))
+        .spawn()
+        .unwrap();
+    let bare = Killed(child);
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    for _ in 0..400 {
+        if client.get(&base).send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let load = drive(&base, seconds, connections).await;
+    let rss = peak_rss_mb(bare.0.id());
+    let rows = count(&db, "SELECT COUNT(*) FROM deliveries").await;
+    drop(bare);
+    println!(
+        "bare:    {}, rows {rows}, peak RSS {}",
+        load.summary(),
+        rss.map(|r| format!("{r:.1} MB"))
+            .unwrap_or_else(|| "n/a".into())
+    );
+    load.rps()
 }
 
 async fn to_prompt() {
@@ -304,20 +447,37 @@ async fn to_prompt() {
 }
 
 fn main() {
-    if !std::env::args().any(|a| a == "--bench") {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--bare") {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(run_bare_server(&args[i + 1], &args[i + 2]));
+        return;
+    }
+    if !args.iter().any(|a| a == "--bench") {
         println!("events benchmark: skipped (run with `cargo bench --bench events`)");
         return;
     }
-    let seconds: u64 = std::env::var("BENCH_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(20);
-    let connections: usize = std::env::var("BENCH_CONNECTIONS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(64);
+    let setting = |name: &str, default: u64| -> u64 {
+        std::env::var(name)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default)
+    };
+    let seconds = setting("BENCH_SECONDS", 20);
+    let connections = setting("BENCH_CONNECTIONS", 64) as usize;
+    let rounds = setting("BENCH_ROUNDS", 2);
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    println!("events benchmark: {connections} connections, {seconds} s, SQLite, loopback");
-    runtime.block_on(acknowledgement(seconds, connections));
+    println!(
+        "events benchmark: {connections} connections, {seconds} s, {rounds} rounds, SQLite, loopback"
+    );
+    for round in 1..=rounds {
+        println!("round {round}");
+        let cadence = runtime.block_on(acknowledgement(seconds, connections));
+        let bare = runtime.block_on(bare_acknowledgement(seconds, connections));
+        println!(
+            "round {round}: throughput ratio cadence/bare (NORMAL): {:.2}",
+            cadence / bare
+        );
+    }
     runtime.block_on(to_prompt());
 }
