@@ -235,7 +235,47 @@ pub fn state(config: &Config, store: Store, clock: Arc<dyn Clock>) -> Result<App
         teams_auth,
         wake_events: Arc::new(Notify::new()),
         wake_outbox,
+        recorded: crate::telemetry::prometheus(),
     })
+}
+
+/// Counts every request by route and status, times it, and counts refused signatures and
+/// tokens (401) by the source they claimed to come from.
+async fn count_request(
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let source = request_source(request.uri().path());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    let status = response.status();
+    metrics::histogram!("cadence_http_request_seconds", "route" => route.clone())
+        .record(started.elapsed().as_secs_f64());
+    metrics::counter!(
+        "cadence_http_requests_total",
+        "route" => route,
+        "status" => status.as_str().to_owned()
+    )
+    .increment(1);
+    if status == StatusCode::UNAUTHORIZED {
+        metrics::counter!("cadence_signature_failures_total", "source" => source).increment(1);
+    }
+    response
+}
+
+/// The source a request claims by its path: `slack`, `teams`, or the hook's source (`jira`,
+/// `github`, …, `generic`).
+fn request_source(path: &str) -> String {
+    let mut parts = path.trim_start_matches('/').split('/');
+    match (parts.next(), parts.next()) {
+        (Some("hooks"), Some(source)) if !source.is_empty() => source.to_owned(),
+        (Some(first), _) if !first.is_empty() => first.to_owned(),
+        _ => "unknown".to_owned(),
+    }
 }
 
 /// Every adapter's routes, merged, with tracing, request ids, a timeout and the body limit.
@@ -276,6 +316,7 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(10),
         ))
         .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(axum::middleware::from_fn(count_request))
         .layer(trace)
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)

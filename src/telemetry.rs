@@ -1,5 +1,9 @@
-//! Logging set up in one place: human text by default, JSON lines when asked.
+//! Logging and metrics set up in one place: human text by default, JSON lines when asked; one
+//! Prometheus recorder per process, which `GET /metrics` renders.
 
+use std::sync::OnceLock;
+
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
@@ -21,4 +25,28 @@ pub fn init(format: LogFormat) {
             .with_span_list(true)
             .try_init(),
     };
+}
+
+/// Latency buckets in seconds: Slack's 3 s budget sits between the last two.
+const LATENCY_BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+];
+
+/// The process's metrics recorder, installed as the global one on first use. Counters and
+/// histograms recorded anywhere with the `metrics` macros are rendered from it.
+pub fn prometheus() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let builder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Suffix("_seconds".to_owned()), &LATENCY_BUCKETS)
+            .unwrap_or_else(|_| PrometheusBuilder::new());
+        let recorder = builder.build_recorder();
+        let handle = recorder.handle();
+        if metrics::set_global_recorder(recorder).is_err() {
+            tracing::warn!(
+                "another metrics recorder was installed first; /metrics shows gauges only"
+            );
+        }
+        handle
+    })
 }

@@ -13,7 +13,7 @@ use tokio::time::Instant;
 
 use crate::error::AppError;
 use crate::inbound::AppState;
-use crate::service::{CardInput, CardOutcome, Invocation, Reply};
+use crate::service::{CardInput, CardOutcome, Invocation, Outcome, Reply};
 use crate::store::NewInboxEntry;
 
 /// What a verified request asks for, in the service's terms.
@@ -95,7 +95,7 @@ pub(crate) async fn handle<A: ChatAdapter>(
     let ran = match inbound {
         Inbound::Command(invocation) => {
             let run = state.commands.run(&invocation);
-            match A::command_deadline(received) {
+            let ran = match A::command_deadline(received) {
                 Some(deadline) => match tokio::time::timeout_at(deadline, run).await {
                     Ok(reply) => Ran::Command(reply?),
                     Err(_) => {
@@ -104,14 +104,26 @@ pub(crate) async fn handle<A: ChatAdapter>(
                     }
                 },
                 None => Ran::Command(run.await?),
+            };
+            let platform = invocation.platform.as_str();
+            metrics::histogram!("cadence_command_seconds", "platform" => platform)
+                .record(received.elapsed().as_secs_f64());
+            if matches!(&ran, Ran::Command(reply) if reply.outcome == Outcome::Replayed) {
+                metrics::counter!("cadence_deliveries_deduplicated_total", "source" => platform)
+                    .increment(1);
             }
+            ran
         }
         Inbound::Card(invocation, input) => {
             Ran::Card(state.commands.card(&invocation, &input).await?)
         }
         Inbound::Event(entry) => {
+            let source = entry.source.as_str();
             if state.store.receive(entry).await? {
                 state.wake_events.notify_one();
+            } else {
+                metrics::counter!("cadence_deliveries_deduplicated_total", "source" => source)
+                    .increment(1);
             }
             Ran::Nothing
         }

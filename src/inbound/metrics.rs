@@ -1,7 +1,12 @@
-//! `GET /metrics`: Prometheus text exposition of the figures operators watch, read from the
-//! database at scrape time so every replica reports the same truth: outbox messages by state and
-//! the age of the oldest one waiting, events waiting to be processed, events that started
-//! nothing or were set aside, and how far the scheduler is behind. Bind it privately or protect it in production (design.md §4).
+//! `GET /metrics`: Prometheus text exposition of the figures operators watch.
+//!
+//! Gauges are read from the database at scrape time, so every replica reports the same truth:
+//! outbox messages by state and the age of the oldest one waiting, events waiting to be processed
+//! and the age of the oldest, events that started nothing or were set aside, and how far the
+//! scheduler is behind. Counters and histograms are this replica's own, since it started:
+//! requests by route and status and their latency, refused signatures by source, deduplicated
+//! deliveries and replays by source, command latency by platform, and outbox sends by outcome
+//! (see `docs/operations.md`). Bind it privately or protect it in production (design.md §4).
 
 use std::fmt::Write;
 
@@ -53,6 +58,16 @@ pub async fn handle(State(state): State<AppState>) -> Result<Response, AppError>
     ] {
         let _ = writeln!(out, "cadence_inbox_events{{outcome=\"{name}\"}} {count}");
     }
+    let _ = writeln!(
+        out,
+        "# HELP cadence_inbox_lag_seconds Age of the oldest received event not yet processed."
+    );
+    let _ = writeln!(out, "# TYPE cadence_inbox_lag_seconds gauge");
+    let _ = writeln!(
+        out,
+        "cadence_inbox_lag_seconds {}",
+        figures.oldest_waiting_event_seconds
+    );
     let lag = state.store.job_lag(now).await?;
     let _ = writeln!(
         out,
@@ -64,6 +79,8 @@ pub async fn handle(State(state): State<AppState>) -> Result<Response, AppError>
         "cadence_scheduler_lag_seconds {}",
         lag.map_or(0, |l| l.num_seconds().max(0))
     );
+    state.recorded.run_upkeep();
+    out.push_str(&state.recorded.render());
     Ok((
         StatusCode::OK,
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],

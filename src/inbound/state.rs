@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use metrics_exporter_prometheus::PrometheusHandle;
 use secrecy::SecretString;
 use tokio::sync::Notify;
 
@@ -39,4 +40,6 @@ pub struct AppState {
     /// The platforms' senders, for what cannot wait in the outbox (a Slack form, whose
     /// `trigger_id` expires three seconds after the click). The outbox worker uses the same.
     pub senders: Senders,
+    /// This process's counters and histograms, rendered by `GET /metrics`.
+    pub recorded: &'static PrometheusHandle,
 }

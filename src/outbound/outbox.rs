@@ -109,6 +109,10 @@ impl OutboxWorker {
                 handled = self.deliver(&message) => Some(handled?),
                 () = shutdown.cancelled() => None,
             };
+            if let Some(handled) = &handled {
+                metrics::counter!("cadence_outbox_sends_total", "outcome" => handled.name())
+                    .increment(1);
+            }
             match handled {
                 Some(Handled::Sent) => pass.sent += 1,
                 Some(Handled::Deferred) => pass.deferred += 1,
@@ -301,10 +305,22 @@ async fn send(
     }
 }
 
+/// What became of one message this pass.
 enum Handled {
     Sent,
     Deferred,
     Dead,
+}
+
+impl Handled {
+    /// Its label in `cadence_outbox_sends_total`.
+    fn name(&self) -> &'static str {
+        match self {
+            Handled::Sent => "sent",
+            Handled::Deferred => "retry_later",
+            Handled::Dead => "dead",
+        }
+    }
 }
 
 /// Exponential backoff from one second, capped at five minutes, plus up to a quarter of jitter

@@ -121,6 +121,8 @@ pub struct OperationalFigures {
     pub oldest_pending_seconds: i64,
     /// Events received and not yet processed.
     pub events_waiting: i64,
+    /// Age of the oldest event not yet processed, in seconds (0 when none waits).
+    pub oldest_waiting_event_seconds: i64,
     /// Events that started at least one occurrence.
     pub events_matched: i64,
     /// Events that matched no ritual (kept for the retention period).
@@ -351,9 +353,15 @@ impl Store {
         )
         .fetch_all(&self.read)
         .await?;
+        let (oldest_event,): (Option<i64>,) =
+            sqlx::query_as("SELECT MIN(received_at) FROM inbox WHERE processed_at IS NULL")
+                .fetch_one(&self.read)
+                .await?;
+        let age = |oldest: Option<i64>| oldest.map_or(0, |ms| ((millis(now) - ms) / 1000).max(0));
         let mut figures = OperationalFigures {
             outbox,
-            oldest_pending_seconds: oldest.map_or(0, |ms| ((millis(now) - ms) / 1000).max(0)),
+            oldest_pending_seconds: age(oldest),
+            oldest_waiting_event_seconds: age(oldest_event),
             ..OperationalFigures::default()
         };
         for (outcome, n) in rows {

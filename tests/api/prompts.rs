@@ -141,6 +141,30 @@ prompt_tests! {
         assert!(slack.calls_to("chat.postMessage").is_empty());
     }
 
+    operators_see_requests_refusals_repeats_commands_and_sends_counted(app, slack) {
+        app.jira("delivery-1", &sprint_closed(37, 12)).await;
+        app.jira("delivery-1", &sprint_closed(37, 12)).await;
+        let refused = app.post("/slack/commands", &[], "team_id=T1&user_id=UALICE&text=me").await;
+        assert_eq!(refused.status(), 401);
+        app.command("UALICE", "me").await;
+        slack.wait_for("chat.postMessage", 1, 5 * SECOND).await;
+        app.wait_count("SELECT COUNT(*) FROM outbox WHERE state = 'sent'", 1).await;
+        let metrics = reqwest::get(format!("{}/metrics", app.base)).await.expect("metrics").text().await.expect("text");
+        // Counters are the process's own (tests may share one): at least what this test did.
+        for (name, labels) in [
+            ("cadence_http_requests_total", &[("route", "/hooks/jira"), ("status", "200")][..]),
+            ("cadence_http_requests_total", &[("route", "/slack/commands"), ("status", "401")][..]),
+            ("cadence_signature_failures_total", &[("source", "slack")][..]),
+            ("cadence_deliveries_deduplicated_total", &[("source", "jira")][..]),
+            ("cadence_command_seconds_count", &[("platform", "slack")][..]),
+            ("cadence_outbox_sends_total", &[("outcome", "sent")][..]),
+        ] {
+            assert!(counted(&metrics, name, labels) >= 1.0, "{name} {labels:?}\n{metrics}");
+        }
+        assert!(metrics.contains("cadence_command_seconds_bucket{platform=\"slack\",le=\"2.5\"}"), "{metrics}");
+        assert!(metrics.contains("cadence_inbox_lag_seconds 0"), "{metrics}");
+    }
+
     a_rate_limited_post_is_retried_after_slacks_delay(app, slack) {
         slack.script("chat.postMessage", [Scripted::RateLimited(1)]);
         app.jira("delivery-1", &sprint_closed(37, 12)).await;
@@ -232,4 +256,18 @@ prompt_tests! {
         };
         assert!(sent[1].0 - sent[0].0 >= 950, "posts {} ms apart", sent[1].0 - sent[0].0);
     }
+}
+
+/// The value of the series `name` carrying every one of `labels`, 0 when there is none.
+fn counted(metrics: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+    metrics
+        .lines()
+        .filter(|line| line.starts_with(&format!("{name}{{")))
+        .filter(|line| {
+            labels
+                .iter()
+                .all(|(key, value)| line.contains(&format!("{key}=\"{value}\"")))
+        })
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
 }

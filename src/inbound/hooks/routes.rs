@@ -119,6 +119,8 @@ async fn receive(
                 Ok((StatusCode::OK, "received\n").into_response())
             } else {
                 tracing::info!(%source, delivery = %verified.delivery_id, "repeat delivery acknowledged");
+                metrics::counter!("cadence_deliveries_deduplicated_total", "source" => source.as_str())
+                    .increment(1);
                 Ok((StatusCode::OK, "already received\n").into_response())
             }
         }

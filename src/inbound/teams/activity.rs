@@ -73,7 +73,7 @@ impl<'a> Activity<'a> {
     }
 
     /// The author's id: the Entra object id when Teams gives it, else the Teams user id.
-    pub fn from_id(&self) -> &'a str {
+    pub fn sender_id(&self) -> &'a str {
         let aad = self.text_at("/from/aadObjectId");
         if aad.is_empty() {
             self.text_at("/from/id")
@@ -83,7 +83,7 @@ impl<'a> Activity<'a> {
     }
 
     /// The author's display name.
-    pub fn from_name(&self) -> &'a str {
+    pub fn sender_name(&self) -> &'a str {
         self.text_at("/from/name")
     }
 
@@ -290,7 +290,7 @@ mod tests {
                 Piece::Text(" \"architecture trade-offs\"".into()),
             ]
         );
-        assert_eq!(activity.from_id(), "aad-alice");
+        assert_eq!(activity.sender_id(), "aad-alice");
         assert_eq!(activity.tenant(), "tenant-1");
         assert_eq!(activity.conversation(), "19:retro@thread.tacv2");
     }

@@ -113,7 +113,7 @@ impl ChatAdapter for Teams {
         let span = tracing::Span::current();
         span.record("platform", "teams");
         span.record("tenant", tenant);
-        span.record("user", activity.from_id());
+        span.record("user", activity.sender_id());
         span.record("command", activity.kind());
 
         let now = state.clock.now();
@@ -201,8 +201,8 @@ fn invocation(activity: &Activity<'_>, source: DecisionSource, text: CommandText
     Invocation {
         platform: Platform::Teams,
         tenant: activity.tenant().to_owned(),
-        user_id: activity.from_id().to_owned(),
-        user_name: activity.from_name().to_owned(),
+        user_id: activity.sender_id().to_owned(),
+        user_name: activity.sender_name().to_owned(),
         channel_id: Some(activity.conversation().to_owned()),
         workspace_admin: false,
         source,
