@@ -13,6 +13,7 @@ mod capabilities;
 mod conversations;
 mod decisions;
 mod digest;
+mod feeds;
 mod group_commit;
 mod home;
 mod inbox;
@@ -37,6 +38,9 @@ pub use crate::domain::decision::RecordedDecision;
 pub use capabilities::Capability;
 pub use conversations::ConversationRef;
 pub use digest::DigestSchedule;
+pub use feeds::{
+    ClaimedFeed, FeedChanges, FeedFetched, FeedInstance, InstanceState, WantedInstance,
+};
 pub use inbox::{NewInboxEntry, OccurrencePlan, PendingEvent};
 pub use jobs::{Job, JobKind, PlannedJob};
 pub use occurrences::Occurrence;

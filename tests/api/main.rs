@@ -4,6 +4,7 @@
 // Helpers outside #[test] functions may panic: that is a failing test, which is what we want.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod feed_standin;
 mod helpers;
 mod slack_events;
 mod slack_standin;
@@ -15,6 +16,7 @@ mod cards;
 mod crash;
 mod decisions;
 mod fault;
+mod feeds;
 mod health;
 mod hostile;
 mod persistence;
