@@ -8,6 +8,7 @@
 //! writes go through a pool of exactly one connection, and reads use a separate pool (WAL mode
 //! lets them run alongside the writer). PostgreSQL uses one pool for both.
 
+mod audits;
 mod cache;
 mod capabilities;
 mod conversations;
@@ -35,6 +36,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
 pub use crate::domain::decision::RecordedDecision;
+pub use audits::{SavedAudit, SavedRitual};
 pub use capabilities::Capability;
 pub use conversations::ConversationRef;
 pub use digest::DigestSchedule;

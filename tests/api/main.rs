@@ -11,6 +11,7 @@ mod slack_standin;
 mod teams_standin;
 
 mod apply;
+mod audit_chat;
 mod authorisation;
 mod cards;
 mod crash;
