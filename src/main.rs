@@ -239,6 +239,7 @@ async fn save_audit(args: &AuditArgs, report: &cadence::audit::Report) -> anyhow
             .top
             .iter()
             .map(|pick| SavedRitual {
+                id: 0,
                 ordinal: i64::try_from(pick.rank).unwrap_or(i64::MAX),
                 title: pick.title.clone(),
                 kind: pick.kind.label().to_owned(),

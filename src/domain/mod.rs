@@ -17,6 +17,7 @@ pub mod model;
 pub mod names;
 pub mod plain;
 pub mod prompt;
+pub mod proposals;
 pub mod ritual;
 pub mod schedule;
 pub mod similar;

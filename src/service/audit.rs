@@ -1,12 +1,14 @@
 //! `audit`: the latest attention audit's top three rituals for the workspace, each with why and
 //! the `ritual add …` line that binds it. Saved by `cadence audit … --save --workspace ID`.
 //! Admins (Cadence's or the workspace's) and the managers of any team may see it; members are
-//! told whom to ask, and nothing is shown.
+//! told whom to ask, and nothing is shown. Typed in a channel, it also sends its author, privately,
+//! a card with a Bind button per proposal (see `cards::bind`).
 
 use super::scope::{Scope, Stop};
 use super::{Outcome, Reply};
+use crate::domain::proposals::{ProposalView, proposals_card};
 use crate::domain::text::Text;
-use crate::store::Role;
+use crate::store::{Delivery, NewMessage, Role, SavedAudit};
 
 /// Shows the latest saved audit's proposals.
 pub(super) async fn audit(scope: &Scope<'_>) -> Result<Reply, Stop> {
@@ -53,11 +55,53 @@ pub(super) async fn audit(scope: &Scope<'_>) -> Result<Reply, Stop> {
     text = text
         .line()
         .line()
-        .plain("Run a line in the channel its prompts should go to; ")
+        .plain("Run a line (or press Bind on the card) in the channel its prompts should go to; ")
         .command("ritual list")
         .plain(" shows what is bound.");
+    send_card(scope, &audit).await?;
     Ok(Reply {
         text,
         outcome: Outcome::Shown,
     })
+}
+
+/// Sends the author, privately in the channel they asked in, the card with a Bind button per
+/// proposal.
+async fn send_card(scope: &Scope<'_>, audit: &SavedAudit) -> Result<(), Stop> {
+    let Some(channel) = &scope.invocation.channel_id else {
+        return Ok(());
+    };
+    let views: Vec<ProposalView> = audit
+        .rituals
+        .iter()
+        .map(|r| ProposalView {
+            id: r.id,
+            ordinal: r.ordinal,
+            title: r.title.clone(),
+            kind: r.kind.clone(),
+            command: r.command.clone(),
+        })
+        .collect();
+    let key = format!(
+        "audit-card:{}:{}:{}",
+        scope.actor.user_id,
+        channel,
+        scope.now().timestamp_millis()
+    );
+    scope
+        .store()
+        .enqueue(
+            &NewMessage {
+                tenant: scope.tenant,
+                idempotency_key: key,
+                channel_id: channel,
+                delivery: Delivery::Ephemeral(scope.actor.user_id.clone()),
+                card: serde_json::to_value(proposals_card(&views)).unwrap_or_default(),
+                occurrence: None,
+            },
+            scope.now(),
+        )
+        .await?;
+    scope.commands.wake_outbox();
+    Ok(())
 }

@@ -9,6 +9,8 @@ use crate::domain::ids::TenantId;
 /// One proposed ritual of a saved audit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedRitual {
+    /// Its stored id (0 before it is saved); a Bind button names it.
+    pub id: i64,
     /// 1, 2 or 3.
     pub ordinal: i64,
     /// The meeting series' title.
@@ -32,7 +34,7 @@ pub struct SavedAudit {
     pub rituals: Vec<SavedRitual>,
 }
 
-type Row = (i64, String, i64, String, String, String, String);
+type Row = (i64, String, i64, String, String, String, String, i64);
 
 impl Store {
     /// Saves an audit's proposals for the tenant; the newest saved is the one chat shows.
@@ -62,7 +64,7 @@ impl Store {
     /// The tenant's latest saved audit, if any.
     pub async fn latest_audit(&self, tenant: TenantId) -> StoreResult<Option<SavedAudit>> {
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT saved_at, window_text, ordinal, title, kind, why, command FROM audit_rituals \
+            "SELECT saved_at, window_text, ordinal, title, kind, why, command, id FROM audit_rituals \
              WHERE tenant_id = $1 AND saved_at = \
              (SELECT MAX(saved_at) FROM audit_rituals WHERE tenant_id = $1) ORDER BY ordinal",
         )
@@ -74,18 +76,45 @@ impl Store {
         };
         let rituals = rows
             .into_iter()
-            .map(|(_, _, ordinal, title, kind, why, command)| SavedRitual {
-                ordinal,
-                title,
-                kind,
-                why: why.lines().map(str::to_owned).collect(),
-                command,
-            })
+            .map(
+                |(_, _, ordinal, title, kind, why, command, id)| SavedRitual {
+                    id,
+                    ordinal,
+                    title,
+                    kind,
+                    why: why.lines().map(str::to_owned).collect(),
+                    command,
+                },
+            )
             .collect();
         Ok(Some(SavedAudit {
             saved_at: from_millis(saved_at)?,
             window,
             rituals,
+        }))
+    }
+
+    /// One saved proposal of the tenant, by id.
+    pub async fn audit_proposal(
+        &self,
+        tenant: TenantId,
+        id: i64,
+    ) -> StoreResult<Option<SavedRitual>> {
+        let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
+            "SELECT ordinal, title, kind, why, command FROM audit_rituals \
+             WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.0)
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(row.map(|(ordinal, title, kind, why, command)| SavedRitual {
+            id,
+            ordinal,
+            title,
+            kind,
+            why: why.lines().map(str::to_owned).collect(),
+            command,
         }))
     }
 }

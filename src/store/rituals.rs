@@ -134,7 +134,7 @@ fn from_row(row: RitualRow, triggers: Vec<Selector>) -> Ritual {
 
 /// Makes the calendar feeds that `triggers` name due now, so a new or changed ritual sees its
 /// meetings at the poller's next pass rather than after the poll interval.
-async fn fetch_feeds_soon(
+pub(super) async fn fetch_feeds_soon(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     triggers: &[Selector],
     at: DateTime<Utc>,
