@@ -238,6 +238,13 @@ crate::for_each_database! {
         let errors = app.count("SELECT COUNT(*) FROM ics_feeds WHERE last_error LIKE '%private-token%'").await;
         assert_eq!(errors, 0, "the feed's address is a secret");
 
+        // A sign-in page answered with 200 is a failure too, not an empty calendar.
+        feed.publish("<html><body>Sign in to see this calendar</body></html>");
+        at(&app, &clock, "2026-12-01T09:40:00Z").await;
+        assert_eq!(feed.statuses().last(), Some(&200));
+        assert_eq!(app.count("SELECT COUNT(*) FROM ics_feeds WHERE last_error LIKE '%not an iCalendar file%'").await, 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM jobs WHERE kind = 'feed_prompt' AND done_at IS NULL").await, 4);
+
         // What the feed said before it failed still holds: the retro prompts at its end.
         at(&app, &clock, "2026-12-01T11:00:05Z").await;
         assert_eq!(prompts(&slack).len(), 1);
