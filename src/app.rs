@@ -118,7 +118,7 @@ impl Server {
     }
 
     /// [`drain`](Self::drain), running only the background jobs `names` lists (`events`,
-    /// `outbox`, `planning`, `scheduled jobs`).
+    /// `outbox`, `planning`, `scheduled jobs`, `calendar feeds`).
     pub async fn drain_jobs(&self, names: &[&str]) -> Result<usize, StoreError> {
         self.jobs.drain_where(|name| names.contains(&name)).await
     }
@@ -166,6 +166,12 @@ fn spawn_workers(
         &state.clock,
         &wakes,
         config.inbox_retention_days,
+        scheduler::FeedSources {
+            feeds: config.ics_feeds.clone(),
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()?,
+        },
     );
     Ok(registry.spawn(workers, shutdown))
 }

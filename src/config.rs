@@ -11,6 +11,10 @@ use secrecy::SecretString;
 
 use crate::inbound::hooks::HookSecrets;
 
+mod feeds;
+
+pub use feeds::{DEFAULT_POLL, IcsFeeds, expose as expose_feed_url};
+
 /// The default database: an SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://cadence.db";
 /// The default listen address: loopback only, so a fresh start exposes nothing.
@@ -44,6 +48,8 @@ pub struct Config {
     pub hook_secrets: HookSecrets,
     /// `CADENCE_INBOX_RETENTION_DAYS`: how long events that started nothing are kept.
     pub inbox_retention_days: u32,
+    /// `CADENCE_ICS_FEEDS` and `CADENCE_ICS_POLL_SECONDS`: calendar feeds polled as triggers.
+    pub ics_feeds: IcsFeeds,
 }
 
 /// The Bot Framework identity and endpoints.
@@ -89,6 +95,7 @@ impl fmt::Debug for Config {
             .field("teams", &self.teams)
             .field("hook_secrets", &self.hook_secrets)
             .field("inbox_retention_days", &self.inbox_retention_days)
+            .field("ics_feeds", &self.ics_feeds)
             .finish()
     }
 }
@@ -171,6 +178,7 @@ impl Config {
             }
         }
         let inbox_retention_days = inbox_retention_days(&get)?;
+        let ics_feeds = feeds::ics_feeds(&get)?;
 
         Ok(Config {
             database_url,
@@ -183,6 +191,7 @@ impl Config {
             teams,
             hook_secrets,
             inbox_retention_days,
+            ics_feeds,
         })
     }
 
@@ -200,6 +209,7 @@ impl Config {
             teams: None,
             hook_secrets: HookSecrets::default(),
             inbox_retention_days: 30,
+            ics_feeds: IcsFeeds::default(),
         }
     }
 }

@@ -81,6 +81,22 @@ struct AuditArgs {
     /// Include every instance in the JSON output (for cross-checks).
     #[arg(long)]
     instances: bool,
+    /// Also keep the top three in the database (DATABASE_URL), for `/cadence audit` in chat.
+    #[arg(long, requires = "workspace")]
+    save: bool,
+    /// With --save: the Slack workspace id (T…) or Teams tenant id whose chat shows it.
+    #[arg(long)]
+    workspace: Option<String>,
+    /// With --save: which platform the workspace is on.
+    #[arg(long, value_enum, default_value_t = AuditPlatform::Slack)]
+    platform: AuditPlatform,
+}
+
+/// The platform of `cadence audit --save --workspace`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum AuditPlatform {
+    Slack,
+    Teams,
 }
 
 /// How `cadence audit` prints its report.
@@ -99,8 +115,8 @@ async fn main() -> anyhow::Result<()> {
         return healthcheck(url.as_deref()).await;
     }
     if let Some(Command::Audit(args)) = &cli.command {
-        // Reads files and prints: needs neither configuration nor a database.
-        return audit(args);
+        // Reads files and prints: needs neither configuration nor a database, unless saved.
+        return audit(args).await;
     }
     let config = Config::from_env().context("invalid configuration")?;
     cadence::telemetry::init(config.log_format);
@@ -126,7 +142,7 @@ async fn main() -> anyhow::Result<()> {
         } => digest(config, &team, workspace.as_deref(), post).await,
         // Answered above, before the configuration is read.
         Command::Healthcheck { .. } => Ok(()),
-        Command::Audit(args) => audit(&args),
+        Command::Audit(args) => audit(&args).await,
     }
 }
 
@@ -151,8 +167,9 @@ async fn healthcheck(url: Option<&str>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `cadence audit …`: reads the files, prints the report in the chosen format.
-fn audit(args: &AuditArgs) -> anyhow::Result<()> {
+/// `cadence audit …`: reads the files, prints the report in the chosen format, and with
+/// `--save` keeps its top three for the workspace's chat.
+async fn audit(args: &AuditArgs) -> anyhow::Result<()> {
     use cadence::audit::{self, AuditOptions, CadenceData, RuleSet};
     let today = SystemClock.now().date_naive();
     let window = audit::window(args.from, args.to, today)?;
@@ -190,6 +207,61 @@ fn audit(args: &AuditArgs) -> anyhow::Result<()> {
     };
     use std::io::Write;
     std::io::stdout().lock().write_all(rendered.as_bytes())?;
+    if args.save {
+        save_audit(args, &report).await?;
+    }
+    Ok(())
+}
+
+/// Keeps the report's top three for the workspace `--workspace` names.
+async fn save_audit(args: &AuditArgs, report: &cadence::audit::Report) -> anyhow::Result<()> {
+    use cadence::store::{SavedAudit, SavedRitual};
+    let workspace = args.workspace.as_deref().unwrap_or_default();
+    let platform = match args.platform {
+        AuditPlatform::Slack => cadence::domain::Platform::Slack,
+        AuditPlatform::Teams => cadence::domain::Platform::Teams,
+    };
+    let config = Config::from_env().context("invalid configuration")?;
+    let store = Store::connect(&config.database_url)
+        .await
+        .context("opening the database")?;
+    store.migrate().await.context("applying migrations")?;
+    let Some(tenant) = store.find_tenant(platform, workspace).await? else {
+        anyhow::bail!(
+            "Cadence has not seen workspace {workspace} yet; install the app there (or check --platform) and save again"
+        );
+    };
+    let last_day = report.window.end - chrono::Duration::days(1);
+    let saved = SavedAudit {
+        saved_at: SystemClock.now(),
+        window: format!(
+            "{} to {}",
+            report.window.start.format("%Y-%m-%d"),
+            last_day.format("%Y-%m-%d")
+        ),
+        rituals: report
+            .top
+            .iter()
+            .map(|pick| SavedRitual {
+                id: 0,
+                ordinal: i64::try_from(pick.rank).unwrap_or(i64::MAX),
+                title: pick.title.clone(),
+                kind: pick.kind.label().to_owned(),
+                why: pick.why.clone(),
+                command: pick
+                    .command
+                    .trim()
+                    .trim_start_matches("/cadence")
+                    .trim()
+                    .to_owned(),
+            })
+            .collect(),
+    };
+    store.save_audit(tenant, &saved).await?;
+    eprintln!(
+        "Saved the top {} for workspace {workspace}: /cadence audit shows them there.",
+        saved.rituals.len()
+    );
     Ok(())
 }
 

@@ -124,3 +124,50 @@ fn mistakes_are_explained_with_a_non_zero_exit() {
     );
     assert!(!format.status.success());
 }
+
+#[tokio::test]
+async fn save_keeps_the_top_three_for_a_known_workspace() {
+    use cadence::domain::Platform;
+    use cadence::store::Store;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cadence.db").display());
+    let path = fixtures();
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_cadence"))
+            .arg("audit")
+            .arg(&path)
+            .args(["--from", "2026-01-01", "--to", "2026-12-31"])
+            .args(["--save", "--workspace", "T1"])
+            .env("DATABASE_URL", &url)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let unknown = run();
+    assert!(!unknown.status.success());
+    let said = String::from_utf8_lossy(&unknown.stderr);
+    assert!(said.contains("has not seen workspace T1"), "{said}");
+
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    let tenant = store
+        .tenant(Platform::Slack, "T1", chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(store.latest_audit(tenant).await.unwrap(), None);
+    let saved = run();
+    assert!(
+        saved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&saved.stderr)
+    );
+    let audit = store.latest_audit(tenant).await.unwrap().unwrap();
+    assert_eq!(audit.window, "2026-01-01 to 2026-12-31");
+    assert_eq!(audit.rituals.len(), 3);
+    assert_eq!(
+        audit.rituals[0].command,
+        "ritual add pipeline on ics:feed=victor:title~pipeline:ended name \"Sales pipeline review\""
+    );
+    assert!(!audit.rituals[0].why.is_empty());
+    store.close().await;
+}

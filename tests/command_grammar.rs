@@ -663,6 +663,26 @@ fn ritual_add_with_a_schedule() {
 
 #[test]
 fn ritual_add() {
+    // A calendar feed's meeting, prompted 15 minutes before it starts.
+    assert_eq!(
+        ok(
+            "ritual add planning <#C1|team-atlas> on ics:feed=atlas:title~Planning:started before 15"
+        ),
+        Command::RitualAdd {
+            kind: RitualKind::Planning,
+            channel: Some(atlas()),
+            triggers: vec![selector("ics:feed=atlas:title~Planning:started")],
+            schedule: None,
+            before: Some(15),
+            name: None,
+            nudge: None,
+        }
+    );
+    fails(
+        "ritual add retro <#C1|x> on ics:title~Retro:ended",
+        Some(Subcommand::RitualAdd),
+        "feed=NAME",
+    );
     assert_eq!(
         ok("ritual add retro <#C1|team-atlas> on jira:board=12:sprint_closed"),
         Command::RitualAdd {

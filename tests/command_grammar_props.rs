@@ -158,7 +158,8 @@ fn sequence_steps() -> impl Strategy<Value = Vec<String>> {
 }
 
 /// A trigger built from its parts, so every one is a selector the parser accepts: a source, an
-/// event name, and up to two conditions whose values hold no `:`, `=`, `~`, space, `&`, `<`, `>`
+/// event name (for a calendar feed, `started` or `ended` and its `feed=`), and up to two
+/// conditions whose values hold no `:`, `=`, `~`, space, `&`, `<`, `>`
 /// or quote. `Display` writes the conditions before the event.
 fn selector() -> impl Strategy<Value = Selector> {
     let condition =
@@ -178,10 +179,29 @@ fn selector() -> impl Strategy<Value = Selector> {
         "[a-z][a-z_]{0,15}",
         prop::collection::vec(condition, 0..=2),
     )
-        .prop_map(|(source, event, conditions)| Selector {
-            source,
-            event,
-            conditions,
+        .prop_map(|(source, event, mut conditions)| {
+            if source != Source::Ics {
+                return Selector {
+                    source,
+                    event,
+                    conditions,
+                };
+            }
+            // A calendar feed's selector names its feed and picks `started` or `ended`.
+            let event = ["started", "ended"][event.len() % 2].to_owned();
+            conditions.insert(
+                0,
+                Condition {
+                    key: "feed".to_owned(),
+                    test: ConditionTest::Equals,
+                    value: "team".to_owned(),
+                },
+            );
+            Selector {
+                source,
+                event,
+                conditions,
+            }
         })
 }
 
@@ -360,6 +380,7 @@ fn command() -> impl Strategy<Value = Command> {
         ritual_id().prop_map(|id| Command::RitualPause { id }),
         ritual_id().prop_map(|id| Command::RitualResume { id }),
         Just(Command::Undo),
+        Just(Command::Audit),
     ]
 }
 

@@ -41,7 +41,7 @@
 //!   channel = "C0123RETRO"      # optional: the team's channel when left out
 //!   on = ["jira:board=12:sprint_closed"]   # trigger selectors; may be empty with a schedule
 //!   schedule = "0 10 1-7 1,4,7,10 TUE"    # optional: five-field cron in the team's tz
-//!   prompt_before_minutes = 15  # optional, with a schedule: prompt this long before
+//!   prompt_before_minutes = 15  # optional, with a schedule or an ics: trigger: prompt this long before
 //!   prompt_on = "end"           # optional: "start" or "end" (the default)
 //!   nudge_after_minutes = 120   # optional: the kind's default when left out, 0 for none
 //! ```

@@ -180,11 +180,13 @@ pub enum Verb {
     PickCapability,
     /// Put a nudge off until the next working morning (decision `snooze`).
     SnoozeNudge,
+    /// Bind a ritual the attention audit proposed (decision `bind_ritual`).
+    BindRitual,
 }
 
 impl Verb {
     /// Every verb.
-    pub const ALL: [Verb; 10] = [
+    pub const ALL: [Verb; 11] = [
         Verb::LogGap,
         Verb::PlanIntervention,
         Verb::NoGaps,
@@ -195,6 +197,7 @@ impl Verb {
         Verb::PickPerson,
         Verb::PickCapability,
         Verb::SnoozeNudge,
+        Verb::BindRitual,
     ];
 
     /// The short code used in [`Action::encode`]; stable, because posted cards keep it.
@@ -210,6 +213,7 @@ impl Verb {
             Verb::PickPerson => "person",
             Verb::PickCapability => "capability",
             Verb::SnoozeNudge => "snooze",
+            Verb::BindRitual => "bind",
         }
     }
 

@@ -28,17 +28,20 @@ pub enum Source {
     Teams,
     /// Cadence's own signed JSON hook, for anything else.
     Generic,
+    /// A polled iCalendar feed: its instances start and end meetings (`ics:feed=NAME:ended`).
+    Ics,
 }
 
 impl Source {
     /// Every source.
-    pub const ALL: [Source; 6] = [
+    pub const ALL: [Source; 7] = [
         Source::Jira,
         Source::Github,
         Source::Linear,
         Source::Zoom,
         Source::Teams,
         Source::Generic,
+        Source::Ics,
     ];
 
     /// The stable name used in selectors, routes and the database.
@@ -50,6 +53,7 @@ impl Source {
             Source::Zoom => "zoom",
             Source::Teams => "teams",
             Source::Generic => "generic",
+            Source::Ics => "ics",
         }
     }
 }
@@ -207,11 +211,45 @@ impl FromStr for Selector {
                 "`{text}` names no event; add one, e.g. {source}:sprint_closed"
             ))
         })?;
-        Ok(Selector {
+        let selector = Selector {
             source,
             event,
             conditions,
-        })
+        };
+        if source == Source::Ics {
+            selector.check_feed()?;
+        }
+        Ok(selector)
+    }
+}
+
+/// The events a calendar-feed instance stands for: the meeting's start and its end.
+pub const FEED_EVENTS: [&str; 2] = ["started", "ended"];
+
+impl Selector {
+    /// The feed a calendar selector names (`feed=NAME`), if it names one.
+    pub fn feed(&self) -> Option<&str> {
+        self.conditions
+            .iter()
+            .find(|c| c.key == "feed" && c.test == Test::Equals)
+            .map(|c| c.value.as_str())
+    }
+
+    /// A calendar selector names its feed with `feed=NAME` and picks `started` or `ended`:
+    /// a feed is polled, so there is no other event to wait for.
+    fn check_feed(&self) -> Result<(), SelectorError> {
+        if !FEED_EVENTS.contains(&self.event.as_str()) {
+            return Err(SelectorError(format!(
+                "a calendar feed's instances are `started` or `ended`, not `{}`, e.g. ics:feed=team:title~Retro:ended",
+                self.event
+            )));
+        }
+        if self.feed().is_none() {
+            return Err(SelectorError(
+                "name the feed with feed=NAME, e.g. ics:feed=team:title~Retro:ended".to_owned(),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -267,6 +305,23 @@ mod tests {
             "jira:=1:x",
             "jira:board=:x",
             "jira::x",
+        ] {
+            assert!(bad.parse::<Selector>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn reads_calendar_feed_selectors() {
+        let s: Selector = "ics:feed=atlas:title~Retro:ended"
+            .parse()
+            .expect("selector");
+        assert_eq!(s.source, Source::Ics);
+        assert_eq!(s.feed(), Some("atlas"));
+        assert_eq!(s.to_string(), "ics:feed=atlas:title~Retro:ended");
+        for bad in [
+            "ics:feed=atlas:meeting_ended",
+            "ics:title~Retro:ended",
+            "ics:feed~atlas:started",
         ] {
             assert!(bad.parse::<Selector>().is_err(), "{bad}");
         }

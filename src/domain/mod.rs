@@ -17,6 +17,7 @@ pub mod model;
 pub mod names;
 pub mod plain;
 pub(crate) mod prompt;
+pub(crate) mod proposals;
 pub mod ritual;
 pub(crate) mod schedule;
 pub(crate) mod similar;

@@ -139,11 +139,13 @@ pub enum DecisionKind {
     SnoozeNudge,
     /// An earlier decision reverted by its author.
     Undo,
+    /// A ritual the attention audit proposed, bound with a click.
+    BindRitual,
 }
 
 impl DecisionKind {
     /// Every kind.
-    pub const ALL: [DecisionKind; 17] = [
+    pub const ALL: [DecisionKind; 18] = [
         DecisionKind::Gap,
         DecisionKind::Coach,
         DecisionKind::Intervene,
@@ -161,6 +163,7 @@ impl DecisionKind {
         DecisionKind::NoGaps,
         DecisionKind::SnoozeNudge,
         DecisionKind::Undo,
+        DecisionKind::BindRitual,
     ];
 
     /// The stable name stored in the decision log.
@@ -183,6 +186,7 @@ impl DecisionKind {
             DecisionKind::NoGaps => "no_gaps",
             DecisionKind::SnoozeNudge => "snooze",
             DecisionKind::Undo => "undo",
+            DecisionKind::BindRitual => "bind_ritual",
         }
     }
 }

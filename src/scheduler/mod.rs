@@ -1,5 +1,6 @@
-//! The scheduler: durable jobs that post each team's weekly digest, start scheduled rituals and
-//! nudge occurrences that ended without their artefact.
+//! The scheduler: durable jobs that post each team's weekly digest, start scheduled rituals,
+//! prompt for calendar-feed meetings and nudge occurrences that ended without their artefact;
+//! and the poller that reads the calendar feeds ([`feeds`]).
 //!
 //! Jobs live in the database ([`crate::store::Job`]). Every replica runs this loop: it keeps the
 //! recurring jobs in step with the teams' and rituals' schedules, then claims due jobs with a
@@ -11,13 +12,15 @@
 //! so missed ticks are not replayed one by one.
 
 mod digest;
+mod feed_prompt;
+pub mod feeds;
 mod nudge;
 mod plan;
 mod registry;
 mod ritual;
 pub(crate) mod runner;
 
-pub use registry::{Wakes, registry};
+pub use registry::{FeedSources, Wakes, registry};
 
 use std::sync::Arc;
 
@@ -104,6 +107,7 @@ impl Scheduler {
             JobKind::Digest => digest::run(&self.store, &job, now).await,
             JobKind::Ritual => ritual::run(&self.store, &job, now).await,
             JobKind::Nudge => nudge::run(&self.store, &job, now).await,
+            JobKind::FeedPrompt => feed_prompt::run(&self.store, &job, now).await,
         };
         match outcome {
             Ok(Outcome::Queued) => true,

@@ -1,7 +1,7 @@
 //! What runs in the background of every replica, registered with the one worker loop
 //! ([`super::runner`]): processing the inbox, delivering the outbox, planning recurring jobs and
-//! running the scheduled jobs that are due. A new kind of background work (an ICS poller, a
-//! reminder) is one more [`BackgroundJob`] here.
+//! running the scheduled jobs that are due, and fetching calendar feeds. A new kind of background
+//! work (a reminder, another poller) is one more [`BackgroundJob`] here.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,8 +11,10 @@ use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use super::feeds::FeedPoller;
 use super::runner::{BackgroundJob, Ran, Registry};
 use super::{CLAIM, PLAN_EVERY, POLL, Scheduler};
+use crate::config::IcsFeeds;
 use crate::domain::clock::Clock;
 use crate::outbound::outbox::{self, OutboxWorker};
 use crate::platform::Senders;
@@ -28,6 +30,15 @@ pub struct Wakes {
     pub outbox: Arc<Notify>,
 }
 
+/// The calendar feeds to poll and the HTTP client to fetch them with.
+#[derive(Debug, Clone)]
+pub struct FeedSources {
+    /// The configured feeds.
+    pub feeds: IcsFeeds,
+    /// The client (with its timeouts).
+    pub client: reqwest::Client,
+}
+
 /// Every background job a replica runs.
 pub fn registry(
     store: &Store,
@@ -35,6 +46,7 @@ pub fn registry(
     clock: &Arc<dyn Clock>,
     wakes: &Wakes,
     inbox_retention_days: u32,
+    feeds: FeedSources,
 ) -> Registry {
     let mut registry = Registry::new();
     registry.register(
@@ -59,6 +71,10 @@ pub fn registry(
         Arc::new(Notify::new()),
     );
     registry.register(DueJobs { scheduler }, Arc::new(Notify::new()));
+    registry.register(
+        FeedPoller::new(store.clone(), clock.clone(), feeds.feeds, feeds.client),
+        Arc::new(Notify::new()),
+    );
     registry
 }
 

@@ -5,6 +5,7 @@
 //! it, records it through the store, and answers with a neutral [`Reply`] the adapter renders.
 //! A person's mistake is a reply, never an error; [`StoreError`] is only for a failing store.
 
+mod audit;
 mod cards;
 mod decide;
 pub mod digest;
@@ -111,6 +112,7 @@ impl Commands {
             | Command::RitualPause { .. }
             | Command::RitualResume { .. } => rituals::run(&scope, team, &line.command).await?,
             Command::Undo => finish(undo::undo(&scope, team).await)?,
+            Command::Audit => finish(audit::audit(&scope).await)?,
             decision => finish(decide(&scope, team, decision).await)?,
         };
         Ok(reply)

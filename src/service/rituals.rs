@@ -4,7 +4,7 @@
 use super::scope::{Scope, Stop, finish};
 use super::{Outcome, Reply, StoreError};
 use crate::domain::command::{ChannelRef, Command, Nudge};
-use crate::domain::event::Selector;
+use crate::domain::event::{Selector, Source};
 use crate::domain::ids::RitualId;
 use crate::domain::ritual::{PromptOn, RitualKind};
 use crate::domain::text::Text;
@@ -212,6 +212,13 @@ fn triggers_text(ritual: &Ritual) -> Text {
             text = text.plain(" or ");
         }
         text = text.code(trigger.to_string());
+    }
+    let from_feed = ritual.triggers.iter().any(|t| t.source == Source::Ics);
+    if from_feed && ritual.schedule.is_none() && ritual.prompt_before_minutes > 0 {
+        text = text.plain(format!(
+            " ({} minutes before the meeting's moment)",
+            ritual.prompt_before_minutes
+        ));
     }
     if let Some(schedule) = &ritual.schedule {
         if !ritual.triggers.is_empty() {

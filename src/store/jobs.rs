@@ -22,6 +22,8 @@ pub enum JobKind {
     Ritual,
     /// Nudge an occurrence that ended without its artefact (subject: the occurrence).
     Nudge,
+    /// Prompt for a calendar feed's meeting (subject: the feed instance).
+    FeedPrompt,
 }
 
 impl JobKind {
@@ -31,6 +33,7 @@ impl JobKind {
             JobKind::Digest => "digest",
             JobKind::Ritual => "ritual",
             JobKind::Nudge => "nudge",
+            JobKind::FeedPrompt => "feed_prompt",
         }
     }
 
@@ -39,6 +42,7 @@ impl JobKind {
             "digest" => Ok(JobKind::Digest),
             "ritual" => Ok(JobKind::Ritual),
             "nudge" => Ok(JobKind::Nudge),
+            "feed_prompt" => Ok(JobKind::FeedPrompt),
             other => Err(StoreError::Corrupt(format!("unknown job kind `{other}`"))),
         }
     }

@@ -8,11 +8,13 @@
 //! writes go through a pool of exactly one connection, and reads use a separate pool (WAL mode
 //! lets them run alongside the writer). PostgreSQL uses one pool for both.
 
+mod audits;
 mod cache;
 mod capabilities;
 mod conversations;
 mod decisions;
 mod digest;
+mod feeds;
 mod file;
 mod group_commit;
 mod home;
@@ -35,9 +37,13 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
 pub use crate::domain::decision::RecordedDecision;
+pub use audits::{SavedAudit, SavedRitual};
 pub use capabilities::Capability;
 pub use conversations::ConversationRef;
 pub use digest::DigestSchedule;
+pub use feeds::{
+    ClaimedFeed, FeedChanges, FeedFetched, FeedInstance, InstanceState, WantedInstance,
+};
 pub use inbox::{NewInboxEntry, OccurrencePlan, PendingEvent};
 pub use jobs::{Job, JobKind, PlannedJob};
 pub use occurrences::Occurrence;

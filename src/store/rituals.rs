@@ -140,6 +140,24 @@ fn from_row(row: RitualRow, triggers: Vec<Selector>) -> StoreResult<Ritual> {
     })
 }
 
+/// Makes the calendar feeds that `triggers` name due now, so a new or changed ritual sees its
+/// meetings at the poller's next pass rather than after the poll interval.
+pub(super) async fn fetch_feeds_soon(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    triggers: &[Selector],
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let feeds = triggers.iter().filter(|t| t.source == Source::Ics);
+    for feed in feeds.filter_map(Selector::feed) {
+        sqlx::query("UPDATE ics_feeds SET due_at = $1 WHERE name = $2 AND due_at > $1")
+            .bind(millis(at))
+            .bind(feed.to_ascii_lowercase())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 fn parse_selector(text: &str) -> StoreResult<Selector> {
     text.parse()
         .map_err(|e| StoreError::Corrupt(format!("trigger `{text}`: {e}")))
@@ -181,6 +199,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        fetch_feeds_soon(&mut tx, new.triggers, at).await?;
         tx.commit().await?;
         Ok(Ritual {
             id: RitualId(id),
@@ -314,6 +333,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        fetch_feeds_soon(&mut tx, to.triggers, at).await?;
         tx.commit().await?;
         self.ritual(tenant, id).await
     }

@@ -125,6 +125,8 @@ pub struct TestApp {
     pub slack_api: Option<String>,
     /// The Bot Framework stand-in's metadata and token URLs, when Teams is configured.
     pub teams: Option<(String, String)>,
+    /// Calendar feeds, by name and address.
+    pub feeds: Vec<(String, String)>,
     server: Option<Server>,
     client: reqwest::Client,
     clock: Arc<dyn Clock>,
@@ -179,6 +181,24 @@ impl TestApp {
         Some(app)
     }
 
+    /// Starts Cadence with the Slack Web API at `slack_api`, the calendar `feeds` (name and
+    /// address) and time from `clock`.
+    pub async fn spawn_with_feeds(
+        db: Db,
+        slack_api: &str,
+        feeds: &[(&str, &str)],
+        clock: Arc<dyn Clock>,
+    ) -> Option<TestApp> {
+        let mut app = Self::launch_stopped(db, Some(slack_api.to_owned())).await?;
+        app.clock = clock;
+        app.feeds = feeds
+            .iter()
+            .map(|(name, url)| ((*name).to_owned(), (*url).to_owned()))
+            .collect();
+        app.start().await;
+        Some(app)
+    }
+
     /// A second Cadence on the same database and clock, as another replica would run.
     pub async fn another_instance(&self) -> Server {
         Server::start(self.config(), self.clock.clone())
@@ -207,6 +227,7 @@ impl TestApp {
             admins: vec!["UADMIN".to_owned()],
             slack_api,
             teams: None,
+            feeds: Vec::new(),
             server: None,
             client: reqwest::Client::new(),
             clock: Arc::new(SystemClock),
@@ -230,6 +251,9 @@ impl TestApp {
         config
             .hook_secrets
             .set(cadence::domain::event::Source::Jira, JIRA_SECRET);
+        for (name, url) in &self.feeds {
+            config.ics_feeds.set(name, url);
+        }
         if let Some((metadata, token)) = &self.teams {
             config.teams = Some(cadence::config::TeamsConfig {
                 app_id: crate::teams_standin::APP_ID.to_owned(),

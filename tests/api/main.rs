@@ -4,17 +4,20 @@
 // Helpers outside #[test] functions may panic: that is a failing test, which is what we want.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod feed_standin;
 mod helpers;
 mod slack_events;
 mod slack_standin;
 mod teams_standin;
 
 mod apply;
+mod audit_chat;
 mod authorisation;
 mod cards;
 mod crash;
 mod decisions;
 mod fault;
+mod feeds;
 mod health;
 mod hostile;
 mod persistence;

@@ -443,4 +443,48 @@ crate::for_each_database! {
         assert_eq!(calls[0].body, calls[1].body);
         t.app.wait_count("SELECT COUNT(*) FROM outbox WHERE state = 'sent' AND attempts = 1", 1).await;
     }
+
+    the_attention_audit_is_shown_in_teams_to_managers_only(db) {
+        let Some(t) = start(db, None).await else { return };
+        t.atlas().await;
+        let store = cadence::store::Store::connect(&t.app.db.url).await.expect("store");
+        let tenant = store.find_tenant(cadence::domain::Platform::Teams, TENANT).await.expect("query").expect("tenant");
+        let audit = cadence::store::SavedAudit {
+            saved_at: "2026-11-30T10:00:00Z".parse().expect("instant"),
+            window: "2026-09-07 to 2026-11-29".to_owned(),
+            rituals: vec![cadence::store::SavedRitual {
+                id: 0,
+                ordinal: 1,
+                title: "Sales pipeline review".to_owned(),
+                kind: "pipeline".to_owned(),
+                why: vec!["recurring weekly, 4 managers".to_owned()],
+                command: "ritual add pipeline on ics:feed=victor:title~pipeline:ended".to_owned(),
+            }],
+        };
+        store.save_audit(tenant, &audit).await.expect("saved");
+        let asked = t.message("UALICE", RETRO, "audit", &[]);
+        t.send(&asked).await;
+        let refused = t.message("UBOB", RETRO, "audit", &[]);
+        t.send(&refused).await;
+        // The atlas set-up's two replies, the audit, its private Bind card, the refusal.
+        let calls = t.wait_calls(5).await;
+        let reply = |activity: &Value| {
+            calls.iter().find(|c| c.activity_id.as_deref() == activity["id"].as_str()).expect("reply").body.to_string()
+        };
+        let shown = reply(&asked);
+        assert!(shown.contains("Sales pipeline review") && shown.contains("ritual add pipeline on ics:feed=victor:title~pipeline:ended"), "{shown}");
+        assert!(!shown.contains("/cadence"), "Teams has no slash commands: {shown}");
+        let no = reply(&refused);
+        assert!(no.contains("Only admins and team managers") && !no.contains("ritual add"), "{no}");
+
+        // Bind on the card, pressed in Teams, records the decision that adds the ritual.
+        let card = calls.iter().map(|c| c.body["attachments"][0]["content"].clone()).find(|c| verbs(c).iter().any(|v| v.starts_with("bind:"))).expect("the Bind card");
+        let bind = verbs(&card).into_iter().find(|v| v.starts_with("bind:")).expect("Bind");
+        let answer: Value = t.send(&t.execute("UALICE", &bind, json!({}), "posted-card-1")).await.json().await.expect("invoke response");
+        assert_eq!(answer["statusCode"], 200, "{answer}");
+        assert!(answer.to_string().contains("Bound"), "{answer}");
+        t.app.drain().await;
+        assert_eq!(t.app.count("SELECT COUNT(*) FROM decisions WHERE kind = 'bind_ritual'").await, 1);
+        assert_eq!(t.app.count("SELECT COUNT(*) FROM rituals WHERE channel_id = '19:retro@thread.tacv2'").await, 1);
+    }
 }

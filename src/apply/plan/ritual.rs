@@ -139,19 +139,22 @@ fn schedule(r: &RitualEntry, what: &str, problems: &mut Problems<'_>) -> Option<
     }
 }
 
-/// `prompt_before_minutes`: only with a schedule, at most a week.
+/// `prompt_before_minutes`: only with a schedule or a calendar-feed trigger, at most a week.
 fn prompt_before_minutes(
     r: &RitualEntry,
     span: &Range<usize>,
     what: &str,
     problems: &mut Problems<'_>,
 ) -> i64 {
+    let from_feed =
+        r.on.iter()
+            .any(|on| on.get_ref().trim().to_ascii_lowercase().starts_with("ics:"));
     match (r.prompt_before_minutes, &r.schedule) {
-        (Some(minutes), None) if minutes > 0 => {
+        (Some(minutes), None) if minutes > 0 && !from_feed => {
             problems.add(
                 span.clone(),
                 what,
-                "`prompt_before_minutes` needs a `schedule` to count back from",
+                "`prompt_before_minutes` needs a `schedule` or an `ics:` trigger to count back from",
             );
             0
         }

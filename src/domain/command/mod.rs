@@ -297,6 +297,8 @@ pub enum Command {
     },
     /// `undo`: reverts the author's own last decision in this team, within a day.
     Undo,
+    /// `audit`: the latest attention audit's top three rituals, with the lines that bind them.
+    Audit,
 }
 
 /// Why a command could not be read. Nothing is recorded for it.
@@ -344,7 +346,8 @@ impl Command {
             | Command::RitualList
             | Command::RitualPause { .. }
             | Command::RitualResume { .. }
-            | Command::Undo => Vec::new(),
+            | Command::Undo
+            | Command::Audit => Vec::new(),
         }
     }
 }

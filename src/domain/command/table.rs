@@ -68,6 +68,8 @@ pub enum Subcommand {
     RitualResume,
     /// `undo`.
     Undo,
+    /// `audit`.
+    Audit,
 }
 
 /// How one subcommand is named, written, explained and read.
@@ -99,7 +101,7 @@ impl std::fmt::Debug for Spec {
 }
 
 /// Every subcommand, in the order `/cadence help` lists them.
-pub static SPECS: [Spec; 26] = [
+pub static SPECS: [Spec; 27] = [
     Spec {
         sub: Subcommand::Help,
         name: "help",
@@ -402,6 +404,17 @@ pub static SPECS: [Spec; 26] = [
         is: |c| matches!(c, Command::Undo),
         parse: |p| p.end().map(|()| Command::Undo),
         render: |_, f| f.write_str("undo"),
+    },
+    Spec {
+        sub: Subcommand::Audit,
+        name: "audit",
+        usage: "audit",
+        summary: "Shows the latest attention audit's top three rituals and the lines that bind them (admins and managers).",
+        example: "audit",
+        topics: &["attention", "calendar", "calendars", "meetings"],
+        is: |c| matches!(c, Command::Audit),
+        parse: |p| p.end().map(|()| Command::Audit),
+        render: |_, f| f.write_str("audit"),
     },
 ];
 

@@ -102,6 +102,9 @@ impl Decision {
                 s.until.format("%Y-%m-%d %H:%M UTC")
             )),
             Decision::Undo(u) => Text::new().plain(format!("an undo of a {} decision", u.kind)),
+            Decision::BindRitual(b) => Text::new()
+                .plain("the binding of the ritual ")
+                .strong(b.name.clone()),
         }
     }
 

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use super::DecisionKind;
 use super::ids::{CapabilityId, DecisionId, OccurrenceId, PersonId, TeamId, TenantId};
 pub use payload::{
-    Absence, Coach, Commission, Criteria, Gap, HoursAllocated, Intervene, Invalid, LevelSet,
-    NoGaps, PeriodKind, Sequence, Snooze, Target, TrackAnswer, Undo,
+    Absence, BindRitual, Coach, Commission, Criteria, Gap, HoursAllocated, Intervene, Invalid,
+    LevelSet, NoGaps, PeriodKind, Sequence, Snooze, Target, TrackAnswer, Undo,
 };
 
 use super::DecisionSource;
@@ -64,6 +64,8 @@ pub enum Decision {
     SnoozeNudge(Snooze),
     /// An earlier decision reverted.
     Undo(Undo),
+    /// A ritual the attention audit proposed, bound: the ritual is added with it.
+    BindRitual(BindRitual),
 }
 
 /// Why a stored decision could not be read back.
@@ -97,6 +99,7 @@ impl Decision {
             Decision::NoGaps(_) => DecisionKind::NoGaps,
             Decision::SnoozeNudge(_) => DecisionKind::SnoozeNudge,
             Decision::Undo(_) => DecisionKind::Undo,
+            Decision::BindRitual(_) => DecisionKind::BindRitual,
         }
     }
 

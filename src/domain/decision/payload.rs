@@ -448,6 +448,28 @@ pub struct Undo {
     pub kind: DecisionKind,
 }
 
+/// A ritual the attention audit proposed, bound with a click: everything the ritual is added
+/// with, so the log alone explains it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BindRitual {
+    /// The ritual's kind.
+    pub kind: crate::domain::ritual::RitualKind,
+    /// Its name.
+    pub name: String,
+    /// Where its prompts go.
+    pub channel: String,
+    /// What starts it.
+    pub triggers: Vec<crate::domain::event::Selector>,
+    /// Minutes before the trigger's moment that the prompt goes out.
+    #[serde(default)]
+    pub before_minutes: i64,
+    /// Minutes after the prompt before one nudge, if any.
+    #[serde(default)]
+    pub nudge_after_minutes: Option<i64>,
+    /// The saved audit proposal it binds.
+    pub proposal: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

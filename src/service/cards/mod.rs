@@ -9,6 +9,7 @@
 //! (log a gap, "nothing this time", and recording with the card update), `forms` (opening and
 //! submitting forms), `track` (answers to track requests) and `snooze`.
 
+mod bind;
 mod forms;
 mod prompt;
 mod snooze;
@@ -95,6 +96,9 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
     if matches!(action.verb, Verb::ApproveTrack | Verb::DeclineTrack) {
         return track::answer_track_request(scope, input, action).await;
     }
+    if action.verb == Verb::BindRitual {
+        return bind::bind(scope, input, action).await;
+    }
     let prompt = Prompt::open(scope, action).await?;
     let (team, occurrence, choices) = (&prompt.team, &prompt.occurrence, &prompt.choices[..]);
     match (action.verb, input.submitted) {
@@ -107,11 +111,16 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
         (Verb::PlanIntervention | Verb::PlanInterventions | Verb::CoachingMoment, true) => {
             forms::submit(scope, input, team, occurrence, action.verb, choices).await
         }
-        (Verb::ApproveTrack | Verb::DeclineTrack | Verb::PickPerson | Verb::PickCapability, _) => {
-            Err(invalid(
-                "Use the approve or decline command for track requests; nothing was recorded.",
-            ))
-        }
+        (
+            Verb::ApproveTrack
+            | Verb::DeclineTrack
+            | Verb::PickPerson
+            | Verb::PickCapability
+            | Verb::BindRitual,
+            _,
+        ) => Err(invalid(
+            "Use the approve or decline command for track requests; nothing was recorded.",
+        )),
     }
 }
 

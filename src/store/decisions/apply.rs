@@ -71,6 +71,7 @@ pub(super) async fn apply(
         Decision::Absence(absence) => record_absence(tx, decision, id, absence).await,
         Decision::Commission(commission) => commission_module(tx, decision, id, commission).await,
         Decision::Undo(undo) => super::revert::revert(tx, decision, undo).await,
+        Decision::BindRitual(bind) => super::bind::bind_ritual(tx, decision, bind).await,
     }
 }
 

@@ -6,6 +6,7 @@
 //! with the undo that reverted it, for callers to show or skip.
 
 mod apply;
+mod bind;
 mod revert;
 
 use sqlx::{Any, Transaction};

@@ -85,6 +85,10 @@ pub(super) async fn revert(
                 restore_artefact(tx, tenant, occurrence).await?;
             }
         }
+        Decision::BindRitual(bind) => {
+            let team = reverted.team.map(|t| t.0);
+            super::bind::unbind_ritual(tx, tenant, team, bind).await?;
+        }
         Decision::SnoozeNudge(_) | Decision::Undo(_) => {
             return Err(StoreError::Corrupt(format!(
                 "a {} decision cannot be reverted",

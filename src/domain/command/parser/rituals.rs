@@ -29,7 +29,8 @@ impl Parser {
 
     /// `ritual add KIND #channel on SELECTOR… [every "CRON" [before N]] [name "name"]
     /// [nudge N|off]` (or `every` instead of `on`), the clauses after the triggers in any order,
-    /// each at most once.
+    /// each at most once. `before N` counts back from a schedule's time or from the moment an
+    /// `ics:` trigger picks (a meeting's start or end).
     pub(in crate::domain::command) fn ritual_add(&mut self) -> Result<Command, ParseError> {
         const CLAUSES: [&str; 4] = ["every", "before", "name", "nudge"];
         let kind = self.ritual_kind()?;
@@ -84,9 +85,11 @@ impl Parser {
                 _ => nudge = Some(self.nudge()?),
             }
         }
-        if before.is_some() && schedule.is_none() {
+        let from_feed = triggers.iter().any(|t: &Selector| t.source == Source::Ics);
+        if before.is_some() && schedule.is_none() && !from_feed {
             return Err(self.error_here(
-                "`before` counts back from a schedule — add `every \"…\"` too".to_owned(),
+                "`before` counts back from a schedule or a calendar feed's meeting — add `every \"…\"` or an `ics:` trigger too"
+                    .to_owned(),
             ));
         }
         Ok(Command::RitualAdd {
