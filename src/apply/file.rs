@@ -26,6 +26,11 @@ pub struct ApplyFile {
     /// Teams, with their targets, absences and rituals.
     #[serde(default)]
     pub teams: Vec<Spanned<TeamEntry>>,
+    /// `[audit]`: the attention audit's classification rules, which `cadence audit --rules
+    /// cadence.toml` reads. `apply` writes nothing of it, but a malformed section is refused
+    /// here too, so one file holds both and is checked whole.
+    #[serde(default)]
+    pub audit: Option<crate::audit::AuditSection>,
     /// The text it was read from, to turn byte spans into lines and columns.
     #[serde(skip)]
     pub(super) source: String,

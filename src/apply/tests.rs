@@ -51,6 +51,17 @@ fn the_example_file_parses_and_plans() {
 }
 
 #[test]
+fn the_audit_section_lives_in_the_same_file_and_is_checked_there_too() {
+    let file = parse(EXAMPLE).expect("cadence.toml with [audit] is valid");
+    assert!(file.audit.is_some());
+    let rules = crate::audit::RuleSet::from_toml(EXAMPLE).expect("the audit reads it");
+    assert!(rules.rules().any(|r| r.name == "ops sync"));
+    let bad = format!("{MINIMAL}\n[audit]\n[[audit.rules]]\nname = \"x\"\nkind = \"sprint\"\ntitle = [\"x\"]\n");
+    let found = problems(&bad);
+    assert!(!found.is_empty());
+}
+
+#[test]
 fn defaults_follow_chat() {
     let text = format!(
         "{MINIMAL}\n[[teams.rituals]]\nkind = \"sprint-retro\"\non = [\"jira:board=12:sprint_closed\"]\n\
