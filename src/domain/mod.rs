@@ -15,6 +15,7 @@ pub mod ids;
 pub mod limits;
 pub mod model;
 pub mod names;
+pub mod percent;
 pub mod plain;
 pub mod prompt;
 pub mod ritual;

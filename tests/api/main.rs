@@ -29,6 +29,7 @@ mod teams_auth;
 mod teams_connector;
 mod tenancy;
 mod undo;
+mod wording;
 mod workspace_admins;
 
 #[test]
