@@ -443,4 +443,28 @@ crate::for_each_database! {
         assert_eq!(calls[0].body, calls[1].body);
         t.app.wait_count("SELECT COUNT(*) FROM outbox WHERE state = 'sent' AND attempts = 1", 1).await;
     }
+
+    replies_name_channels_by_their_name_never_their_id(db) {
+        let Some(t) = start(db, None).await else { return };
+        let mut create = t.message(
+            "UADMIN",
+            RETRO,
+            "team create Atlas managers <at>Alice</at> tz Europe/London",
+            &[("UALICE", "Alice")],
+        );
+        create["channelData"]["channel"]["name"] = json!("Atlas retro");
+        create["channelData"]["team"] = json!({ "id": "19:team@thread.tacv2", "name": "Atlas" });
+        t.send(&create).await;
+        let calls = t.wait_calls(1).await;
+        let shown = calls[0].body.to_string();
+        assert!(shown.contains("home channel #Atlas retro"), "{shown}");
+        assert!(!shown.contains("19:retro"), "{shown}");
+        // A channel Cadence has heard nothing from is not shown by its raw id either.
+        let elsewhere = "19:planning@thread.tacv2";
+        t.send(&t.message("UADMIN", elsewhere, "team create Beta", &[])).await;
+        let calls = t.wait_calls(2).await;
+        let shown = calls[1].body.to_string();
+        assert!(shown.contains("Created team"), "{shown}");
+        assert!(!shown.contains("19:planning"), "{shown}");
+    }
 }
