@@ -17,6 +17,7 @@ mod decisions;
 mod fault;
 mod health;
 mod hostile;
+mod limits;
 mod persistence;
 mod process;
 mod prompts;

@@ -96,6 +96,7 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
         return track::answer_track_request(scope, input, action).await;
     }
     let prompt = Prompt::open(scope, action).await?;
+    prompt.require_own_card(scope, input).await?;
     let (team, occurrence, choices) = (&prompt.team, &prompt.occurrence, &prompt.choices[..]);
     match (action.verb, input.submitted) {
         (Verb::NoGaps, _) => prompt::no_gaps(scope, input, team, occurrence, choices).await,
@@ -155,6 +156,27 @@ impl Prompt {
             team,
             choices,
         })
+    }
+}
+
+impl Prompt {
+    /// Refuses a click or form whose card is not one the occurrence posted (another message,
+    /// another channel): what it records would be shown on a card that is not the prompt, and
+    /// the update would go to a message the payload chose.
+    async fn require_own_card(&self, scope: &Scope<'_>, input: &CardInput) -> Result<(), Stop> {
+        let Some((channel, message_id)) = &input.message else {
+            return Ok(());
+        };
+        let own = scope
+            .store()
+            .is_prompt_of(scope.tenant, self.occurrence.id, channel, message_id)
+            .await?;
+        if own {
+            return Ok(());
+        }
+        Err(invalid(
+            "This card is not the prompt of that ritual; nothing was recorded.",
+        ))
     }
 }
 
