@@ -383,6 +383,28 @@ card_tests! {
         assert!(slack.calls_to("chat.update").is_empty(), "no update goes to a message the payload chose");
     }
 
+
+    a_teams_targeted_capability_leads_its_picker_in_a_library_past_a_hundred(app, slack) {
+        let store = cadence::store::Store::connect(&app.db.url).await.expect("store");
+        let now = chrono::Utc::now();
+        let tenant = store.tenant(cadence::domain::Platform::Slack, "T1", now).await.expect("tenant");
+        for n in 0..116 {
+            store.add_capability(tenant, &format!("library skill {n:03}"), None, None, now).await.expect("capability");
+        }
+        store.add_capability(tenant, "zz pricing talk", None, None, now).await.expect("capability");
+        store.close().await;
+        let target = app.command("UALICE", r#"target "zz pricing talk" 2"#).await;
+        assert!(target.text.contains("zz pricing talk"), "{}", target.text);
+        let (prompt, _) = prompt(&app, &slack).await;
+        let picker = prompt["blocks"].as_array().expect("blocks").iter()
+            .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default().into_iter().chain(b.get("accessory").cloned()))
+            .find(|e| e["type"] == "static_select")
+            .expect("a capability picker");
+        let options = picker["options"].as_array().expect("options");
+        assert_eq!(options.len(), 100, "Slack holds 100 options");
+        assert_eq!(options[0]["text"]["text"], "zz pricing talk", "the team's targeted capability comes first");
+    }
+
 }
 
 /// Queues `n` posts for the outbox, each to a channel of its own, as a digest burst would.

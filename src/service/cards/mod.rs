@@ -150,7 +150,7 @@ impl Prompt {
         scope
             .require_manager(&team, "answer this prompt for")
             .await?;
-        let choices = capability_choices(scope).await?;
+        let choices = capability_choices(scope, &team).await?;
         Ok(Prompt {
             occurrence,
             team,
@@ -231,8 +231,11 @@ fn invalid(words: &str) -> Stop {
     Stop::Reply(super::Reply::invalid(Text::new().plain(words)))
 }
 
-async fn capability_choices(scope: &Scope<'_>) -> Result<Vec<Choice>, Stop> {
-    Ok(scope.store().capability_choices(scope.tenant).await?)
+async fn capability_choices(scope: &Scope<'_>, team: &Team) -> Result<Vec<Choice>, Stop> {
+    Ok(scope
+        .store()
+        .capability_choices(scope.tenant, team.id)
+        .await?)
 }
 
 /// The capability a picker or form names: its id from a list, or its name typed where the
