@@ -56,7 +56,9 @@ fn the_audit_section_lives_in_the_same_file_and_is_checked_there_too() {
     assert!(file.audit.is_some());
     let rules = crate::audit::RuleSet::from_toml(EXAMPLE).expect("the audit reads it");
     assert!(rules.rules().any(|r| r.name == "ops sync"));
-    let bad = format!("{MINIMAL}\n[audit]\n[[audit.rules]]\nname = \"x\"\nkind = \"sprint\"\ntitle = [\"x\"]\n");
+    let bad = format!(
+        "{MINIMAL}\n[audit]\n[[audit.rules]]\nname = \"x\"\nkind = \"sprint\"\ntitle = [\"x\"]\n"
+    );
     let found = problems(&bad);
     assert!(!found.is_empty());
 }

@@ -105,9 +105,9 @@ fn recommend(
             series.classification.reason
         ),
         format!(
-            "{:.1} manager-hours a week ({:.1}% of all meeting time), held by {holders} manager{}",
+            "{:.1} manager-hours a week ({}% of all meeting time), held by {holders} manager{}",
             series.hours_per_week,
-            series.share * 100.0,
+            crate::domain::percent::share_percent_tenths(series.share),
             if holders == 1 { "" } else { "s" }
         ),
         format!(

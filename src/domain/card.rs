@@ -98,13 +98,13 @@ pub enum Control {
 }
 
 impl Card {
-    /// The user ids the card mentions, in order, each once: renderers that show names rather
-    /// than pings (Teams) look them up.
+    /// The user and channel ids the card names, in order, each once: renderers that show names
+    /// rather than pings or raw ids (Teams) look them up.
     pub fn mentions(&self) -> Vec<String> {
         let mut found: Vec<String> = Vec::new();
         let mut add = |text: &Text| {
             for span in text.spans() {
-                if let super::text::Span::Mention(id) = span
+                if let super::text::Span::Mention(id) | super::text::Span::Channel(id) = span
                     && !found.contains(id)
                 {
                     found.push(id.clone());

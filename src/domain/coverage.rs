@@ -86,16 +86,12 @@ pub struct CapabilityCoverage {
 }
 
 impl CapabilityCoverage {
-    /// Available masters divided by the target, as a whole percentage; `None` without a
-    /// positive target (a target of zero is always met).
+    /// Available masters divided by the target, as a whole percentage rounded half up (2 of
+    /// 3 is 67); `None` without a positive target (a target of zero is always met).
     pub fn percent(&self) -> Option<u32> {
-        match self.target {
-            Some(target) if target > 0 => {
-                let available = u32::try_from(self.available.len()).unwrap_or(u32::MAX);
-                Some(available.saturating_mul(100) / target)
-            }
-            _ => None,
-        }
+        let available = u64::try_from(self.available.len()).unwrap_or(u64::MAX);
+        let whole = super::percent::percent(available, u64::from(self.target?))?;
+        Some(u32::try_from(whole).unwrap_or(u32::MAX))
     }
 
     /// A targeted capability (target above zero) with at most one available master.

@@ -7,6 +7,9 @@ pub const NAME_MAX_CHARS: usize = 120;
 pub const TEXT_MAX_CHARS: usize = 2000;
 /// Most learning hours one allocation may give; more is surely a typo.
 pub const HOURS_MAX: u32 = 1000;
+/// Most learning hours one person may be allocated in one ISO week, summed over every
+/// allocation for that week: a working week, and more is surely a mistake.
+pub const WEEK_HOURS_MAX: u32 = 40;
 /// Largest target head count.
 pub const TARGET_MAX: u32 = 10_000;
 /// Largest commission budget, in whole currency units. Generous enough for any currency (a
@@ -27,7 +30,9 @@ pub fn name_problem(value: &str, called: &str) -> Option<String> {
             "{called} is {n} characters long — keep it to {NAME_MAX_CHARS}"
         ))
     } else if value.chars().any(char::is_control) {
-        Some(format!("{called} can't contain line breaks or tabs"))
+        Some(format!(
+            "{called} can't contain line breaks, tabs or other control characters"
+        ))
     } else {
         None
     }

@@ -18,5 +18,7 @@ pub use state::AppState;
 /// from a platform.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// The largest interaction payload accepted: a form submission includes its whole view.
+/// The largest interaction payload accepted: a `view_submission` carries its whole view (up to
+/// 100 blocks, `static_select`s of up to 100 options of 75 + 150 characters each), and
+/// form-encoding then inflates the JSON, so a legitimate QBR form exceeds 64 KiB.
 pub const MAX_INTERACTION_BYTES: usize = 1024 * 1024;

@@ -28,7 +28,7 @@ pub(super) async fn run(store: &Store, job: &Job, now: DateTime<Utc>) -> StoreRe
         Some(team) => (team.name.clone(), team.tz),
         None => (String::new(), chrono_tz::UTC),
     };
-    let capabilities = store.capability_choices(ritual.tenant).await?;
+    let capabilities = store.capability_choices(ritual.tenant, ritual.team).await?;
     let local = instance.moment_at.with_timezone(&tz);
     // One occurrence per meeting: the event's UID and original start, never its current time.
     let subject = format!("ics:{}:{}", instance.feed, instance.instance);

@@ -26,7 +26,7 @@ pub(super) async fn run(store: &Store, job: &Job, now: DateTime<Utc>) -> StoreRe
         .await?
         .map(|t| t.name)
         .unwrap_or_default();
-    let capabilities = store.capability_choices(ritual.tenant).await?;
+    let capabilities = store.capability_choices(ritual.tenant, ritual.team).await?;
     let moment = job.due_at + Duration::minutes(before);
     let local = moment.with_timezone(&tz);
     // One occurrence per scheduled moment, however often the job is retried.

@@ -34,7 +34,8 @@ pub const PASS_SIZE: i64 = 50;
 struct Known {
     rituals: HashMap<Source, Vec<Ritual>>,
     teams: HashMap<TeamId, String>,
-    capabilities: HashMap<TenantId, Vec<Choice>>,
+    /// The capability pickers' options, by team (each team's targeted capabilities first).
+    capabilities: HashMap<TeamId, Vec<Choice>>,
 }
 
 impl Known {
@@ -63,7 +64,7 @@ impl Known {
             title: plan.title.to_owned(),
             capabilities: self
                 .capabilities
-                .get(&ritual.tenant)
+                .get(&ritual.team)
                 .cloned()
                 .unwrap_or_default(),
         };
@@ -207,8 +208,8 @@ impl EventProcessor {
                 let name = self.store.team_by_id(tenant, team).await?.map(|t| t.name);
                 slot.insert(name.unwrap_or_default());
             }
-            if let Entry::Vacant(slot) = known.capabilities.entry(tenant) {
-                slot.insert(self.store.capability_choices(tenant).await?);
+            if let Entry::Vacant(slot) = known.capabilities.entry(team) {
+                slot.insert(self.store.capability_choices(tenant, team).await?);
             }
         }
         Ok(())

@@ -95,6 +95,11 @@ impl Commands {
             Err(error) => return Ok(reply::parse_error(&error)),
         };
         tracing::Span::current().record("command", line.command.subcommand().name());
+        // Help reads nothing and writes nothing: a workspace that has never used Cadence gets
+        // its answer without a tenant or person row being made for it.
+        if let Command::Help { topic } = &line.command {
+            return Ok(views::help(topic.as_deref()));
+        }
         let scope = scope::Scope::open(self, invocation, &line.command.people()).await?;
         let team = line.team.as_deref();
         let reply = match &line.command {

@@ -8,7 +8,7 @@ use crate::domain::event::{Selector, Source};
 use crate::domain::ids::RitualId;
 use crate::domain::ritual::{PromptOn, RitualKind};
 use crate::domain::text::Text;
-use crate::store::{NewRitual, Ritual};
+use crate::store::{NewRitual, Ritual, Role};
 
 /// Runs `ritual add|list|pause|resume`.
 pub async fn run(
@@ -167,25 +167,31 @@ async fn list_rituals(scope: &Scope<'_>, named_team: Option<&str>) -> Result<Rep
 /// `ritual pause|resume ID`, by a manager of the ritual's team.
 async fn set_paused(scope: &Scope<'_>, id: u64, paused: bool) -> Result<Reply, Stop> {
     let id = RitualId(i64::try_from(id).unwrap_or(i64::MAX));
-    let Some(ritual) = scope.store().ritual(scope.tenant, id).await? else {
+    // A ritual that does not exist and one the author may not change get the same answer, so
+    // nobody learns which ritual numbers exist in teams they do not manage.
+    let not_yours = || {
         let text = Text::new()
-            .plain(format!("There's no ritual #{}. See them with ", id.0))
+            .plain(format!(
+                "There's no ritual #{} that you manage. See yours with ",
+                id.0
+            ))
             .command("ritual list")
             .plain(". Nothing was changed.");
-        return Err(Reply::invalid(text).into());
+        Stop::Reply(Reply::invalid(text))
     };
+    let ritual = scope
+        .store()
+        .ritual(scope.tenant, id)
+        .await?
+        .ok_or_else(not_yours)?;
     let team = scope
         .store()
         .team_by_id(scope.tenant, ritual.team)
         .await?
-        .ok_or_else(|| {
-            Stop::Reply(Reply::invalid(
-                Text::new().plain("That ritual's team is gone."),
-            ))
-        })?;
-    scope
-        .require_manager(&team, "change the rituals of")
-        .await?;
+        .ok_or_else(not_yours)?;
+    if !(scope.is_admin() || scope.role(&team).await? == Some(Role::Manager)) {
+        return Err(not_yours());
+    }
     scope
         .store()
         .set_ritual_paused(scope.tenant, ritual.id, paused)

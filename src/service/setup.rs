@@ -4,6 +4,7 @@ use super::scope::{Scope, Stop, finish};
 use super::{Outcome, Reply, StoreError};
 use crate::domain::command::{ChannelRef, Command, MembershipChange, UserRef};
 use crate::domain::ids::{PersonId, TeamId};
+use crate::domain::names;
 use crate::domain::text::Text;
 use crate::store::{NewTeam, Role, Team};
 
@@ -54,6 +55,8 @@ async fn create_team(
     if !scope.may_set_up() {
         return Err(admins_only("create teams").into());
     }
+    let existing = scope.store().team_names(scope.tenant).await?;
+    let name = &new_name("team", name, &existing)?;
     let manager_ids = if managers.is_empty() {
         vec![scope.actor.id]
     } else {
@@ -165,6 +168,8 @@ async fn add_capability(
     if !(scope.may_set_up() || manages_a_team) {
         return Err(admins_only("add capabilities").into());
     }
+    let existing = scope.store().capability_names(scope.tenant).await?;
+    let name = &new_name("capability", name, &existing)?;
     let added = scope
         .store()
         .add_capability(scope.tenant, name, description, family, scope.now())
@@ -189,6 +194,29 @@ async fn add_capability(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A name someone is creating, as it will be stored (NFC, spaces collapsed): refused when it
+/// holds a character that changes how it displays or cannot be seen, or when it looks the same
+/// as an existing `kind`'s name without being it (a Cyrillic "Е" for a Latin "E"), which would
+/// split one thing into two rows nobody could tell apart.
+fn new_name(kind: &str, typed: &str, existing: &[String]) -> Result<String, Stop> {
+    let name = names::normalise(typed).map_err(|problem| {
+        Reply::invalid(
+            Text::new()
+                .plain(format!("That {kind} name can't be used: {problem}. "))
+                .plain("Nothing was changed."),
+        )
+    })?;
+    if let Some(same) = names::confusable_with(&name, existing.iter().map(String::as_str)) {
+        let text = Text::new()
+            .code(name.clone())
+            .plain(format!(" looks the same as the existing {kind} "))
+            .strong(same.to_owned())
+            .plain(". Use that one, or pick a name that reads differently. Nothing was changed.");
+        return Err(Reply::invalid(text).into());
+    }
+    Ok(name)
 }
 
 /// A manager may add people who are in no team yet, or only in teams they also manage. Levels

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Store, StoreError, StoreResult, millis};
 use crate::domain::card::{Choice, PICKER_OPTIONS};
-use crate::domain::ids::{CapabilityId, TenantId};
+use crate::domain::ids::{CapabilityId, TeamId, TenantId};
 use crate::domain::name_key;
 
 /// A capability as stored.
@@ -83,14 +83,25 @@ impl Store {
         Ok(rows.into_iter().map(|(n,)| n).collect())
     }
 
-    /// What a capability picker offers: the tenant's capabilities by name, at most
-    /// [`PICKER_OPTIONS`] of them, valued by id.
-    pub async fn capability_choices(&self, tenant: TenantId) -> StoreResult<Vec<Choice>> {
+    /// What a capability picker offers `team`: the tenant's capabilities, valued by id, the
+    /// ones the team has a target for first, then the rest by name; at most
+    /// [`PICKER_OPTIONS`] of them (Slack's `static_select` holds 100), so in a large library
+    /// the team's own capabilities are never the ones cut.
+    pub async fn capability_choices(
+        &self,
+        tenant: TenantId,
+        team: TeamId,
+    ) -> StoreResult<Vec<Choice>> {
         let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT id, name FROM capabilities WHERE tenant_id = $1 ORDER BY name_key LIMIT $2",
+            "SELECT c.id, c.name FROM capabilities c \
+             LEFT JOIN team_targets t ON t.capability_id = c.id AND t.tenant_id = c.tenant_id \
+                 AND t.team_id = $3 AND t.target > 0 \
+             WHERE c.tenant_id = $1 \
+             ORDER BY CASE WHEN t.team_id IS NULL THEN 1 ELSE 0 END, c.name_key LIMIT $2",
         )
         .bind(tenant.0)
         .bind(i64::try_from(PICKER_OPTIONS).unwrap_or(i64::MAX))
+        .bind(team.0)
         .fetch_all(&self.read)
         .await?;
         Ok(rows

@@ -19,6 +19,8 @@ pub struct ConversationRef {
     pub bot_id: String,
     /// `channel`, `groupChat` or `personal`.
     pub conversation_type: String,
+    /// The channel's or chat's name, when the activity gave one.
+    pub name: Option<String>,
 }
 
 impl Store {
@@ -31,12 +33,15 @@ impl Store {
     ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO conversation_refs (tenant_id, conversation_id, service_url, bot_id, \
-             conversation_type, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+             conversation_type, updated_at, name) VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET \
              service_url = excluded.service_url, bot_id = excluded.bot_id, \
-             conversation_type = excluded.conversation_type, updated_at = excluded.updated_at \
+             conversation_type = excluded.conversation_type, updated_at = excluded.updated_at, \
+             name = COALESCE(excluded.name, conversation_refs.name) \
              WHERE conversation_refs.service_url <> excluded.service_url \
-                OR conversation_refs.bot_id <> excluded.bot_id",
+                OR conversation_refs.bot_id <> excluded.bot_id \
+                OR (excluded.name IS NOT NULL \
+                    AND (conversation_refs.name IS NULL OR conversation_refs.name <> excluded.name))",
         )
         .bind(tenant.0)
         .bind(reference.conversation_id.as_str())
@@ -44,6 +49,7 @@ impl Store {
         .bind(reference.bot_id.as_str())
         .bind(reference.conversation_type.as_str())
         .bind(millis(at))
+        .bind(reference.name.as_deref())
         .execute(&self.write)
         .await?;
         Ok(())
@@ -55,34 +61,47 @@ impl Store {
         tenant: TenantId,
         conversation_id: &str,
     ) -> StoreResult<Option<ConversationRef>> {
-        let row: Option<(String, String, String, String)> = sqlx::query_as(
-            "SELECT conversation_id, service_url, bot_id, conversation_type FROM conversation_refs \
-             WHERE tenant_id = $1 AND conversation_id = $2",
+        let row: Option<(String, String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT conversation_id, service_url, bot_id, conversation_type, name \
+             FROM conversation_refs WHERE tenant_id = $1 AND conversation_id = $2",
         )
         .bind(tenant.0)
         .bind(conversation_id)
         .fetch_optional(&self.read)
         .await?;
         Ok(row.map(
-            |(conversation_id, service_url, bot_id, conversation_type)| ConversationRef {
+            |(conversation_id, service_url, bot_id, conversation_type, name)| ConversationRef {
                 conversation_id,
                 service_url,
                 bot_id,
                 conversation_type,
+                name,
             },
         ))
     }
 
-    /// Display names of the tenant's people with these user ids.
+    /// Display names of the tenant's people with these user ids, and of its conversations
+    /// (channels, chats) with these ids, where their names are known.
     pub async fn display_names(
         &self,
         tenant: TenantId,
-        user_ids: &[String],
+        ids: &[String],
     ) -> StoreResult<BTreeMap<String, String>> {
         let mut names = BTreeMap::new();
-        for user_id in user_ids {
-            if let Some(person) = self.find_person(tenant, user_id).await? {
+        for id in ids {
+            if let Some(person) = self.find_person(tenant, id).await? {
                 names.insert(person.user_id, person.display_name);
+                continue;
+            }
+            let conversation: Option<(Option<String>,)> = sqlx::query_as(
+                "SELECT name FROM conversation_refs WHERE tenant_id = $1 AND conversation_id = $2",
+            )
+            .bind(tenant.0)
+            .bind(id.as_str())
+            .fetch_optional(&self.read)
+            .await?;
+            if let Some((Some(name),)) = conversation {
+                names.insert(id.clone(), name);
             }
         }
         Ok(names)

@@ -23,6 +23,29 @@ pub struct Occurrence {
 }
 
 impl Store {
+    /// Whether the occurrence's prompt (or its nudge) was posted as message `message_id` in
+    /// `channel`: a click names its occurrence, and only that occurrence's own cards may
+    /// answer it.
+    pub async fn is_prompt_of(
+        &self,
+        tenant: TenantId,
+        occurrence: OccurrenceId,
+        channel: &str,
+        message_id: &str,
+    ) -> StoreResult<bool> {
+        let found: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM outbox WHERE tenant_id = $1 AND occurrence_id = $2 \
+             AND operation = 'post' AND channel_id = $3 AND message_id = $4",
+        )
+        .bind(tenant.0)
+        .bind(occurrence.0)
+        .bind(channel)
+        .bind(message_id)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// An occurrence of the tenant, with its ritual.
     pub async fn occurrence(
         &self,

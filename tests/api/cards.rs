@@ -362,6 +362,49 @@ card_tests! {
         assert_eq!(context["ts"], ts.as_str());
         assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE operation = 'open_view'").await, 0, "the form never waits in the outbox");
     }
+
+    a_click_from_another_message_or_channel_is_refused(app, slack) {
+        let (prompt, ts) = prompt(&app, &slack).await;
+        let cap = capability_id(&app, "architecture trade-offs").await;
+        let log = action_id(&prompt, Verb::LogGap);
+        // The same action on a message that is not the occurrence's prompt.
+        let elsewhere = click("UALICE", &prompt, "1700000000.999999", &log, Some("UBOB"), Some(&cap));
+        interact(&app, &elsewhere).await;
+        // The prompt's ts, but in another channel.
+        let mut moved = click("UALICE", &prompt, &ts, &log, Some("UBOB"), Some(&cap));
+        moved["container"]["channel_id"] = json!("COTHER");
+        moved["channel"] = json!({ "id": "COTHER", "name": "other" });
+        moved["actions"][0]["action_ts"] = json!("1700000000.2");
+        interact(&app, &moved).await;
+        let told = slack.wait_for("chat.postEphemeral", 2, 5 * SECOND).await;
+        assert!(told[0].body["text"].as_str().unwrap_or_default().contains("not the prompt"), "{}", told[0].body);
+        app.drain().await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM decisions").await, 0);
+        assert!(slack.calls_to("chat.update").is_empty(), "no update goes to a message the payload chose");
+    }
+
+
+    a_teams_targeted_capability_leads_its_picker_in_a_library_past_a_hundred(app, slack) {
+        let store = cadence::store::Store::connect(&app.db.url).await.expect("store");
+        let now = chrono::Utc::now();
+        let tenant = store.tenant(cadence::domain::Platform::Slack, "T1", now).await.expect("tenant");
+        for n in 0..116 {
+            store.add_capability(tenant, &format!("library skill {n:03}"), None, None, now).await.expect("capability");
+        }
+        store.add_capability(tenant, "zz pricing talk", None, None, now).await.expect("capability");
+        store.close().await;
+        let target = app.command("UALICE", r#"target "zz pricing talk" 2"#).await;
+        assert!(target.text.contains("zz pricing talk"), "{}", target.text);
+        let (prompt, _) = prompt(&app, &slack).await;
+        let picker = prompt["blocks"].as_array().expect("blocks").iter()
+            .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default().into_iter().chain(b.get("accessory").cloned()))
+            .find(|e| e["type"] == "static_select")
+            .expect("a capability picker");
+        let options = picker["options"].as_array().expect("options");
+        assert_eq!(options.len(), 100, "Slack holds 100 options");
+        assert_eq!(options[0]["text"]["text"], "zz pricing talk", "the team's targeted capability comes first");
+    }
+
 }
 
 /// Queues `n` posts for the outbox, each to a channel of its own, as a digest burst would.

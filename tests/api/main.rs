@@ -20,6 +20,7 @@ mod fault;
 mod feeds;
 mod health;
 mod hostile;
+mod limits;
 mod persistence;
 mod process;
 mod prompts;
@@ -32,6 +33,7 @@ mod teams_auth;
 mod teams_connector;
 mod tenancy;
 mod undo;
+mod wording;
 mod workspace_admins;
 
 #[test]

@@ -82,8 +82,12 @@ ritual_tests! {
         assert!(refused.text.contains("Only the team's managers"), "{}", refused.text);
         let added = app.command("UALICE", "ritual add qbr <#CQBR|qbr> on generic:qbr_ended nudge off").await;
         assert!(added.text.contains("Added ritual #1 *Atlas qbr* (qbr)"), "{}", added.text);
+        // A member learns nothing about which rituals exist: ritual 1 (Atlas's) and ritual 99
+        // (none) get the same answer, and neither is paused.
         let refused = app.command("UBOB", "ritual pause 1").await;
-        assert!(refused.text.contains("Only the team's managers"), "{}", refused.text);
+        let nothing = app.command("UBOB", "ritual pause 99").await;
+        assert!(refused.text.contains("There's no ritual #1 that you manage"), "{}", refused.text);
+        assert_eq!(refused.text.replace("#1 ", "#N "), nothing.text.replace("#99 ", "#N "));
         let missing = app.command("UALICE", "ritual pause 99").await;
         assert!(missing.text.contains("There's no ritual #99"), "{}", missing.text);
         // Another workspace cannot see or pause it either.

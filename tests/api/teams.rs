@@ -176,6 +176,28 @@ impl Teams {
     }
 }
 
+/// The activity id the connector gave the posted prompt, as the outbox kept it.
+async fn prompt_activity_id(app: &TestApp) -> String {
+    use sqlx::Connection;
+    app.wait_count(
+        "SELECT COUNT(*) FROM outbox WHERE occurrence_id IS NOT NULL AND message_id IS NOT NULL",
+        1,
+    )
+    .await;
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&app.db.url)
+        .await
+        .expect("connect");
+    let (id,): (String,) = sqlx::query_as(
+        "SELECT message_id FROM outbox WHERE occurrence_id IS NOT NULL AND operation = 'post' \
+         AND message_id IS NOT NULL ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .expect("the posted prompt");
+    id
+}
+
 /// Every value `pick` finds in the objects of an Adaptive Card, depth first.
 fn collect(
     card: &Value,
@@ -364,7 +386,9 @@ crate::for_each_database! {
         t.send(&t.meeting_ended(RETRO, "MEETING-1")).await;
         let calls = t.wait_calls(before + 1).await;
         let card = calls[before].body["attachments"][0]["content"].clone();
-        let card_id = "posted-prompt-1";
+        // Clicks come from the card Cadence posted: the activity id the connector gave it.
+        let posted = prompt_activity_id(&t.app).await;
+        let card_id = posted.as_str();
         let log_gap = verbs(&card).into_iter().find(|v| v.starts_with("gap:")).expect("Log gap");
         let inputs = input_ids(&card);
         let person = inputs.iter().find(|i| i.starts_with("person")).expect("person input").clone();
@@ -486,5 +510,29 @@ crate::for_each_database! {
         t.app.drain().await;
         assert_eq!(t.app.count("SELECT COUNT(*) FROM decisions WHERE kind = 'bind_ritual'").await, 1);
         assert_eq!(t.app.count("SELECT COUNT(*) FROM rituals WHERE channel_id = '19:retro@thread.tacv2'").await, 1);
+    }
+
+    replies_name_channels_by_their_name_never_their_id(db) {
+        let Some(t) = start(db, None).await else { return };
+        let mut create = t.message(
+            "UADMIN",
+            RETRO,
+            "team create Atlas managers <at>Alice</at> tz Europe/London",
+            &[("UALICE", "Alice")],
+        );
+        create["channelData"]["channel"]["name"] = json!("Atlas retro");
+        create["channelData"]["team"] = json!({ "id": "19:team@thread.tacv2", "name": "Atlas" });
+        t.send(&create).await;
+        let calls = t.wait_calls(1).await;
+        let shown = calls[0].body.to_string();
+        assert!(shown.contains("home channel #Atlas retro"), "{shown}");
+        assert!(!shown.contains("19:retro"), "{shown}");
+        // A channel Cadence has heard nothing from is not shown by its raw id either.
+        let elsewhere = "19:planning@thread.tacv2";
+        t.send(&t.message("UADMIN", elsewhere, "team create Beta", &[])).await;
+        let calls = t.wait_calls(2).await;
+        let shown = calls[1].body.to_string();
+        assert!(shown.contains("Created team"), "{shown}");
+        assert!(!shown.contains("19:planning"), "{shown}");
     }
 }

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use crate::audit::kind::MeetingKind;
 use crate::audit::report::Report;
+use crate::domain::percent::{share_percent, share_percent_tenths};
 
 /// Managers in the stacked chart.
 const MANAGERS_CHARTED: usize = 12;
@@ -149,7 +150,7 @@ fn kinds_chart(report: &Report) -> String {
             svg,
             "<text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\">{label}</text>\
              <rect class=\"bar\" data-kind=\"{kind}\" x=\"{label_w}\" y=\"{y}\" width=\"{width:.1}\" height=\"{bh}\" rx=\"3\" fill=\"{fill}\"/>\
-             <text x=\"{vx:.1}\" y=\"{ty}\">{hours:.1} h · {share:.0}%</text>",
+             <text x=\"{vx:.1}\" y=\"{ty}\">{hours:.1} h · {share}%</text>",
             lx = label_w - 8.0,
             ty = y + 15.0,
             label = esc(k.label),
@@ -158,7 +159,7 @@ fn kinds_chart(report: &Report) -> String {
             fill = colour(k.kind),
             vx = label_w + width + 6.0,
             hours = k.hours_per_week,
-            share = k.share * 100.0
+            share = share_percent(k.share)
         );
     }
     svg.push_str("</svg>\n");
@@ -236,10 +237,10 @@ fn kinds_table(report: &Report, out: &mut String) {
     for k in &report.kinds {
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td class=\"n\">{:.1}</td><td class=\"n\">{:.1}%</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            "<tr><td>{}</td><td class=\"n\">{:.1}</td><td class=\"n\">{}%</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             esc(k.label),
             k.hours_per_week,
-            k.share * 100.0,
+            share_percent_tenths(k.share),
             k.series,
             k.managers
         );
@@ -255,9 +256,9 @@ fn series_table(report: &Report, out: &mut String) {
             .as_ref()
             .map(|a| {
                 format!(
-                    "{:.1} decisions per occurrence, {:.0}% answered",
+                    "{:.1} decisions per occurrence, {}% answered",
                     a.decisions_per_occurrence,
-                    a.answered_share * 100.0
+                    share_percent(a.answered_share)
                 )
             })
             .unwrap_or_else(|| "—".to_owned());

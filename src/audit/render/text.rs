@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::audit::report::Report;
+use crate::domain::percent::{share_percent, share_percent_tenths};
 
 /// Widest bar in the chart, in characters.
 const BAR_WIDTH: usize = 30;
@@ -83,10 +84,10 @@ fn kinds(report: &Report, out: &mut String) {
         };
         let _ = writeln!(
             out,
-            "{} {:>7.1} {:>5.1}% {:>6} {:>8}  {}",
+            "{} {:>7.1} {:>5}% {:>6} {:>8}  {}",
             cell(kind.label, 18),
             kind.hours_per_week,
-            kind.share * 100.0,
+            share_percent_tenths(kind.share),
             kind.series,
             kind.managers,
             "█".repeat(bar.max(usize::from(kind.hours_per_week > 0.0)))
@@ -102,7 +103,7 @@ fn managers(report: &Report, out: &mut String) {
             .kinds
             .iter()
             .take(3)
-            .map(|k| format!("{} {:.0}%", k.of.label(), k.share * 100.0))
+            .map(|k| format!("{} {}%", k.of.label(), share_percent(k.share)))
             .collect();
         let _ = writeln!(
             out,
@@ -139,9 +140,9 @@ fn series(report: &Report, out: &mut String) {
             .as_ref()
             .map(|a| {
                 format!(
-                    " [Cadence: {:.1} decisions/occurrence, {:.0}% answered]",
+                    " [Cadence: {:.1} decisions/occurrence, {}% answered]",
                     a.decisions_per_occurrence,
-                    a.answered_share * 100.0
+                    share_percent(a.answered_share)
                 )
             })
             .unwrap_or_default();

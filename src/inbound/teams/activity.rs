@@ -125,7 +125,22 @@ impl<'a> Activity<'a> {
                 "" => "channel".to_owned(),
                 kind => kind.to_owned(),
             },
+            name: self.conversation_name(),
         }
+    }
+
+    /// The conversation's name: the channel's from `channelData`, else the conversation's own
+    /// (a named group chat). Teams leaves the General channel unnamed; its id is the team's.
+    fn conversation_name(&self) -> Option<String> {
+        let channel = self.text_at("/channelData/channel/name");
+        let chat = self.text_at("/conversation/name");
+        let channel_id = self.text_at("/channelData/channel/id");
+        let general = !channel_id.is_empty() && channel_id == self.text_at("/channelData/team/id");
+        [channel, chat, if general { "General" } else { "" }]
+            .into_iter()
+            .map(str::trim)
+            .find(|name| !name.is_empty())
+            .map(str::to_owned)
     }
 
     /// The command the person typed, for the grammar: each `<at>…</at>` mention turned into the

@@ -108,7 +108,8 @@ pub fn card_with_names(card: &Card, names: &Names) -> Value {
         for part in &card.parts {
             draft.part(part);
         }
-        let fallback = fallback_words(card);
+        let summary = super::markdown::summary_with_names(card, names);
+        let fallback = fallback_words(card, &summary);
         draft.fallback = draft.markdown(&Text::new().plain(fallback), FALLBACK_TEXT);
         draft
     })
@@ -540,9 +541,9 @@ fn assemble(draft: &Draft<'_>, squeezed: bool, dropped: usize) -> Value {
 }
 
 /// The words for `fallbackText`: the summary, or the first heading when the summary is blank.
-fn fallback_words(card: &Card) -> &str {
-    if !card.summary.trim().is_empty() {
-        return card.summary.trim();
+fn fallback_words<'a>(card: &'a Card, summary: &'a str) -> &'a str {
+    if !summary.trim().is_empty() {
+        return summary.trim();
     }
     card.parts
         .iter()

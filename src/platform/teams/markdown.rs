@@ -66,10 +66,11 @@ pub fn render_with_names(text: &Text, names: &Names) -> String {
                 let name = display_name(names, id).map_or_else(|| format!("@{id}"), str::to_owned);
                 push_words(&mut out, &name, Some(("**", "**")));
             }
-            Span::Channel(id) => {
-                let name = display_name(names, id).unwrap_or(id);
-                push_words(&mut out, &format!("#{name}"), None);
-            }
+            // A Teams conversation id (`19:…@thread.tacv2`) means nothing to a reader.
+            Span::Channel(id) => match channel_shown(names, id) {
+                Some(shown) => push_words(&mut out, &shown, None),
+                None => push_words(&mut out, &format!("#{id}"), None),
+            },
             Span::Break => push_break(&mut out),
         }
     }
@@ -77,6 +78,31 @@ pub fn render_with_names(text: &Text, names: &Names) -> String {
     let kept = out.trim_end_matches('\n').len();
     out.truncate(kept);
     out
+}
+
+/// How a channel is shown: by its name, or — for a Teams conversation id nobody could read —
+/// as "the team's channel"; `None` to show an id that reads as it is.
+fn channel_shown(names: &Names, id: &str) -> Option<String> {
+    match display_name(names, id) {
+        Some(name) => Some(format!("#{name}")),
+        None if id.starts_with("19:") || id.contains('@') => Some("the team's channel".to_owned()),
+        None => None,
+    }
+}
+
+/// The card's plain summary (notifications, `fallbackText`) with the people and channels it
+/// names shown by name, as its body shows them, rather than by raw id.
+pub fn summary_with_names(card: &crate::domain::card::Card, names: &Names) -> String {
+    let mut summary = card.summary.clone();
+    for id in card.mentions() {
+        if let Some(shown) = channel_shown(names, &id) {
+            summary = summary.replace(&format!("#{id}"), &shown);
+        }
+        if let Some(name) = display_name(names, &id) {
+            summary = summary.replace(&format!("@{id}"), name);
+        }
+    }
+    summary
 }
 
 fn display_name<'a>(names: &'a Names, id: &str) -> Option<&'a str> {

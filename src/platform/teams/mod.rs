@@ -20,7 +20,7 @@ use crate::domain::card::Card;
 pub fn activity(card: &Card, names: &markdown::Names) -> Value {
     json!({
         "type": "message",
-        "summary": card.summary,
+        "summary": markdown::summary_with_names(card, names),
         "attachments": [{
             "contentType": "application/vnd.microsoft.card.adaptive",
             "content": cards::card_with_names(card, names),

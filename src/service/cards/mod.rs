@@ -100,6 +100,7 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
         return bind::bind(scope, input, action).await;
     }
     let prompt = Prompt::open(scope, action).await?;
+    prompt.require_own_card(scope, input).await?;
     let (team, occurrence, choices) = (&prompt.team, &prompt.occurrence, &prompt.choices[..]);
     match (action.verb, input.submitted) {
         (Verb::NoGaps, _) => prompt::no_gaps(scope, input, team, occurrence, choices).await,
@@ -158,12 +159,33 @@ impl Prompt {
         scope
             .require_manager(&team, "answer this prompt for")
             .await?;
-        let choices = capability_choices(scope).await?;
+        let choices = capability_choices(scope, &team).await?;
         Ok(Prompt {
             occurrence,
             team,
             choices,
         })
+    }
+}
+
+impl Prompt {
+    /// Refuses a click or form whose card is not one the occurrence posted (another message,
+    /// another channel): what it records would be shown on a card that is not the prompt, and
+    /// the update would go to a message the payload chose.
+    async fn require_own_card(&self, scope: &Scope<'_>, input: &CardInput) -> Result<(), Stop> {
+        let Some((channel, message_id)) = &input.message else {
+            return Ok(());
+        };
+        let own = scope
+            .store()
+            .is_prompt_of(scope.tenant, self.occurrence.id, channel, message_id)
+            .await?;
+        if own {
+            return Ok(());
+        }
+        Err(invalid(
+            "This card is not the prompt of that ritual; nothing was recorded.",
+        ))
     }
 }
 
@@ -218,8 +240,11 @@ fn invalid(words: &str) -> Stop {
     Stop::Reply(super::Reply::invalid(Text::new().plain(words)))
 }
 
-async fn capability_choices(scope: &Scope<'_>) -> Result<Vec<Choice>, Stop> {
-    Ok(scope.store().capability_choices(scope.tenant).await?)
+async fn capability_choices(scope: &Scope<'_>, team: &Team) -> Result<Vec<Choice>, Stop> {
+    Ok(scope
+        .store()
+        .capability_choices(scope.tenant, team.id)
+        .await?)
 }
 
 /// The capability a picker or form names: its id from a list, or its name typed where the

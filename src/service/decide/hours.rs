@@ -7,6 +7,7 @@ use super::{Draft, Right, record, refused, team_for};
 use crate::domain::command::{Hours, Period, UserRef};
 use crate::domain::decision::payload::format_hours;
 use crate::domain::decision::{Decision, HoursAllocated, PeriodKind};
+use crate::domain::limits::WEEK_HOURS_MAX;
 use crate::domain::text::Text;
 use crate::service::Reply;
 use crate::service::scope::{Scope, Stop};
@@ -27,6 +28,27 @@ pub(in crate::service) async fn hours(
         None => (PeriodKind::Week, monday_of(scope.today(&team)).to_string()),
     };
     let allocated = HoursAllocated::new(&who.user_id, hours, kind, &label).map_err(refused)?;
+    if kind == PeriodKind::Week {
+        let already = scope
+            .store()
+            .week_hours(scope.tenant, who.id, &label)
+            .await?;
+        let cap = u64::from(WEEK_HOURS_MAX) * 100;
+        if already + u64::from(hours.centi) > cap {
+            let left = Hours {
+                centi: u32::try_from(cap.saturating_sub(already)).unwrap_or(0),
+            };
+            let text = Text::new().mention(who.user_id.clone()).plain(format!(
+                " already has {} learning hours in the week of {label}; a week holds at most \
+                     {WEEK_HOURS_MAX}, so {} remain. Nothing was recorded.",
+                format_hours(Hours {
+                    centi: u32::try_from(already).unwrap_or(u32::MAX)
+                }),
+                format_hours(left)
+            ));
+            return Err(Reply::invalid(text).into());
+        }
+    }
     let period_text = match kind {
         PeriodKind::Sprint => format!("sprint {label}"),
         PeriodKind::Week => format!("the week of {label}"),

@@ -300,3 +300,39 @@ async fn insert_decisions(
     ids.sort_unstable();
     Ok(ids.into_iter().map(DecisionId).collect())
 }
+
+impl Store {
+    /// Learning hours already allocated to `person` for the week starting `monday` (every
+    /// team's allocations, undone ones left out), in hundredths of an hour.
+    pub async fn week_hours(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+        monday: &str,
+    ) -> StoreResult<u64> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT d.payload FROM decisions d \
+             WHERE d.tenant_id = $1 AND d.kind = 'hours' AND d.subject_person_id = $2 \
+             AND NOT EXISTS (SELECT 1 FROM decisions u \
+                 WHERE u.tenant_id = d.tenant_id AND u.reverts_decision_id = d.id)",
+        )
+        .bind(tenant.0)
+        .bind(person.0)
+        .fetch_all(&self.read)
+        .await?;
+        let mut centi = 0_u64;
+        for (payload,) in rows {
+            let Ok(hours) =
+                serde_json::from_str::<crate::domain::decision::HoursAllocated>(&payload)
+            else {
+                continue;
+            };
+            if hours.period_kind == crate::domain::decision::PeriodKind::Week
+                && hours.period == monday
+            {
+                centi += u64::from(hours.hours.centi);
+            }
+        }
+        Ok(centi)
+    }
+}

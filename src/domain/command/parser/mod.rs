@@ -538,7 +538,9 @@ fn name_problem(value: &str, called: &str) -> Option<String> {
             "{called} is {n} characters long — keep it to {NAME_MAX_CHARS}"
         ))
     } else if value.chars().any(char::is_control) {
-        Some(format!("{called} can't contain line breaks or tabs"))
+        Some(format!(
+            "{called} can't contain line breaks, tabs or other control characters"
+        ))
     } else {
         None
     }
