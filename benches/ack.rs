@@ -117,7 +117,15 @@ async fn run_bare_server(db: &str, addr: &str, synchronous: &str) {
     axum::serve(listener, app).await.expect("bare serve");
 }
 
+/// A slash command's form. Each has its own `trigger_id`, as every invocation in Slack does, so
+/// two commands with the same words in the same second are two requests, not a replay.
 fn body(team: &str, channel: &str, user: &str, text: &str) -> String {
+    static TRIGGERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let trigger = format!(
+        "{}.{}.bench",
+        std::process::id(),
+        TRIGGERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
     serde_urlencoded::to_string([
         ("token", "x"),
         ("team_id", team),
@@ -129,7 +137,7 @@ fn body(team: &str, channel: &str, user: &str, text: &str) -> String {
         ("command", "/cadence"),
         ("text", text),
         ("response_url", "https://hooks.slack.com/commands/T1/1/x"),
-        ("trigger_id", "1.2.3"),
+        ("trigger_id", &trigger),
     ])
     .unwrap_or_default()
 }
@@ -354,6 +362,14 @@ async fn measure(server: &Server, dir: &Path, seconds: u64, connections: usize) 
     let port = free_port();
     match server {
         Server::Cadence { binary, .. } => {
+            // A configured database must exist before `serve`: `migrate` creates it.
+            let migrated = Command::new(binary)
+                .arg("migrate")
+                .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+                .stdout(Stdio::null())
+                .status()
+                .expect("cadence migrate");
+            assert!(migrated.success(), "cadence migrate failed");
             let child = Command::new(binary)
                 .arg("serve")
                 .env("DATABASE_URL", format!("sqlite://{}", db.display()))

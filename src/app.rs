@@ -98,6 +98,7 @@ impl Server {
         let shutdown = CancellationToken::new();
         let workers = TaskTracker::new();
         let jobs = spawn_workers(&config, &state, &workers, &shutdown)?;
+        workers.spawn(metrics_upkeep(state.recorded, shutdown.clone()));
         workers.close();
         let app = router(state);
         let task = tokio::spawn(inbound::listen::serve(listener, app, shutdown.clone()));
@@ -243,6 +244,21 @@ pub fn state(config: &Config, store: Store, clock: Arc<dyn Clock>) -> Result<App
         wake_outbox,
         recorded: crate::telemetry::prometheus(),
     })
+}
+
+/// Folds recorded histogram samples into their buckets every few seconds, so memory stays flat
+/// between scrapes (the recorder keeps raw samples until then).
+async fn metrics_upkeep(
+    recorded: &'static metrics_exporter_prometheus::PrometheusHandle,
+    shutdown: CancellationToken,
+) {
+    let mut every = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            _ = every.tick() => recorded.run_upkeep(),
+        }
+    }
 }
 
 /// Counts every request by route and status, times it, and counts refused signatures and
