@@ -35,15 +35,11 @@ pub async fn handle(State(state): State<AppState>) -> Result<Response, AppError>
     ] {
         let _ = writeln!(out, "cadence_outbox_messages{{state=\"{name}\"}} {count}");
     }
-    let _ = writeln!(
-        out,
-        "# HELP cadence_outbox_oldest_pending_seconds Age of the oldest message waiting to be sent."
-    );
-    let _ = writeln!(out, "# TYPE cadence_outbox_oldest_pending_seconds gauge");
-    let _ = writeln!(
-        out,
-        "cadence_outbox_oldest_pending_seconds {}",
-        figures.oldest_pending_seconds
+    gauge(
+        &mut out,
+        "cadence_outbox_oldest_pending_seconds",
+        "Age of the oldest message waiting to be sent.",
+        figures.oldest_pending_seconds,
     );
     let _ = writeln!(
         out,
@@ -58,26 +54,18 @@ pub async fn handle(State(state): State<AppState>) -> Result<Response, AppError>
     ] {
         let _ = writeln!(out, "cadence_inbox_events{{outcome=\"{name}\"}} {count}");
     }
-    let _ = writeln!(
-        out,
-        "# HELP cadence_inbox_lag_seconds Age of the oldest received event not yet processed."
-    );
-    let _ = writeln!(out, "# TYPE cadence_inbox_lag_seconds gauge");
-    let _ = writeln!(
-        out,
-        "cadence_inbox_lag_seconds {}",
-        figures.oldest_waiting_event_seconds
+    gauge(
+        &mut out,
+        "cadence_inbox_lag_seconds",
+        "Age of the oldest received event not yet processed.",
+        figures.oldest_waiting_event_seconds,
     );
     let lag = state.store.job_lag(now).await?;
-    let _ = writeln!(
-        out,
-        "# HELP cadence_scheduler_lag_seconds How long the oldest due job has waited to run (0 when none is due)."
-    );
-    let _ = writeln!(out, "# TYPE cadence_scheduler_lag_seconds gauge");
-    let _ = writeln!(
-        out,
-        "cadence_scheduler_lag_seconds {}",
-        lag.map_or(0, |l| l.num_seconds().max(0))
+    gauge(
+        &mut out,
+        "cadence_scheduler_lag_seconds",
+        "How long the oldest due job has waited to run (0 when none is due).",
+        lag.map_or(0, |l| l.num_seconds().max(0)),
     );
     state.recorded.run_upkeep();
     out.push_str(&state.recorded.render());
@@ -87,4 +75,11 @@ pub async fn handle(State(state): State<AppState>) -> Result<Response, AppError>
         out,
     )
         .into_response())
+}
+
+/// Writes one unlabelled gauge with its help and type lines.
+fn gauge(out: &mut String, name: &str, help: &str, value: i64) {
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} gauge");
+    let _ = writeln!(out, "{name} {value}");
 }

@@ -8,7 +8,7 @@ use super::scope::{Scope, Stop};
 use super::{Outcome, Reply};
 use crate::domain::proposals::{ProposalView, proposals_card};
 use crate::domain::text::Text;
-use crate::store::{Delivery, NewMessage, Role, SavedAudit};
+use crate::store::{Role, SavedAudit};
 
 /// Shows the latest saved audit's proposals.
 pub(super) async fn audit(scope: &Scope<'_>) -> Result<Reply, Stop> {
@@ -82,26 +82,8 @@ async fn send_card(scope: &Scope<'_>, audit: &SavedAudit) -> Result<(), Stop> {
             command: r.command.clone(),
         })
         .collect();
-    let key = format!(
-        "audit-card:{}:{}:{}",
-        scope.actor.user_id,
-        channel,
-        scope.now().timestamp_millis()
-    );
     scope
-        .store()
-        .enqueue(
-            &NewMessage {
-                tenant: scope.tenant,
-                idempotency_key: key,
-                channel_id: channel,
-                delivery: Delivery::Ephemeral(scope.actor.user_id.clone()),
-                card: serde_json::to_value(proposals_card(&views)).unwrap_or_default(),
-                occurrence: None,
-            },
-            scope.now(),
-        )
+        .show_privately(channel, "audit-card", &proposals_card(&views))
         .await?;
-    scope.commands.wake_outbox();
     Ok(())
 }

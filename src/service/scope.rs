@@ -8,11 +8,12 @@ use std::sync::Mutex;
 use chrono::NaiveDate;
 
 use super::{Commands, Invocation, Reply};
+use crate::domain::card::Card;
 use crate::domain::command::UserRef;
 use crate::domain::ids::{PersonId, TeamId, TenantId};
 use crate::domain::similar::closest;
 use crate::domain::text::Text;
-use crate::store::{Capability, Person, Role, StoreError, Team};
+use crate::store::{Capability, Delivery, NewMessage, Person, Role, StoreError, Team};
 
 /// Why a command stops early: a reply to the author, or a store failure.
 #[derive(Debug)]
@@ -105,6 +106,37 @@ impl<'a> Scope<'a> {
             mentioned,
             known_roles: Mutex::new(None),
         })
+    }
+
+    /// Queues `card` for the author's eyes only in `channel`; `kind` names it in the message's
+    /// idempotency key (one per author, channel and instant).
+    pub async fn show_privately(
+        &self,
+        channel: &str,
+        kind: &str,
+        card: &Card,
+    ) -> Result<(), StoreError> {
+        let key = format!(
+            "{kind}:{}:{}:{}",
+            self.actor.user_id,
+            channel,
+            self.now().timestamp_millis()
+        );
+        self.store()
+            .enqueue(
+                &NewMessage {
+                    tenant: self.tenant,
+                    idempotency_key: key,
+                    channel_id: channel,
+                    delivery: Delivery::Ephemeral(self.actor.user_id.clone()),
+                    card: serde_json::to_value(card).unwrap_or_default(),
+                    occurrence: None,
+                },
+                self.now(),
+            )
+            .await?;
+        self.commands.wake_outbox();
+        Ok(())
     }
 
     /// The store.

@@ -23,7 +23,7 @@ use crate::domain::card::{Action, Choice, Form, Verb};
 use crate::domain::decision::{FollowUp, FollowUpCard};
 use crate::domain::ids::{CapabilityId, OccurrenceId};
 use crate::domain::text::Text;
-use crate::store::{Delivery, NewMessage, Occurrence, Team};
+use crate::store::{Occurrence, Team};
 
 /// What the platform adapter read from a click or a submitted form.
 #[derive(Debug, Clone, Default)]
@@ -206,28 +206,7 @@ async fn tell(scope: &Scope<'_>, input: &CardInput, text: Text) -> Result<(), St
         summary: text.to_string(),
         parts: vec![crate::domain::card::Part::Body(text)],
     };
-    let key = format!(
-        "tell:{}:{}:{}",
-        scope.actor.user_id,
-        channel,
-        scope.now().timestamp_millis()
-    );
-    scope
-        .store()
-        .enqueue(
-            &NewMessage {
-                tenant: scope.tenant,
-                idempotency_key: key,
-                channel_id: channel,
-                delivery: Delivery::Ephemeral(scope.actor.user_id.clone()),
-                card: serde_json::to_value(card).unwrap_or_default(),
-                occurrence: None,
-            },
-            scope.now(),
-        )
-        .await?;
-    scope.commands.wake_outbox();
-    Ok(())
+    scope.show_privately(channel, "tell", &card).await
 }
 
 fn invalid_because(problem: crate::domain::decision::Invalid) -> Stop {

@@ -30,6 +30,7 @@ use super::{ChannelRef, Command, CommandLine, ParseError, UserRef};
 use values::{close_matches, or_list};
 
 // The limits every path shares (commands, forms, cadence.toml) live in the domain's limits.
+use crate::domain::limits::name_problem;
 pub use crate::domain::limits::{
     BUDGET_MAX, HOURS_MAX, NAME_MAX_CHARS, NUDGE_MAX_MINUTES, TARGET_MAX, TEXT_MAX_CHARS,
 };
@@ -524,25 +525,6 @@ impl Parser {
             )
         };
         self.error_at(message, Some(token))
-    }
-}
-
-/// What is wrong with a name (capability, track, team, …), if anything: empty, too long, or
-/// spread over lines. `called` is what the name is, like "the capability's name".
-fn name_problem(value: &str, called: &str) -> Option<String> {
-    let n = value.chars().count();
-    if value.trim().is_empty() {
-        Some(format!("{called} is empty — write it between the quotes"))
-    } else if n > NAME_MAX_CHARS {
-        Some(format!(
-            "{called} is {n} characters long — keep it to {NAME_MAX_CHARS}"
-        ))
-    } else if value.chars().any(char::is_control) {
-        Some(format!(
-            "{called} can't contain line breaks, tabs or other control characters"
-        ))
-    } else {
-        None
     }
 }
 
