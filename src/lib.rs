@@ -21,6 +21,7 @@ pub mod healthcheck;
 pub mod inbound;
 pub(crate) mod outbound;
 pub mod platform;
+pub mod report;
 pub mod scheduler;
 pub mod service;
 pub mod store;

@@ -55,6 +55,58 @@ enum Command {
     /// Attention audit: where managers' meeting hours go, from their calendar exports, and the
     /// three rituals to attach capability planning to first.
     Audit(AuditArgs),
+    /// The organisation's reports: `org` (the scoreboard) or `scorecard` (manager scorecards).
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+/// `cadence report org|scorecard …`.
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// The organisation's scoreboard: every team's quarter, riskiest first, rolled up.
+    Org {
+        #[command(flatten)]
+        on: ReportOn,
+        /// Count only capabilities of this role family.
+        #[arg(long)]
+        family: Option<String>,
+        /// How to print it.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+    /// Manager scorecards for calibration: outcome lines, each traceable to its decisions.
+    Scorecard {
+        #[command(flatten)]
+        on: ReportOn,
+        /// Only this manager's (their Slack or Teams user id).
+        #[arg(long)]
+        manager: Option<String>,
+        /// List the decisions behind each line.
+        #[arg(long)]
+        evidence: bool,
+        /// How to print it.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+}
+
+/// Which workspace and quarter a report reads.
+#[derive(Debug, clap::Args)]
+struct ReportOn {
+    /// The quarter, like 2026Q4; the current one by default.
+    #[arg(long)]
+    quarter: Option<String>,
+    /// The workspace (Slack team id or Teams tenant id), when Cadence serves several.
+    #[arg(long)]
+    workspace: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+    Csv,
+    Html,
 }
 
 /// `cadence audit PATH… [--from DATE --to DATE] [--format text|json|csv|html] [--rules FILE]`.
@@ -143,6 +195,89 @@ async fn main() -> anyhow::Result<()> {
         // Answered above, before the configuration is read.
         Command::Healthcheck { .. } => Ok(()),
         Command::Audit(args) => audit(&args).await,
+        Command::Report(command) => report(config, command).await,
+    }
+}
+
+/// `cadence report org|scorecard …`: reads the workspace's log and prints the report.
+async fn report(config: Config, command: ReportCommand) -> anyhow::Result<()> {
+    use cadence::domain::outcomes::{Quarter, Window};
+    use cadence::service::report;
+    let on = match &command {
+        ReportCommand::Org { on, .. } | ReportCommand::Scorecard { on, .. } => on,
+    };
+    let now = SystemClock.now();
+    let quarter = match &on.quarter {
+        Some(text) => text.parse::<Quarter>()?,
+        None => Quarter::containing(now.date_naive()),
+    };
+    let window = Window::new(quarter, now);
+    if !window.has_begun() {
+        anyhow::bail!("{quarter} has not begun yet; ask for this quarter or an earlier one");
+    }
+    let store = open_existing(&config).await?;
+    store.migrate().await.context("applying migrations")?;
+    let tenant = report_workspace(&store, on.workspace.as_deref()).await?;
+    let rendered = match command {
+        ReportCommand::Org { family, format, .. } => {
+            let org = report::org(&store, tenant, window, family.as_deref()).await?;
+            match format {
+                ReportFormat::Text => cadence::report::text::org(&org),
+                ReportFormat::Json => serde_json::to_string_pretty(&org)? + "\n",
+                ReportFormat::Csv => cadence::report::csv::org(&org),
+                ReportFormat::Html => cadence::report::html::org(&org),
+            }
+        }
+        ReportCommand::Scorecard {
+            manager,
+            evidence,
+            format,
+            ..
+        } => {
+            let manager = match manager {
+                Some(user) => match store.find_person(tenant, &user).await? {
+                    Some(person) => Some(person.id),
+                    None => anyhow::bail!("Cadence has not seen user {user} in this workspace"),
+                },
+                None => None,
+            };
+            let cards = report::manager_scorecards(&store, tenant, window, manager).await?;
+            match format {
+                ReportFormat::Text => cadence::report::text::scorecards(&cards, evidence),
+                ReportFormat::Json => serde_json::to_string_pretty(&cards)? + "\n",
+                ReportFormat::Csv => cadence::report::csv::scorecards(&cards, evidence),
+                ReportFormat::Html => cadence::report::html::scorecards(&cards, evidence),
+            }
+        }
+    };
+    store.close().await;
+    use std::io::Write;
+    std::io::stdout().lock().write_all(rendered.as_bytes())?;
+    Ok(())
+}
+
+/// The workspace a report is about: the one `--workspace` names, or the only one there is.
+async fn report_workspace(
+    store: &Store,
+    workspace: Option<&str>,
+) -> anyhow::Result<cadence::domain::ids::TenantId> {
+    let all = store.workspaces().await?;
+    let chosen: Vec<_> = all
+        .iter()
+        .filter(|w| workspace.is_none_or(|id| w.external_id == id))
+        .collect();
+    match (chosen.as_slice(), workspace) {
+        ([only], _) => Ok(only.tenant),
+        ([], Some(id)) => anyhow::bail!("Cadence has not seen workspace {id}"),
+        ([], None) => anyhow::bail!("Cadence has not seen any workspace yet; nothing to report"),
+        (several, _) => anyhow::bail!(
+            "Cadence serves several workspaces; add --workspace with one of: {}",
+            several
+                .iter()
+                .map(|w| format!("{} ({})", w.external_id, w.platform))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 

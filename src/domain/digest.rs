@@ -391,7 +391,7 @@ fn artefact_words(artefact: &str) -> &str {
 }
 
 /// Hundredths of an hour as "6 h" or "2.5 h".
-fn hours(centi: i64) -> String {
+pub(crate) fn hours(centi: i64) -> String {
     if centi % 100 == 0 {
         format!("{} h", centi / 100)
     } else {

@@ -15,6 +15,7 @@ pub mod ids;
 pub(crate) mod limits;
 pub mod model;
 pub mod names;
+pub mod outcomes;
 pub mod percent;
 pub mod plain;
 pub(crate) mod prompt;

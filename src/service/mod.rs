@@ -11,6 +11,7 @@ mod decide;
 pub mod digest;
 pub(crate) mod events;
 pub(crate) mod home;
+pub mod report;
 
 mod reply;
 pub(crate) mod rituals;

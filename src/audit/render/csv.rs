@@ -106,14 +106,14 @@ fn ratio(value: f64) -> String {
     format!("{value:.4}")
 }
 
-fn row(out: &mut String, cells: impl IntoIterator<Item = String>) {
+pub(crate) fn row(out: &mut String, cells: impl IntoIterator<Item = String>) {
     let line: Vec<String> = cells.into_iter().map(|c| field(&c)).collect();
     let _ = write!(out, "{}\r\n", line.join(","));
 }
 
 /// One field, quoted when it holds a comma, a quote or a line break. A leading `=`, `+`, `-`
 /// or `@` gets a `'` so a spreadsheet shows the title instead of running it as a formula.
-fn field(text: &str) -> String {
+pub(crate) fn field(text: &str) -> String {
     let text = if text.starts_with(['=', '+', '@'])
         || (text.starts_with('-') && text.parse::<f64>().is_err())
     {

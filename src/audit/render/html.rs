@@ -13,7 +13,7 @@ const MANAGERS_CHARTED: usize = 12;
 /// Series in the table.
 const SERIES_LISTED: usize = 20;
 
-const STYLE: &str = "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2733;margin:0;background:#f6f7f9}
+pub(crate) const STYLE: &str = "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2733;margin:0;background:#f6f7f9}
 main{max-width:980px;margin:0 auto;padding:28px 24px 48px}
 h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:34px 0 10px}
 .lede{color:#4a5868;margin:0 0 18px}
@@ -278,7 +278,7 @@ fn series_table(report: &Report, out: &mut String) {
 }
 
 /// Escapes text for HTML element content and attribute values.
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -1,0 +1,163 @@
+//! The reports as CSV (RFC 4180). The scoreboard: one row per team and a `total` row. The
+//! scorecards: one row per outcome line, in the long form HR systems import; with evidence,
+//! one more row per decision behind a line. Columns are documented in docs/scorecard.md.
+
+use crate::audit::csv::row;
+use crate::domain::outcomes::scoreboard::{OrgReport, TeamRow};
+use crate::domain::outcomes::scorecard::Scorecard;
+
+/// The scoreboard's header row.
+pub const ORG_COLUMNS: [&str; 21] = [
+    "quarter",
+    "as_of",
+    "team",
+    "has_data",
+    "risk",
+    "targeted_start",
+    "at_target_start",
+    "targeted",
+    "at_target",
+    "reached_mastery",
+    "spofs_open",
+    "spofs_opened",
+    "spofs_closed",
+    "dips_ahead",
+    "interventions_done",
+    "interventions_due",
+    "interventions_overdue",
+    "learning_hours",
+    "occurrences",
+    "answered",
+    "median_minutes_to_decision",
+];
+
+/// The scorecards' header row.
+pub const SCORECARD_COLUMNS: [&str; 16] = [
+    "quarter",
+    "as_of",
+    "manager_id",
+    "manager",
+    "team",
+    "measure",
+    "capability",
+    "start",
+    "value",
+    "of",
+    "target",
+    "text",
+    "evidence_decision",
+    "evidence_date",
+    "evidence_by",
+    "evidence",
+];
+
+/// The scoreboard as CSV.
+pub fn org(report: &OrgReport) -> String {
+    let mut out = String::new();
+    row(&mut out, ORG_COLUMNS.iter().map(|c| (*c).to_owned()));
+    let t = &report.total;
+    let total = TeamRow {
+        team: "total".to_owned(),
+        has_data: t.teams_with_data > 0,
+        risk: 0,
+        targeted_start: t.targeted_start,
+        at_target_start: t.at_target_start,
+        targeted: t.targeted,
+        at_target: t.at_target,
+        reached_mastery: t.reached_mastery,
+        spofs_open: Vec::new(),
+        spofs_opened: t.spofs_opened,
+        spofs_closed: t.spofs_closed,
+        dips_ahead: Vec::new(),
+        interventions: t.interventions,
+        hours_centi: t.hours_centi,
+        participation: t.participation,
+    };
+    for team in report.teams.iter().chain(std::iter::once(&total)) {
+        let is_total = std::ptr::eq(team, &total);
+        let (spofs, dips) = if is_total {
+            (t.spofs_open, t.dips_ahead)
+        } else {
+            (len(&team.spofs_open), len(&team.dips_ahead))
+        };
+        let p = &team.participation;
+        row(
+            &mut out,
+            [
+                report.quarter.clone(),
+                report.as_of.to_string(),
+                team.team.clone(),
+                team.has_data.to_string(),
+                if is_total {
+                    String::new()
+                } else {
+                    team.risk.to_string()
+                },
+                team.targeted_start.to_string(),
+                team.at_target_start.to_string(),
+                team.targeted.to_string(),
+                team.at_target.to_string(),
+                team.reached_mastery.to_string(),
+                spofs.to_string(),
+                team.spofs_opened.to_string(),
+                team.spofs_closed.to_string(),
+                dips.to_string(),
+                team.interventions.done.to_string(),
+                team.interventions.due.to_string(),
+                team.interventions.overdue.to_string(),
+                super::hours(team.hours_centi),
+                p.occurrences.to_string(),
+                p.answered.to_string(),
+                p.median_minutes.map(|m| m.to_string()).unwrap_or_default(),
+            ],
+        );
+    }
+    out
+}
+
+fn len(list: &[String]) -> u32 {
+    u32::try_from(list.len()).unwrap_or(u32::MAX)
+}
+
+/// Scorecards as CSV; with `evidence`, one extra row per decision behind a line, carrying the
+/// line's columns and the decision's.
+pub fn scorecards(cards: &[Scorecard], evidence: bool) -> String {
+    let mut out = String::new();
+    row(&mut out, SCORECARD_COLUMNS.iter().map(|c| (*c).to_owned()));
+    for card in cards {
+        for line in &card.lines {
+            let cells = |e: Option<&crate::domain::outcomes::Evidence>| {
+                [
+                    card.quarter.clone(),
+                    card.as_of.to_string(),
+                    card.manager_id.clone(),
+                    card.manager.clone(),
+                    line.team.clone(),
+                    line.measure.as_str().to_owned(),
+                    line.capability.clone().unwrap_or_default(),
+                    line.start.map(|s| s.to_string()).unwrap_or_default(),
+                    line.value.clone(),
+                    line.of.map(|o| o.to_string()).unwrap_or_default(),
+                    line.target.map(|t| t.to_string()).unwrap_or_default(),
+                    line.text.clone(),
+                    e.map(|e| e.decision.0.to_string()).unwrap_or_default(),
+                    e.map(|e| e.at.format("%Y-%m-%d").to_string())
+                        .unwrap_or_default(),
+                    e.map(|e| e.by.clone()).unwrap_or_default(),
+                    e.map(|e| match &e.ritual {
+                        Some(r) => format!("{} (in {r})", e.what),
+                        None => e.what.clone(),
+                    })
+                    .unwrap_or_default(),
+                ]
+            };
+            row(&mut out, cells(None));
+            if evidence {
+                for e in &line.evidence {
+                    row(&mut out, cells(Some(e)));
+                }
+            }
+        }
+    }
+    out
+}

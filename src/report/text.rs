@@ -1,0 +1,176 @@
+//! The reports as plain text for a terminal: the scoreboard as an aligned table, riskiest team
+//! first; each scorecard as its outcome lines, with the evidence under each when asked for.
+
+use std::fmt::Write;
+
+use super::{hours, participation_cell};
+use crate::domain::outcomes::scoreboard::{OrgReport, TeamRow};
+use crate::domain::outcomes::scorecard::Scorecard;
+
+/// The scoreboard as text.
+pub fn org(report: &OrgReport) -> String {
+    let mut out = String::new();
+    let family = report
+        .family
+        .as_ref()
+        .map(|f| format!(", family \"{f}\""))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "Organisation scoreboard, {} (as of {}){family}",
+        report.quarter, report.as_of
+    );
+    let t = &report.total;
+    let _ = writeln!(
+        out,
+        "{} teams, {} with data. Capabilities at target: {} of {} (quarter start: {} of {}). \
+         Reached mastery: {} people. Single points of failure: {} open, {} opened, {} closed. \
+         Dips ahead: {}. Interventions: {} done, {} due, {} overdue. Learning hours: {}. \
+         Participation: {}.",
+        t.teams,
+        t.teams_with_data,
+        t.at_target,
+        t.targeted,
+        t.at_target_start,
+        t.targeted_start,
+        t.reached_mastery,
+        t.spofs_open,
+        t.spofs_opened,
+        t.spofs_closed,
+        t.dips_ahead,
+        t.interventions.done,
+        t.interventions.due,
+        t.interventions.overdue,
+        hours(t.hours_centi),
+        participation_cell(&t.participation)
+    );
+    let trend: Vec<String> = report
+        .trend
+        .iter()
+        .map(|p| match p.percent() {
+            Some(percent) => format!("{} {percent} %", p.quarter),
+            None => format!("{} —", p.quarter),
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "Coverage trend (capabilities at target): {}",
+        trend.join(", ")
+    );
+    let _ = writeln!(out);
+    let header = [
+        "team",
+        "risk",
+        "at target",
+        "mastery",
+        "SPOF open",
+        "opened/closed",
+        "dips",
+        "interv. d/d/o",
+        "hours",
+        "participation",
+    ];
+    let rows: Vec<[String; 10]> = report.teams.iter().map(row).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        padded.join("  ").trim_end().to_owned()
+    };
+    let _ = writeln!(
+        out,
+        "{}",
+        line(header.iter().map(|h| (*h).to_owned()).collect())
+    );
+    for r in rows {
+        let _ = writeln!(out, "{}", line(r.to_vec()));
+    }
+    out
+}
+
+/// One team's cells; a team without data says so instead of showing zeros.
+fn row(team: &TeamRow) -> [String; 10] {
+    if !team.has_data {
+        let mut cells: [String; 10] = Default::default();
+        cells[0] = team.team.clone();
+        cells[1] = "no data".to_owned();
+        return cells;
+    }
+    [
+        team.team.clone(),
+        team.risk.to_string(),
+        format!(
+            "{}/{} (was {}/{})",
+            team.at_target, team.targeted, team.at_target_start, team.targeted_start
+        ),
+        team.reached_mastery.to_string(),
+        if team.spofs_open.is_empty() {
+            "0".to_owned()
+        } else {
+            format!("{} ({})", team.spofs_open.len(), team.spofs_open.join(", "))
+        },
+        format!("{}/{}", team.spofs_opened, team.spofs_closed),
+        team.dips_ahead.len().to_string(),
+        format!(
+            "{}/{}/{}",
+            team.interventions.done, team.interventions.due, team.interventions.overdue
+        ),
+        hours(team.hours_centi),
+        participation_cell(&team.participation),
+    ]
+}
+
+/// Scorecards as text; with `evidence`, the decisions behind each line under it.
+pub fn scorecards(cards: &[Scorecard], evidence: bool) -> String {
+    let mut out = String::new();
+    if cards.is_empty() {
+        out.push_str("No one managed a team in this quarter.\n");
+    }
+    for (i, card) in cards.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let _ = writeln!(
+            out,
+            "Scorecard: {} ({}), {} as of {}",
+            card.manager, card.manager_id, card.quarter, card.as_of
+        );
+        let mut team = None;
+        for line in &card.lines {
+            if team != Some(&line.team) {
+                let _ = writeln!(out, "  {}", line.team);
+                team = Some(&line.team);
+            }
+            let _ = writeln!(out, "    {}", line.text);
+            if evidence {
+                for e in &line.evidence {
+                    let ritual = e
+                        .ritual
+                        .as_ref()
+                        .map(|r| format!(", in {r}"))
+                        .unwrap_or_default();
+                    let _ = writeln!(
+                        out,
+                        "      - {} {} (#{} by {}{ritual})",
+                        e.at.format("%Y-%m-%d"),
+                        e.what,
+                        e.decision.0,
+                        e.by
+                    );
+                }
+            }
+        }
+        if card.lines.is_empty() {
+            let _ = writeln!(out, "    nothing recorded yet");
+        }
+    }
+    out
+}

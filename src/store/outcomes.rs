@@ -1,0 +1,356 @@
+//! What the organisation's reports read for one tenant, in a few whole-tenant queries (not one
+//! per team), so the scoreboard of a 2,000-team organisation with a year of history is read in
+//! one pass: teams, people, capabilities, who was on which team when, the level, target and
+//! hours decisions that were not undone, absences, interventions, and the ritual occurrences
+//! of the window with what came of their prompts.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{Store, StoreError, StoreResult, from_millis, millis, parse_day};
+use crate::domain::Level;
+use crate::domain::command::DateRange;
+use crate::domain::decision::Decision;
+use crate::domain::ids::{CapabilityId, DecisionId, OccurrenceId, PersonId, TeamId, TenantId};
+use crate::domain::outcomes::history::{
+    Evidence, History, LevelEvent, Stint, StintRole, TargetEvent, evidence_words,
+};
+use crate::domain::outcomes::participation::{Answer, OccurrenceRecord};
+use crate::domain::outcomes::{
+    HoursRecord, InterventionRecord, InterventionStatus, OrgData, TeamInfo,
+};
+
+/// A decision row as the reports read it.
+type DecisionRow = (
+    i64,            // id
+    String,         // kind
+    String,         // payload
+    Option<i64>,    // team
+    Option<i64>,    // subject
+    Option<i64>,    // capability
+    i64,            // actor
+    i64,            // created_at
+    Option<String>, // ritual name
+    Option<String>, // occurrence title
+);
+
+impl Store {
+    /// Everything the reports need about `tenant` up to `until`, with ritual occurrences from
+    /// `occurrences_from` and absences ending on or after `absences_from`.
+    pub async fn org_data(
+        &self,
+        tenant: TenantId,
+        occurrences_from: DateTime<Utc>,
+        absences_from: NaiveDate,
+        until: DateTime<Utc>,
+    ) -> StoreResult<OrgData> {
+        let t = tenant.0;
+        let teams: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, name FROM teams WHERE tenant_id = $1 ORDER BY name, id")
+                .bind(t)
+                .fetch_all(&self.read)
+                .await?;
+        let people: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT id, display_name, user_id FROM people WHERE tenant_id = $1")
+                .bind(t)
+                .fetch_all(&self.read)
+                .await?;
+        let capabilities: Vec<(i64, String, Option<String>)> =
+            sqlx::query_as("SELECT id, name, family FROM capabilities WHERE tenant_id = $1")
+                .bind(t)
+                .fetch_all(&self.read)
+                .await?;
+        let members: Vec<(i64, i64, String, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT team_id, person_id, role, joined_at, left_at FROM team_members \
+             WHERE tenant_id = $1 AND joined_at < $2",
+        )
+        .bind(t)
+        .bind(millis(until))
+        .fetch_all(&self.read)
+        .await?;
+        let decisions: Vec<DecisionRow> = sqlx::query_as(
+            "SELECT d.id, d.kind, d.payload, d.team_id, d.subject_person_id, d.capability_id, \
+                    d.actor_person_id, d.created_at, r.name, o.title \
+             FROM decisions d \
+             LEFT JOIN occurrences o ON o.id = d.occurrence_id AND o.tenant_id = d.tenant_id \
+             LEFT JOIN rituals r ON r.id = o.ritual_id AND r.tenant_id = o.tenant_id \
+             WHERE d.tenant_id = $1 AND d.kind IN ('level', 'certify', 'target', 'hours') \
+               AND d.created_at < $2 \
+               AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.tenant_id = d.tenant_id \
+                               AND u.reverts_decision_id = d.id)",
+        )
+        .bind(t)
+        .bind(millis(until))
+        .fetch_all(&self.read)
+        .await?;
+
+        let names: HashMap<PersonId, String> = people
+            .iter()
+            .map(|(id, name, _)| (PersonId(*id), name.clone()))
+            .collect();
+        let name_of = |id: Option<i64>| id.and_then(|p| names.get(&PersonId(p)).cloned());
+        let mut levels = Vec::new();
+        let mut targets = Vec::new();
+        let mut hours = Vec::new();
+        for (id, kind, payload, team, subject, capability, actor, at, ritual, title) in decisions {
+            let payload: serde_json::Value = serde_json::from_str(&payload)
+                .map_err(|e| StoreError::Corrupt(format!("decision {id}: {e}")))?;
+            let decision = Decision::from_stored(&kind, payload)
+                .map_err(|e| StoreError::Corrupt(format!("decision {id}: {e}")))?;
+            let evidence = Evidence {
+                decision: DecisionId(id),
+                at: from_millis(at)?,
+                what: evidence_words(&decision, name_of(subject).as_deref()),
+                by: name_of(Some(actor)).unwrap_or_default(),
+                ritual: ritual.map(|r| match title {
+                    Some(title) => format!("{r}: {title}"),
+                    None => r,
+                }),
+            };
+            match (&decision, team, subject, capability) {
+                (Decision::Level(set) | Decision::Certify(set), _, Some(person), Some(c)) => {
+                    levels.push(LevelEvent {
+                        person: PersonId(person),
+                        capability: CapabilityId(c),
+                        level: if matches!(decision, Decision::Certify(_)) {
+                            Level::Mastery
+                        } else {
+                            set.level
+                        },
+                        evidence,
+                    });
+                }
+                (Decision::Target(target), Some(team), _, Some(c)) => targets.push(TargetEvent {
+                    team: TeamId(team),
+                    capability: CapabilityId(c),
+                    target: target.target,
+                    evidence,
+                }),
+                (Decision::Hours(allocated), Some(team), _, _) => hours.push(HoursRecord {
+                    team: TeamId(team),
+                    hours_centi: i64::from(allocated.hours.centi),
+                    evidence,
+                }),
+                // A decision without the columns it needs says nothing the reports can use.
+                _ => {}
+            }
+        }
+        let stints = members
+            .into_iter()
+            .map(|(team, person, role, joined, left)| {
+                Ok(Stint {
+                    team: TeamId(team),
+                    person: PersonId(person),
+                    role: match role.as_str() {
+                        "manager" => StintRole::Manager,
+                        "member" => StintRole::Member,
+                        other => {
+                            return Err(StoreError::Corrupt(format!("`{other}` is not a role")));
+                        }
+                    },
+                    from: from_millis(joined)?,
+                    until: left.map(from_millis).transpose()?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let families = capabilities
+            .iter()
+            .map(|(id, _, family)| (CapabilityId(*id), family.clone()))
+            .collect();
+
+        Ok(OrgData {
+            teams: teams
+                .into_iter()
+                .map(|(id, name)| TeamInfo {
+                    id: TeamId(id),
+                    name,
+                })
+                .collect(),
+            user_ids: people
+                .iter()
+                .map(|(id, _, user)| (PersonId(*id), user.clone()))
+                .collect(),
+            capabilities: capabilities
+                .into_iter()
+                .map(|(id, name, _)| (CapabilityId(id), name))
+                .collect(),
+            history: History::new(levels, targets, stints, families),
+            absences: self.absences_from(tenant, absences_from).await?,
+            occurrences: self
+                .occurrence_records(tenant, occurrences_from, until, &names)
+                .await?,
+            interventions: self.intervention_records(tenant).await?,
+            hours,
+            people: names,
+        })
+    }
+
+    /// Every absence in the tenant ending on or after `from`, per person.
+    async fn absences_from(
+        &self,
+        tenant: TenantId,
+        from: NaiveDate,
+    ) -> StoreResult<HashMap<PersonId, Vec<DateRange>>> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT person_id, starts_on, ends_on FROM absences WHERE tenant_id = $1 AND ends_on >= $2",
+        )
+        .bind(tenant.0)
+        .bind(from.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        let mut away: HashMap<PersonId, Vec<DateRange>> = HashMap::new();
+        for (person, from, to) in rows {
+            away.entry(PersonId(person)).or_default().push(DateRange {
+                from: parse_day(&from)?,
+                to: parse_day(&to)?,
+            });
+        }
+        Ok(away)
+    }
+
+    /// Every planned intervention in the tenant.
+    async fn intervention_records(&self, tenant: TenantId) -> StoreResult<Vec<InterventionRecord>> {
+        let rows: Vec<(i64, String, Option<String>, i64)> = sqlx::query_as(
+            "SELECT team_id, status, due_on, created_at FROM interventions WHERE tenant_id = $1",
+        )
+        .bind(tenant.0)
+        .fetch_all(&self.read)
+        .await?;
+        rows.into_iter()
+            .map(|(team, status, due, at)| {
+                Ok(InterventionRecord {
+                    team: TeamId(team),
+                    status: match status.as_str() {
+                        "planned" => InterventionStatus::Planned,
+                        "done" => InterventionStatus::Done,
+                        "cancelled" => InterventionStatus::Cancelled,
+                        other => {
+                            return Err(StoreError::Corrupt(format!(
+                                "`{other}` is not an intervention status"
+                            )));
+                        }
+                    },
+                    due: due.as_deref().map(parse_day).transpose()?,
+                    planned_at: from_millis(at)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Occurrences in `[from, until)` of rituals that expect an artefact, with the decisions
+    /// recorded against them (not undone), snoozes and nudges posted.
+    async fn occurrence_records(
+        &self,
+        tenant: TenantId,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+        names: &HashMap<PersonId, String>,
+    ) -> StoreResult<Vec<OccurrenceRecord>> {
+        let window = "o.tenant_id = $1 AND o.happened_at >= $2 AND o.happened_at < $3";
+        let occurrences: Vec<(i64, i64, String, String, String, i64)> = sqlx::query_as(&format!(
+            "SELECT o.id, r.team_id, r.name, r.kind, o.title, o.happened_at FROM occurrences o \
+             JOIN rituals r ON r.id = o.ritual_id AND r.tenant_id = o.tenant_id \
+             WHERE {window} AND r.artefact <> 'none' ORDER BY o.happened_at, o.id"
+        ))
+        .bind(tenant.0)
+        .bind(millis(from))
+        .bind(millis(until))
+        .fetch_all(&self.read)
+        .await?;
+        let decisions: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT d.occurrence_id, d.id, d.kind, d.actor_person_id, d.created_at \
+             FROM occurrences o CROSS JOIN decisions d \
+             WHERE {window} AND d.tenant_id = o.tenant_id AND d.occurrence_id = o.id \
+               AND d.kind <> 'undo' AND d.created_at < $3 \
+               AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.tenant_id = d.tenant_id \
+                               AND u.reverts_decision_id = d.id)"
+        ))
+        .bind(tenant.0)
+        .bind(millis(from))
+        .bind(millis(until))
+        .fetch_all(&self.read)
+        .await?;
+        let nudges: Vec<(i64, i64)> = sqlx::query_as(&format!(
+            "SELECT o.id, COUNT(*) FROM occurrences o CROSS JOIN outbox x \
+             WHERE {window} AND x.tenant_id = o.tenant_id AND x.occurrence_id = o.id \
+               AND x.idempotency_key LIKE 'nudge:%' AND x.state = 'sent' GROUP BY o.id"
+        ))
+        .bind(tenant.0)
+        .bind(millis(from))
+        .bind(millis(until))
+        .fetch_all(&self.read)
+        .await?;
+
+        let mut records: Vec<OccurrenceRecord> = Vec::with_capacity(occurrences.len());
+        let mut index: HashMap<i64, usize> = HashMap::new();
+        for (id, team, ritual, kind, title, happened) in occurrences {
+            index.insert(id, records.len());
+            records.push(OccurrenceRecord {
+                occurrence: OccurrenceId(id),
+                team: TeamId(team),
+                ritual,
+                kind: kind
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("`{kind}` is not a ritual kind")))?,
+                title,
+                happened_at: from_millis(happened)?,
+                answers: Vec::new(),
+                nudges: 0,
+                snoozes: 0,
+            });
+        }
+        for (occurrence, id, kind, actor, at) in decisions {
+            let Some(record) = index.get(&occurrence).and_then(|i| records.get_mut(*i)) else {
+                continue;
+            };
+            if kind == "snooze" {
+                record.snoozes += 1;
+            } else {
+                record.answers.push(Answer {
+                    decision: DecisionId(id),
+                    by: names.get(&PersonId(actor)).cloned().unwrap_or_default(),
+                    at: from_millis(at)?,
+                });
+            }
+        }
+        for (occurrence, count) in nudges {
+            if let Some(record) = index.get(&occurrence).and_then(|i| records.get_mut(*i)) {
+                record.nudges = u32::try_from(count).unwrap_or(u32::MAX);
+            }
+        }
+        for record in &mut records {
+            record.answers.sort_by_key(|a| (a.at, a.decision));
+        }
+        Ok(records)
+    }
+}
+
+/// A workspace Cadence has seen, for tools that run outside any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workspace {
+    /// Its tenant.
+    pub tenant: TenantId,
+    /// `slack` or `teams`.
+    pub platform: String,
+    /// The platform's id for it (Slack team id, Teams tenant id).
+    pub external_id: String,
+}
+
+impl Store {
+    /// Every workspace, oldest first.
+    pub async fn workspaces(&self) -> StoreResult<Vec<Workspace>> {
+        let rows: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT id, platform, external_id FROM tenants ORDER BY id")
+                .fetch_all(&self.read)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, platform, external_id)| Workspace {
+                tenant: TenantId(id),
+                platform,
+                external_id,
+            })
+            .collect())
+    }
+}
