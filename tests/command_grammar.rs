@@ -1802,3 +1802,56 @@ fn tricky_text_round_trips() {
     });
     assert_eq!(parse(&slack_text(&value.to_command_text())), Ok(value));
 }
+
+#[test]
+fn org_and_scorecard() {
+    let q4: cadence::domain::outcomes::Quarter = "2026Q4".parse().unwrap();
+    assert_eq!(
+        ok("org"),
+        Command::Org {
+            family: None,
+            quarter: None
+        }
+    );
+    assert_eq!(
+        ok("org quarter 2026q4 family:\"account exec\""),
+        Command::Org {
+            family: Some("account exec".into()),
+            quarter: Some(q4)
+        }
+    );
+    assert_eq!(
+        ok("scorecard"),
+        Command::Scorecard {
+            manager: None,
+            quarter: None
+        }
+    );
+    assert_eq!(
+        ok("scorecard <@U2|bob> quarter 2026-Q4"),
+        Command::Scorecard {
+            manager: Some(bob()),
+            quarter: Some(q4)
+        }
+    );
+    fails(
+        "org quarter 2026Q5",
+        Some(Subcommand::Org),
+        "a quarter after `quarter`, like 2026Q4",
+    );
+    fails(
+        "org quarter 2026Q4 quarter 2026Q3",
+        Some(Subcommand::Org),
+        "given twice",
+    );
+    fails(
+        "scorecard <@U1|alice> <@U2|bob>",
+        Some(Subcommand::Scorecard),
+        "name one manager",
+    );
+    fails(
+        "scorecard bob",
+        Some(Subcommand::Scorecard),
+        "didn't expect",
+    );
+}

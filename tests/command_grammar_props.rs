@@ -17,6 +17,7 @@ use cadence::domain::command::{
     UserRef, display_text,
 };
 use cadence::domain::event::{Condition, Selector, Source, Test as ConditionTest};
+use cadence::domain::outcomes::Quarter;
 use cadence::domain::ritual::RitualKind;
 use cadence::domain::{Level, name_key};
 use cadence::platform::slack::command_text::{command_text, slack_text};
@@ -381,7 +382,20 @@ fn command() -> impl Strategy<Value = Command> {
         ritual_id().prop_map(|id| Command::RitualResume { id }),
         Just(Command::Undo),
         Just(Command::Audit),
+        (prop::option::of(name()), prop::option::of(quarter()))
+            .prop_map(|(family, quarter)| Command::Org { family, quarter }),
+        (prop::option::of(user()), prop::option::of(quarter()))
+            .prop_map(|(manager, quarter)| Command::Scorecard { manager, quarter }),
     ]
+}
+
+/// Quarters as people write them.
+fn quarter() -> impl Strategy<Value = Quarter> {
+    (1970i32..=9999, 1u32..=4).prop_map(|(year, number)| {
+        format!("{year}Q{number}")
+            .parse()
+            .expect("a generated quarter reads")
+    })
 }
 
 /// Schedules as people write them (the grammar checks them with the cron reader).

@@ -8,6 +8,7 @@ use super::Level;
 use super::card::{Card, Fact, Part};
 use super::command::DateRange;
 use super::coverage::CapabilityReport;
+use super::outcomes::Participation;
 use super::text::Text;
 
 /// How many capabilities the scoreboard shows before it points at `/cadence coverage`.
@@ -34,6 +35,8 @@ pub struct DigestInputs {
     pub missing_artefacts: Vec<MissingArtefact>,
     /// Track requests waiting for a manager.
     pub pending_track_requests: usize,
+    /// Whether the week's ritual prompts were answered, and how soon.
+    pub participation: Participation,
 }
 
 /// How many decisions of one kind were made in one ritual (or outside any).
@@ -253,6 +256,9 @@ fn names_at(c: &CapabilityReport, level: Level) -> Vec<&str> {
 /// Decisions by ritual, interventions due, learning hours, missing artefacts, requests.
 fn this_week(digest: &DigestInputs) -> Vec<Text> {
     let mut lines = Vec::new();
+    if let Some(sentence) = digest.participation.sentence("this week") {
+        lines.push(Text::new().plain(format!("{sentence}.")));
+    }
     if digest.decisions.is_empty() {
         lines.push(Text::new().plain("No decisions recorded this week."));
     } else {
@@ -476,6 +482,14 @@ mod tests {
                 artefact: "gaps".into(),
             }],
             pending_track_requests: 1,
+            participation: Participation {
+                occurrences: 5,
+                answered: 4,
+                median_minutes: Some(38),
+                decisions: 9,
+                nudges: 1,
+                snoozes: 0,
+            },
         }
     }
 

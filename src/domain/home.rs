@@ -9,6 +9,7 @@ use super::card::{Card, Fact, Part};
 use super::coverage::CapabilityReport;
 use super::decision::TrackStatus;
 use super::digest::InterventionDue;
+use super::outcomes::scoreboard::OrgReport;
 use super::prompt::track_answer_controls;
 use super::text::Text;
 
@@ -30,6 +31,8 @@ pub struct HomeView {
     pub levels: Vec<(String, Level)>,
     /// Their tracks: name, status, note.
     pub tracks: Vec<(String, TrackStatus, Option<String>)>,
+    /// The organisation's scoreboard, for admins.
+    pub organisation: Option<OrgReport>,
 }
 
 /// One managed team's part of the view.
@@ -75,6 +78,10 @@ pub fn home_card(view: &HomeView) -> Card {
                 ))
                 .command("coverage team:NAME"),
         ]));
+    }
+
+    if let Some(org) = &view.organisation {
+        parts.extend(organisation_parts(org));
     }
 
     parts.push(Part::Separator);
@@ -126,6 +133,56 @@ pub fn home_card(view: &HomeView) -> Card {
         summary: format!("Cadence for {}", view.name),
         parts,
     }
+}
+
+/// An admin's glance at the organisation: the roll-up and the riskiest teams.
+fn organisation_parts(org: &OrgReport) -> Vec<Part> {
+    let t = &org.total;
+    let mut parts = vec![
+        Part::Separator,
+        Part::Body(Text::new().strong(format!("Organisation, {}", org.quarter))),
+        Part::Facts(vec![
+            Fact {
+                label: "Capabilities at target".to_owned(),
+                value: Text::new().plain(format!(
+                    "{} of {} (quarter start: {} of {})",
+                    t.at_target, t.targeted, t.at_target_start, t.targeted_start
+                )),
+            },
+            Fact {
+                label: "Single points of failure".to_owned(),
+                value: Text::new().plain(format!(
+                    "{} open, {} closed this quarter",
+                    t.spofs_open, t.spofs_closed
+                )),
+            },
+            Fact {
+                label: "Rituals answered".to_owned(),
+                value: Text::new().plain(match t.participation.percent() {
+                    Some(p) => format!(
+                        "{} of {} ({p} %)",
+                        t.participation.answered, t.participation.occurrences
+                    ),
+                    None => "no ritual prompts yet".to_owned(),
+                }),
+            },
+        ]),
+    ];
+    let riskiest: Vec<&str> = org
+        .teams
+        .iter()
+        .filter(|team| team.has_data && team.risk > 0)
+        .take(ROWS_SHOWN)
+        .map(|team| team.team.as_str())
+        .collect();
+    let mut note = if riskiest.is_empty() {
+        Text::new().plain("No team is at risk. ")
+    } else {
+        Text::new().plain(format!("Riskiest teams: {}. ", riskiest.join(", ")))
+    };
+    note = note.plain("The scoreboard: ").command("org");
+    parts.push(Part::Note(vec![note]));
+    parts
 }
 
 fn team_parts(team: &ManagedTeam) -> Vec<Part> {
@@ -259,6 +316,7 @@ mod tests {
             member_of: vec![],
             levels: vec![("run EBR".into(), Level::Mastery)],
             tracks: vec![],
+            organisation: None,
         }
     }
 

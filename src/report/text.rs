@@ -24,7 +24,7 @@ pub fn org(report: &OrgReport) -> String {
     let _ = writeln!(
         out,
         "{} teams, {} with data. Capabilities at target: {} of {} (quarter start: {} of {}). \
-         Reached mastery: {} people. Single points of failure: {} open, {} opened, {} closed. \
+         Reached mastery: {}. Single points of failure: {} open, {} opened, {} closed. \
          Dips ahead: {}. Interventions: {} done, {} due, {} overdue. Learning hours: {}. \
          Participation: {}.",
         t.teams,
@@ -33,7 +33,7 @@ pub fn org(report: &OrgReport) -> String {
         t.targeted,
         t.at_target_start,
         t.targeted_start,
-        t.reached_mastery,
+        people(t.reached_mastery),
         t.spofs_open,
         t.spofs_opened,
         t.spofs_closed,
@@ -173,4 +173,13 @@ pub fn scorecards(cards: &[Scorecard], evidence: bool) -> String {
         }
     }
     out
+}
+
+/// "1 person", "3 people".
+fn people(n: u32) -> String {
+    if n == 1 {
+        "1 person".to_owned()
+    } else {
+        format!("{n} people")
+    }
 }

@@ -9,15 +9,17 @@ use crate::domain::card::Card;
 use crate::domain::coverage::coverage_report;
 use crate::domain::home::{HomeView, ManagedTeam, ROWS_SHOWN, TEAMS_SHOWN, home_card};
 use crate::domain::ids::TenantId;
+use crate::domain::outcomes::{Quarter, Window};
 use crate::domain::schedule::Schedule;
 use crate::store::{Person, Ritual, Role, Store, StoreResult, Team};
 
-/// The home card for `person` at `now`.
+/// The home card for `person` at `now`; an `admin`'s also glances at the organisation.
 pub async fn home_for(
     store: &Store,
     tenant: TenantId,
     person: &Person,
     now: DateTime<Utc>,
+    admin: bool,
 ) -> StoreResult<Card> {
     let teams = store.teams_of(tenant, person.id).await?;
     let mut view = HomeView {
@@ -63,6 +65,10 @@ pub async fn home_for(
         .into_iter()
         .map(|t| (t.track, t.status, t.note))
         .collect();
+    if admin {
+        let window = Window::new(Quarter::containing(now.date_naive()), now);
+        view.organisation = Some(super::report::org(store, tenant, window, None).await?);
+    }
     Ok(home_card(&view))
 }
 
@@ -100,18 +106,21 @@ fn when(ritual: &Ritual, tz: Tz, now: DateTime<Utc>) -> String {
 impl super::Commands {
     /// Queues `user_id`'s home view in `tenant` (a platform workspace id) for publishing;
     /// `occasion` makes the idempotency key (the event id of the opening, say), so a retried
-    /// event publishes once.
+    /// event publishes once. A `workspace_admin` (as the platform says) or a Cadence admin also
+    /// sees the organisation's scoreboard at a glance.
     pub async fn publish_home(
         &self,
         platform: crate::domain::Platform,
         tenant: &str,
         user_id: &str,
         occasion: &str,
+        workspace_admin: bool,
     ) -> Result<(), super::StoreError> {
         let now = self.clock.now();
         let tenant = self.store.tenant(platform, tenant, now).await?;
         let person = self.store.person(tenant, user_id, None, now).await?;
-        let card = home_for(&self.store, tenant, &person, now).await?;
+        let admin = workspace_admin || self.is_configured_admin(user_id);
+        let card = home_for(&self.store, tenant, &person, now, admin).await?;
         self.store
             .enqueue(
                 &crate::store::NewMessage {

@@ -13,6 +13,7 @@ pub(crate) mod events;
 pub(crate) mod home;
 pub mod report;
 
+mod outcomes;
 mod reply;
 pub(crate) mod rituals;
 mod scope;
@@ -119,6 +120,12 @@ impl Commands {
             | Command::RitualResume { .. } => rituals::run(&scope, team, &line.command).await?,
             Command::Undo => finish(undo::undo(&scope, team).await)?,
             Command::Audit => finish(audit::audit(&scope).await)?,
+            Command::Org { family, quarter } => {
+                finish(outcomes::org(&scope, family.as_deref(), *quarter).await)?
+            }
+            Command::Scorecard { manager, quarter } => {
+                finish(outcomes::scorecard(&scope, manager.as_ref(), *quarter).await)?
+            }
             decision => finish(decide(&scope, team, decision).await)?,
         };
         Ok(reply)

@@ -11,6 +11,7 @@ use crate::domain::command::DateRange;
 use crate::domain::coverage::{CoverageInputs, coverage_report};
 use crate::domain::digest::{DecisionTally, DigestInputs, MissingArtefact};
 use crate::domain::ids::{TeamId, TenantId};
+use crate::domain::outcomes::Participation;
 
 /// A team's digest schedule as stored, with what the scheduler needs to place it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,6 +120,11 @@ impl Store {
                 })
                 .collect(),
             pending_track_requests: usize::try_from(requests.0).unwrap_or(0),
+            participation: Participation::of(
+                &self
+                    .occurrence_records(team.tenant, Some(team.id), since, now, &Default::default())
+                    .await?,
+            ),
         })
     }
 

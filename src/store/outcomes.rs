@@ -178,7 +178,7 @@ impl Store {
             history: History::new(levels, targets, stints, families),
             absences: self.absences_from(tenant, absences_from).await?,
             occurrences: self
-                .occurrence_records(tenant, occurrences_from, until, &names)
+                .occurrence_records(tenant, None, occurrences_from, until, &names)
                 .await?,
             interventions: self.intervention_records(tenant).await?,
             hours,
@@ -238,16 +238,27 @@ impl Store {
             .collect()
     }
 
-    /// Occurrences in `[from, until)` of rituals that expect an artefact, with the decisions
-    /// recorded against them (not undone), snoozes and nudges posted.
-    async fn occurrence_records(
+    /// Occurrences in `[from, until)` of rituals that expect an artefact (only `team`'s, when
+    /// given), with the decisions recorded against them (not undone), snoozes and nudges
+    /// posted. `names` names who answered.
+    pub(crate) async fn occurrence_records(
         &self,
         tenant: TenantId,
+        team: Option<TeamId>,
         from: DateTime<Utc>,
         until: DateTime<Utc>,
         names: &HashMap<PersonId, String>,
     ) -> StoreResult<Vec<OccurrenceRecord>> {
-        let window = "o.tenant_id = $1 AND o.happened_at >= $2 AND o.happened_at < $3";
+        // The team's own occurrences are found through its rituals, so a digest reads a few
+        // rows, not the tenant's week.
+        let window = match team {
+            Some(team) => format!(
+                "o.tenant_id = $1 AND o.happened_at >= $2 AND o.happened_at < $3 \
+                 AND o.ritual_id IN (SELECT id FROM rituals WHERE tenant_id = $1 AND team_id = {})",
+                team.0
+            ),
+            None => "o.tenant_id = $1 AND o.happened_at >= $2 AND o.happened_at < $3".to_owned(),
+        };
         let occurrences: Vec<(i64, i64, String, String, String, i64)> = sqlx::query_as(&format!(
             "SELECT o.id, r.team_id, r.name, r.kind, o.title, o.happened_at FROM occurrences o \
              JOIN rituals r ON r.id = o.ritual_id AND r.tenant_id = o.tenant_id \

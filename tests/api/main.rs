@@ -21,6 +21,7 @@ mod feeds;
 mod health;
 mod hostile;
 mod limits;
+mod outcomes;
 mod persistence;
 mod process;
 mod prompts;

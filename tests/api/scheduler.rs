@@ -311,7 +311,7 @@ fn clock_now(clock: &ManualClock) -> DateTime<Utc> {
 }
 
 /// The `action_id` in `blocks` whose encoded action starts with `code`.
-fn action_id(blocks: &Value, code: &str) -> String {
+pub(crate) fn action_id(blocks: &Value, code: &str) -> String {
     fn walk(value: &Value, code: &str) -> Option<String> {
         match value {
             Value::Object(map) => {
@@ -339,7 +339,7 @@ fn signed(clock: &ManualClock, body: &str, content_type: &str) -> Vec<(&'static 
 }
 
 /// Presses a button: on a message in `channel`, or in the home view when `view` is "home".
-async fn click(
+pub(crate) async fn click(
     app: &TestApp,
     clock: &ManualClock,
     user: &str,

@@ -19,6 +19,8 @@ mod text;
 
 use chrono::NaiveDate;
 
+use crate::domain::outcomes::Quarter;
+
 pub use help::{HelpEntry, help_topic, help_topics, overview, usage_for};
 pub use lexer::display_text;
 pub use parser::parse;
@@ -299,6 +301,21 @@ pub enum Command {
     Undo,
     /// `audit`: the latest attention audit's top three rituals, with the lines that bind them.
     Audit,
+    /// `org [family:"…"] [quarter 2026Q4]`: the organisation's scoreboard (admins).
+    Org {
+        /// Count only capabilities of this role family.
+        family: Option<String>,
+        /// The quarter; the current one when not given.
+        quarter: Option<Quarter>,
+    },
+    /// `scorecard [@manager] [quarter 2026Q4]`: a manager's scorecard (their own, or anyone's
+    /// for admins).
+    Scorecard {
+        /// Whose; the author's own when not given.
+        manager: Option<UserRef>,
+        /// The quarter; the current one when not given.
+        quarter: Option<Quarter>,
+    },
 }
 
 /// Why a command could not be read. Nothing is recorded for it.
@@ -328,6 +345,7 @@ impl Command {
             | Command::Decline { person, .. }
             | Command::Hours { person, .. }
             | Command::Away { person, .. } => vec![person],
+            Command::Scorecard { manager, .. } => manager.iter().collect(),
             Command::TeamCreate {
                 managers, members, ..
             } => managers.iter().chain(members).collect(),
@@ -347,7 +365,8 @@ impl Command {
             | Command::RitualPause { .. }
             | Command::RitualResume { .. }
             | Command::Undo
-            | Command::Audit => Vec::new(),
+            | Command::Audit
+            | Command::Org { .. } => Vec::new(),
         }
     }
 }

@@ -510,3 +510,34 @@ mod tests {
         );
     }
 }
+
+/// Writes `org`.
+pub(super) fn org(command: &Command, w: &mut Writer) -> fmt::Result {
+    let Command::Org { family, quarter } = command else {
+        return Ok(());
+    };
+    w.write_str("org")?;
+    if let Some(family) = family {
+        write!(w, " family:{}", Quoted(family))?;
+    }
+    if let Some(quarter) = quarter {
+        write!(w, " quarter {quarter}")?;
+    }
+    Ok(())
+}
+
+/// Writes `scorecard`.
+pub(super) fn scorecard(command: &Command, w: &mut Writer) -> fmt::Result {
+    let Command::Scorecard { manager, quarter } = command else {
+        return Ok(());
+    };
+    w.write_str("scorecard")?;
+    if let Some(manager) = manager {
+        w.write_str(" ")?;
+        w.mention(manager);
+    }
+    if let Some(quarter) = quarter {
+        write!(w, " quarter {quarter}")?;
+    }
+    Ok(())
+}

@@ -70,6 +70,10 @@ pub enum Subcommand {
     Undo,
     /// `audit`.
     Audit,
+    /// `org [family:"…"] [quarter 2026Q4]`.
+    Org,
+    /// `scorecard [@manager] [quarter 2026Q4]`.
+    Scorecard,
 }
 
 /// How one subcommand is named, written, explained and read.
@@ -101,7 +105,7 @@ impl std::fmt::Debug for Spec {
 }
 
 /// Every subcommand, in the order `/cadence help` lists them.
-pub static SPECS: [Spec; 27] = [
+pub static SPECS: [Spec; 29] = [
     Spec {
         sub: Subcommand::Help,
         name: "help",
@@ -415,6 +419,34 @@ pub static SPECS: [Spec; 27] = [
         is: |c| matches!(c, Command::Audit),
         parse: |p| p.end().map(|()| Command::Audit),
         render: |_, f| f.write_str("audit"),
+    },
+    Spec {
+        sub: Subcommand::Org,
+        name: "org",
+        usage: "org [family:\"role family\"] [quarter 2026Q4]",
+        summary: "Shows the organisation's capability scoreboard, riskiest teams first (admins).",
+        example: "org family:\"account exec\" quarter 2026Q4",
+        topics: &[
+            "organisation",
+            "organization",
+            "scoreboard",
+            "participation",
+            "risk",
+        ],
+        is: |c| matches!(c, Command::Org { .. }),
+        parse: Parser::org,
+        render: render::org,
+    },
+    Spec {
+        sub: Subcommand::Scorecard,
+        name: "scorecard",
+        usage: "scorecard [@manager] [quarter 2026Q4]",
+        summary: "Shows a manager's capability outcomes for the quarter, for calibration (your own; admins see anyone's).",
+        example: "scorecard @dana quarter 2026Q3",
+        topics: &["scorecards", "calibration", "outcomes", "performance"],
+        is: |c| matches!(c, Command::Scorecard { .. }),
+        parse: Parser::scorecard,
+        render: render::scorecard,
     },
 ];
 

@@ -207,7 +207,7 @@ fn team_lines(data: &OrgData, quarter: &TeamQuarter<'_>, window: Window) -> Vec<
             evidence,
             ..line(
                 Measure::PeopleAtMastery,
-                format!("people who can {name} at mastery: {before} → {now} ({target_words})"),
+                format!("people at mastery of “{name}”: {before} → {now} ({target_words})"),
             )
         });
     }

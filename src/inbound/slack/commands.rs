@@ -154,7 +154,11 @@ fn needs_admin_check(text: &str) -> bool {
         .find(|word| !word.to_ascii_lowercase().starts_with("team:"))
         .unwrap_or_default()
         .to_ascii_lowercase();
-    matches!(first.as_str(), "team" | "capability")
+    // Set-up is for admins; `audit`, `org` and `scorecard @someone` show admins more.
+    matches!(
+        first.as_str(),
+        "team" | "capability" | "audit" | "org" | "scorecard"
+    )
 }
 
 #[cfg(test)]
@@ -166,6 +170,8 @@ mod tests {
         assert!(needs_admin_check("team create Atlas"));
         assert!(needs_admin_check("team:Atlas team add <@U1>"));
         assert!(needs_admin_check("Capability add x"));
+        assert!(needs_admin_check("org family:sales"));
+        assert!(needs_admin_check("scorecard <@U1|a>"));
         assert!(!needs_admin_check("level <@U1|a> x mastery"));
         assert!(!needs_admin_check(""));
     }

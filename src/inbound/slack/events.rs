@@ -78,15 +78,21 @@ pub async fn handle(
                     // Acknowledged now; the view is built and queued after the answer, like
                     // everything else that is posted. Opening the tab again publishes again.
                     if let Some(user) = envelope["event"]["user"].as_str() {
-                        let (commands, tenant, user, event_id) = (
+                        let (commands, directory, tenant, user, event_id) = (
                             state.commands.clone(),
+                            state.directory.clone(),
                             tenant.to_owned(),
                             user.to_owned(),
                             event_id.to_owned(),
                         );
                         tokio::spawn(async move {
+                            // An admin's home also shows the organisation; Slack says who is.
+                            let admin = match &directory {
+                                Some(directory) => directory.is_admin(&tenant, &user).await,
+                                None => false,
+                            };
                             if let Err(error) = commands
-                                .publish_home(Platform::Slack, &tenant, &user, &event_id)
+                                .publish_home(Platform::Slack, &tenant, &user, &event_id, admin)
                                 .await
                             {
                                 tracing::warn!(%error, "could not build the home view");

@@ -111,6 +111,14 @@ pub(super) async fn answer(
     if from_home {
         // The click changed what the home view shows (a request answered): show it again.
         let occasion = format!("click:{}", state.clock.now().timestamp_millis());
+        let admin = match &state.directory {
+            Some(directory) => {
+                directory
+                    .is_admin(&invocation.tenant, &invocation.user_id)
+                    .await
+            }
+            None => false,
+        };
         state
             .commands
             .publish_home(
@@ -118,6 +126,7 @@ pub(super) async fn answer(
                 &invocation.tenant,
                 &invocation.user_id,
                 &occasion,
+                admin,
             )
             .await?;
     }

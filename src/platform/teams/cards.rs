@@ -1719,6 +1719,7 @@ mod tests {
             learning_hours_centi: 600,
             missing_artefacts: vec![],
             pending_track_requests: 1,
+            participation: Default::default(),
         })
     }
 
@@ -1742,6 +1743,7 @@ mod tests {
             member_of: Vec::new(),
             levels: vec![("run EBR".into(), crate::domain::Level::Mastery)],
             tracks: Vec::new(),
+            organisation: None,
         })
     }
 

@@ -17,6 +17,7 @@
 //! suggestions.
 
 mod decisions;
+mod reports;
 mod rituals;
 mod setup;
 mod values;
@@ -271,7 +272,7 @@ impl Parser {
             TokenKind::Option {
                 key: OptionKey::Family,
                 ..
-            } => Some("`family:` only goes with `capability add` and `sequence`"),
+            } => Some("`family:` only goes with `capability add`, `sequence` and `org`"),
             TokenKind::Gt => Some("`>` only separates the capabilities of a `sequence`"),
             _ => None,
         };

@@ -109,7 +109,7 @@ impl Parser {
     }
 
     /// Takes `family:…` options at the cursor into `family`, refusing a second one.
-    fn take_family(&mut self, family: &mut Option<String>) -> Result<(), ParseError> {
+    pub(super) fn take_family(&mut self, family: &mut Option<String>) -> Result<(), ParseError> {
         while let Some(TokenKind::Option {
             key: OptionKey::Family,
             value,
