@@ -227,6 +227,64 @@ crate::for_each_database! {
         let earlier = said(&app, "UADMIN", "org quarter 2026Q3").await;
         assert!(earlier.contains("Capabilities at target: 1 of 2"), "{earlier}");
     }
+
+    cadence_report_prints_each_format_on_the_command_line(db) {
+        let Some((app, _slack, _clock)) = history(db).await else { return };
+        // The binary reads the real clock, so it is asked about 2026Q3, which is over: Atlas
+        // set its targets and levels on 15 Sep; Borealis and Cobalt had nothing yet.
+        let (csv, err, ok) = cadence_report(&app, &["org", "--quarter", "2026Q3", "--format", "csv"]);
+        assert!(ok, "{err}");
+        let rows: Vec<&str> = csv.lines().collect();
+        assert!(rows[0].starts_with("quarter,as_of,team,has_data,risk,"), "{csv}");
+        assert_eq!(rows.len(), 5, "header, three teams, total: {csv}");
+        assert_eq!(rows[1], "2026Q3,2026-09-30,Atlas,true,8,0,0,2,1,2,2,2,0,0,0,0,0,4,0,0,", "{csv}");
+        assert!(rows[2].starts_with("2026Q3,2026-09-30,Borealis,false,"), "{csv}");
+        assert!(rows[3].starts_with("2026Q3,2026-09-30,Cobalt,false,"), "{csv}");
+        assert_eq!(rows[4], "2026Q3,2026-09-30,total,true,,0,0,2,1,2,2,2,0,0,0,0,0,4,0,0,", "{csv}");
+
+        let (json, err, ok) = cadence_report(&app, &["org", "--quarter", "2026q3", "--format", "json"]);
+        assert!(ok, "{err}");
+        let parsed: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        assert_eq!(parsed["teams"][0]["team"], "Atlas");
+        assert_eq!(parsed["total"]["at_target"], 1);
+
+        let (html, err, ok) = cadence_report(&app, &["org", "--quarter", "2026Q3", "--format", "html"]);
+        assert!(ok, "{err}");
+        assert!(html.starts_with("<!DOCTYPE html>") && html.contains("Capability scoreboard, 2026Q3"), "{html}");
+
+        let (scorecard, err, ok) = cadence_report(&app, &["scorecard", "--quarter", "2026Q3", "--manager", "UALICE", "--evidence", "--format", "csv"]);
+        assert!(ok, "{err}");
+        assert!(scorecard.lines().next().unwrap_or_default().starts_with("quarter,as_of,manager_id,manager,team,measure,"), "{scorecard}");
+        assert!(scorecard.contains("2026Q3,2026-09-30,UALICE,ualice,Atlas,people_at_mastery,run EBR,0,1,,2,"), "{scorecard}");
+        assert!(scorecard.contains("ubob: run EBR → mastery"), "evidence rows: {scorecard}");
+
+        let (text, err, ok) = cadence_report(&app, &["scorecard", "--quarter", "2026Q3"]);
+        assert!(ok, "{err}");
+        assert_eq!(text.matches("Scorecard: ").count(), 3, "Alice, Dan and Fred: {text}");
+
+        let (_, err, ok) = cadence_report(&app, &["org", "--quarter", "2099Q1"]);
+        assert!(!ok && err.contains("has not begun yet"), "{err}");
+        let (_, err, ok) = cadence_report(&app, &["org", "--quarter", "Q4"]);
+        assert!(!ok && err.contains("is not a quarter"), "{err}");
+        let (_, err, ok) = cadence_report(&app, &["scorecard", "--manager", "UNOBODY"]);
+        assert!(!ok && err.contains("has not seen user UNOBODY"), "{err}");
+    }
+}
+
+/// Runs `cadence report …` against the app's database; stdout, stderr and success.
+fn cadence_report(app: &TestApp, args: &[&str]) -> (String, String, bool) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cadence"))
+        .arg("report")
+        .args(args)
+        .env("DATABASE_URL", &app.db.url)
+        .env("CADENCE_LOG_FORMAT", "text")
+        .output()
+        .expect("cadence report runs");
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.success(),
+    )
 }
 
 fn clock_now(clock: &ManualClock) -> DateTime<Utc> {

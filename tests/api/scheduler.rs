@@ -276,6 +276,15 @@ crate::for_each_database! {
         let bob = views.iter().find(|v| v.body["user_id"] == "UBOB").expect("Bob's view");
         let shown = bob.body["view"]["blocks"].to_string();
         assert!(shown.contains("run EBR") && shown.contains("mastery") && shown.contains("approved"), "{shown}");
+        assert!(!shown.contains("Organisation,"), "only admins glance at the organisation: {shown}");
+
+        // An admin's home glances at the organisation.
+        home_opened(&app, &clock, "UADMIN", "Ev3").await;
+        let views = slack.wait_for("views.publish", 4, Duration::from_secs(10)).await;
+        let admin = views.iter().find(|v| v.body["user_id"] == "UADMIN").expect("the admin's view");
+        let shown = admin.body["view"]["blocks"].to_string();
+        assert!(shown.contains("Organisation, 2026Q4") && shown.contains("0 of 1 (quarter start: 0 of 0)"), "{shown}");
+        assert!(shown.contains("Riskiest teams: Atlas"), "{shown}");
     }
 
     cadence_digest_prints_and_queues_once_a_week(db) {
