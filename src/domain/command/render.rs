@@ -487,30 +487,6 @@ impl Display for Range {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hours_use_the_shortest_decimal() {
-        let shown = |centi| Decimal(Hours { centi }).to_string();
-        assert_eq!(shown(600), "6");
-        assert_eq!(shown(650), "6.5");
-        assert_eq!(shown(25), "0.25");
-        assert_eq!(shown(5), "0.05");
-        assert_eq!(shown(0), "0");
-        assert_eq!(shown(100_000), "1000");
-    }
-
-    #[test]
-    fn quoted_text_escapes_quotes_and_backslashes() {
-        assert_eq!(
-            Quoted(r#"a "b" \ “c” & <d>"#).to_string(),
-            r#""a \"b\" \\ \“c\” & <d>""#
-        );
-    }
-}
-
 /// Writes `org`.
 pub(super) fn org(command: &Command, w: &mut Writer) -> fmt::Result {
     let Command::Org { family, quarter } = command else {
@@ -540,4 +516,28 @@ pub(super) fn scorecard(command: &Command, w: &mut Writer) -> fmt::Result {
         write!(w, " quarter {quarter}")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hours_use_the_shortest_decimal() {
+        let shown = |centi| Decimal(Hours { centi }).to_string();
+        assert_eq!(shown(600), "6");
+        assert_eq!(shown(650), "6.5");
+        assert_eq!(shown(25), "0.25");
+        assert_eq!(shown(5), "0.05");
+        assert_eq!(shown(0), "0");
+        assert_eq!(shown(100_000), "1000");
+    }
+
+    #[test]
+    fn quoted_text_escapes_quotes_and_backslashes() {
+        assert_eq!(
+            Quoted(r#"a "b" \ “c” & <d>"#).to_string(),
+            r#""a \"b\" \\ \“c\” & <d>""#
+        );
+    }
 }
