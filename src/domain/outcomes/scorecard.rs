@@ -102,7 +102,7 @@ pub fn scorecards(data: &OrgData, window: Window, manager: Option<PersonId>) -> 
         .into_iter()
         .map(|person| scorecard(data, window, person))
         .collect();
-    cards.sort_by(|a, b| a.manager.to_lowercase().cmp(&b.manager.to_lowercase()));
+    cards.sort_by_key(|a| a.manager.to_lowercase());
     cards
 }
 
