@@ -161,3 +161,71 @@ pub fn scorecards(cards: &[Scorecard], evidence: bool) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::outcomes::scoreboard::org_report;
+    use crate::domain::outcomes::scorecard;
+    use crate::report::fixture;
+
+    #[test]
+    fn the_scoreboard_has_a_row_per_team_and_a_total_with_text_fields_quoted_and_defused() {
+        let report = org_report(&fixture::org(), fixture::window(), None);
+        let csv = org(&report);
+        assert!(csv.ends_with("\r\n"));
+        let rows: Vec<&str> = csv.split_terminator("\r\n").collect();
+        assert_eq!(
+            rows,
+            [
+                "quarter,as_of,team,has_data,risk,targeted_start,at_target_start,targeted,at_target,\
+                 reached_mastery,spofs_open,spofs_opened,spofs_closed,dips_ahead,interventions_done,\
+                 interventions_due,interventions_overdue,learning_hours,occurrences,answered,\
+                 median_minutes_to_decision",
+                // A comma and quotes: quoted, quotes doubled.
+                "2026Q4,2026-11-20,\"Sales, \"\"West\"\"\",true,5,1,0,1,0,0,1,0,0,0,0,0,0,0,2,1,30",
+                "2026Q4,2026-11-20,Atlas,true,1,1,0,1,1,1,0,0,1,0,0,0,1,10.5,1,1,45",
+                // No data, and a leading '=' a spreadsheet would run: defused.
+                "2026Q4,2026-11-20,'=Ops,false,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,",
+                // The total: no risk of its own; the median over every team's answers.
+                "2026Q4,2026-11-20,total,true,,2,0,2,1,1,1,0,1,0,0,0,1,10.5,3,2,38",
+            ]
+        );
+        assert_eq!(rows[0], ORG_COLUMNS.join(","));
+    }
+
+    #[test]
+    fn scorecards_have_a_row_per_line_and_one_more_per_decision_with_evidence() {
+        let cards = scorecard::scorecards(&fixture::org(), fixture::window(), None);
+        let csv = scorecards(&cards, true);
+        let rows: Vec<&str> = csv.split_terminator("\r\n").collect();
+        assert_eq!(rows[0], SCORECARD_COLUMNS.join(","));
+        assert_eq!(
+            rows[0],
+            "quarter,as_of,manager_id,manager,team,measure,capability,start,value,of,target,text,\
+             evidence_decision,evidence_date,evidence_by,evidence"
+        );
+        assert_eq!(
+            rows[1],
+            "2026Q4,2026-11-20,U04,Dana Cole,\"Sales, \"\"West\"\"\",people_at_mastery,\
+             '=SUM(A1) forecasting,0,0,,1,\
+             people at mastery of “=SUM(A1) forecasting”: 0 → 0 (target 1),,,,"
+        );
+        assert_eq!(
+            rows[7],
+            "2026Q4,2026-11-20,U04,Dana Cole,\"Sales, \"\"West\"\"\",rituals_answered,,,1,2,,\
+             \"rituals answered: 1 of 2, median 30 min after the meeting\",11,2026-11-02,Dana Cole,\
+             \"answered \"\"occurrence 2\"\" 30 min after the meeting (in pipeline 2)\""
+        );
+        assert!(rows.contains(
+            &"2026Q4,2026-11-20,U01,Priya Raman,Atlas,people_at_mastery,run EBR,1,2,,2,\
+              people at mastery of “run EBR”: 1 → 2 (target 2),2,2026-10-20,Priya Raman,\
+              Carol: run EBR → mastery"
+        ));
+        // 14 lines (7 each) and 5 decisions behind them: 1 for Dana, 4 for Priya.
+        assert_eq!(rows.len(), 1 + 14 + 5);
+        let bare = scorecards(&cards, false);
+        assert_eq!(bare.split_terminator("\r\n").count(), 1 + 14);
+        assert!(!bare.contains("2026-10-20,Priya Raman"));
+    }
+}

@@ -4,18 +4,30 @@
 
 use std::fmt::Write;
 
-use super::{hours, participation_cell};
+use super::hours;
 use crate::audit::html::{STYLE, esc};
+use crate::domain::outcomes::participation::{Participation, duration};
 use crate::domain::outcomes::scoreboard::{KindParticipation, OrgReport, TeamRow, TrendPoint};
 use crate::domain::outcomes::scorecard::Scorecard;
+use crate::domain::ritual::RitualKind;
 
-const MORE_STYLE: &str = ".risk{display:inline-block;min-width:22px;text-align:center;border-radius:4px;padding:0 5px;font-weight:600}
+const MORE_STYLE: &str = "main{max-width:1120px}
+.totals{display:grid;grid-template-columns:repeat(auto-fit,minmax(160px,1fr))}.totals div{min-width:0}
+.risk{display:inline-block;min-width:22px;text-align:center;border-radius:4px;padding:0 5px;font-weight:600}
 .r0{background:#e7f6ee;color:#14532d}.r1{background:#fef3c7;color:#78350f}.r2{background:#fee2e2;color:#7f1d1d}
-tr.nodata td{color:#8a94a0;font-style:italic}
-.charts{display:flex;gap:24px;flex-wrap:wrap}.charts figure{margin:0;background:#fff;border:1px solid #dfe3e8;border-radius:8px;padding:10px 14px}
+td.team{font-weight:600;white-space:nowrap}th .why{font-weight:400}.totals .why{margin-top:2px}td.nw{white-space:nowrap}.sub{display:block}
+tr.nodata td{color:#8a94a0;font-style:italic;font-weight:400}
+.charts{display:flex;gap:24px;flex-wrap:wrap}.charts figure{flex:1 1 420px;margin:0;background:#fff;border:1px solid #dfe3e8;border-radius:8px;padding:10px 14px}
+.charts svg{display:block;max-width:100%;height:auto}svg text.muted{fill:#6b7785}
 figcaption{font-size:13px;color:#4a5868;margin-bottom:6px}
 .evidence{color:#4a5868;font-size:12.5px;margin:2px 0 6px 18px;padding:0}
-.card{background:#fff;border:1px solid #dfe3e8;border-radius:8px;padding:12px 18px;margin:14px 0}";
+.card{background:#fff;border:1px solid #dfe3e8;border-radius:8px;padding:12px 18px;margin:14px 0}
+.card h2{margin:4px 0 2px}.card h2 small{font-weight:400;color:#4a5868;font-size:13px}.card h3{font-size:15px;margin:12px 0 4px}.card>ul{margin:4px 0}";
+
+/// The charts' drawing width: both fit side by side in the page's 1120 px.
+const CHART_WIDTH: usize = 490;
+/// Rows of the participation chart.
+const KIND_ROW: usize = 26;
 
 fn head(out: &mut String, title: &str) {
     let _ = write!(
@@ -40,13 +52,25 @@ pub fn org(report: &OrgReport) -> String {
         .map(|f| format!(", role family “{}”", esc(f)))
         .unwrap_or_default();
     let t = &report.total;
+    let p = &t.participation;
+    let answered = if p.occurrences > 0 {
+        format!("{} of {}", p.answered, p.occurrences)
+    } else {
+        "none".to_owned()
+    };
+    let answered_detail = match (p.percent(), p.median_minutes) {
+        (Some(percent), Some(m)) => format!("{percent} %, median {} after", duration(m)),
+        (Some(percent), None) => format!("{percent} %"),
+        (None, _) => "no ritual prompts".to_owned(),
+    };
     let _ = writeln!(
         out,
         "<h1>Capability scoreboard, {}</h1><p class=\"lede\">Outcomes of manager-led learning across {} teams as of {}{family}: \
          people who can do each capability at mastery against each team's target, from the decision log.</p>\
-         <div class=\"totals\" id=\"totals\"><div><b>{} of {}</b>capabilities at target (start: {} of {})</div>\
-         <div><b>{}</b>people reached mastery</div><div><b>{}</b>single points of failure open ({} opened, {} closed)</div>\
-         <div><b>{}</b>dips ahead from absences</div><div><b>{}</b>rituals answered</div><div><b>{}</b>learning hours</div></div>",
+         <div class=\"totals\" id=\"totals\"><div><b>{} of {}</b>capabilities at target<span class=\"why sub\">{} of {} at the start</span></div>\
+         <div><b>{}</b>people reached mastery</div><div><b>{}</b>single points of failure open<span class=\"why sub\">{} opened, {} closed</span></div>\
+         <div><b>{}</b>dips ahead from absences</div><div><b>{answered}</b>rituals answered<span class=\"why sub\">{answered_detail}</span></div>\
+         <div><b>{}</b>learning hours</div></div>",
         esc(&report.quarter),
         t.teams,
         report.as_of,
@@ -59,12 +83,13 @@ pub fn org(report: &OrgReport) -> String {
         t.spofs_opened,
         t.spofs_closed,
         t.dips_ahead,
-        esc(&participation_cell(&t.participation)),
         hours(t.hours_centi),
     );
+    // Both charts as tall as the taller, so their frames line up.
+    let kinds_height = 20 + KIND_ROW * report.participation_by_kind.len().max(1);
     out.push_str("<div class=\"charts\">");
-    out.push_str(&trend_chart(&report.trend));
-    out.push_str(&kinds_chart(&report.participation_by_kind));
+    out.push_str(&trend_chart(&report.trend, kinds_height.max(220)));
+    out.push_str(&kinds_chart(&report.participation_by_kind, kinds_height));
     out.push_str("</div>\n<h2>Teams, riskiest first</h2>\n");
     teams_table(&report.teams, &mut out);
     out.push_str(
@@ -75,37 +100,57 @@ pub fn org(report: &OrgReport) -> String {
     out
 }
 
-/// Capabilities at target per quarter, as vertical bars with their percentage.
-fn trend_chart(trend: &[TrendPoint]) -> String {
-    let (width, height, bar) = (340, 190, 52);
+/// Capabilities at target per quarter, as vertical bars on a 0–100 % scale with their
+/// percentage above and the counts below.
+fn trend_chart(trend: &[TrendPoint], height: usize) -> String {
+    let width = CHART_WIDTH;
     let mut svg = format!(
         "<figure id=\"trend\"><figcaption>Capabilities at target, per quarter</figcaption>\
          <svg role=\"img\" aria-label=\"Coverage trend per quarter\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">"
     );
-    let base = height - 28;
-    let _ = write!(
-        svg,
-        "<line x1=\"10\" y1=\"{base}\" x2=\"{}\" y2=\"{base}\" stroke=\"#c9d0d8\"/>",
-        width - 10
-    );
-    for (i, point) in trend.iter().enumerate() {
-        let x = 22 + i * (bar + 28);
-        let percent = point.percent();
-        let h = percent.map_or(0, |p| (p.min(100) as usize) * (base - 30) / 100);
-        let label = percent.map_or("—".to_owned(), |p| format!("{p} %"));
+    // The plot: from `left` to the right edge, 100 % at `top`, 0 % at `base`; below the base,
+    // the quarter and its counts.
+    let (left, top, base) = (46, 22, height - 40);
+    let span = base - top;
+    for step in 0..=4 {
+        let y = base - span * step / 4;
+        let stroke = if step == 0 { "#c9d0d8" } else { "#eef0f3" };
         let _ = write!(
             svg,
-            "<rect class=\"bar\" data-quarter=\"{q}\" x=\"{x}\" y=\"{}\" width=\"{bar}\" height=\"{h}\" rx=\"3\" fill=\"#0f766e\">\
+            "<line x1=\"{left}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{stroke}\"/>\
+             <text class=\"muted\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{} %</text>",
+            width - 6,
+            left - 6,
+            y + 4,
+            step * 25
+        );
+    }
+    let slot = (width - left) / trend.len().max(1);
+    let bar = (slot * 3 / 5).min(72);
+    for (i, point) in trend.iter().enumerate() {
+        let centre = left + slot * i + slot / 2;
+        let percent = point.percent();
+        let h = percent.map_or(0, |p| (p.min(100) as usize) * span / 100);
+        let label = percent.map_or("—".to_owned(), |p| format!("{p} %"));
+        let counts = if point.targeted == 0 {
+            "nothing targeted".to_owned()
+        } else {
+            format!("{} of {}", point.at_target, point.targeted)
+        };
+        let _ = write!(
+            svg,
+            "<rect class=\"bar\" data-quarter=\"{q}\" x=\"{}\" y=\"{}\" width=\"{bar}\" height=\"{h}\" rx=\"3\" fill=\"#0f766e\">\
              <title>{q}: {} of {} at target</title></rect>\
-             <text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{label}</text>\
-             <text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{q}</text>",
+             <text x=\"{centre}\" y=\"{}\" text-anchor=\"middle\">{label}</text>\
+             <text x=\"{centre}\" y=\"{}\" text-anchor=\"middle\">{q}</text>\
+             <text class=\"muted\" x=\"{centre}\" y=\"{}\" text-anchor=\"middle\">{counts}</text>",
+            centre - bar / 2,
             base - h,
             point.at_target,
             point.targeted,
-            x + bar / 2,
             base - h - 6,
-            x + bar / 2,
-            base + 18,
+            base + 17,
+            base + 32,
             q = esc(&point.quarter),
         );
     }
@@ -113,10 +158,28 @@ fn trend_chart(trend: &[TrendPoint]) -> String {
     svg
 }
 
-/// Answered share per ritual kind, as horizontal bars.
-fn kinds_chart(kinds: &[KindParticipation]) -> String {
-    let row = 26;
-    let (width, height) = (420, 20 + row * kinds.len().max(1));
+/// A ritual kind as people name it in a chart.
+fn kind_label(kind: RitualKind) -> &'static str {
+    match kind {
+        RitualKind::Retro => "Retro",
+        RitualKind::Planning => "Planning",
+        RitualKind::ReleaseRetro => "Release retro",
+        RitualKind::Qbr => "QBR",
+        RitualKind::PipelineCall => "Pipeline call",
+        RitualKind::ForecastCall => "Forecast call",
+        RitualKind::DealReview => "Deal review",
+        RitualKind::StoreReview => "Store review",
+        RitualKind::IncidentReview => "Incident review",
+        RitualKind::OneOnOne => "One-to-one",
+        RitualKind::Custom => "Custom",
+    }
+}
+
+/// Answered share per ritual kind, as horizontal bars: the kind on the left, the answered
+/// count and share on the right.
+fn kinds_chart(kinds: &[KindParticipation], height: usize) -> String {
+    let width = CHART_WIDTH;
+    let (label, track) = (118, 250);
     let mut svg = format!(
         "<figure id=\"participation\"><figcaption>Prompts answered, per ritual kind</figcaption>\
          <svg role=\"img\" aria-label=\"Participation per ritual kind\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">"
@@ -125,41 +188,61 @@ fn kinds_chart(kinds: &[KindParticipation]) -> String {
         svg.push_str("<text x=\"10\" y=\"24\">No ritual prompts in this quarter.</text>");
     }
     for (i, k) in kinds.iter().enumerate() {
-        let y = 10 + i * row;
+        let y = 10 + i * KIND_ROW;
         let p = k.participation;
         let percent = p.percent().unwrap_or(0);
-        let w = (percent.min(100) as usize) * 220 / 100;
+        let w = (percent.min(100) as usize) * track / 100;
         let _ = write!(
             svg,
-            "<text x=\"10\" y=\"{}\">{}</text>\
-             <rect x=\"120\" y=\"{y}\" width=\"220\" height=\"16\" rx=\"3\" fill=\"#eef0f3\"/>\
-             <rect class=\"bar\" data-kind=\"{}\" x=\"120\" y=\"{y}\" width=\"{w}\" height=\"16\" rx=\"3\" fill=\"#2563eb\">\
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\
+             <rect x=\"{label}\" y=\"{y}\" width=\"{track}\" height=\"16\" rx=\"3\" fill=\"#eef0f3\"/>\
+             <rect class=\"bar\" data-kind=\"{}\" x=\"{label}\" y=\"{y}\" width=\"{w}\" height=\"16\" rx=\"3\" fill=\"#2563eb\">\
              <title>{} of {} answered</title></rect>\
-             <text x=\"348\" y=\"{}\">{percent} % of {}</text>",
+             <text x=\"{}\" y=\"{}\">{} of {} · {percent} %</text>",
+            label - 8,
             y + 12,
-            esc(k.kind.as_str()),
+            kind_label(k.kind),
             esc(k.kind.as_str()),
             p.answered,
             p.occurrences,
+            label + track + 8,
             y + 12,
-            p.occurrences
+            p.answered,
+            p.occurrences,
         );
     }
     svg.push_str("</svg></figure>");
     svg
 }
 
+/// Participation in a table cell: the answered share, with the median under it.
+fn participation_html(p: &Participation) -> String {
+    let Some(percent) = p.percent() else {
+        return "no rituals".to_owned();
+    };
+    let mut cell = format!("{} of {} ({percent} %)", p.answered, p.occurrences);
+    if let Some(m) = p.median_minutes {
+        let _ = write!(
+            cell,
+            "<span class=\"why sub\">median {}</span>",
+            duration(m)
+        );
+    }
+    cell
+}
+
 fn teams_table(teams: &[TeamRow], out: &mut String) {
     out.push_str(
         "<table id=\"teams\"><thead><tr><th>Team</th><th class=\"n\">Risk</th><th>At target</th><th class=\"n\">Reached mastery</th>\
-         <th>Single points of failure</th><th class=\"n\">Dips ahead</th><th>Interventions done / due / overdue</th>\
+         <th>Single points of failure open</th><th class=\"n\">Dips ahead</th>\
+         <th>Interventions<span class=\"why sub\">done / due / overdue</span></th>\
          <th class=\"n\">Hours</th><th>Participation</th></tr></thead><tbody>\n",
     );
     for team in teams {
         if !team.has_data {
             let _ = writeln!(
                 out,
-                "<tr class=\"nodata\"><td>{}</td><td colspan=\"8\">no data yet: no targets, rituals or decisions recorded</td></tr>",
+                "<tr class=\"nodata\"><td class=\"team\">{}</td><td colspan=\"8\">no data yet: no targets, rituals or decisions recorded</td></tr>",
                 esc(&team.team)
             );
             continue;
@@ -169,24 +252,17 @@ fn teams_table(teams: &[TeamRow], out: &mut String) {
             1..=4 => "r1",
             _ => "r2",
         };
-        let spofs = if team.spofs_open.is_empty() {
-            format!(
-                "none open ({} opened, {} closed)",
-                team.spofs_opened, team.spofs_closed
-            )
+        let open = if team.spofs_open.is_empty() {
+            "none".to_owned()
         } else {
-            format!(
-                "{} open: {} ({} opened, {} closed)",
-                team.spofs_open.len(),
-                esc(&team.spofs_open.join(", ")),
-                team.spofs_opened,
-                team.spofs_closed
-            )
+            esc(&team.spofs_open.join(", "))
         };
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td class=\"n\"><span class=\"risk {class}\">{}</span></td><td>{} of {} <span class=\"why\">(start {} of {})</span></td>\
-             <td class=\"n\">{}</td><td>{spofs}</td><td class=\"n\">{}</td><td>{} / {} / {}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            "<tr><td class=\"team\">{}</td><td class=\"n\"><span class=\"risk {class}\">{}</span></td>\
+             <td class=\"nw\">{} of {}<span class=\"why sub\">start: {} of {}</span></td><td class=\"n\">{}</td>\
+             <td>{open}<span class=\"why sub\">{} opened, {} closed this quarter</span></td><td class=\"n\">{}</td>\
+             <td class=\"nw\">{} / {} / {}</td><td class=\"n\">{}</td><td class=\"nw\">{}</td></tr>",
             esc(&team.team),
             team.risk,
             team.at_target,
@@ -194,12 +270,14 @@ fn teams_table(teams: &[TeamRow], out: &mut String) {
             team.at_target_start,
             team.targeted_start,
             team.reached_mastery,
+            team.spofs_opened,
+            team.spofs_closed,
             team.dips_ahead.len(),
             team.interventions.done,
             team.interventions.due,
             team.interventions.overdue,
             hours(team.hours_centi),
-            esc(&participation_cell(&team.participation)),
+            participation_html(&team.participation),
         );
     }
     out.push_str("</tbody></table>\n");

@@ -30,3 +30,6 @@ pub(crate) fn hours(centi: i64) -> String {
         .trim_end_matches(" h")
         .to_owned()
 }
+
+#[cfg(test)]
+mod fixture;

@@ -183,3 +183,85 @@ fn people(n: u32) -> String {
         format!("{n} people")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::outcomes::scoreboard::org_report;
+    use crate::domain::outcomes::scorecard;
+    use crate::report::fixture;
+
+    #[test]
+    fn the_scoreboard_is_a_summary_and_a_table_riskiest_first_without_zeros_for_no_data() {
+        let report = org_report(&fixture::org(), fixture::window(), None);
+        let text = org(&report);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "Organisation scoreboard, 2026Q4 (as of 2026-11-20)"
+        );
+        assert_eq!(
+            lines[1],
+            "3 teams, 2 with data. Capabilities at target: 1 of 2 (quarter start: 0 of 2). \
+             Reached mastery: 1 person. Single points of failure: 1 open, 0 opened, 1 closed. \
+             Dips ahead: 0. Interventions: 0 done, 0 due, 1 overdue. Learning hours: 10.5. \
+             Participation: 2/3 (67 %), median 38 min."
+        );
+        assert_eq!(
+            lines[2],
+            "Coverage trend (capabilities at target): 2026Q1 —, 2026Q2 —, 2026Q3 0 %, 2026Q4 50 %"
+        );
+        assert_eq!(lines[3], "");
+        assert_eq!(
+            lines[4],
+            "team           risk     at target      mastery  SPOF open                 \
+             opened/closed  dips  interv. d/d/o  hours  participation"
+        );
+        assert_eq!(
+            lines[5],
+            "Sales, \"West\"  5        0/1 (was 0/1)  0        1 (=SUM(A1) forecasting)  \
+             0/0            0     0/0/0          0      1/2 (50 %), median 30 min"
+        );
+        assert_eq!(
+            lines[6],
+            "Atlas          1        1/1 (was 0/1)  1        0                         \
+             0/1            0     0/0/1          10.5   1/1 (100 %), median 45 min"
+        );
+        assert_eq!(lines[7], "=Ops           no data");
+        assert_eq!(lines.len(), 8);
+    }
+
+    #[test]
+    fn a_scorecard_lists_its_lines_by_team_with_the_evidence_only_when_asked() {
+        let cards = scorecard::scorecards(&fixture::org(), fixture::window(), None);
+        let text = scorecards(&cards, true);
+        let priya = &text[text.find("Scorecard: Priya").expect("Priya's card")..];
+        assert_eq!(
+            priya,
+            "Scorecard: Priya Raman (U01), 2026Q4 as of 2026-11-20
+  Atlas
+    people at mastery of “run EBR”: 1 → 2 (target 2)
+      - 2026-10-20 Carol: run EBR → mastery (#2 by Priya Raman)
+    capabilities at target: 1 of 1 (0 of 1 when the quarter began)
+    single points of failure closed: 1 (run EBR)
+      - 2026-10-20 Carol: run EBR → mastery (#2 by Priya Raman)
+    single points of failure opened: 0
+    learning hours allocated inside sprint capacity: 10.5
+      - 2026-10-06 10.5 h in ATL Sprint 41 (#12 by Priya Raman)
+    rituals answered: 1 of 1, median 45 min after the meeting
+      - 2026-10-06 answered \"occurrence 1\" 45 min after the meeting (#10 by Priya Raman, in retro 1)
+    median time from ritual to decision: 45 min
+"
+        );
+        assert!(text.starts_with(
+            "Scorecard: Dana Cole (U04), 2026Q4 as of 2026-11-20\n  Sales, \"West\"\n"
+        ));
+        let bare = scorecards(&cards, false);
+        assert!(!bare.contains("      - "), "{bare}");
+        assert_eq!(bare.lines().count(), text.lines().count() - 5);
+        assert_eq!(
+            scorecards(&[], true),
+            "No one managed a team in this quarter.\n"
+        );
+    }
+}
