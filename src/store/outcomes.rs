@@ -89,70 +89,10 @@ impl Store {
             .iter()
             .map(|(id, name, _)| (PersonId(*id), name.clone()))
             .collect();
-        let name_of = |id: Option<i64>| id.and_then(|p| names.get(&PersonId(p)).cloned());
-        let mut levels = Vec::new();
-        let mut targets = Vec::new();
-        let mut hours = Vec::new();
-        for (id, kind, payload, team, subject, capability, actor, at, ritual, title) in decisions {
-            let payload: serde_json::Value = serde_json::from_str(&payload)
-                .map_err(|e| StoreError::Corrupt(format!("decision {id}: {e}")))?;
-            let decision = Decision::from_stored(&kind, payload)
-                .map_err(|e| StoreError::Corrupt(format!("decision {id}: {e}")))?;
-            let evidence = Evidence {
-                decision: DecisionId(id),
-                at: from_millis(at)?,
-                what: evidence_words(&decision, name_of(subject).as_deref()),
-                by: name_of(Some(actor)).unwrap_or_default(),
-                ritual: ritual.map(|r| match title {
-                    Some(title) => format!("{r}: {title}"),
-                    None => r,
-                }),
-            };
-            match (&decision, team, subject, capability) {
-                (Decision::Level(set) | Decision::Certify(set), _, Some(person), Some(c)) => {
-                    levels.push(LevelEvent {
-                        person: PersonId(person),
-                        capability: CapabilityId(c),
-                        level: if matches!(decision, Decision::Certify(_)) {
-                            Level::Mastery
-                        } else {
-                            set.level
-                        },
-                        evidence,
-                    });
-                }
-                (Decision::Target(target), Some(team), _, Some(c)) => targets.push(TargetEvent {
-                    team: TeamId(team),
-                    capability: CapabilityId(c),
-                    target: target.target,
-                    evidence,
-                }),
-                (Decision::Hours(allocated), Some(team), _, _) => hours.push(HoursRecord {
-                    team: TeamId(team),
-                    hours_centi: i64::from(allocated.hours.centi),
-                    evidence,
-                }),
-                // A decision without the columns it needs says nothing the reports can use.
-                _ => {}
-            }
-        }
+        let (levels, targets, hours) = events(decisions, &names)?;
         let stints = members
             .into_iter()
-            .map(|(team, person, role, joined, left)| {
-                Ok(Stint {
-                    team: TeamId(team),
-                    person: PersonId(person),
-                    role: match role.as_str() {
-                        "manager" => StintRole::Manager,
-                        "member" => StintRole::Member,
-                        other => {
-                            return Err(StoreError::Corrupt(format!("`{other}` is not a role")));
-                        }
-                    },
-                    from: from_millis(joined)?,
-                    until: left.map(from_millis).transpose()?,
-                })
-            })
+            .map(stint)
             .collect::<StoreResult<Vec<_>>>()?;
         let families = capabilities
             .iter()
@@ -335,6 +275,78 @@ impl Store {
         }
         Ok(records)
     }
+}
+
+/// Level, target and hours events from the decision rows, with their evidence.
+fn events(
+    decisions: Vec<DecisionRow>,
+    names: &HashMap<PersonId, String>,
+) -> StoreResult<(Vec<LevelEvent>, Vec<TargetEvent>, Vec<HoursRecord>)> {
+    let name_of = |id: Option<i64>| id.and_then(|p| names.get(&PersonId(p)).cloned());
+    let mut levels = Vec::new();
+    let mut targets = Vec::new();
+    let mut hours = Vec::new();
+    for (id, kind, payload, team, subject, capability, actor, at, ritual, title) in decisions {
+        let payload: serde_json::Value = serde_json::from_str(&payload)
+            .map_err(|e| StoreError::Corrupt(format!("decision {id}: {e}")))?;
+        let decision = Decision::from_stored(&kind, payload)
+            .map_err(|e| StoreError::Corrupt(format!("decision {id}: {e}")))?;
+        let evidence = Evidence {
+            decision: DecisionId(id),
+            at: from_millis(at)?,
+            what: evidence_words(&decision, name_of(subject).as_deref()),
+            by: name_of(Some(actor)).unwrap_or_default(),
+            ritual: ritual.map(|r| match title {
+                Some(title) => format!("{r}: {title}"),
+                None => r,
+            }),
+        };
+        match (&decision, team, subject, capability) {
+            (Decision::Level(set) | Decision::Certify(set), _, Some(person), Some(c)) => {
+                levels.push(LevelEvent {
+                    person: PersonId(person),
+                    capability: CapabilityId(c),
+                    level: if matches!(decision, Decision::Certify(_)) {
+                        Level::Mastery
+                    } else {
+                        set.level
+                    },
+                    evidence,
+                });
+            }
+            (Decision::Target(target), Some(team), _, Some(c)) => targets.push(TargetEvent {
+                team: TeamId(team),
+                capability: CapabilityId(c),
+                target: target.target,
+                evidence,
+            }),
+            (Decision::Hours(allocated), Some(team), _, _) => hours.push(HoursRecord {
+                team: TeamId(team),
+                hours_centi: i64::from(allocated.hours.centi),
+                evidence,
+            }),
+            // A decision without the columns it needs says nothing the reports can use.
+            _ => {}
+        }
+    }
+    Ok((levels, targets, hours))
+}
+
+/// A membership row as a stint.
+fn stint(
+    (team, person, role, joined, left): (i64, i64, String, i64, Option<i64>),
+) -> StoreResult<Stint> {
+    Ok(Stint {
+        team: TeamId(team),
+        person: PersonId(person),
+        role: match role.as_str() {
+            "manager" => StintRole::Manager,
+            "member" => StintRole::Member,
+            other => return Err(StoreError::Corrupt(format!("`{other}` is not a role"))),
+        },
+        from: from_millis(joined)?,
+        until: left.map(from_millis).transpose()?,
+    })
 }
 
 /// A workspace Cadence has seen, for tools that run outside any.

@@ -138,189 +138,244 @@ fn signed(n: usize) -> i64 {
 
 /// A team's outcome lines.
 fn team_lines(data: &OrgData, quarter: &TeamQuarter<'_>, window: Window) -> Vec<ScoreLine> {
-    let team = quarter.team.name.clone();
-    let (from, until) = (window.from(), window.until());
-    let history = &data.history;
-    let line = |measure, text: String| ScoreLine {
-        team: team.clone(),
-        measure,
-        capability: None,
-        start: None,
-        value: String::new(),
-        of: None,
-        target: None,
-        text,
-        evidence: Vec::new(),
+    let team = TeamLines {
+        data,
+        quarter,
+        window,
     };
-    let level_evidence = |capability: CapabilityId| -> Vec<Evidence> {
-        history
-            .level_events(quarter.team.id, capability, from, until)
+    let mut lines = team.people_at_mastery();
+    lines.extend(team.capabilities_at_target());
+    lines.extend(team.single_points_of_failure());
+    lines.push(team.learning_hours());
+    lines.extend(team.participation());
+    lines
+}
+
+/// What one team's lines are written from.
+struct TeamLines<'q, 'a> {
+    data: &'a OrgData,
+    quarter: &'q TeamQuarter<'a>,
+    window: Window,
+}
+
+impl TeamLines<'_, '_> {
+    /// A line about the team with only its measure and text set.
+    fn line(&self, measure: Measure, text: String) -> ScoreLine {
+        ScoreLine {
+            team: self.quarter.team.name.clone(),
+            measure,
+            capability: None,
+            start: None,
+            value: String::new(),
+            of: None,
+            target: None,
+            text,
+            evidence: Vec::new(),
+        }
+    }
+
+    /// The level decisions about `capability` for the team's people in the quarter.
+    fn level_evidence(&self, capability: CapabilityId) -> Vec<Evidence> {
+        self.data
+            .history
+            .level_events(
+                self.quarter.team.id,
+                capability,
+                self.window.from(),
+                self.window.until(),
+            )
             .into_iter()
             .map(|e| e.evidence.clone())
             .collect()
-    };
-    let mut lines = Vec::new();
-
-    // People at mastery per capability targeted at the start or the end.
-    let mut capabilities: Vec<CapabilityId> = quarter
-        .start
-        .iter()
-        .chain(&quarter.end)
-        .map(|c| c.capability)
-        .collect();
-    capabilities.sort_by_key(|c| data.capability_name(*c).to_lowercase());
-    capabilities.dedup();
-    for capability in capabilities {
-        let name = data.capability_name(capability);
-        let start = quarter.start.iter().find(|c| c.capability == capability);
-        let end = quarter.end.iter().find(|c| c.capability == capability);
-        let before = start.map_or(0, |c| c.masters.len());
-        let now = match end {
-            Some(c) => c.masters.len(),
-            None => history
-                .members_at(quarter.team.id, window.as_of)
-                .into_iter()
-                .filter(|p| {
-                    history.level_at(*p, capability, window.as_of) == crate::domain::Level::Mastery
-                })
-                .count(),
-        };
-        let target = end.map(|c| c.target);
-        let target_words = match target {
-            Some(t) => format!("target {t}"),
-            None => "no longer targeted".to_owned(),
-        };
-        let mut evidence = level_evidence(capability);
-        evidence.extend(
-            history
-                .target_events(quarter.team.id, from, until)
-                .into_iter()
-                .filter(|e| e.capability == capability)
-                .map(|e| e.evidence.clone()),
-        );
-        evidence.sort_by_key(|e| (e.at, e.decision));
-        lines.push(ScoreLine {
-            capability: Some(name.clone()),
-            start: Some(signed(before)),
-            value: now.to_string(),
-            target,
-            evidence,
-            ..line(
-                Measure::PeopleAtMastery,
-                format!("people at mastery of “{name}”: {before} → {now} ({target_words})"),
-            )
-        });
     }
 
-    // Capabilities at target.
-    if !quarter.end.is_empty() || !quarter.start.is_empty() {
-        lines.push(ScoreLine {
-            start: Some(signed(quarter.at_target_start())),
-            value: quarter.at_target().to_string(),
-            of: Some(signed(quarter.end.len())),
-            ..line(
-                Measure::CapabilitiesAtTarget,
-                format!(
-                    "capabilities at target: {} of {} ({} of {} when the quarter began)",
-                    quarter.at_target(),
-                    quarter.end.len(),
-                    quarter.at_target_start(),
-                    quarter.start.len()
-                ),
-            )
-        });
-    }
-
-    // Single points of failure closed and opened, naming the capabilities.
-    for (measure, list, verb) in [
-        (
-            Measure::SinglePointsOfFailureClosed,
-            &quarter.spofs_closed,
-            "closed",
-        ),
-        (
-            Measure::SinglePointsOfFailureOpened,
-            &quarter.spofs_opened,
-            "opened",
-        ),
-    ] {
-        let mut names: Vec<String> = list.iter().map(|c| data.capability_name(*c)).collect();
-        names.dedup();
-        let mut text = format!("single points of failure {verb}: {}", list.len());
-        if !names.is_empty() {
-            text.push_str(&format!(" ({})", names.join(", ")));
-        }
-        let mut unique: Vec<CapabilityId> = list.clone();
-        unique.sort_unstable();
-        unique.dedup();
-        let mut evidence: Vec<Evidence> = unique.into_iter().flat_map(level_evidence).collect();
-        evidence.sort_by_key(|e| (e.at, e.decision));
-        lines.push(ScoreLine {
-            value: list.len().to_string(),
-            evidence,
-            ..line(measure, text)
-        });
-    }
-
-    // Learning hours.
-    let centi = quarter.hours_centi();
-    lines.push(ScoreLine {
-        value: hours_value(centi),
-        evidence: quarter.hours.iter().map(|h| h.evidence.clone()).collect(),
-        ..line(
-            Measure::LearningHours,
-            format!(
-                "learning hours allocated inside sprint capacity: {}",
-                hours_value(centi)
-            ),
-        )
-    });
-
-    // Participation.
-    let participation = quarter.participation();
-    if participation.occurrences > 0 {
-        let mut text = format!(
-            "rituals answered: {} of {}",
-            participation.answered, participation.occurrences
-        );
-        if let Some(m) = participation.median_minutes {
-            text.push_str(&format!(", median {} after the meeting", duration(m)));
-        }
-        let evidence = quarter
-            .occurrences
+    /// People at mastery per capability targeted at the start or the end.
+    fn people_at_mastery(&self) -> Vec<ScoreLine> {
+        let (data, quarter, window) = (self.data, self.quarter, self.window);
+        let (from, until) = (window.from(), window.until());
+        let history = &data.history;
+        let mut lines = Vec::new();
+        let mut capabilities: Vec<CapabilityId> = quarter
+            .start
             .iter()
-            .filter_map(|o| {
-                let first = o.first_answer()?;
-                Some(Evidence {
-                    decision: first.decision,
-                    at: first.at,
-                    what: format!(
-                        "answered \"{}\" {} after the meeting",
-                        o.title,
-                        duration(o.minutes_to_answer().unwrap_or(0))
-                    ),
-                    by: first.by.clone(),
-                    ritual: Some(o.ritual.clone()),
-                })
-            })
+            .chain(&quarter.end)
+            .map(|c| c.capability)
             .collect();
-        lines.push(ScoreLine {
-            value: participation.answered.to_string(),
-            of: Some(i64::from(participation.occurrences)),
-            evidence,
-            ..line(Measure::RitualsAnswered, text)
-        });
-        if let Some(m) = participation.median_minutes {
+        capabilities.sort_by_key(|c| data.capability_name(*c).to_lowercase());
+        capabilities.dedup();
+        for capability in capabilities {
+            let name = data.capability_name(capability);
+            let start = quarter.start.iter().find(|c| c.capability == capability);
+            let end = quarter.end.iter().find(|c| c.capability == capability);
+            let before = start.map_or(0, |c| c.masters.len());
+            let now = match end {
+                Some(c) => c.masters.len(),
+                None => history
+                    .members_at(quarter.team.id, window.as_of)
+                    .into_iter()
+                    .filter(|p| {
+                        history.level_at(*p, capability, window.as_of)
+                            == crate::domain::Level::Mastery
+                    })
+                    .count(),
+            };
+            let target = end.map(|c| c.target);
+            let target_words = match target {
+                Some(t) => format!("target {t}"),
+                None => "no longer targeted".to_owned(),
+            };
+            let mut evidence = self.level_evidence(capability);
+            evidence.extend(
+                history
+                    .target_events(quarter.team.id, from, until)
+                    .into_iter()
+                    .filter(|e| e.capability == capability)
+                    .map(|e| e.evidence.clone()),
+            );
+            evidence.sort_by_key(|e| (e.at, e.decision));
             lines.push(ScoreLine {
-                value: m.to_string(),
-                ..line(
-                    Measure::MedianMinutesToDecision,
-                    format!("median time from ritual to decision: {}", duration(m)),
+                capability: Some(name.clone()),
+                start: Some(signed(before)),
+                value: now.to_string(),
+                target,
+                evidence,
+                ..self.line(
+                    Measure::PeopleAtMastery,
+                    format!("people at mastery of “{name}”: {before} → {now} ({target_words})"),
                 )
             });
         }
+        lines
     }
-    lines
+
+    /// Targeted capabilities at target, now and when the quarter began.
+    fn capabilities_at_target(&self) -> Option<ScoreLine> {
+        let quarter = self.quarter;
+        if !quarter.end.is_empty() || !quarter.start.is_empty() {
+            return Some(ScoreLine {
+                start: Some(signed(quarter.at_target_start())),
+                value: quarter.at_target().to_string(),
+                of: Some(signed(quarter.end.len())),
+                ..self.line(
+                    Measure::CapabilitiesAtTarget,
+                    format!(
+                        "capabilities at target: {} of {} ({} of {} when the quarter began)",
+                        quarter.at_target(),
+                        quarter.end.len(),
+                        quarter.at_target_start(),
+                        quarter.start.len()
+                    ),
+                )
+            });
+        }
+        None
+    }
+
+    /// Single points of failure closed and opened, naming the capabilities.
+    fn single_points_of_failure(&self) -> Vec<ScoreLine> {
+        let (data, quarter) = (self.data, self.quarter);
+        let mut lines = Vec::new();
+        for (measure, list, verb) in [
+            (
+                Measure::SinglePointsOfFailureClosed,
+                &quarter.spofs_closed,
+                "closed",
+            ),
+            (
+                Measure::SinglePointsOfFailureOpened,
+                &quarter.spofs_opened,
+                "opened",
+            ),
+        ] {
+            let mut names: Vec<String> = list.iter().map(|c| data.capability_name(*c)).collect();
+            names.dedup();
+            let mut text = format!("single points of failure {verb}: {}", list.len());
+            if !names.is_empty() {
+                text.push_str(&format!(" ({})", names.join(", ")));
+            }
+            let mut unique: Vec<CapabilityId> = list.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            let mut evidence: Vec<Evidence> = unique
+                .into_iter()
+                .flat_map(|c| self.level_evidence(c))
+                .collect();
+            evidence.sort_by_key(|e| (e.at, e.decision));
+            lines.push(ScoreLine {
+                value: list.len().to_string(),
+                evidence,
+                ..self.line(measure, text)
+            });
+        }
+        lines
+    }
+
+    /// Learning hours allocated in the quarter.
+    fn learning_hours(&self) -> ScoreLine {
+        let quarter = self.quarter;
+        let centi = quarter.hours_centi();
+        ScoreLine {
+            value: hours_value(centi),
+            evidence: quarter.hours.iter().map(|h| h.evidence.clone()).collect(),
+            ..self.line(
+                Measure::LearningHours,
+                format!(
+                    "learning hours allocated inside sprint capacity: {}",
+                    hours_value(centi)
+                ),
+            )
+        }
+    }
+
+    /// Prompts answered and the median time to a decision.
+    fn participation(&self) -> Vec<ScoreLine> {
+        let quarter = self.quarter;
+        let mut lines = Vec::new();
+        let participation = quarter.participation();
+        if participation.occurrences > 0 {
+            let mut text = format!(
+                "rituals answered: {} of {}",
+                participation.answered, participation.occurrences
+            );
+            if let Some(m) = participation.median_minutes {
+                text.push_str(&format!(", median {} after the meeting", duration(m)));
+            }
+            let evidence = quarter
+                .occurrences
+                .iter()
+                .filter_map(|o| {
+                    let first = o.first_answer()?;
+                    Some(Evidence {
+                        decision: first.decision,
+                        at: first.at,
+                        what: format!(
+                            "answered \"{}\" {} after the meeting",
+                            o.title,
+                            duration(o.minutes_to_answer().unwrap_or(0))
+                        ),
+                        by: first.by.clone(),
+                        ritual: Some(o.ritual.clone()),
+                    })
+                })
+                .collect();
+            lines.push(ScoreLine {
+                value: participation.answered.to_string(),
+                of: Some(i64::from(participation.occurrences)),
+                evidence,
+                ..self.line(Measure::RitualsAnswered, text)
+            });
+            if let Some(m) = participation.median_minutes {
+                lines.push(ScoreLine {
+                    value: m.to_string(),
+                    ..self.line(
+                        Measure::MedianMinutesToDecision,
+                        format!("median time from ritual to decision: {}", duration(m)),
+                    )
+                });
+            }
+        }
+        lines
+    }
 }
 
 /// Hundredths of an hour as a plain number: `46`, `1.5`.
