@@ -1855,3 +1855,43 @@ fn org_and_scorecard() {
         "didn't expect",
     );
 }
+
+#[test]
+fn settings_reads_each_part_once_in_any_order() {
+    use cadence::domain::settings::OverBudget;
+    assert_eq!(
+        ok("settings"),
+        Command::Settings {
+            ld_channel: None,
+            currency: None,
+            over_budget: None
+        }
+    );
+    let parsed = ok("settings currency gbp over-budget Request learning-channel <#CLD|l-and-d>");
+    let Command::Settings {
+        ld_channel,
+        currency,
+        over_budget,
+    } = parsed
+    else {
+        panic!("{parsed:?}");
+    };
+    assert_eq!(ld_channel.map(|c| c.id), Some("CLD".to_owned()));
+    assert_eq!(currency.as_deref(), Some("GBP"));
+    assert_eq!(over_budget, Some(OverBudget::Request));
+    fails(
+        "settings currency euros",
+        Some(Subcommand::Settings),
+        "a three-letter currency code",
+    );
+    fails(
+        "settings over-budget allow",
+        Some(Subcommand::Settings),
+        "`refuse` or `request`",
+    );
+    fails(
+        "settings currency EUR currency USD",
+        Some(Subcommand::Settings),
+        "given twice",
+    );
+}

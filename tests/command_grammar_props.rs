@@ -19,6 +19,7 @@ use cadence::domain::command::{
 use cadence::domain::event::{Condition, Selector, Source, Test as ConditionTest};
 use cadence::domain::outcomes::Quarter;
 use cadence::domain::ritual::RitualKind;
+use cadence::domain::settings::OverBudget;
 use cadence::domain::{Level, name_key};
 use cadence::platform::slack::command_text::{command_text, slack_text};
 use chrono::{Datelike, Days, NaiveDate};
@@ -386,6 +387,19 @@ fn command() -> impl Strategy<Value = Command> {
             .prop_map(|(family, quarter)| Command::Org { family, quarter }),
         (prop::option::of(user()), prop::option::of(quarter()))
             .prop_map(|(manager, quarter)| Command::Scorecard { manager, quarter }),
+        (
+            prop::option::of(channel()),
+            prop::option::of(prop::sample::select(vec!["EUR", "USD", "GBP", "JPY"])),
+            prop::option::of(prop::sample::select(vec![
+                OverBudget::Refuse,
+                OverBudget::Request
+            ]))
+        )
+            .prop_map(|(ld_channel, currency, over_budget)| Command::Settings {
+                ld_channel,
+                currency: currency.map(str::to_owned),
+                over_budget,
+            }),
     ]
 }
 

@@ -22,6 +22,7 @@ pub(crate) mod prompt;
 pub(crate) mod proposals;
 pub mod ritual;
 pub(crate) mod schedule;
+pub mod settings;
 pub(crate) mod similar;
 pub mod text;
 

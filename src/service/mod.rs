@@ -17,6 +17,7 @@ mod outcomes;
 mod reply;
 pub(crate) mod rituals;
 mod scope;
+mod settings;
 mod setup;
 mod undo;
 mod views;
@@ -123,6 +124,19 @@ impl Commands {
             Command::Org { family, quarter } => {
                 finish(outcomes::org(&scope, family.as_deref(), *quarter).await)?
             }
+            Command::Settings {
+                ld_channel,
+                currency,
+                over_budget,
+            } => finish(
+                settings::settings(
+                    &scope,
+                    ld_channel.as_ref(),
+                    currency.as_deref(),
+                    *over_budget,
+                )
+                .await,
+            )?,
             Command::Scorecard { manager, quarter } => {
                 finish(outcomes::scorecard(&scope, manager.as_ref(), *quarter).await)?
             }

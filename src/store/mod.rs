@@ -28,6 +28,7 @@ mod people;
 mod platform_events;
 mod profile;
 mod rituals;
+mod settings;
 mod teams;
 
 use std::sync::Arc;

@@ -27,6 +27,7 @@ mod process;
 mod prompts;
 mod rituals;
 mod scheduler;
+mod settings;
 mod signatures;
 mod store;
 mod teams;

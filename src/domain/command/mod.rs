@@ -20,6 +20,7 @@ mod text;
 use chrono::NaiveDate;
 
 use crate::domain::outcomes::Quarter;
+use crate::domain::settings::OverBudget;
 
 pub use help::{HelpEntry, help_topic, help_topics, overview, usage_for};
 pub use lexer::display_text;
@@ -308,6 +309,16 @@ pub enum Command {
         /// The quarter; the current one when not given.
         quarter: Option<Quarter>,
     },
+    /// `settings [learning-channel #c] [currency XXX] [over-budget refuse|request]`: the
+    /// workspace's settings (admins); with nothing after it, shows them.
+    Settings {
+        /// The channel L&D works in.
+        ld_channel: Option<ChannelRef>,
+        /// The currency budgets are kept in (ISO 4217, capitals).
+        currency: Option<String>,
+        /// What an allocation over budget does.
+        over_budget: Option<OverBudget>,
+    },
     /// `scorecard [@manager] [quarter 2026Q4]`: a manager's scorecard (their own, or anyone's
     /// for admins).
     Scorecard {
@@ -366,7 +377,8 @@ impl Command {
             | Command::RitualResume { .. }
             | Command::Undo
             | Command::Audit
-            | Command::Org { .. } => Vec::new(),
+            | Command::Org { .. }
+            | Command::Settings { .. } => Vec::new(),
         }
     }
 }

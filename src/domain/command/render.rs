@@ -518,6 +518,30 @@ pub(super) fn scorecard(command: &Command, w: &mut Writer) -> fmt::Result {
     Ok(())
 }
 
+/// Writes `settings`.
+pub(super) fn settings(command: &Command, w: &mut Writer) -> fmt::Result {
+    let Command::Settings {
+        ld_channel,
+        currency,
+        over_budget,
+    } = command
+    else {
+        return Ok(());
+    };
+    w.write_str("settings")?;
+    if let Some(channel) = ld_channel {
+        w.write_str(" learning-channel ")?;
+        w.channel(channel);
+    }
+    if let Some(currency) = currency {
+        write!(w, " currency {currency}")?;
+    }
+    if let Some(over_budget) = over_budget {
+        write!(w, " over-budget {over_budget}")?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

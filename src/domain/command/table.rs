@@ -74,6 +74,8 @@ pub enum Subcommand {
     Org,
     /// `scorecard [@manager] [quarter 2026Q4]`.
     Scorecard,
+    /// `settings [learning-channel #c] [currency XXX] [over-budget refuse|request]`.
+    Settings,
 }
 
 /// How one subcommand is named, written, explained and read.
@@ -105,7 +107,7 @@ impl std::fmt::Debug for Spec {
 }
 
 /// Every subcommand, in the order `/cadence help` lists them.
-pub static SPECS: [Spec; 29] = [
+pub static SPECS: [Spec; 30] = [
     Spec {
         sub: Subcommand::Help,
         name: "help",
@@ -447,6 +449,23 @@ pub static SPECS: [Spec; 29] = [
         is: |c| matches!(c, Command::Scorecard { .. }),
         parse: Parser::scorecard,
         render: render::scorecard,
+    },
+    Spec {
+        sub: Subcommand::Settings,
+        name: "settings",
+        usage: "settings [learning-channel #channel] [currency XXX] [over-budget refuse|request]",
+        summary: "Shows or changes the workspace's settings: where L&D is reached, the budgets' currency, and what an allocation over budget does (admins).",
+        example: "settings learning-channel #l-and-d currency GBP over-budget request",
+        topics: &[
+            "setting",
+            "currency",
+            "l&d",
+            "learning channel",
+            "over-budget",
+        ],
+        is: |c| matches!(c, Command::Settings { .. }),
+        parse: Parser::settings,
+        render: render::settings,
     },
 ];
 

@@ -157,7 +157,7 @@ fn needs_admin_check(text: &str) -> bool {
     // Set-up is for admins; `audit`, `org` and `scorecard @someone` show admins more.
     matches!(
         first.as_str(),
-        "team" | "capability" | "audit" | "org" | "scorecard"
+        "team" | "capability" | "audit" | "org" | "scorecard" | "settings"
     )
 }
 

@@ -1,9 +1,11 @@
-//! The organisation's views: `org [family:"…"] [quarter 2026Q4]` and
-//! `scorecard [@manager] [quarter 2026Q4]`. Their parts come in any order, each at most once.
+//! The organisation's side: `org [family:"…"] [quarter 2026Q4]`, `scorecard [@manager]
+//! [quarter 2026Q4]` and `settings [learning-channel #c] [currency XXX] [over-budget …]`.
+//! Their parts come in any order, each at most once.
 
 use crate::domain::command::lexer::TokenKind;
 use crate::domain::command::{Command, ParseError};
 use crate::domain::outcomes::Quarter;
+use crate::domain::settings::{OverBudget, currency_code};
 
 impl super::Parser {
     pub(in crate::domain::command) fn org(&mut self) -> Result<Command, ParseError> {
@@ -37,6 +39,63 @@ impl super::Parser {
         }
         self.end()?;
         Ok(Command::Scorecard { manager, quarter })
+    }
+
+    pub(in crate::domain::command) fn settings(&mut self) -> Result<Command, ParseError> {
+        let mut ld_channel = None;
+        let mut currency = None;
+        let mut over_budget = None;
+        while let Some(keyword) = self.peek_keyword() {
+            let twice = |parser: &Self| {
+                parser.error_here(format!("`{keyword}` is given twice — give it once"))
+            };
+            match keyword.as_str() {
+                "learning-channel" => {
+                    if ld_channel.is_some() {
+                        return Err(twice(self));
+                    }
+                    self.bump();
+                    ld_channel = Some(self.channel()?);
+                }
+                "currency" => {
+                    if currency.is_some() {
+                        return Err(twice(self));
+                    }
+                    self.bump();
+                    let code = match self.peek_kind() {
+                        Some(TokenKind::Word(word)) => currency_code(word),
+                        _ => None,
+                    };
+                    let Some(code) = code else {
+                        return Err(self.expected("a three-letter currency code, like EUR or USD"));
+                    };
+                    currency = Some(code);
+                    self.bump();
+                }
+                "over-budget" => {
+                    if over_budget.is_some() {
+                        return Err(twice(self));
+                    }
+                    self.bump();
+                    let policy = match self.peek_kind() {
+                        Some(TokenKind::Word(word)) => word.parse::<OverBudget>().ok(),
+                        _ => None,
+                    };
+                    let Some(policy) = policy else {
+                        return Err(self.expected("`refuse` or `request` after `over-budget`"));
+                    };
+                    over_budget = Some(policy);
+                    self.bump();
+                }
+                _ => break,
+            }
+        }
+        self.end()?;
+        Ok(Command::Settings {
+            ld_channel,
+            currency,
+            over_budget,
+        })
     }
 
     /// Takes `quarter 2026Q4` at the cursor into `quarter`; whether it found one.
