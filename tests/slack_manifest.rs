@@ -268,6 +268,10 @@ fn request_urls_point_at_cadences_routes() {
             "/slack/interactions",
         ),
         (
+            &m["settings"]["interactivity"]["message_menu_options_url"],
+            "/slack/interactions",
+        ),
+        (
             &m["settings"]["event_subscriptions"]["request_url"],
             "/slack/events",
         ),

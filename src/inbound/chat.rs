@@ -11,9 +11,10 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use tokio::time::Instant;
 
+use crate::domain::card::Choice;
 use crate::error::AppError;
 use crate::inbound::AppState;
-use crate::service::{CardInput, CardOutcome, Invocation, Outcome, Reply};
+use crate::service::{CardInput, CardOutcome, Invocation, Outcome, Reply, Suggestion};
 use crate::store::NewInboxEntry;
 
 /// What a verified request asks for, in the service's terms.
@@ -25,6 +26,8 @@ pub(crate) enum Inbound {
     Card(Invocation, CardInput),
     /// A ritual event (a meeting started or ended), kept in the inbox like any other source's.
     Event(NewInboxEntry),
+    /// A picker asking which capabilities match what was typed.
+    Suggest(Invocation, Suggestion),
     /// Nothing to run (an install, a closed form): acknowledged.
     Nothing,
 }
@@ -38,6 +41,8 @@ pub(crate) enum Ran {
     Overran,
     /// The outcome of a click or form.
     Card(CardOutcome),
+    /// The choices a picker offers.
+    Suggestions(Vec<Choice>),
     /// An event kept, or nothing to do.
     Nothing,
 }
@@ -116,6 +121,9 @@ pub(crate) async fn handle<A: ChatAdapter>(
         }
         Inbound::Card(invocation, input) => {
             Ran::Card(state.commands.card(&invocation, &input).await?)
+        }
+        Inbound::Suggest(invocation, suggestion) => {
+            Ran::Suggestions(state.commands.suggest(&invocation, &suggestion).await?)
         }
         Inbound::Event(entry) => {
             let source = entry.source.as_str();

@@ -19,6 +19,7 @@ pub(crate) mod rituals;
 mod scope;
 mod settings;
 mod setup;
+mod suggest;
 mod undo;
 mod views;
 
@@ -34,6 +35,7 @@ use scope::{Scope, Stop, finish};
 
 pub use cards::{CardInput, CardOutcome};
 pub use reply::{Outcome, Reply};
+pub use suggest::Suggestion;
 
 /// One command as a person typed it, with who, where and from which platform.
 #[derive(Debug, Clone)]

@@ -84,9 +84,10 @@ impl Store {
     }
 
     /// What a capability picker offers `team`: the tenant's capabilities, valued by id, the
-    /// ones the team has a target for first, then the rest by name; at most
-    /// [`PICKER_OPTIONS`] of them (Slack's `static_select` holds 100), so in a large library
-    /// the team's own capabilities are never the ones cut.
+    /// ones the team has a target for first, then the rest by name; at most one more than
+    /// [`PICKER_OPTIONS`] (Slack's `static_select` holds 100), so in a large library the team's
+    /// own capabilities are never the ones cut, and a renderer that finds more than it can list
+    /// offers a search instead ([`Store::search_capabilities`] answers it).
     pub async fn capability_choices(
         &self,
         tenant: TenantId,
@@ -100,7 +101,7 @@ impl Store {
              ORDER BY CASE WHEN t.team_id IS NULL THEN 1 ELSE 0 END, c.name_key LIMIT $2",
         )
         .bind(tenant.0)
-        .bind(i64::try_from(PICKER_OPTIONS).unwrap_or(i64::MAX))
+        .bind(i64::try_from(PICKER_OPTIONS + 1).unwrap_or(i64::MAX))
         .bind(team.0)
         .fetch_all(&self.read)
         .await?;
@@ -179,5 +180,42 @@ impl Store {
             )),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Capabilities whose name contains `query` (case and accents as `name_key` folds them),
+    /// for a picker's search: `team`'s targeted ones first when the team is known, then by
+    /// name; at most [`PICKER_OPTIONS`].
+    pub async fn search_capabilities(
+        &self,
+        tenant: TenantId,
+        team: Option<TeamId>,
+        query: &str,
+    ) -> StoreResult<Vec<Choice>> {
+        let key = crate::domain::name_key(query);
+        // LIKE's own wildcards in what was typed are matched literally.
+        let escaped = key
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT c.id, c.name FROM capabilities c \
+             LEFT JOIN team_targets t ON t.capability_id = c.id AND t.tenant_id = c.tenant_id \
+                 AND t.team_id = $3 AND t.target > 0 \
+             WHERE c.tenant_id = $1 AND c.name_key LIKE $4 ESCAPE '\\' \
+             ORDER BY CASE WHEN t.team_id IS NULL THEN 1 ELSE 0 END, c.name_key LIMIT $2",
+        )
+        .bind(tenant.0)
+        .bind(i64::try_from(PICKER_OPTIONS).unwrap_or(i64::MAX))
+        .bind(team.map_or(-1, |t| t.0))
+        .bind(format!("%{escaped}%"))
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name)| Choice {
+                label: name,
+                value: id.to_string(),
+            })
+            .collect())
     }
 }

@@ -68,6 +68,42 @@ AC.SerializableObject.prototype.internalParse = function (source, context) {
   }
 };
 
+/**
+ * The one Teams extension of an element Cadence uses: a capability picker's dynamic typeahead
+ * search, `"choices.data": {"type": "Data.Query", "dataset": …}` on an `Input.ChoiceSet`, which
+ * Teams documents as its own addition to the ChoiceSet schema (Microsoft Teams platform docs,
+ * "Typeahead search in Adaptive Cards") while the SDK knows it only from schema 1.6. Only that
+ * exact shape is let through, and only next to static choices (clients without it show those).
+ */
+function isTeamsTypeahead(event) {
+  const source = event.source;
+  if (AC.ValidationEvent[event.event] !== "UnsupportedProperty" || !source) {
+    return false;
+  }
+  if (typeof source.getJsonTypeName !== "function" || source.getJsonTypeName() !== "Input.ChoiceSet") {
+    return false;
+  }
+  if (!String(event.message).includes('"choices.data"')) {
+    return false;
+  }
+  const data = currentChoiceSets.get(source.id);
+  return data?.type === "Data.Query" && typeof data.dataset === "string" && source.choices.length > 0;
+}
+
+/** Each ChoiceSet's `choices.data` in the card being checked, by input id. */
+let currentChoiceSets = new Map();
+
+function collectChoiceSets(element) {
+  if (Array.isArray(element)) {
+    element.forEach(collectChoiceSets);
+  } else if (element && typeof element === "object") {
+    if (element.type === "Input.ChoiceSet" && element["choices.data"]) {
+      currentChoiceSets.set(element.id, element["choices.data"]);
+    }
+    Object.values(element).forEach(collectChoiceSets);
+  }
+}
+
 function describe(event) {
   const phase = AC.ValidationPhase[event.phase] ?? event.phase;
   const kind = AC.ValidationEvent[event.event] ?? event.event;
@@ -93,11 +129,16 @@ function problemsOf(json) {
   }
 
   unknownProperties = [];
+  currentChoiceSets = new Map();
+  collectChoiceSets(json);
   const parseContext = new AC.SerializationContext(TARGET);
   const card = new AC.AdaptiveCard();
   card.parse(json, parseContext);
   for (let i = 0; i < parseContext.eventCount; i++) {
-    problems.push(describe(parseContext.getEventAt(i)));
+    const event = parseContext.getEventAt(i);
+    if (!isTeamsTypeahead(event)) {
+      problems.push(describe(event));
+    }
   }
   problems.push(...unknownProperties);
 

@@ -384,7 +384,7 @@ card_tests! {
     }
 
 
-    a_teams_targeted_capability_leads_its_picker_in_a_library_past_a_hundred(app, slack) {
+    a_library_past_a_hundred_is_searched_with_the_teams_targeted_capability_first(app, slack) {
         let store = cadence::store::Store::connect(&app.db.url).await.expect("store");
         let now = chrono::Utc::now();
         let tenant = store.tenant(cadence::domain::Platform::Slack, "T1", now).await.expect("tenant");
@@ -398,11 +398,38 @@ card_tests! {
         let (prompt, _) = prompt(&app, &slack).await;
         let picker = prompt["blocks"].as_array().expect("blocks").iter()
             .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default().into_iter().chain(b.get("accessory").cloned()))
-            .find(|e| e["type"] == "static_select")
-            .expect("a capability picker");
-        let options = picker["options"].as_array().expect("options");
-        assert_eq!(options.len(), 100, "Slack holds 100 options");
+            .find(|e| e["type"] == "external_select")
+            .expect("a capability picker that loads its options");
+        assert_eq!(picker["min_query_length"], 0);
+        let action_id = picker["action_id"].as_str().expect("action id").to_owned();
+
+        // Slack asks for options as the manager types, signed like any interaction.
+        let suggest = |value: &str| json!({
+            "type": "block_suggestion",
+            "user": { "id": "UALICE", "username": "ualice", "team_id": "T1" },
+            "team": { "id": "T1", "domain": "acme" },
+            "container": { "type": "message", "message_ts": "1700000000.000001", "channel_id": "CRETRO" },
+            "action_id": action_id,
+            "block_id": "b1",
+            "value": value,
+        });
+        let first = interact(&app, &suggest("")).await;
+        assert_eq!(first.status(), 200);
+        let first: Value = first.json().await.expect("options");
+        let options = first["options"].as_array().expect("options");
+        assert_eq!(options.len(), 100, "at most 100, as Slack allows");
         assert_eq!(options[0]["text"]["text"], "zz pricing talk", "the team's targeted capability comes first");
+        let typed: Value = interact(&app, &suggest("SKILL 11")).await.json().await.expect("options");
+        let labels: Vec<&str> = typed["options"].as_array().expect("options").iter().filter_map(|o| o["text"]["text"].as_str()).collect();
+        assert_eq!(labels, ["library skill 110", "library skill 111", "library skill 112", "library skill 113", "library skill 114", "library skill 115"]);
+        let literal: Value = interact(&app, &suggest("100%")).await.json().await.expect("options");
+        assert_eq!(literal["options"].as_array().map(Vec::len), Some(0), "% is matched as typed");
+
+        // A forged options request is refused before it is read.
+        let body = serde_urlencoded::to_string([("payload", suggest("").to_string())]).expect("form");
+        let forged = app.post("/slack/interactions", &[("x-slack-request-timestamp", chrono::Utc::now().timestamp().to_string()), ("x-slack-signature", "v0=00".to_owned())], &body).await;
+        assert_eq!(forged.status(), 401);
+        assert_eq!(app.count("SELECT COUNT(*) FROM decisions").await, 1, "only the target: searching records nothing");
     }
 
 }

@@ -254,6 +254,34 @@ fn first_choice(card: &Value) -> Option<String> {
 }
 
 crate::for_each_database! {
+    a_capability_picker_searches_the_library_from_teams(db) {
+        let Some(teams) = start(db, None).await else { return };
+        teams.atlas().await;
+        for name in ["architecture trade-offs", "incident command", "incident review"] {
+            let add = teams.message("UADMIN", RETRO, &format!(r#"capability add "{name}""#), &[]);
+            assert_eq!(teams.send(&add).await.status(), 200);
+        }
+        teams.app.wait_count("SELECT COUNT(*) FROM capabilities", 4).await;
+        let search = |query: &str, dataset: &str| {
+            let mut invoke = teams.activity("invoke", "UALICE", RETRO);
+            invoke["name"] = json!("application/search");
+            invoke["value"] = json!({ "queryText": query, "queryOptions": { "skip": 0, "top": 15 }, "dataset": dataset });
+            invoke
+        };
+        let response = teams.send(&search("INCIDENT", "cadence.capabilities:pickcap:7")).await;
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.expect("search response");
+        assert_eq!(body["type"], "application/vnd.microsoft.search.searchResponse");
+        let titles: Vec<&str> = body["value"]["results"].as_array().expect("results").iter().filter_map(|r| r["title"].as_str()).collect();
+        assert_eq!(titles, ["incident command", "incident review"]);
+        assert!(body["value"]["results"][0]["value"].as_str().is_some_and(|v| v.parse::<i64>().is_ok()), "the value is the capability's id");
+
+        let other = teams.send(&search("x", "graph.microsoft.com/users")).await;
+        assert_eq!(other.status(), 400, "a dataset Cadence does not offer");
+        let forged = teams.send_with(&search("incident", "cadence.capabilities"), None).await;
+        assert_eq!(forged.status(), 401);
+    }
+
     refuses_activities_without_a_valid_token_and_records_nothing(db) {
         let Some(t) = start(db, None).await else { return };
         let activity = t.message("UADMIN", RETRO, "team create Atlas", &[]);

@@ -1,5 +1,6 @@
 //! Slack as a [`ChatAdapter`]: a request's signature is checked on its raw bytes; a form with a
-//! `payload` field is an interaction (a click or a submitted form), any other a slash command.
+//! `payload` field is an interaction (a click, a submitted form, or a picker loading its
+//! options), any other a slash command.
 //! A command is answered ephemerally within [`COMMAND_BUDGET`] of its arrival; a click with an
 //! empty 200 (its effects go through the outbox), a form's errors on its fields.
 
@@ -8,6 +9,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use serde_json::json;
 use tokio::time::Instant;
 
 use super::commands::{self, COMMAND_BUDGET, CommandResponse, overran};
@@ -16,6 +18,7 @@ use super::verify_request;
 use crate::error::AppError;
 use crate::inbound::AppState;
 use crate::inbound::chat::{ChatAdapter, Inbound, Ran};
+use crate::platform::slack::blocks::option_objects;
 
 /// Slack's inbound side: `/slack/commands` and `/slack/interactions`.
 #[derive(Debug)]
@@ -38,9 +41,12 @@ impl ChatAdapter for Slack {
         received: Instant,
     ) -> Result<(Inbound, Option<Clicked>), AppError> {
         match serde_urlencoded::from_bytes::<Envelope>(body) {
-            Ok(envelope) => Ok(match interactions::normalise(&envelope)? {
-                Some(clicked) => (clicked.inbound(), Some(clicked)),
-                None => (Inbound::Nothing, None),
+            Ok(envelope) => Ok(match interactions::suggestion(&envelope)? {
+                Some((invocation, suggestion)) => (Inbound::Suggest(invocation, suggestion), None),
+                None => match interactions::normalise(&envelope)? {
+                    Some(clicked) => (clicked.inbound(), Some(clicked)),
+                    None => (Inbound::Nothing, None),
+                },
             }),
             Err(_) => Ok((
                 commands::normalise(state, headers, body, received).await?,
@@ -64,6 +70,10 @@ impl ChatAdapter for Slack {
                 Json(CommandResponse::ephemeral(&reply.text)).into_response()
             }
             (Ran::Overran, _) => Json(CommandResponse::ephemeral(&overran())).into_response(),
+            // An options load is answered with the options themselves (at most 100).
+            (Ran::Suggestions(choices), _) => {
+                Json(json!({ "options": option_objects(&choices) })).into_response()
+            }
             (Ran::Card(outcome), Some(clicked)) => {
                 interactions::answer(state, clicked, outcome, received).await?
             }

@@ -29,7 +29,7 @@ use crate::inbound::AppState;
 use crate::inbound::chat::Inbound;
 use crate::platform::Destination;
 use crate::platform::slack::blocks::action_from_id;
-use crate::service::{CardInput, CardOutcome, Invocation};
+use crate::service::{CardInput, CardOutcome, Invocation, Suggestion};
 use crate::store::{Delivery, NewMessage};
 
 /// How long `views.open` may take: the click's `trigger_id` expires three seconds after the
@@ -52,6 +52,31 @@ pub(crate) struct Clicked {
 
 /// Reads a verified interaction: who clicked or submitted what, on which card. `None` for
 /// interactions Cadence has nothing to do with (`view_closed`, shortcuts, anything newer).
+/// A `block_suggestion` (an `external_select` loading its options) as the service's
+/// [`Suggestion`]: what was typed, and the picker's action — or, inside a form, the form's,
+/// which Slack hands back as the view's `private_metadata`. `None` for any other payload.
+pub(super) fn suggestion(
+    envelope: &Envelope,
+) -> Result<Option<(Invocation, Suggestion)>, AppError> {
+    let payload: Value = serde_json::from_str(&envelope.payload)
+        .map_err(|e| AppError::BadRequest(format!("interaction payload is not JSON: {e}")))?;
+    if payload["type"].as_str() != Some("block_suggestion") {
+        return Ok(None);
+    }
+    let Some(invocation) = invocation(&payload) else {
+        return Err(AppError::BadRequest(
+            "options request without team or user".to_owned(),
+        ));
+    };
+    let action_id = payload["action_id"].as_str();
+    let from_card = action_id.and_then(action_from_id).map(|_| action_id);
+    let action_id = from_card
+        .flatten()
+        .or_else(|| payload["view"]["private_metadata"].as_str());
+    let query = payload["value"].as_str().unwrap_or_default();
+    Ok(Some((invocation, Suggestion::new(query, action_id))))
+}
+
 pub(super) fn normalise(envelope: &Envelope) -> Result<Option<Clicked>, AppError> {
     let payload: Value = serde_json::from_str(&envelope.payload)
         .map_err(|e| AppError::BadRequest(format!("interaction payload is not JSON: {e}")))?;

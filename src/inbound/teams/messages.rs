@@ -23,7 +23,7 @@ use tokio::time::Instant;
 
 use super::activity::Activity;
 use super::auth::VerifiedToken;
-use crate::domain::card::{Card, Part, Verb};
+use crate::domain::card::{Card, Choice, Part, Verb};
 use crate::domain::command::CommandText;
 use crate::domain::ids::TenantId;
 use crate::domain::text::Text;
@@ -32,7 +32,8 @@ use crate::error::AppError;
 use crate::inbound::AppState;
 use crate::inbound::chat::{ChatAdapter, Inbound, Ran};
 use crate::platform::teams::cards;
-use crate::service::{CardInput, CardOutcome, Invocation};
+use crate::platform::teams::cards::CAPABILITY_DATASET;
+use crate::service::{CardInput, CardOutcome, Invocation, Suggestion};
 use crate::store::{Delivery, NewInboxEntry, NewMessage};
 
 /// Teams' inbound side: `/teams/messages`.
@@ -58,6 +59,8 @@ enum Asked {
     Submit,
     /// An `Action.Execute` invoke: answered in the response.
     Invoke,
+    /// An `application/search` invoke from a capability picker: answered with the results.
+    Search,
     /// Anything else: an empty 200.
     Other,
 }
@@ -134,6 +137,24 @@ impl ChatAdapter for Teams {
                 let invocation = invocation(&activity, DecisionSource::SlashCommand, text);
                 (Inbound::Command(invocation), Asked::Command)
             }
+            "invoke" if activity.name() == "application/search" => {
+                let value = activity.value();
+                let Some(action) = value["dataset"]
+                    .as_str()
+                    .and_then(|d| d.strip_prefix(CAPABILITY_DATASET))
+                else {
+                    return Err(AppError::BadRequest(
+                        "search for a dataset Cadence does not offer".to_owned(),
+                    ));
+                };
+                let query = value["queryText"].as_str().unwrap_or_default();
+                let action = action.strip_prefix(':').filter(|a| !a.is_empty());
+                let invocation = invocation(&activity, DecisionSource::Card, Default::default());
+                (
+                    Inbound::Suggest(invocation, Suggestion::new(query, action)),
+                    Asked::Search,
+                )
+            }
             "invoke" if activity.name() == "adaptiveCard/action" => {
                 let input = card_input(state, tenant_id, &activity, true).await?;
                 let invocation = invocation(&activity, DecisionSource::Card, Default::default());
@@ -191,10 +212,32 @@ impl ChatAdapter for Teams {
                 return Ok(Json(invoke_response(outcome, &names)).into_response());
             }
             (_, Ran::Card(outcome)) => reply_with_outcome(state, &activity, outcome).await?,
+            (Asked::Search, Ran::Suggestions(choices)) => {
+                return Ok(Json(search_response(&choices)).into_response());
+            }
+            (_, Ran::Suggestions(_)) => {}
             (_, Ran::Nothing) => {}
         }
         Ok(StatusCode::OK.into_response())
     }
+}
+
+/// The answer to an `application/search` invoke: each capability's name as the title shown
+/// and its id as the value the card submits; Teams shows at most [`SEARCH_RESULTS`].
+/// How many options Teams' typeahead dropdown shows (platform docs, "Typeahead search in
+/// Adaptive Cards").
+const SEARCH_RESULTS: usize = 15;
+
+fn search_response(choices: &[Choice]) -> Value {
+    let results: Vec<Value> = choices
+        .iter()
+        .take(SEARCH_RESULTS)
+        .map(|c| json!({ "title": c.label, "value": c.value }))
+        .collect();
+    json!({
+        "type": "application/vnd.microsoft.search.searchResponse",
+        "value": { "results": results },
+    })
 }
 
 fn invocation(activity: &Activity<'_>, source: DecisionSource, text: CommandText) -> Invocation {

@@ -248,6 +248,12 @@ fn control_element(control: &Control, ids: &mut Ids) -> Option<Value> {
             options,
             ..
         } => {
+            if options.len() > SELECT_OPTIONS {
+                return Some(searchable_select(
+                    &ids.unique(&encoded),
+                    &plain_cut(placeholder, PLACEHOLDER_TEXT),
+                ));
+            }
             let options = option_objects(options);
             if options.is_empty() {
                 return None;
@@ -262,9 +268,22 @@ fn control_element(control: &Control, ids: &mut Ids) -> Option<Value> {
     }
 }
 
-/// Option objects for a static select: at most 100, values unique. A value longer than Slack
-/// allows is left out rather than cut, because a cut value would come back naming something else.
-fn option_objects(choices: &[Choice]) -> Vec<Value> {
+/// A select that loads its options from Cadence as the person types (the app's options load
+/// URL, `/slack/interactions`), for a list longer than a `static_select` holds: Slack asks
+/// with the text typed so far, empty at first, so the team's own capabilities show straight away.
+fn searchable_select(action_id: &str, placeholder: &str) -> Value {
+    json!({
+        "type": "external_select",
+        "action_id": action_id,
+        "placeholder": plain_object(placeholder, "Choose"),
+        "min_query_length": 0,
+    })
+}
+
+/// Option objects for a static select or an options load: at most 100, values unique. A value
+/// longer than Slack allows is left out rather than cut, because a cut value would come back
+/// naming something else.
+pub(crate) fn option_objects(choices: &[Choice]) -> Vec<Value> {
     let mut seen = HashSet::new();
     choices
         .iter()
@@ -291,6 +310,9 @@ fn input_block(input: &Input, ids: &mut Ids) -> Value {
             "action_id": id,
             "placeholder": plain_object("Choose a person", ""),
         }),
+        InputKind::Capability(choices) if choices.len() > SELECT_OPTIONS => {
+            searchable_select(&id, "Choose a capability")
+        }
         InputKind::Capability(choices) => {
             let options = option_objects(choices);
             if options.is_empty() {

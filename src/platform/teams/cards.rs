@@ -132,7 +132,7 @@ pub fn form(form: &Form) -> Value {
         };
         draft.heading(title);
         for input in &form.inputs {
-            let element = draft.form_input(input);
+            let element = draft.form_input(input, &form.action);
             draft.push(element, Keep::Controls);
         }
         let submit = draft.execute(&form.action, &form.submit, Emphasis::Primary, true);
@@ -335,7 +335,12 @@ impl<'a> Draft<'a> {
                     if !choices.is_empty() {
                         let id = self.ids.unique(&action.encode());
                         let label = self.plain(placeholder, INPUT_LABEL);
-                        inputs.push(choice_input(&id, or(&label, "Choose"), "Choose", choices));
+                        let mut element =
+                            choice_input(&id, or(&label, "Choose"), "Choose", choices);
+                        if options.len() > PICKER_OPTIONS {
+                            searchable(&mut element, action);
+                        }
+                        inputs.push(element);
                     }
                 }
             }
@@ -420,7 +425,7 @@ impl<'a> Draft<'a> {
             .collect()
     }
 
-    fn form_input(&mut self, input: &Input) -> Value {
+    fn form_input(&mut self, input: &Input, form: &Action) -> Value {
         let id = self.ids.unique(or(input.id.trim(), "input"));
         let label = self.plain(&input.label, INPUT_LABEL);
         let label = or(&label, &id).to_owned();
@@ -438,7 +443,11 @@ impl<'a> Draft<'a> {
                         "maxLength": CHOICE_VALUE,
                     })
                 } else {
-                    choice_input(&id, &label, "Choose a capability", choices)
+                    let mut element = choice_input(&id, &label, "Choose a capability", choices);
+                    if options.len() > PICKER_OPTIONS {
+                        searchable(&mut element, form);
+                    }
+                    element
                 }
             }
             InputKind::Text {
@@ -604,6 +613,21 @@ fn choice_input(id: &str, label: &str, placeholder: &str, choices: Vec<Value>) -
     })
 }
 
+/// The dataset a capability picker searches (Teams' dynamic typeahead, an `application/search`
+/// invoke) when the library holds more than a card lists; the picker's action follows a `:`
+/// so the answer can put the team's own capabilities first.
+pub const CAPABILITY_DATASET: &str = "cadence.capabilities";
+
+/// Lets a capability picker search beyond its static choices: Teams sends what is typed to
+/// the bot (`choices.data` with `Data.Query`, documented for Teams' dynamic typeahead search),
+/// and clients without it still have the static list, the team's own capabilities first.
+fn searchable(element: &mut Value, action: &Action) {
+    element["choices.data"] = json!({
+        "type": "Data.Query",
+        "dataset": format!("{CAPABILITY_DATASET}:{}", action.encode()),
+    });
+}
+
 /// `words`, or `fallback` when they are blank.
 fn or<'a>(words: &'a str, fallback: &'a str) -> &'a str {
     if words.trim().is_empty() {
@@ -728,7 +752,7 @@ mod tests {
     use super::*;
     use crate::domain::card::Verb;
     use crate::domain::prompt::{
-        TrackRequestView, coaching_form, intervention_form, prompt_card, qbr_form,
+        OccurrenceView, TrackRequestView, coaching_form, intervention_form, prompt_card, qbr_form,
         track_request_card, with_outcome,
     };
     use crate::domain::ritual::RitualKind;
@@ -1679,6 +1703,65 @@ mod tests {
         ]
     }
 
+    /// Cards whose capability picker holds more than a card lists (not snapshotted: 100
+    /// choices each).
+    fn large_library_samples() -> Vec<(&'static str, Value)> {
+        vec![
+            (
+                "retro_prompt_large_library",
+                card(&prompt_card(&OccurrenceView {
+                    capabilities: large_library(),
+                    ..occurrence(RitualKind::Retro, "ATL Sprint 42")
+                })),
+            ),
+            (
+                "intervention_form_large_library",
+                form(&intervention_form(42, &large_library())),
+            ),
+        ]
+    }
+
+    /// A library longer than a picker lists.
+    fn large_library() -> Vec<Choice> {
+        (0..=PICKER_OPTIONS)
+            .map(|n| Choice::new(format!("capability {n:03}"), n.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_library_longer_than_a_picker_lists_is_searched_from_the_bot() {
+        for (name, rendered) in samples()
+            .into_iter()
+            .filter(|(n, _)| n.ends_with("large_library"))
+        {
+            let sets = of_type(&rendered, "Input.ChoiceSet");
+            let set = sets
+                .iter()
+                .find(|s| s.get("choices.data").is_some())
+                .unwrap_or_else(|| panic!("{name}: {rendered}"));
+            assert_eq!(
+                set["choices"].as_array().map(Vec::len),
+                Some(PICKER_OPTIONS),
+                "{name}"
+            );
+            assert_eq!(set["choices.data"]["type"], "Data.Query");
+            let dataset = set["choices.data"]["dataset"].as_str().unwrap();
+            assert!(
+                dataset.starts_with("cadence.capabilities:") && dataset.contains(":42"),
+                "{name}: {dataset}"
+            );
+        }
+        let short = card(&prompt_card(&occurrence(
+            RitualKind::Retro,
+            "ATL Sprint 42",
+        )));
+        assert!(
+            of_type(&short, "Input.ChoiceSet")
+                .iter()
+                .all(|s| s.get("choices.data").is_none())
+        );
+    }
+
     /// Everything else worth showing the official validator: every ritual's prompt, a closed
     /// prompt, a team without capabilities, and the hostile and oversized cards and forms.
     /// A week's digest with a scoreboard, a dip, people learning and the week's decisions.
@@ -1842,6 +1925,11 @@ mod tests {
             .map(|(name, card)| (name.to_owned(), card))
             .collect();
         all.extend(stress_samples());
+        all.extend(
+            large_library_samples()
+                .into_iter()
+                .map(|(name, card)| (name.to_owned(), card)),
+        );
         for (name, card) in &all {
             let path = dir.path().join(format!("{name}.json"));
             std::fs::write(path, serde_json::to_vec_pretty(card).unwrap()).unwrap();
