@@ -120,7 +120,9 @@ impl CapabilityAt {
 /// The replayable history of one tenant.
 #[derive(Debug, Clone, Default)]
 pub struct History {
-    levels: HashMap<(PersonId, CapabilityId), Vec<LevelEvent>>,
+    /// Per person, per capability, in time order: a team's people are few, so reading by
+    /// person keeps every per-team question small however large the tenant.
+    levels: HashMap<PersonId, HashMap<CapabilityId, Vec<LevelEvent>>>,
     targets: HashMap<TeamId, HashMap<CapabilityId, Vec<TargetEvent>>>,
     stints: HashMap<TeamId, Vec<Stint>>,
     families: HashMap<CapabilityId, Option<String>>,
@@ -142,11 +144,13 @@ impl History {
         for event in levels {
             history
                 .levels
-                .entry((event.person, event.capability))
+                .entry(event.person)
+                .or_default()
+                .entry(event.capability)
                 .or_default()
                 .push(event);
         }
-        for list in history.levels.values_mut() {
+        for list in history.levels.values_mut().flat_map(HashMap::values_mut) {
             list.sort_by_key(|e| (e.evidence.at, e.evidence.decision));
         }
         for event in targets {
@@ -172,7 +176,8 @@ impl History {
     /// A person's level in a capability at `at`: the last level decision at or before then.
     pub fn level_at(&self, person: PersonId, capability: CapabilityId, at: DateTime<Utc>) -> Level {
         self.levels
-            .get(&(person, capability))
+            .get(&person)
+            .and_then(|per_capability| per_capability.get(&capability))
             .and_then(|events| {
                 let upto = events.partition_point(|e| e.evidence.at <= at);
                 upto.checked_sub(1).map(|i| events[i].level)
@@ -275,8 +280,12 @@ impl History {
         people.sort_unstable();
         people.dedup();
         let mut found: Vec<&LevelEvent> = Vec::new();
-        for ((person, capability), events) in &self.levels {
-            if people.binary_search(person).is_err() || !self.in_family(*capability, family) {
+        let of_people = people
+            .iter()
+            .filter_map(|p| self.levels.get(p).map(|m| (p, m)))
+            .flat_map(|(p, m)| m.iter().map(move |(c, events)| (p, c, events)));
+        for (person, capability, events) in of_people {
+            if !self.in_family(*capability, family) {
                 continue;
             }
             let mut before = Level::None;
@@ -313,7 +322,12 @@ impl History {
         let mut found: Vec<&LevelEvent> = self
             .stints(team)
             .iter()
-            .filter_map(|s| self.levels.get(&(s.person, capability)).map(|e| (s, e)))
+            .filter_map(|s| {
+                self.levels
+                    .get(&s.person)
+                    .and_then(|m| m.get(&capability))
+                    .map(|e| (s, e))
+            })
             .flat_map(|(stint, events)| {
                 events.iter().filter(move |e| {
                     let at = e.evidence.at;

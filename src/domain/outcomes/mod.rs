@@ -95,7 +95,34 @@ pub struct OrgData {
     pub hours: Vec<HoursRecord>,
 }
 
+/// One team's occurrences, hours and interventions, found once for all teams so that working
+/// out every team's quarter reads each record once.
+#[derive(Debug, Clone, Default)]
+pub struct TeamRecords<'a> {
+    /// Ritual occurrences.
+    pub occurrences: Vec<&'a OccurrenceRecord>,
+    /// Hours allocated.
+    pub hours: Vec<&'a HoursRecord>,
+    /// Planned interventions.
+    pub interventions: Vec<&'a InterventionRecord>,
+}
+
 impl OrgData {
+    /// Every team's records, by team.
+    pub fn records_by_team(&self) -> HashMap<TeamId, TeamRecords<'_>> {
+        let mut by_team: HashMap<TeamId, TeamRecords<'_>> = HashMap::new();
+        for o in &self.occurrences {
+            by_team.entry(o.team).or_default().occurrences.push(o);
+        }
+        for h in &self.hours {
+            by_team.entry(h.team).or_default().hours.push(h);
+        }
+        for i in &self.interventions {
+            by_team.entry(i.team).or_default().interventions.push(i);
+        }
+        by_team
+    }
+
     /// A person's display name, or their id when it is unknown.
     pub fn person_name(&self, person: PersonId) -> String {
         self.people

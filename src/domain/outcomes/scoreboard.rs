@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::participation::Participation;
 use super::team_quarter::{InterventionCounts, TeamQuarter, team_quarter};
-use super::{OrgData, Quarter, Window};
+use super::{OrgData, Quarter, TeamRecords, Window};
 use crate::domain::ritual::RitualKind;
 
 /// How many quarters the coverage trend shows, the report's own last.
@@ -166,10 +166,15 @@ impl TeamRow {
 
 /// The scoreboard for `window`, limited to capabilities of `family` when given.
 pub fn org_report(data: &OrgData, window: Window, family: Option<&str>) -> OrgReport {
+    let records = data.records_by_team();
+    let none = TeamRecords::default();
     let quarters: Vec<TeamQuarter<'_>> = data
         .teams
         .iter()
-        .map(|team| team_quarter(data, team, window, family))
+        .map(|team| {
+            let own = records.get(&team.id).unwrap_or(&none);
+            team_quarter(data, team, own, window, family)
+        })
         .collect();
     let mut teams: Vec<TeamRow> = quarters.iter().map(|q| TeamRow::of(data, q)).collect();
     teams.sort_by(|a, b| {

@@ -3,13 +3,16 @@
 //! learning hours, participation), each with the decisions behind it. No completion counts:
 //! a course finished is not a capability gained.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::history::{Evidence, StintRole};
 use super::participation::duration;
 use super::team_quarter::{TeamQuarter, team_quarter};
-use super::{OrgData, Window};
-use crate::domain::ids::{CapabilityId, PersonId};
+use super::{OrgData, TeamRecords, Window};
+
+use crate::domain::ids::{CapabilityId, PersonId, TeamId};
 
 /// One manager's scorecard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -98,16 +101,24 @@ pub fn scorecards(data: &OrgData, window: Window, manager: Option<PersonId>) -> 
         .collect();
     managers.sort_unstable();
     managers.dedup();
+    let records = data.records_by_team();
     let mut cards: Vec<Scorecard> = managers
         .into_iter()
-        .map(|person| scorecard(data, window, person))
+        .map(|person| scorecard(data, &records, window, person))
         .collect();
     cards.sort_by_key(|c| c.manager.to_lowercase());
     cards
 }
 
-/// One manager's scorecard: a block of lines for each team they managed in the window.
-pub fn scorecard(data: &OrgData, window: Window, manager: PersonId) -> Scorecard {
+/// One manager's scorecard: a block of lines for each team they managed in the window;
+/// `records` from [`OrgData::records_by_team`].
+pub fn scorecard<'a>(
+    data: &'a OrgData,
+    records: &HashMap<TeamId, TeamRecords<'a>>,
+    window: Window,
+    manager: PersonId,
+) -> Scorecard {
+    let none = TeamRecords::default();
     let (from, until) = (window.from(), window.until());
     let mut teams: Vec<_> = data
         .teams
@@ -121,7 +132,10 @@ pub fn scorecard(data: &OrgData, window: Window, manager: PersonId) -> Scorecard
     teams.sort_by_key(|t| t.name.to_lowercase());
     let lines = teams
         .into_iter()
-        .flat_map(|team| team_lines(data, &team_quarter(data, team, window, None), window))
+        .flat_map(|team| {
+            let own = records.get(&team.id).unwrap_or(&none);
+            team_lines(data, &team_quarter(data, team, own, window, None), window)
+        })
         .collect();
     Scorecard {
         manager_id: data.user_ids.get(&manager).cloned().unwrap_or_default(),

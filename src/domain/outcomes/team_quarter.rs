@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use super::history::{CapabilityAt, LevelEvent};
 use super::participation::Participation;
-use super::{HoursRecord, InterventionStatus, OccurrenceRecord, OrgData, TeamInfo, Window};
+use super::{
+    HoursRecord, InterventionStatus, OccurrenceRecord, OrgData, TeamInfo, TeamRecords, Window,
+};
 use crate::domain::coverage::{CapabilityTarget, CoverageInputs, Master, coverage_report};
 use crate::domain::ids::{CapabilityId, PersonId};
 
@@ -114,10 +116,12 @@ impl TeamQuarter<'_> {
     }
 }
 
-/// Works out `team`'s quarter in `window`, counting only capabilities of `family` when given.
+/// Works out `team`'s quarter in `window`, counting only capabilities of `family` when given;
+/// `records` are the team's own (from [`OrgData::records_by_team`]).
 pub fn team_quarter<'a>(
     data: &'a OrgData,
     team: &'a TeamInfo,
+    records: &TeamRecords<'a>,
     window: Window,
     family: Option<&str>,
 ) -> TeamQuarter<'a> {
@@ -156,7 +160,7 @@ pub fn team_quarter<'a>(
     let (from, until) = (window.from(), window.until());
     let today = window.as_of_day();
     let mut interventions = InterventionCounts::default();
-    for record in data.interventions.iter().filter(|i| i.team == team.id) {
+    for record in &records.interventions {
         let in_quarter = match record.due {
             Some(due) => window.quarter.first_day() <= due && due <= window.quarter.last_day(),
             None => window.quarter.contains(record.planned_at),
@@ -180,15 +184,17 @@ pub fn team_quarter<'a>(
         spofs_closed,
         dips_ahead,
         interventions,
-        hours: data
+        hours: records
             .hours
             .iter()
-            .filter(|h| h.team == team.id && from <= h.evidence.at && h.evidence.at < until)
+            .copied()
+            .filter(|h| from <= h.evidence.at && h.evidence.at < until)
             .collect(),
-        occurrences: data
+        occurrences: records
             .occurrences
             .iter()
-            .filter(|o| o.team == team.id && from <= o.happened_at && o.happened_at < until)
+            .copied()
+            .filter(|o| from <= o.happened_at && o.happened_at < until)
             .collect(),
     }
 }
