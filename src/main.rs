@@ -58,6 +58,16 @@ enum Command {
     /// The organisation's reports: `org` (the scoreboard) or `scorecard` (manager scorecards).
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Everything Cadence keeps about a workspace (or one of its teams) as JSON lines: teams,
+    /// people, memberships, capabilities, the decision log, rituals and the state they explain.
+    Export {
+        /// The workspace (Slack team id or Teams tenant id), when Cadence serves several.
+        #[arg(long)]
+        workspace: Option<String>,
+        /// Only this team.
+        #[arg(long)]
+        team: Option<String>,
+    },
 }
 
 /// `cadence report org|scorecard …`.
@@ -196,7 +206,38 @@ async fn main() -> anyhow::Result<()> {
         Command::Healthcheck { .. } => Ok(()),
         Command::Audit(args) => audit(&args).await,
         Command::Report(command) => report(config, command).await,
+        Command::Export { workspace, team } => export(config, workspace, team).await,
     }
+}
+
+/// `cadence export [--workspace ID] [--team NAME]`: one JSON object per line on stdout.
+async fn export(
+    config: Config,
+    workspace: Option<String>,
+    team: Option<String>,
+) -> anyhow::Result<()> {
+    let store = open_existing(&config).await?;
+    store.migrate().await.context("applying migrations")?;
+    let tenant = report_workspace(&store, workspace.as_deref()).await?;
+    let team = match team {
+        Some(name) => match store.team_by_name(tenant, &name).await? {
+            Some(team) => Some(team.id),
+            None => anyhow::bail!("there is no team called \"{name}\" in this workspace"),
+        },
+        None => None,
+    };
+    let records = store
+        .export(cadence::store::ExportScope { tenant, team })
+        .await?;
+    store.close().await;
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for record in &records {
+        serde_json::to_writer(&mut out, record)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// `cadence report org|scorecard …`: reads the workspace's log and prints the report.

@@ -14,6 +14,7 @@ mod capabilities;
 mod conversations;
 mod decisions;
 mod digest;
+mod export;
 mod feeds;
 mod file;
 mod group_commit;
@@ -43,6 +44,7 @@ pub use audits::{SavedAudit, SavedRitual};
 pub use capabilities::Capability;
 pub use conversations::ConversationRef;
 pub use digest::DigestSchedule;
+pub use export::ExportScope;
 pub use feeds::{
     ClaimedFeed, FeedChanges, FeedFetched, FeedInstance, InstanceState, WantedInstance,
 };

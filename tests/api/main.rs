@@ -16,6 +16,7 @@ mod authorisation;
 mod cards;
 mod crash;
 mod decisions;
+mod export;
 mod fault;
 mod feeds;
 mod health;
