@@ -1895,3 +1895,68 @@ fn settings_reads_each_part_once_in_any_order() {
         "given twice",
     );
 }
+
+#[test]
+fn tracks_of_modules_pace_and_done() {
+    use cadence::domain::pace::{Pace, PacePeriod};
+    assert_eq!(
+        ok(r#"track "EBR lead" modules "EBR basics" > "Discovery calls" > Runbook pace 1/sprint"#),
+        Command::TrackCompose {
+            track: "EBR lead".into(),
+            modules: vec![
+                "EBR basics".into(),
+                "Discovery calls".into(),
+                "Runbook".into()
+            ],
+            pace: Some(Pace {
+                modules: 1,
+                per: PacePeriod::Sprint
+            }),
+        }
+    );
+    assert_eq!(
+        ok(r#"track order "EBR lead" Runbook > "EBR basics""#),
+        Command::TrackOrder {
+            track: "EBR lead".into(),
+            modules: vec!["Runbook".into(), "EBR basics".into()],
+        }
+    );
+    assert_eq!(
+        ok(r#"pace <@U2|bob> "EBR lead" 2/week"#),
+        Command::Pace {
+            person: Some(bob()),
+            track: "EBR lead".into(),
+            pace: Pace {
+                modules: 2,
+                per: PacePeriod::Week
+            },
+        }
+    );
+    assert_eq!(
+        ok(r#"done "EBR basics""#),
+        Command::Done {
+            person: None,
+            module: "EBR basics".into()
+        }
+    );
+    fails(
+        r#"track "EBR lead" modules A > B > A"#,
+        Some(Subcommand::TrackCompose),
+        "appears twice",
+    );
+    fails(
+        r#"track "EBR lead" A > B"#,
+        Some(Subcommand::TrackCompose),
+        "`modules`",
+    );
+    fails(
+        r#"pace "EBR lead" 2/month"#,
+        Some(Subcommand::Pace),
+        "a pace like 2/week or 1/sprint",
+    );
+    fails(
+        r#"track "EBR lead" modules A pace 0/week"#,
+        Some(Subcommand::TrackCompose),
+        "a pace like",
+    );
+}

@@ -18,6 +18,7 @@ use cadence::domain::command::{
 };
 use cadence::domain::event::{Condition, Selector, Source, Test as ConditionTest};
 use cadence::domain::outcomes::Quarter;
+use cadence::domain::pace::Pace;
 use cadence::domain::ritual::RitualKind;
 use cadence::domain::settings::OverBudget;
 use cadence::domain::{Level, name_key};
@@ -388,6 +389,29 @@ fn command() -> impl Strategy<Value = Command> {
         (prop::option::of(user()), prop::option::of(quarter()))
             .prop_map(|(manager, quarter)| Command::Scorecard { manager, quarter }),
         (
+            name(),
+            prop::collection::vec(name(), 1..4),
+            prop::option::of(pace())
+        )
+            .prop_filter("modules once each", |(_, modules, _)| distinct(modules))
+            .prop_map(|(track, modules, pace)| Command::TrackCompose {
+                track,
+                modules,
+                pace
+            }),
+        (name(), prop::collection::vec(name(), 1..4))
+            .prop_filter("modules once each", |(_, modules)| distinct(modules))
+            .prop_map(|(track, modules)| Command::TrackOrder { track, modules }),
+        (prop::option::of(user()), name(), pace()).prop_map(|(person, track, pace)| {
+            Command::Pace {
+                person,
+                track,
+                pace,
+            }
+        }),
+        (prop::option::of(user()), name())
+            .prop_map(|(person, module)| Command::Done { person, module }),
+        (
             prop::option::of(channel()),
             prop::option::of(prop::sample::select(vec!["EUR", "USD", "GBP", "JPY"])),
             prop::option::of(prop::sample::select(vec![
@@ -401,6 +425,21 @@ fn command() -> impl Strategy<Value = Command> {
                 over_budget,
             }),
     ]
+}
+
+/// Paces as people write them.
+fn pace() -> impl Strategy<Value = Pace> {
+    (1u32..=10, prop::bool::ANY).prop_filter_map("a pace that reads", |(n, week)| {
+        format!("{n}/{}", if week { "week" } else { "sprint" })
+            .parse()
+            .ok()
+    })
+}
+
+/// Whether no two names are the same name.
+fn distinct(names: &[String]) -> bool {
+    let keys: std::collections::HashSet<String> = names.iter().map(|n| name_key(n)).collect();
+    keys.len() == names.len()
 }
 
 /// Quarters as people write them.

@@ -16,6 +16,7 @@ pub(crate) mod limits;
 pub mod model;
 pub mod names;
 pub mod outcomes;
+pub mod pace;
 pub mod percent;
 pub mod plain;
 pub(crate) mod prompt;

@@ -190,7 +190,7 @@ mod tests {
             Some(Subcommand::CapabilityAdd)
         );
         assert_eq!(help_topic("/cadence gap"), Some(Subcommand::Gap));
-        assert_eq!(help_topics("track").len(), 3);
+        assert_eq!(help_topics("track").len(), 5);
         assert_eq!(help_topic("ME"), Some(Subcommand::Me));
         assert_eq!(
             help_topics("ritual"),

@@ -20,6 +20,7 @@ mod text;
 use chrono::NaiveDate;
 
 use crate::domain::outcomes::Quarter;
+use crate::domain::pace::Pace;
 use crate::domain::settings::OverBudget;
 
 pub use help::{HelpEntry, help_topic, help_topics, overview, usage_for};
@@ -319,6 +320,40 @@ pub enum Command {
         /// What an allocation over budget does.
         over_budget: Option<OverBudget>,
     },
+    /// `track "name" modules "A" > "B" [pace 2/week]`: a team track made of approved modules,
+    /// in the order they are taken.
+    TrackCompose {
+        /// The track's name.
+        track: String,
+        /// Its modules by title, in order.
+        modules: Vec<String>,
+        /// How often a module is expected, if set.
+        pace: Option<Pace>,
+    },
+    /// `track order "name" "B" > "A"`: the track's modules in a new order.
+    TrackOrder {
+        /// The track's name.
+        track: String,
+        /// Every module of the track, by title, in the new order.
+        modules: Vec<String>,
+    },
+    /// `pace [@person] "track" 1/sprint`: the track's pace, or one person's on it.
+    Pace {
+        /// Whose pace; the track's when not given.
+        person: Option<UserRef>,
+        /// The track's name.
+        track: String,
+        /// The pace.
+        pace: Pace,
+    },
+    /// `done [@person] "module"`: a module finished (by the author, or by someone their
+    /// manager names).
+    Done {
+        /// Who finished it; the author when not given.
+        person: Option<UserRef>,
+        /// The module's title.
+        module: String,
+    },
     /// `scorecard [@manager] [quarter 2026Q4]`: a manager's scorecard (their own, or anyone's
     /// for admins).
     Scorecard {
@@ -357,6 +392,7 @@ impl Command {
             | Command::Hours { person, .. }
             | Command::Away { person, .. } => vec![person],
             Command::Scorecard { manager, .. } => manager.iter().collect(),
+            Command::Pace { person, .. } | Command::Done { person, .. } => person.iter().collect(),
             Command::TeamCreate {
                 managers, members, ..
             } => managers.iter().chain(members).collect(),
@@ -378,7 +414,9 @@ impl Command {
             | Command::Undo
             | Command::Audit
             | Command::Org { .. }
-            | Command::Settings { .. } => Vec::new(),
+            | Command::Settings { .. }
+            | Command::TrackCompose { .. }
+            | Command::TrackOrder { .. } => Vec::new(),
         }
     }
 }

@@ -542,6 +542,75 @@ pub(super) fn settings(command: &Command, w: &mut Writer) -> fmt::Result {
     Ok(())
 }
 
+/// Writes ` "A" > "B" > "C"`.
+fn module_list(w: &mut Writer, modules: &[String]) -> fmt::Result {
+    for (i, module) in modules.iter().enumerate() {
+        if i > 0 {
+            w.write_str(" >")?;
+        }
+        write!(w, " {}", Quoted(module))?;
+    }
+    Ok(())
+}
+
+/// Writes `track "name" modules …`.
+pub(super) fn track_compose(command: &Command, w: &mut Writer) -> fmt::Result {
+    let Command::TrackCompose {
+        track,
+        modules,
+        pace,
+    } = command
+    else {
+        return Ok(());
+    };
+    write!(w, "track {} modules", Quoted(track))?;
+    module_list(w, modules)?;
+    if let Some(pace) = pace {
+        write!(w, " pace {pace}")?;
+    }
+    Ok(())
+}
+
+/// Writes `track order`.
+pub(super) fn track_order(command: &Command, w: &mut Writer) -> fmt::Result {
+    let Command::TrackOrder { track, modules } = command else {
+        return Ok(());
+    };
+    write!(w, "track order {}", Quoted(track))?;
+    module_list(w, modules)
+}
+
+/// Writes `pace`.
+pub(super) fn pace(command: &Command, w: &mut Writer) -> fmt::Result {
+    let Command::Pace {
+        person,
+        track,
+        pace,
+    } = command
+    else {
+        return Ok(());
+    };
+    w.write_str("pace ")?;
+    if let Some(person) = person {
+        w.mention(person);
+        w.write_str(" ")?;
+    }
+    write!(w, "{} {pace}", Quoted(track))
+}
+
+/// Writes `done`.
+pub(super) fn done(command: &Command, w: &mut Writer) -> fmt::Result {
+    let Command::Done { person, module } = command else {
+        return Ok(());
+    };
+    w.write_str("done ")?;
+    if let Some(person) = person {
+        w.mention(person);
+        w.write_str(" ")?;
+    }
+    write!(w, "{}", Quoted(module))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

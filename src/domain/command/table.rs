@@ -72,6 +72,14 @@ pub enum Subcommand {
     Audit,
     /// `org [family:"…"] [quarter 2026Q4]`.
     Org,
+    /// `track "name" modules "A" > "B" [pace 2/week|1/sprint]`.
+    TrackCompose,
+    /// `track order "name" "B" > "A"`.
+    TrackOrder,
+    /// `pace [@person] "track" N/week|N/sprint`.
+    Pace,
+    /// `done [@person] "module"`.
+    Done,
     /// `scorecard [@manager] [quarter 2026Q4]`.
     Scorecard,
     /// `settings [learning-channel #c] [currency XXX] [over-budget refuse|request]`.
@@ -107,7 +115,7 @@ impl std::fmt::Debug for Spec {
 }
 
 /// Every subcommand, in the order `/cadence help` lists them.
-pub static SPECS: [Spec; 30] = [
+pub static SPECS: [Spec; 34] = [
     Spec {
         sub: Subcommand::Help,
         name: "help",
@@ -451,6 +459,50 @@ pub static SPECS: [Spec; 30] = [
         render: render::scorecard,
     },
     Spec {
+        sub: Subcommand::TrackOrder,
+        name: "track order",
+        usage: "track order \"track\" \"module\" > \"module\"…",
+        summary: "Puts a team track's modules in a new order (every module, once).",
+        example: "track order \"EBR lead\" \"Discovery calls\" > \"EBR basics\" > \"Running the EBR\"",
+        topics: &["reorder", "order"],
+        is: |c| matches!(c, Command::TrackOrder { .. }),
+        parse: Parser::track_order,
+        render: render::track_order,
+    },
+    Spec {
+        sub: Subcommand::TrackCompose,
+        name: "track",
+        usage: "track \"name\" modules \"module\" > \"module\"… [pace 2/week|1/sprint]",
+        summary: "Makes a team track from approved modules of the library, in order, with a pace.",
+        example: "track \"EBR lead\" modules \"EBR basics\" > \"Discovery calls\" > \"Running the EBR\" pace 1/sprint",
+        topics: &["tracks", "modules", "compose", "learning path"],
+        is: |c| matches!(c, Command::TrackCompose { .. }),
+        parse: Parser::track_compose,
+        render: render::track_compose,
+    },
+    Spec {
+        sub: Subcommand::Pace,
+        name: "pace",
+        usage: "pace [@person] \"track\" N/week|N/sprint",
+        summary: "Sets how often a track's modules are due, for the track or for one person on it.",
+        example: "pace @bob \"EBR lead\" 1/sprint",
+        topics: &["pacing", "reminders", "rhythm"],
+        is: |c| matches!(c, Command::Pace { .. }),
+        parse: Parser::pace,
+        render: render::pace,
+    },
+    Spec {
+        sub: Subcommand::Done,
+        name: "done",
+        usage: "done [@person] \"module\"",
+        summary: "Records a module finished: your own, or (for managers) a team member's.",
+        example: "done \"EBR basics\"",
+        topics: &["complete", "completed", "finished", "progress"],
+        is: |c| matches!(c, Command::Done { .. }),
+        parse: Parser::done,
+        render: render::done,
+    },
+    Spec {
         sub: Subcommand::Settings,
         name: "settings",
         usage: "settings [learning-channel #channel] [currency XXX] [over-budget refuse|request]",
@@ -561,12 +613,18 @@ pub(super) fn identify(first: &str, second: Option<&str>) -> Option<Subcommand> 
         // One subcommand starts with this word (`capability`): it is meant, whatever follows.
         return Some(only.sub);
     }
-    candidates
-        .into_iter()
-        .find(|spec| {
-            second
-                .as_deref()
-                .is_some_and(|s| spec.second_words().contains(&s))
+    // A second word that selects a row wins (`track order`); otherwise a one-word row of the
+    // same first word (`track "name"`) is meant.
+    let chosen = candidates.iter().find(|spec| {
+        second
+            .as_deref()
+            .is_some_and(|s| spec.second_words().contains(&s))
+    });
+    chosen
+        .or_else(|| {
+            candidates
+                .iter()
+                .find(|spec| spec.second_words().is_empty())
         })
         .map(|spec| spec.sub)
 }

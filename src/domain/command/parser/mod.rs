@@ -20,6 +20,7 @@ mod decisions;
 mod reports;
 mod rituals;
 mod setup;
+mod tracks;
 mod values;
 
 use std::collections::HashSet;
@@ -484,7 +485,20 @@ impl Parser {
             return Err(self.unknown_subcommand(&token));
         };
         self.bump();
-        if only.second_words().is_empty() {
+        // `track order …` before `track "name" …`: a second word that selects a row wins, and
+        // a one-word row takes the rest.
+        let second = self.peek_keyword().unwrap_or_default();
+        let two_words = candidates
+            .iter()
+            .find(|spec| spec.second_words().contains(&second.as_str()));
+        let one_word = candidates
+            .iter()
+            .find(|spec| spec.second_words().is_empty());
+        if let (None, Some(spec)) = (two_words, one_word) {
+            self.sub = Some(spec.sub);
+            return (spec.parse)(self);
+        }
+        if only.second_words().is_empty() && two_words.is_none() {
             self.sub = Some(only.sub);
             return (only.parse)(self);
         }
