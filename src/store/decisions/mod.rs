@@ -7,6 +7,7 @@
 
 mod apply;
 mod bind;
+mod library;
 mod revert;
 
 use sqlx::{Any, Transaction};
