@@ -129,6 +129,11 @@ pub fn link_problem(link: &str) -> Option<String> {
             "`{shown}` is not a web address — a link starts with https:// or http://"
         ));
     }
+    // WHATWG parsing forgives `https:///path` (taking `path` for the host); people mean no host.
+    let after_scheme = link.split_once("://").map_or("", |(_, rest)| rest);
+    if after_scheme.is_empty() || after_scheme.starts_with('/') {
+        return Some(format!("the link `{shown}` has no host"));
+    }
     if let Some(bad) = link.chars().find(|c| unsafe_in_link(*c)) {
         let what = if bad.is_whitespace() {
             "a space".to_owned()
