@@ -20,6 +20,7 @@ mod fault;
 mod feeds;
 mod health;
 mod hostile;
+mod library;
 mod limits;
 mod outcomes;
 mod persistence;
