@@ -14,6 +14,7 @@ mod apply;
 mod audit_chat;
 mod authorisation;
 mod cards;
+mod catalogue;
 mod crash;
 mod decisions;
 mod fault;
