@@ -7,12 +7,14 @@
 //! and talks to the platforms, and [`app`] wires them into one server. [`apply`] is configuration
 //! as code: `cadence apply cadence.toml`. [`calendar`] reads iCalendar files and expands their
 //! recurring events, with no store or HTTP of its own; [`audit`] is the attention audit built on
-//! it (`cadence audit PATH…`).
+//! it (`cadence audit PATH…`). [`catalogue`] brings modules into the library in bulk, from an
+//! LMS's CSV export (`cadence import modules`) or `cadence.toml`.
 
 pub mod app;
 pub mod apply;
 pub mod audit;
 pub mod calendar;
+pub mod catalogue;
 pub mod config;
 pub mod crypto;
 pub mod domain;

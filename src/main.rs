@@ -68,6 +68,25 @@ enum Command {
         #[arg(long)]
         team: Option<String>,
     },
+    /// Bring records from other systems: `modules` (a module catalogue, as an LMS exports it).
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+/// `cadence import modules FILE.csv [--workspace ID]`.
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Load a module catalogue into the library: a CSV file with a header row naming the title,
+    /// capability and optionally duration, URL and level columns (common LMS names are
+    /// understood). Every bad row is reported with its line and nothing is written; otherwise
+    /// new modules are added (approved) and changed ones updated, all in one transaction.
+    Modules {
+        /// The CSV file.
+        file: PathBuf,
+        /// The workspace (Slack team id or Teams tenant id), when Cadence serves several.
+        #[arg(long)]
+        workspace: Option<String>,
+    },
 }
 
 /// `cadence report org|scorecard …`.
@@ -207,7 +226,63 @@ async fn main() -> anyhow::Result<()> {
         Command::Audit(args) => audit(&args).await,
         Command::Report(command) => report(config, command).await,
         Command::Export { workspace, team } => export(config, workspace, team).await,
+        Command::Import(ImportCommand::Modules { file, workspace }) => {
+            import_modules(config, &file, workspace.as_deref()).await
+        }
     }
+}
+
+/// `cadence import modules FILE.csv [--workspace ID]`: reads the whole catalogue, reports every
+/// problem (nothing written), or records every new or changed module in one transaction.
+async fn import_modules(
+    config: Config,
+    path: &std::path::Path,
+    workspace: Option<&str>,
+) -> anyhow::Result<()> {
+    use cadence::catalogue::{self, Actor, IMPORT_ACTOR, IMPORT_ACTOR_NAME, WriteError};
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).with_context(|| format!("reading {shown}"))?;
+    let Ok(text) = String::from_utf8(bytes) else {
+        anyhow::bail!("{shown} is not UTF-8 text; export or save the catalogue as \"CSV UTF-8\"");
+    };
+    let report = |problems: &[catalogue::Problem]| {
+        let mut out = format!(
+            "{shown}: {} problem{} found; nothing was imported",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        );
+        for problem in problems {
+            out.push_str("\n  ");
+            out.push_str(&problem.located(&shown));
+        }
+        anyhow::anyhow!(out)
+    };
+    let read = catalogue::read_catalogue(&text);
+    let store = open_existing(&config).await?;
+    store.migrate().await.context("applying migrations")?;
+    let tenant = report_workspace(&store, workspace).await?;
+    let now = SystemClock.now();
+    let actor = Actor {
+        user_id: IMPORT_ACTOR,
+        name: IMPORT_ACTOR_NAME,
+    };
+    let written = match catalogue::import(&store, tenant, actor, &read, now).await {
+        Ok(written) => written,
+        Err(WriteError::Invalid(problems)) => return Err(report(&problems)),
+        Err(WriteError::Store(e)) => {
+            return Err(anyhow::anyhow!("{shown}: {e}; nothing was imported"));
+        }
+    };
+    store.close().await;
+    println!(
+        "Imported {shown}: {} added, {} updated, {} unchanged; {} decision{} recorded as {IMPORT_ACTOR}.",
+        written.added,
+        written.updated,
+        written.unchanged,
+        written.decisions(),
+        if written.decisions() == 1 { "" } else { "s" }
+    );
+    Ok(())
 }
 
 /// `cadence export [--workspace ID] [--team NAME]`: one JSON object per line on stdout.

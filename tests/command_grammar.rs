@@ -1960,3 +1960,161 @@ fn tracks_of_modules_pace_and_done() {
         "a pace like",
     );
 }
+
+#[test]
+fn module_add_reads_its_clauses_once_each_in_any_order() {
+    assert_eq!(
+        ok(r#"module add "EBR storyline" for "run EBR""#),
+        Command::ModuleAdd {
+            title: "EBR storyline".into(),
+            capability: "run EBR".into(),
+            hours: None,
+            link: None,
+            level: None,
+        }
+    );
+    // As Slack sends a typed address: a link piece; in Teams it is a bare word.
+    let full = Command::ModuleAdd {
+        title: "EBR storyline".into(),
+        capability: "run EBR".into(),
+        hours: Some(Hours { centi: 150 }),
+        link: Some("https://lms.example.com/c/42?a=1&b=2".into()),
+        level: Some(Level::Practising),
+    };
+    assert_eq!(
+        ok(
+            r#"module add "EBR storyline" level practicing link <https://lms.example.com/c/42?a=1&amp;b=2> for "run EBR" hours 1.5"#
+        ),
+        full
+    );
+    assert_eq!(
+        ok(
+            r#"Modules ADD "EBR storyline" for "run EBR" hours 1.5 link https://lms.example.com/c/42?a=1&amp;b=2 level Practising"#
+        ),
+        full
+    );
+    assert_eq!(
+        ok(&slack_text(&full.to_command_text())),
+        full,
+        "written back and read again"
+    );
+    assert_eq!(
+        full.to_string(),
+        r#"module add "EBR storyline" for "run EBR" hours 1.5 link "https://lms.example.com/c/42?a=1&b=2" level practising"#
+    );
+    let in_atlas = parse("module add storyline for ebr team:Atlas").expect("parses");
+    assert_eq!(in_atlas.team.as_deref(), Some("Atlas"));
+    assert_eq!(
+        in_atlas.command,
+        Command::ModuleAdd {
+            title: "storyline".into(),
+            capability: "ebr".into(),
+            hours: None,
+            link: None,
+            level: None,
+        }
+    );
+}
+
+#[test]
+fn module_add_refuses_what_a_module_cannot_be() {
+    let add = Some(Subcommand::ModuleAdd);
+    fails(
+        r#"module add "EBR storyline""#,
+        add,
+        "`for` and the capability",
+    );
+    fails("module add for x", add, "the module's title");
+    fails(
+        r#"module add "x" for "y" hours 0"#,
+        add,
+        "more than 0 hours",
+    );
+    fails(
+        r#"module add "x" for "y" hours 1001"#,
+        add,
+        "at most 1000 hours",
+    );
+    fails(r#"module add "x" for "y" hours -2"#, add, "negative");
+    fails(r#"module add "x" for "y" link ftp://x.io"#, add, "https://");
+    fails(
+        r#"module add "x" for "y" link "https://x.io/a b""#,
+        add,
+        "a space",
+    );
+    fails(
+        r#"module add "x" for "y" link <mailto:a@b.c>"#,
+        add,
+        "not a web address",
+    );
+    fails(r#"module add "x" for "y" link"#, add, "a link like");
+    fails(r#"module add "x" for "y" level none"#, add, "not none");
+    fails(
+        r#"module add "x" for "y" level expert"#,
+        add,
+        "a level (learning",
+    );
+    fails(
+        r#"module add "x" for "y" for "z""#,
+        add,
+        "`for` is given twice",
+    );
+    fails(
+        r#"module add "x" for "y" hours 2 hours 3"#,
+        add,
+        "`hours` is given twice",
+    );
+    fails(
+        r#"module add "x" for "y" soon"#,
+        add,
+        "didn't expect `soon`",
+    );
+    fails(
+        r#"module add "x" for "y" hours 1.5h"#,
+        add,
+        "a number of hours",
+    );
+}
+
+#[test]
+fn module_list_retire_and_approve() {
+    assert_eq!(ok("module list"), Command::ModuleList { capability: None });
+    assert_eq!(
+        ok(r#"module list for "run EBR""#),
+        Command::ModuleList {
+            capability: Some("run EBR".into())
+        }
+    );
+    assert_eq!(
+        ok(r#"module retire "EBR storyline""#),
+        Command::ModuleRetire {
+            title: "EBR storyline".into()
+        }
+    );
+    assert_eq!(
+        ok("module approve storyline"),
+        Command::ModuleApprove {
+            title: "storyline".into()
+        }
+    );
+    fails(
+        "module list run",
+        Some(Subcommand::ModuleList),
+        "didn't expect",
+    );
+    fails(
+        "module retire",
+        Some(Subcommand::ModuleRetire),
+        "the module's title",
+    );
+    fails(
+        r#"module approve "a" "b""#,
+        Some(Subcommand::ModuleApprove),
+        "didn't expect",
+    );
+    fails(
+        "module remove x",
+        None,
+        "`add`, `list`, `retire` or `approve`",
+    );
+}

@@ -424,6 +424,29 @@ fn command() -> impl Strategy<Value = Command> {
                 currency: currency.map(str::to_owned),
                 over_budget,
             }),
+        (
+            name(),
+            name(),
+            prop::option::of(1..=HOURS_MAX * 100),
+            prop::option::of(link()),
+            prop::option::of(prop::sample::select(vec![
+                Level::Learning,
+                Level::Practising,
+                Level::Mastery
+            ]))
+        )
+            .prop_map(
+                |(title, capability, hours, link, level)| Command::ModuleAdd {
+                    title,
+                    capability,
+                    hours: hours.map(|centi| Hours { centi }),
+                    link,
+                    level,
+                }
+            ),
+        prop::option::of(name()).prop_map(|capability| Command::ModuleList { capability }),
+        name().prop_map(|title| Command::ModuleRetire { title }),
+        name().prop_map(|title| Command::ModuleApprove { title }),
     ]
 }
 
@@ -440,6 +463,12 @@ fn pace() -> impl Strategy<Value = Pace> {
 fn distinct(names: &[String]) -> bool {
     let keys: std::collections::HashSet<String> = names.iter().map(|n| name_key(n)).collect();
     keys.len() == names.len()
+}
+
+/// Links as the library keeps them: http(s) addresses with a host, a path and a query, none of
+/// the characters a link must percent-encode.
+fn link() -> impl Strategy<Value = String> {
+    "https?://[a-z0-9]{1,8}(\\.[a-z]{2,6}){1,2}(/[A-Za-z0-9._~()-]{0,12}){0,3}(\\?[a-z]{1,4}=[A-Za-z0-9]{0,4}(&[a-z]{1,4}=[0-9]{1,3}){0,2})?(#[a-z]{0,6})?"
 }
 
 /// Quarters as people write them.
@@ -590,6 +619,17 @@ fn grammar_soup() -> impl Strategy<Value = String> {
         "10081",
         "#3",
         "9223372036854775808",
+        "module",
+        "modules",
+        "hours",
+        "link",
+        "level",
+        "https://lms.example.com/c/1?a=1&amp;b=2",
+        "<https://lms.example.com/c/1>",
+        "http://x",
+        "ftp://x.io",
+        "practicing",
+        "0",
     ]);
     // Mostly start with a real subcommand, so the soup gets past the first word.
     let start = prop::sample::select(vec![
@@ -623,6 +663,11 @@ fn grammar_soup() -> impl Strategy<Value = String> {
         "ritual list ",
         "ritual pause ",
         "ritual resume ",
+        "module add ",
+        "module add \"x\" for ",
+        "module list ",
+        "module retire ",
+        "module approve ",
     ]);
     let separator = prop::sample::select(vec![" ", " ", " ", "", "  ", "\n", "\t"]);
     (start, prop::collection::vec((fragment, separator), 0..10)).prop_map(|(start, parts)| {

@@ -25,6 +25,8 @@ id_type!(
     TrackId,
     /// A row of the append-only decision log.
     DecisionId,
+    /// A learning module in a tenant's library.
+    ModuleId,
 );
 
 id_type!(

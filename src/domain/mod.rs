@@ -12,6 +12,7 @@ pub(crate) mod digest;
 pub mod event;
 pub(crate) mod home;
 pub mod ids;
+pub mod library;
 pub(crate) mod limits;
 pub mod model;
 pub mod names;

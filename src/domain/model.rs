@@ -141,11 +141,19 @@ pub enum DecisionKind {
     Undo,
     /// A ritual the attention audit proposed, bound with a click.
     BindRitual,
+    /// A module added to the workspace's library (admins).
+    ModuleAdd,
+    /// What a module in the library is, changed (configuration files and catalogue imports).
+    ModuleUpdate,
+    /// A proposed module approved for tracks (admins).
+    ModuleApprove,
+    /// A module taken out of use (admins).
+    ModuleRetire,
 }
 
 impl DecisionKind {
     /// Every kind.
-    pub const ALL: [DecisionKind; 18] = [
+    pub const ALL: [DecisionKind; 22] = [
         DecisionKind::Gap,
         DecisionKind::Coach,
         DecisionKind::Intervene,
@@ -164,6 +172,10 @@ impl DecisionKind {
         DecisionKind::SnoozeNudge,
         DecisionKind::Undo,
         DecisionKind::BindRitual,
+        DecisionKind::ModuleAdd,
+        DecisionKind::ModuleUpdate,
+        DecisionKind::ModuleApprove,
+        DecisionKind::ModuleRetire,
     ];
 
     /// The stable name stored in the decision log.
@@ -187,6 +199,10 @@ impl DecisionKind {
             DecisionKind::SnoozeNudge => "snooze",
             DecisionKind::Undo => "undo",
             DecisionKind::BindRitual => "bind_ritual",
+            DecisionKind::ModuleAdd => "module_add",
+            DecisionKind::ModuleUpdate => "module_update",
+            DecisionKind::ModuleApprove => "module_approve",
+            DecisionKind::ModuleRetire => "module_retire",
         }
     }
 }

@@ -25,6 +25,14 @@ pub enum Span {
     Mention(String),
     /// A reference to a channel by platform id.
     Channel(String),
+    /// A link: an http(s) address shown as `label`. Renderers show only addresses that pass
+    /// [`crate::domain::library::link_problem`] as links; anything else as plain words.
+    Link {
+        /// The address.
+        url: String,
+        /// What is shown for it.
+        label: String,
+    },
     /// A line break.
     Break,
 }
@@ -83,6 +91,15 @@ impl Text {
         self
     }
 
+    /// Appends a link to `url`, shown as `label`.
+    pub fn link(mut self, url: impl Into<String>, label: impl Into<String>) -> Self {
+        self.spans.push(Span::Link {
+            url: url.into(),
+            label: label.into(),
+        });
+        self
+    }
+
     /// Appends a line break.
     pub fn line(mut self) -> Self {
         self.spans.push(Span::Break);
@@ -113,6 +130,8 @@ impl fmt::Display for Text {
                 Span::Command(s) => write!(f, "`{s}`")?,
                 Span::Mention(id) => write!(f, "@{id}")?,
                 Span::Channel(id) => write!(f, "#{id}")?,
+                Span::Link { url, label } if url == label => f.write_str(url)?,
+                Span::Link { url, label } => write!(f, "{label} ({url})")?,
                 Span::Break => f.write_str("\n")?,
             }
         }

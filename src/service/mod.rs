@@ -142,6 +142,9 @@ impl Commands {
             Command::Scorecard { manager, quarter } => {
                 finish(outcomes::scorecard(&scope, manager.as_ref(), *quarter).await)?
             }
+            Command::ModuleList { capability } => {
+                finish(decide::module_list(&scope, capability.as_deref()).await)?
+            }
             decision => finish(decide(&scope, team, decision).await)?,
         };
         Ok(reply)
@@ -206,6 +209,15 @@ async fn decide(scope: &Scope<'_>, team: Option<&str>, command: &Command) -> Res
             budget,
             capability,
         } => d::commission(scope, team, title, *budget, capability.as_deref()).await,
+        Command::ModuleAdd {
+            title,
+            capability,
+            hours,
+            link,
+            level,
+        } => d::module_add(scope, title, capability, *hours, link.as_deref(), *level).await,
+        Command::ModuleApprove { title } => d::module_approve(scope, title).await,
+        Command::ModuleRetire { title } => d::module_retire(scope, title).await,
         _ => Err(Reply::invalid(Text::new().plain("That command records no decision.")).into()),
     }
 }

@@ -200,7 +200,7 @@ async fn add_capability(
 /// holds a character that changes how it displays or cannot be seen, or when it looks the same
 /// as an existing `kind`'s name without being it (a Cyrillic "Е" for a Latin "E"), which would
 /// split one thing into two rows nobody could tell apart.
-fn new_name(kind: &str, typed: &str, existing: &[String]) -> Result<String, Stop> {
+pub(super) fn new_name(kind: &str, typed: &str, existing: &[String]) -> Result<String, Stop> {
     let name = names::normalise(typed).map_err(|problem| {
         Reply::invalid(
             Text::new()
@@ -273,7 +273,7 @@ fn count(n: usize, noun: &str) -> String {
     }
 }
 
-fn admins_only(what: &str) -> Reply {
+pub(super) fn admins_only(what: &str) -> Reply {
     Reply::refused(
         Text::new()
             .plain(format!(

@@ -22,6 +22,7 @@ mod home;
 mod inbox;
 mod jobs;
 mod lease;
+mod modules;
 mod occurrences;
 mod outbox;
 mod outcomes;
@@ -50,6 +51,7 @@ pub use feeds::{
 };
 pub use inbox::{NewInboxEntry, OccurrencePlan, PendingEvent};
 pub use jobs::{Job, JobKind, PlannedJob};
+pub use modules::{Module, ModuleFieldsRow, ModuleFilter, NewModule};
 pub use occurrences::Occurrence;
 pub use outbox::{Delivery, NewMessage, OperationalFigures, OutboxCounts, OutboxMessage};
 pub use outcomes::Workspace;

@@ -219,7 +219,7 @@ mod tests {
     fn every_top_level_word_starts_a_command() {
         let words = top_level_words();
         assert_eq!(words.first(), Some(&"help"));
-        for two_words in ["team", "capability", "ritual"] {
+        for two_words in ["team", "capability", "ritual", "module"] {
             assert!(words.contains(&two_words), "{two_words} missing");
         }
         assert!(
@@ -239,7 +239,7 @@ mod tests {
             }
             assert!(
                 super::super::table::identify(word, None).is_some()
-                    || ["team", "ritual"].contains(&word),
+                    || ["team", "ritual", "module"].contains(&word),
                 "{word}"
             );
         }

@@ -354,6 +354,35 @@ pub enum Command {
         /// The module's title.
         module: String,
     },
+    /// `module add "title" for "capability" [hours N] [link URL] [level LEVEL]`: a module added
+    /// to the workspace's library (admins).
+    ModuleAdd {
+        /// The module's title.
+        title: String,
+        /// The capability it builds, by name.
+        capability: String,
+        /// How long it takes.
+        hours: Option<Hours>,
+        /// Where it is: an http(s) address.
+        link: Option<String>,
+        /// The level it brings people to: learning, practising or mastery.
+        level: Option<crate::domain::Level>,
+    },
+    /// `module list [for "capability"]`: the library's modules.
+    ModuleList {
+        /// Only the modules building this capability.
+        capability: Option<String>,
+    },
+    /// `module retire "title"`: a module taken out of use (admins).
+    ModuleRetire {
+        /// The module's title.
+        title: String,
+    },
+    /// `module approve "title"`: a proposed module approved for tracks (admins).
+    ModuleApprove {
+        /// The module's title.
+        title: String,
+    },
     /// `scorecard [@manager] [quarter 2026Q4]`: a manager's scorecard (their own, or anyone's
     /// for admins).
     Scorecard {
@@ -416,7 +445,11 @@ impl Command {
             | Command::Org { .. }
             | Command::Settings { .. }
             | Command::TrackCompose { .. }
-            | Command::TrackOrder { .. } => Vec::new(),
+            | Command::TrackOrder { .. }
+            | Command::ModuleAdd { .. }
+            | Command::ModuleList { .. }
+            | Command::ModuleRetire { .. }
+            | Command::ModuleApprove { .. } => Vec::new(),
         }
     }
 }

@@ -542,8 +542,54 @@ pub(super) fn settings(command: &Command, w: &mut Writer) -> fmt::Result {
     Ok(())
 }
 
+/// Writes `module add`.
+pub(super) fn module_add(command: &Command, w: &mut Writer) -> fmt::Result {
+    let Command::ModuleAdd {
+        title,
+        capability,
+        hours,
+        link,
+        level,
+    } = command
+    else {
+        return Ok(());
+    };
+    write!(w, "module add {} for {}", Quoted(title), Quoted(capability))?;
+    if let Some(hours) = hours {
+        write!(w, " hours {}", Decimal(*hours))?;
+    }
+    if let Some(link) = link {
+        write!(w, " link {}", Quoted(link))?;
+    }
+    if let Some(level) = level {
+        write!(w, " level {level}")?;
+    }
+    Ok(())
+}
+
+/// Writes `module list`.
+pub(super) fn module_list(command: &Command, w: &mut Writer) -> fmt::Result {
+    let Command::ModuleList { capability } = command else {
+        return Ok(());
+    };
+    w.write_str("module list")?;
+    match capability {
+        Some(capability) => write!(w, " for {}", Quoted(capability)),
+        None => Ok(()),
+    }
+}
+
+/// Writes `module retire` and `module approve`.
+pub(super) fn module_state(command: &Command, w: &mut Writer) -> fmt::Result {
+    match command {
+        Command::ModuleRetire { title } => write!(w, "module retire {}", Quoted(title)),
+        Command::ModuleApprove { title } => write!(w, "module approve {}", Quoted(title)),
+        _ => Ok(()),
+    }
+}
+
 /// Writes ` "A" > "B" > "C"`.
-fn module_list(w: &mut Writer, modules: &[String]) -> fmt::Result {
+fn module_sequence(w: &mut Writer, modules: &[String]) -> fmt::Result {
     for (i, module) in modules.iter().enumerate() {
         if i > 0 {
             w.write_str(" >")?;
@@ -564,7 +610,7 @@ pub(super) fn track_compose(command: &Command, w: &mut Writer) -> fmt::Result {
         return Ok(());
     };
     write!(w, "track {} modules", Quoted(track))?;
-    module_list(w, modules)?;
+    module_sequence(w, modules)?;
     if let Some(pace) = pace {
         write!(w, " pace {pace}")?;
     }
@@ -577,7 +623,7 @@ pub(super) fn track_order(command: &Command, w: &mut Writer) -> fmt::Result {
         return Ok(());
     };
     write!(w, "track order {}", Quoted(track))?;
-    module_list(w, modules)
+    module_sequence(w, modules)
 }
 
 /// Writes `pace`.

@@ -84,6 +84,14 @@ pub enum Subcommand {
     Scorecard,
     /// `settings [learning-channel #c] [currency XXX] [over-budget refuse|request]`.
     Settings,
+    /// `module add "title" for "capability" [hours N] [link URL] [level LEVEL]`.
+    ModuleAdd,
+    /// `module list [for "capability"]`.
+    ModuleList,
+    /// `module retire "title"`.
+    ModuleRetire,
+    /// `module approve "title"`.
+    ModuleApprove,
 }
 
 /// How one subcommand is named, written, explained and read.
@@ -115,7 +123,7 @@ impl std::fmt::Debug for Spec {
 }
 
 /// Every subcommand, in the order `/cadence help` lists them.
-pub static SPECS: [Spec; 34] = [
+pub static SPECS: [Spec; 38] = [
     Spec {
         sub: Subcommand::Help,
         name: "help",
@@ -519,10 +527,62 @@ pub static SPECS: [Spec; 34] = [
         parse: Parser::settings,
         render: render::settings,
     },
+    Spec {
+        sub: Subcommand::ModuleAdd,
+        name: "module add",
+        usage: "module add \"title\" for \"capability\" [hours N] [link URL] [level learning|practising|mastery]",
+        summary: "Adds a learning module to the workspace's library, approved for tracks (admins).",
+        example: "module add \"EBR storyline\" for \"run EBR\" hours 3 link https://lms.example.com/courses/ebr level practising",
+        topics: &[
+            "modules",
+            "library",
+            "catalogue",
+            "catalog",
+            "course",
+            "courses",
+            "module new",
+        ],
+        is: |c| matches!(c, Command::ModuleAdd { .. }),
+        parse: Parser::module_add,
+        render: render::module_add,
+    },
+    Spec {
+        sub: Subcommand::ModuleList,
+        name: "module list",
+        usage: "module list [for \"capability\"]",
+        summary: "Lists the library's approved modules, or those for one capability; admins also see the ones not approved yet.",
+        example: "module list for \"run EBR\"",
+        topics: &["modules", "library", "catalogue", "catalog", "courses"],
+        is: |c| matches!(c, Command::ModuleList { .. }),
+        parse: Parser::module_list,
+        render: render::module_list,
+    },
+    Spec {
+        sub: Subcommand::ModuleRetire,
+        name: "module retire",
+        usage: "module retire \"title\"",
+        summary: "Takes a module out of use; what used it still reads (admins).",
+        example: "module retire \"EBR storyline\"",
+        topics: &["modules", "retire"],
+        is: |c| matches!(c, Command::ModuleRetire { .. }),
+        parse: Parser::module_retire,
+        render: render::module_state,
+    },
+    Spec {
+        sub: Subcommand::ModuleApprove,
+        name: "module approve",
+        usage: "module approve \"title\"",
+        summary: "Approves a proposed module, so tracks may use it (admins).",
+        example: "module approve \"EBR storyline\"",
+        topics: &["modules", "quality"],
+        is: |c| matches!(c, Command::ModuleApprove { .. }),
+        parse: Parser::module_approve,
+        render: render::module_state,
+    },
 ];
 
 /// First words written differently from the row that owns them.
-const FIRST_WORD_ALIASES: [(&str, &str); 1] = [("rituals", "ritual")];
+const FIRST_WORD_ALIASES: [(&str, &str); 2] = [("rituals", "ritual"), ("modules", "module")];
 
 /// A command's first word as the table spells it: lower case, aliases resolved.
 pub(super) fn first_word(word: &str) -> String {

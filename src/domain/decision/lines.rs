@@ -105,6 +105,19 @@ impl Decision {
             Decision::BindRitual(b) => Text::new()
                 .plain("the binding of the ritual ")
                 .strong(b.name.clone()),
+            Decision::ModuleAdd(m) => Text::new()
+                .plain("the module ")
+                .strong(m.title.clone())
+                .plain(" added to the library"),
+            Decision::ModuleUpdate(m) => Text::new()
+                .plain("the change to the module ")
+                .strong(m.title.clone()),
+            Decision::ModuleApprove(m) => Text::new()
+                .plain("the approval of the module ")
+                .strong(m.title.clone()),
+            Decision::ModuleRetire(m) => Text::new()
+                .plain("the retirement of the module ")
+                .strong(m.title.clone()),
         }
     }
 

@@ -17,7 +17,8 @@ use super::DecisionKind;
 use super::ids::{CapabilityId, DecisionId, OccurrenceId, PersonId, TeamId, TenantId};
 pub use payload::{
     Absence, BindRitual, Coach, Commission, Criteria, Gap, HoursAllocated, Intervene, Invalid,
-    LevelSet, NoGaps, PeriodKind, Sequence, Snooze, Target, TrackAnswer, Undo,
+    LevelSet, ModuleAdd, ModuleFields, ModuleStateChange, ModuleUpdate, NoGaps, PeriodKind,
+    Sequence, Snooze, Target, TrackAnswer, Undo,
 };
 
 use super::DecisionSource;
@@ -66,6 +67,14 @@ pub enum Decision {
     Undo(Undo),
     /// A ritual the attention audit proposed, bound: the ritual is added with it.
     BindRitual(BindRitual),
+    /// A module added to the workspace's library.
+    ModuleAdd(ModuleAdd),
+    /// What a module in the library is, changed.
+    ModuleUpdate(ModuleUpdate),
+    /// A proposed module approved for tracks.
+    ModuleApprove(ModuleStateChange),
+    /// A module taken out of use.
+    ModuleRetire(ModuleStateChange),
 }
 
 /// Why a stored decision could not be read back.
@@ -100,6 +109,10 @@ impl Decision {
             Decision::SnoozeNudge(_) => DecisionKind::SnoozeNudge,
             Decision::Undo(_) => DecisionKind::Undo,
             Decision::BindRitual(_) => DecisionKind::BindRitual,
+            Decision::ModuleAdd(_) => DecisionKind::ModuleAdd,
+            Decision::ModuleUpdate(_) => DecisionKind::ModuleUpdate,
+            Decision::ModuleApprove(_) => DecisionKind::ModuleApprove,
+            Decision::ModuleRetire(_) => DecisionKind::ModuleRetire,
         }
     }
 
@@ -307,6 +320,50 @@ mod tests {
                 Ok(decision.clone())
             );
         }
+    }
+
+    #[test]
+    fn module_decisions_keep_their_fields_flat_and_read_back() {
+        use crate::domain::command::Hours;
+        use crate::domain::library::ModuleState;
+        let fields = ModuleFields::new(
+            "run EBR",
+            Some(Hours { centi: 150 }),
+            Some("https://lms.example.com/c/1"),
+            Some(Level::Practising),
+        )
+        .expect("valid");
+        let add = Decision::ModuleAdd(
+            ModuleAdd::new("EBR storyline", fields.clone(), ModuleState::Approved).expect("valid"),
+        );
+        assert_eq!(add.kind().as_str(), "module_add");
+        assert_eq!(
+            add.payload(),
+            serde_json::json!({
+                "title": "EBR storyline", "capability": "run EBR", "hours": "1.5",
+                "link": "https://lms.example.com/c/1", "level": "practising", "state": "approved"
+            })
+        );
+        let retire = Decision::ModuleRetire(
+            ModuleStateChange::retire("EBR storyline", ModuleState::Approved).expect("valid"),
+        );
+        let update = Decision::ModuleUpdate(ModuleUpdate {
+            title: "EBR storyline".into(),
+            before: fields.clone(),
+            after: ModuleFields::new("run EBR", None, None, None).expect("valid"),
+        });
+        for decision in [add, retire, update] {
+            let kind = decision.kind().as_str();
+            assert_eq!(
+                Decision::from_stored(kind, decision.payload()),
+                Ok(decision.clone())
+            );
+        }
+        assert!(ModuleStateChange::approve("x", ModuleState::Approved).is_err());
+        assert!(ModuleStateChange::retire("x", ModuleState::Retired).is_err());
+        assert!(ModuleFields::new("run EBR", None, Some("ftp://x"), None).is_err());
+        assert!(ModuleFields::new("run EBR", Some(Hours { centi: 0 }), None, None).is_err());
+        assert!(ModuleFields::new("run EBR", None, None, Some(Level::None)).is_err());
     }
 
     #[test]

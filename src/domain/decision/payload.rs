@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::command::{DateRange, Hours};
 use crate::domain::ids::{CapabilityId, DecisionId};
+use crate::domain::library::{ModuleState, hours_problem, link_problem};
 use crate::domain::limits::{BUDGET_MAX, HOURS_MAX, TARGET_MAX, name_problem, text_problem};
 use crate::domain::{DecisionKind, Level};
 
@@ -292,7 +293,7 @@ mod hours_text {
         parse(&text).ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not hours")))
     }
 
-    fn parse(text: &str) -> Option<Hours> {
+    pub(super) fn parse(text: &str) -> Option<Hours> {
         let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
         if fraction.len() > 2 || !fraction.chars().all(|c| c.is_ascii_digit()) {
             return None;
@@ -382,6 +383,176 @@ impl Commission {
             budget,
             capability: capability.map(str::to_owned),
         })
+    }
+}
+
+/// What a module is, besides its title and state: the capability it builds, how long it takes,
+/// where it is and the level it aims at. Kept whole in `module_add` and on both sides of a
+/// `module_update`, so an undo knows what to put back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleFields {
+    /// The capability it builds, by name.
+    pub capability: String,
+    /// How long it takes, as people write hours (`1.5`).
+    #[serde(default, with = "optional_hours_text")]
+    pub hours: Option<Hours>,
+    /// An http(s) address.
+    #[serde(default)]
+    pub link: Option<String>,
+    /// The level it brings people to: learning, practising or mastery.
+    #[serde(default)]
+    pub level: Option<Level>,
+}
+
+impl ModuleFields {
+    /// A module building `capability`, checked as every path checks it.
+    pub fn new(
+        capability: &str,
+        hours: Option<Hours>,
+        link: Option<&str>,
+        level: Option<Level>,
+    ) -> Result<Self, Invalid> {
+        check_name(capability, "the capability's name")?;
+        if let Some(problem) = hours.and_then(|h| hours_problem(h.centi)) {
+            return Err(Invalid(capitalised(&problem)));
+        }
+        if let Some(problem) = link.and_then(link_problem) {
+            return Err(Invalid(capitalised(&problem)));
+        }
+        if level == Some(Level::None) {
+            return Err(Invalid(
+                "A module aims at learning, practising or mastery, not none.".to_owned(),
+            ));
+        }
+        Ok(ModuleFields {
+            capability: capability.to_owned(),
+            hours,
+            link: link.map(str::to_owned),
+            level,
+        })
+    }
+}
+
+/// "the link …" → "The link ….", for a message that stands alone.
+fn capitalised(problem: &str) -> String {
+    let mut chars = problem.chars();
+    let first: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    format!("{first}{}.", chars.as_str())
+}
+
+/// `module_add`: a module added to the workspace's library.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleAdd {
+    /// Its title, as it will be stored.
+    pub title: String,
+    /// What it is.
+    #[serde(flatten)]
+    pub fields: ModuleFields,
+    /// The state it starts in: approved when an admin adds it.
+    pub state: ModuleState,
+}
+
+impl ModuleAdd {
+    /// A module called `title`, starting in `state`.
+    pub fn new(title: &str, fields: ModuleFields, state: ModuleState) -> Result<Self, Invalid> {
+        check_name(title, "the module's title")?;
+        Ok(ModuleAdd {
+            title: title.to_owned(),
+            fields,
+            state,
+        })
+    }
+}
+
+/// `module_update`: what a module is, changed (from `cadence.toml` or a catalogue import).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleUpdate {
+    /// The module's title.
+    pub title: String,
+    /// What it was.
+    pub before: ModuleFields,
+    /// What it is now.
+    pub after: ModuleFields,
+}
+
+/// `module_approve` and `module_retire`: a module moved from one state to another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleStateChange {
+    /// The module's title.
+    pub title: String,
+    /// The state it was in.
+    pub from: ModuleState,
+    /// The state it is in now.
+    pub to: ModuleState,
+}
+
+impl ModuleStateChange {
+    /// `title`, in state `from`, approved: only a proposed module can be.
+    pub fn approve(title: &str, from: ModuleState) -> Result<Self, Invalid> {
+        let why = match from {
+            ModuleState::Proposed => None,
+            ModuleState::Approved => Some("is approved already"),
+            ModuleState::Retired => Some("is retired; add it again under a new title"),
+            ModuleState::Commissioned => Some(
+                "is a commission L&D has not accepted yet; only a proposed module can be approved",
+            ),
+        };
+        Self::to(title, from, ModuleState::Approved, why)
+    }
+
+    /// `title`, in state `from`, retired: a proposed or approved module can be.
+    pub fn retire(title: &str, from: ModuleState) -> Result<Self, Invalid> {
+        let why = match from {
+            ModuleState::Proposed | ModuleState::Approved => None,
+            ModuleState::Retired => Some("is retired already"),
+            ModuleState::Commissioned => {
+                Some("is a commission L&D has not accepted yet; it is answered, not retired")
+            }
+        };
+        Self::to(title, from, ModuleState::Retired, why)
+    }
+
+    fn to(
+        title: &str,
+        from: ModuleState,
+        to: ModuleState,
+        why_not: Option<&str>,
+    ) -> Result<Self, Invalid> {
+        check_name(title, "the module's title")?;
+        if let Some(why) = why_not {
+            return Err(Invalid(format!("The module {title} {why}.")));
+        }
+        Ok(ModuleStateChange {
+            title: title.to_owned(),
+            from,
+            to,
+        })
+    }
+}
+
+/// Optional hours stored as text, `"6"` or `"1.5"`, or left out.
+mod optional_hours_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::domain::command::Hours;
+
+    pub fn serialize<S: Serializer>(hours: &Option<Hours>, s: S) -> Result<S::Ok, S::Error> {
+        match hours {
+            Some(hours) => super::hours_text::serialize(hours, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Hours>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            Some(text) => super::hours_text::parse(&text)
+                .map(Some)
+                .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not hours"))),
+            None => Ok(None),
+        }
     }
 }
 

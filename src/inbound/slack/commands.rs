@@ -154,10 +154,11 @@ fn needs_admin_check(text: &str) -> bool {
         .find(|word| !word.to_ascii_lowercase().starts_with("team:"))
         .unwrap_or_default()
         .to_ascii_lowercase();
-    // Set-up is for admins; `audit`, `org` and `scorecard @someone` show admins more.
+    // Set-up and the module library are for admins; `audit`, `org`, `scorecard @someone` and
+    // `module list` show admins more.
     matches!(
         first.as_str(),
-        "team" | "capability" | "audit" | "org" | "scorecard" | "settings"
+        "team" | "capability" | "audit" | "org" | "scorecard" | "settings" | "module" | "modules"
     )
 }
 
@@ -172,6 +173,7 @@ mod tests {
         assert!(needs_admin_check("Capability add x"));
         assert!(needs_admin_check("org family:sales"));
         assert!(needs_admin_check("scorecard <@U1|a>"));
+        assert!(needs_admin_check("module add x for y"));
         assert!(!needs_admin_check("level <@U1|a> x mastery"));
         assert!(!needs_admin_check(""));
     }

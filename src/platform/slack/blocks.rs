@@ -498,7 +498,7 @@ fn shorten(span: &Span, room: usize) -> Option<Span> {
         Span::Strong(words) => (words, Span::Strong),
         Span::Code(words) => (words, Span::Code),
         Span::Command(words) => (words, Span::Command),
-        Span::Mention(_) | Span::Channel(_) | Span::Break => return None,
+        Span::Mention(_) | Span::Channel(_) | Span::Link { .. } | Span::Break => return None,
     };
     // First guess: as many characters as fit once escaped; markers may need a few fewer.
     let mut used = 0;

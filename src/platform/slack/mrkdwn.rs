@@ -2,10 +2,11 @@
 //!
 //! Every word that came from a person is escaped (`&`, `<`, `>` as Slack documents), so nobody
 //! can make the bot ping `@channel` or forge a mention by typing `<!channel>` or `<@U…>`.
-//! Only [`Span::Mention`] and [`Span::Channel`] produce Slack's angle-bracket syntax, and only
-//! for ids that look like Slack ids.
+//! Only [`Span::Mention`], [`Span::Channel`] and [`Span::Link`] produce Slack's angle-bracket
+//! syntax, and only for ids that look like Slack ids and for http(s) addresses.
 //! <https://api.slack.com/reference/surfaces/formatting#escaping>
 
+use crate::domain::library::link_problem;
 use crate::domain::text::{Span, Text};
 
 /// Escapes user text for mrkdwn: `&` → `&amp;`, `<` → `&lt;`, `>` → `&gt;`, nothing else.
@@ -49,6 +50,15 @@ pub fn render(text: &Text) -> String {
                 out.push('#');
                 out.push_str(&escape(id));
             }
+            // A link Slack would read wrongly (or a script: URL) is shown as its words.
+            Span::Link { url, label } if link_problem(url).is_none() => {
+                out.push('<');
+                out.push_str(&escape(url));
+                out.push('|');
+                out.push_str(&escape(label));
+                out.push('>');
+            }
+            Span::Link { label, .. } => out.push_str(&escape(label)),
             Span::Break => out.push('\n'),
         }
     }
@@ -121,6 +131,18 @@ mod tests {
         assert_eq!(
             render(&Text::new().mention("U1> <!channel")),
             "@U1&gt; &lt;!channel"
+        );
+    }
+
+    #[test]
+    fn links_render_only_for_web_addresses() {
+        assert_eq!(
+            render(&Text::new().link("https://x.io/a?b=1&c=2", "x.io")),
+            "<https://x.io/a?b=1&amp;c=2|x.io>"
+        );
+        assert_eq!(
+            render(&Text::new().link("javascript:alert(1)", "<!here>")),
+            "&lt;!here&gt;"
         );
     }
 

@@ -712,7 +712,7 @@ fn markdown_cut(text: &Text, names: &Names, max: usize) -> String {
             Span::Strong(words) => (words, Span::Strong),
             Span::Code(words) => (words, Span::Code),
             Span::Command(words) => (words, Span::Command),
-            Span::Mention(_) | Span::Channel(_) | Span::Break => break,
+            Span::Mention(_) | Span::Channel(_) | Span::Link { .. } | Span::Break => break,
         };
         // The longest prefix of the words that still fits: rendering a longer prefix is never
         // narrower, so a binary search finds it.

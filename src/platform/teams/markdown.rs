@@ -27,6 +27,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::domain::library::link_problem;
 use crate::domain::text::{Span, Text};
 
 /// Display names by platform id (users and channels), used for mentions and channel references.
@@ -71,6 +72,16 @@ pub fn render_with_names(text: &Text, names: &Names) -> String {
                 Some(shown) => push_words(&mut out, &shown, None),
                 None => push_words(&mut out, &format!("#{id}"), None),
             },
+            // The label is escaped like any words; the address was checked (no spaces, no
+            // brackets), and its parentheses are encoded so none ends the link early.
+            Span::Link { url, label } if link_problem(url).is_none() => {
+                out.push('[');
+                push_escaped(&mut out, label);
+                out.push_str("](");
+                out.push_str(&url.replace('(', "%28").replace(')', "%29"));
+                out.push(')');
+            }
+            Span::Link { label, .. } => push_words(&mut out, label, None),
             Span::Break => push_break(&mut out),
         }
     }
@@ -261,6 +272,19 @@ mod tests {
         }
         assert!(!out.contains("{{DATE"));
         assert!(!out.contains("<at>"));
+    }
+
+    #[test]
+    fn links_are_markdown_links_with_escaped_labels() {
+        let out = render(&Text::new().link("https://x.io/a_(b)", "x [io]"));
+        assert_eq!(out, "[x \\[io\\]](https://x.io/a_%28b%29)");
+        let (shown, _, others) = read(&out);
+        assert_eq!(shown, "x [io]");
+        assert_eq!(others.len(), 2, "one link: {others:?}");
+        assert_eq!(
+            render(&Text::new().link("javascript:x()", "[y](z)")),
+            "\\[y\\]\\(z)"
+        );
     }
 
     #[test]

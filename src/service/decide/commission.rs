@@ -15,6 +15,17 @@ pub(in crate::service) async fn commission(
     capability: Option<&str>,
 ) -> Result<Reply, Stop> {
     let team = team_for(scope, named_team, Right::Managers).await?;
+    // Titles are unique in the library: a commission of one it has already is a mistake.
+    if let Some(found) = scope.store().module_by_title(scope.tenant, title).await? {
+        let text = Text::new()
+            .plain("The library already has ")
+            .strong(found.title)
+            .plain(format!(
+                " ({}). Use it, or commission the new module under another title. Nothing was recorded.",
+                found.state
+            ));
+        return Err(Reply::invalid(text).into());
+    }
     let cap = match capability {
         Some(name) => Some(scope.capability(name).await?),
         None => None,

@@ -10,6 +10,7 @@ mod hours;
 mod intervene;
 mod level;
 mod mastery;
+mod module;
 mod sequence;
 mod target;
 mod track;
@@ -22,6 +23,7 @@ pub(super) use hours::hours;
 pub(super) use intervene::intervene;
 pub(super) use level::{certify, level};
 pub(super) use mastery::mastery;
+pub(super) use module::{module_add, module_approve, module_list, module_retire};
 pub(super) use sequence::sequence;
 pub(super) use target::target;
 pub(super) use track::{approve, decline, request};
@@ -100,15 +102,31 @@ async fn authorise(scope: &Scope<'_>, team: &Team, right: Right) -> Result<(), S
     scope.require_manager(team, "record decisions for").await
 }
 
-/// Records a drafted decision and answers with its confirmation.
+/// Records a drafted decision for `team` and answers with its confirmation.
 pub(super) async fn record(scope: &Scope<'_>, team: &Team, draft: Draft) -> Result<Reply, Stop> {
+    record_in(scope, Some(team), draft).await
+}
+
+/// Records a drafted decision of the whole workspace (the module library), which belongs to no
+/// team, and answers with its confirmation.
+pub(super) async fn record_for_workspace(scope: &Scope<'_>, draft: Draft) -> Result<Reply, Stop> {
+    record_in(scope, None, draft).await
+}
+
+/// Records a drafted decision for `team`, or for the workspace when there is none.
+pub(super) async fn record_in(
+    scope: &Scope<'_>,
+    team: Option<&Team>,
+    draft: Draft,
+) -> Result<Reply, Stop> {
     let queued = draft.follow_up.is_some();
     let kind = draft.decision.kind();
+    let team_id = team.map(|t| t.id);
     let recorded = scope
         .store()
         .record(&NewDecision {
             tenant: scope.tenant,
-            team: Some(team.id),
+            team: team_id,
             actor: scope.actor.id,
             subject: draft.subject,
             capability: draft.capability,
@@ -126,15 +144,23 @@ pub(super) async fn record(scope: &Scope<'_>, team: &Team, draft: Draft) -> Resu
         // The very same request again (a replay of its signed bytes): it was recorded once,
         // and is answered as it was then.
         Err(StoreError::Replayed) => {
-            tracing::info!(%kind, team = team.id.0, "replayed request; nothing more recorded");
+            tracing::info!(%kind, team = ?team_id, "replayed request; nothing more recorded");
             return Ok(Reply {
                 text: draft.confirmation,
                 outcome: Outcome::Replayed,
             });
         }
+        // What the decision changes moved on since it was read (another admin retired the
+        // module first): the author is told, nothing is recorded.
+        Err(StoreError::Conflict(what)) => {
+            let text = Text::new().plain(format!(
+                "That can't be recorded now: {what}. Nothing was recorded."
+            ));
+            return Err(Reply::invalid(text).into());
+        }
         Err(e) => return Err(e.into()),
     };
-    tracing::info!(decision = id.0, %kind, team = team.id.0, "decision recorded");
+    tracing::info!(decision = id.0, %kind, team = ?team_id, "decision recorded");
     if queued {
         scope.commands.wake_outbox();
     }

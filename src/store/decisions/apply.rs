@@ -6,8 +6,8 @@ use sqlx::{Any, Transaction};
 
 use super::super::{StoreError, StoreResult, millis};
 use crate::domain::decision::{
-    Absence, Commission, Decision, HoursAllocated, Intervene, LevelSet, NewDecision, Snooze,
-    TrackAnswer, TrackStatus,
+    Absence, Decision, HoursAllocated, Intervene, LevelSet, NewDecision, Snooze, TrackAnswer,
+    TrackStatus,
 };
 use crate::domain::ids::{CapabilityId, DecisionId, PersonId, TeamId};
 use crate::domain::name_key;
@@ -69,9 +69,16 @@ pub(super) async fn apply(
             .await
         }
         Decision::Absence(absence) => record_absence(tx, decision, id, absence).await,
-        Decision::Commission(commission) => commission_module(tx, decision, id, commission).await,
+        Decision::Commission(commission) => {
+            super::library::commission_module(tx, decision, id, commission).await
+        }
         Decision::Undo(undo) => super::revert::revert(tx, decision, undo).await,
         Decision::BindRitual(bind) => super::bind::bind_ritual(tx, decision, bind).await,
+        Decision::ModuleAdd(add) => super::library::add_module(tx, decision, id, add).await,
+        Decision::ModuleUpdate(update) => super::library::update_module(tx, decision, update).await,
+        Decision::ModuleApprove(change) | Decision::ModuleRetire(change) => {
+            super::library::change_state(tx, decision, change).await
+        }
     }
 }
 
@@ -200,32 +207,6 @@ async fn record_absence(
     .bind(subject(decision)?.0)
     .bind(absence.from.to_string())
     .bind(absence.to.to_string())
-    .bind(id.0)
-    .bind(millis(decision.at))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// A commissioned learning module.
-async fn commission_module(
-    tx: &mut Transaction<'_, Any>,
-    decision: &NewDecision,
-    id: DecisionId,
-    commission: &Commission,
-) -> StoreResult<()> {
-    let budget = commission
-        .budget
-        .map(|b| i64::try_from(b).unwrap_or(i64::MAX));
-    sqlx::query(
-        "INSERT INTO modules (tenant_id, team_id, title, capability_id, budget, status, \
-         decision_id, created_at) VALUES ($1, $2, $3, $4, $5, 'commissioned', $6, $7)",
-    )
-    .bind(decision.tenant.0)
-    .bind(team(decision)?.0)
-    .bind(commission.title.as_str())
-    .bind(decision.capability.map(|c| c.0))
-    .bind(budget)
     .bind(id.0)
     .bind(millis(decision.at))
     .execute(&mut **tx)

@@ -7,6 +7,7 @@
 
 mod apply;
 mod bind;
+mod library;
 mod revert;
 
 use sqlx::{Any, Transaction};
@@ -107,6 +108,27 @@ impl Store {
         let row: Option<DecisionRow> = sqlx::query_as(&sql)
             .bind(tenant.0)
             .bind(team.0)
+            .bind(actor.0)
+            .fetch_optional(&self.read)
+            .await?;
+        row.map(recorded).transpose()
+    }
+
+    /// The latest decision `actor` made for the whole workspace (the module library's, which
+    /// belong to no team) that has not been reverted and is not itself an undo.
+    pub async fn last_workspace_decision_by(
+        &self,
+        tenant: TenantId,
+        actor: PersonId,
+    ) -> StoreResult<Option<RecordedDecision>> {
+        let sql = format!(
+            "SELECT {DECISION_COLUMNS} {DECISION_JOINS} \
+             WHERE d.tenant_id = $1 AND d.team_id IS NULL AND d.actor_person_id = $2 \
+               AND d.kind <> 'undo' AND u.id IS NULL \
+             ORDER BY d.created_at DESC, d.id DESC LIMIT 1"
+        );
+        let row: Option<DecisionRow> = sqlx::query_as(&sql)
+            .bind(tenant.0)
             .bind(actor.0)
             .fetch_optional(&self.read)
             .await?;

@@ -3,8 +3,9 @@
 //! For state where the latest decision wins (levels, targets, mastery criteria, skill orders)
 //! the state is recomputed from the latest decision about the same thing that is still standing,
 //! so reverting an older decision never overwrites a newer one. State a decision added (an
-//! intervention, an absence, learning hours, a commissioned module) is removed or cancelled by
-//! the id of the decision that added it.
+//! intervention, an absence, learning hours, a module commissioned or added) is removed or
+//! cancelled by the id of the decision that added it; a module approved, retired or changed goes
+//! back to the state and fields the decision kept.
 
 use sqlx::{Any, Transaction};
 
@@ -73,8 +74,14 @@ pub(super) async fn revert(
         }
         Decision::Absence(_) => by_decision(tx, "DELETE FROM absences", tenant, gone).await?,
         Decision::Hours(_) => by_decision(tx, "DELETE FROM learning_hours", tenant, gone).await?,
-        Decision::Commission(_) => {
+        Decision::Commission(_) | Decision::ModuleAdd(_) => {
             by_decision(tx, "DELETE FROM modules", tenant, gone).await?;
+        }
+        Decision::ModuleUpdate(update) => {
+            super::library::unupdate_module(tx, undo_decision, update).await?;
+        }
+        Decision::ModuleApprove(change) | Decision::ModuleRetire(change) => {
+            super::library::unchange_state(tx, undo_decision, change).await?;
         }
         Decision::RequestTrack(_) => withdraw_request(tx, tenant, gone).await?,
         Decision::ApproveTrack(track) | Decision::DeclineTrack(track) => {

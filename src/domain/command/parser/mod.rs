@@ -13,10 +13,12 @@
 //! The parser is one [`Parser`] (a cursor over the tokens, with the helpers every subcommand
 //! shares to read people, names and text and to word its errors), and one file per family of
 //! subcommands: `decisions` (what managers decide), `setup` (teams and the capability library),
-//! `rituals` (rituals and their triggers); `values` reads dates and numbers and words the
+//! `library` (the module library), `rituals` (rituals and their triggers), `reports` (the
+//! organisation's views and settings); `values` reads dates and numbers and words the
 //! suggestions.
 
 mod decisions;
+mod library;
 mod reports;
 mod rituals;
 mod setup;

@@ -26,7 +26,7 @@ impl Parser {
             );
         }
         self.bump();
-        let modules = self.module_list()?;
+        let modules = self.module_sequence()?;
         let pace = if self.peek_keyword().as_deref() == Some("pace") {
             self.bump();
             Some(self.pace_value()?)
@@ -43,7 +43,7 @@ impl Parser {
 
     pub(in crate::domain::command) fn track_order(&mut self) -> Result<Command, ParseError> {
         let track = self.name(&TRACK, &[])?;
-        let modules = self.module_list()?;
+        let modules = self.module_sequence()?;
         self.end()?;
         Ok(Command::TrackOrder { track, modules })
     }
@@ -74,7 +74,7 @@ impl Parser {
     }
 
     /// `"A" > "B" > "C"`: at least one module, each once.
-    fn module_list(&mut self) -> Result<Vec<String>, ParseError> {
+    fn module_sequence(&mut self) -> Result<Vec<String>, ParseError> {
         let mut modules: Vec<String> = Vec::new();
         let mut keys: HashSet<String> = HashSet::new();
         loop {
