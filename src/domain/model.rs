@@ -149,11 +149,17 @@ pub enum DecisionKind {
     ModuleApprove,
     /// A module taken out of use (admins).
     ModuleRetire,
+    /// A team track's modules, in order.
+    TrackModules,
+    /// How often a track's modules are due.
+    Pace,
+    /// A module of a track finished.
+    ModuleDone,
 }
 
 impl DecisionKind {
     /// Every kind.
-    pub const ALL: [DecisionKind; 22] = [
+    pub const ALL: [DecisionKind; 25] = [
         DecisionKind::Gap,
         DecisionKind::Coach,
         DecisionKind::Intervene,
@@ -176,6 +182,9 @@ impl DecisionKind {
         DecisionKind::ModuleUpdate,
         DecisionKind::ModuleApprove,
         DecisionKind::ModuleRetire,
+        DecisionKind::TrackModules,
+        DecisionKind::Pace,
+        DecisionKind::ModuleDone,
     ];
 
     /// The stable name stored in the decision log.
@@ -203,6 +212,9 @@ impl DecisionKind {
             DecisionKind::ModuleUpdate => "module_update",
             DecisionKind::ModuleApprove => "module_approve",
             DecisionKind::ModuleRetire => "module_retire",
+            DecisionKind::TrackModules => "track_modules",
+            DecisionKind::Pace => "pace",
+            DecisionKind::ModuleDone => "module_done",
         }
     }
 }

@@ -217,6 +217,18 @@ async fn decide(scope: &Scope<'_>, team: Option<&str>, command: &Command) -> Res
             level,
         } => d::module_add(scope, title, capability, *hours, link.as_deref(), *level).await,
         Command::ModuleApprove { title } => d::module_approve(scope, title).await,
+        Command::TrackCompose {
+            track,
+            modules,
+            pace,
+        } => d::compose(scope, team, track, modules, *pace).await,
+        Command::TrackOrder { track, modules } => d::reorder(scope, team, track, modules).await,
+        Command::Pace {
+            person,
+            track,
+            pace,
+        } => d::pace(scope, team, person.as_ref(), track, *pace).await,
+        Command::Done { person, module } => d::done(scope, team, person.as_ref(), module).await,
         Command::ModuleRetire { title } => d::module_retire(scope, title).await,
         _ => Err(Reply::invalid(Text::new().plain("That command records no decision.")).into()),
     }

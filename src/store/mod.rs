@@ -32,6 +32,7 @@ mod profile;
 mod rituals;
 mod settings;
 mod teams;
+mod tracks;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,6 +60,7 @@ pub use people::Person;
 pub use profile::{LevelRow, Profile, TrackRow};
 pub use rituals::{NewRitual, Ritual};
 pub use teams::{Membership, NewTeam, Role, Team};
+pub use tracks::{TrackPlan, TrackProgress};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");

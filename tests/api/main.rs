@@ -37,6 +37,7 @@ mod teams;
 mod teams_auth;
 mod teams_connector;
 mod tenancy;
+mod tracks_of_modules;
 mod undo;
 mod wording;
 mod workspace_admins;

@@ -118,6 +118,22 @@ impl Decision {
             Decision::ModuleRetire(m) => Text::new()
                 .plain("the retirement of the module ")
                 .strong(m.title.clone()),
+            Decision::TrackModules(t) => Text::new()
+                .plain("the modules of the track ")
+                .strong(t.track.clone()),
+            Decision::Pace(p) => match &p.person {
+                Some(person) => Text::new()
+                    .plain(format!("a pace of {} for ", p.pace))
+                    .mention(person.clone())
+                    .plain(" on ")
+                    .strong(p.track.clone()),
+                None => Text::new()
+                    .plain(format!("a pace of {} for ", p.pace))
+                    .strong(p.track.clone()),
+            },
+            Decision::ModuleDone(d) => who(Text::new())
+                .plain(" finishing the module ")
+                .strong(d.module.clone()),
         }
     }
 

@@ -17,8 +17,8 @@ use super::DecisionKind;
 use super::ids::{CapabilityId, DecisionId, OccurrenceId, PersonId, TeamId, TenantId};
 pub use payload::{
     Absence, BindRitual, Coach, Commission, Criteria, Gap, HoursAllocated, Intervene, Invalid,
-    LevelSet, ModuleAdd, ModuleFields, ModuleStateChange, ModuleUpdate, NoGaps, PeriodKind,
-    Sequence, Snooze, Target, TrackAnswer, Undo,
+    LevelSet, ModuleAdd, ModuleDone, ModuleFields, ModuleStateChange, ModuleUpdate, NoGaps,
+    PeriodKind, Sequence, SetPace, Snooze, Target, TrackAnswer, TrackModules, Undo,
 };
 
 use super::DecisionSource;
@@ -75,6 +75,12 @@ pub enum Decision {
     ModuleApprove(ModuleStateChange),
     /// A module taken out of use.
     ModuleRetire(ModuleStateChange),
+    /// A team track's modules, in order.
+    TrackModules(TrackModules),
+    /// How often a track's modules are due.
+    Pace(SetPace),
+    /// A module of a track finished.
+    ModuleDone(ModuleDone),
 }
 
 /// Why a stored decision could not be read back.
@@ -113,6 +119,9 @@ impl Decision {
             Decision::ModuleUpdate(_) => DecisionKind::ModuleUpdate,
             Decision::ModuleApprove(_) => DecisionKind::ModuleApprove,
             Decision::ModuleRetire(_) => DecisionKind::ModuleRetire,
+            Decision::TrackModules(_) => DecisionKind::TrackModules,
+            Decision::Pace(_) => DecisionKind::Pace,
+            Decision::ModuleDone(_) => DecisionKind::ModuleDone,
         }
     }
 

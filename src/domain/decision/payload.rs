@@ -9,9 +9,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::command::{DateRange, Hours};
-use crate::domain::ids::{CapabilityId, DecisionId};
+use crate::domain::ids::{CapabilityId, DecisionId, ModuleId};
 use crate::domain::library::{ModuleState, hours_problem, link_problem};
 use crate::domain::limits::{BUDGET_MAX, HOURS_MAX, TARGET_MAX, name_problem, text_problem};
+use crate::domain::pace::Pace;
 use crate::domain::{DecisionKind, Level};
 
 /// Why a decision cannot be made as asked; the words are for the person who asked.
@@ -209,6 +210,64 @@ impl Sequence {
             capability_ids: capabilities.iter().map(|(_, id)| *id).collect(),
         })
     }
+}
+
+/// `track … modules …` and `track order`: a team track's modules, in the order they are
+/// taken; with a pace when one was set with them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackModules {
+    /// The track, by name.
+    pub track: String,
+    /// Its modules by title, first to take first.
+    pub modules: Vec<String>,
+    /// The same modules' ids.
+    pub module_ids: Vec<ModuleId>,
+    /// How often a module is expected, when set with the modules.
+    #[serde(default)]
+    pub pace: Option<Pace>,
+}
+
+impl TrackModules {
+    /// `track` made of `modules` (title, id), in order.
+    pub fn new(
+        track: &str,
+        modules: &[(String, ModuleId)],
+        pace: Option<Pace>,
+    ) -> Result<Self, Invalid> {
+        check_name(track, "the track's name")?;
+        if modules.is_empty() {
+            return Err(Invalid("Name at least one module.".to_owned()));
+        }
+        Ok(TrackModules {
+            track: track.to_owned(),
+            modules: modules.iter().map(|(n, _)| n.clone()).collect(),
+            module_ids: modules.iter().map(|(_, id)| *id).collect(),
+            pace,
+        })
+    }
+}
+
+/// `pace`: how often a track's modules are due, for the track or one person on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetPace {
+    /// The track, by name.
+    pub track: String,
+    /// Whose pace (their platform user id); the track's when absent.
+    #[serde(default)]
+    pub person: Option<String>,
+    /// The pace.
+    pub pace: Pace,
+}
+
+/// `done`: a module of someone's track finished.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleDone {
+    /// Who finished it (platform user id).
+    pub person: String,
+    /// The module, by title.
+    pub module: String,
+    /// Its id.
+    pub module_id: ModuleId,
 }
 
 /// The kind of period learning hours are allocated in.

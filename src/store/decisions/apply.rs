@@ -79,6 +79,11 @@ pub(super) async fn apply(
         Decision::ModuleApprove(change) | Decision::ModuleRetire(change) => {
             super::library::change_state(tx, decision, change).await
         }
+        Decision::TrackModules(modules) => {
+            super::tracks::track_modules(tx, decision, id, modules).await
+        }
+        Decision::Pace(pace) => super::tracks::pace(tx, decision, pace).await,
+        Decision::ModuleDone(done) => super::tracks::done(tx, decision, id, done).await,
     }
 }
 

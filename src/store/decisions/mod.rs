@@ -9,6 +9,7 @@ mod apply;
 mod bind;
 mod library;
 mod revert;
+mod tracks;
 
 use sqlx::{Any, Transaction};
 

@@ -83,6 +83,16 @@ pub(super) async fn revert(
         Decision::ModuleApprove(change) | Decision::ModuleRetire(change) => {
             super::library::unchange_state(tx, undo_decision, change).await?;
         }
+        Decision::TrackModules(_) | Decision::Pace(_) | Decision::ModuleDone(_) => {
+            super::tracks::revert(
+                tx,
+                undo_decision,
+                &reverted.decision,
+                reverted.subject,
+                gone,
+            )
+            .await?;
+        }
         Decision::RequestTrack(_) => withdraw_request(tx, tenant, gone).await?,
         Decision::ApproveTrack(track) | Decision::DeclineTrack(track) => {
             reopen_request(tx, tenant, gone, track).await?;

@@ -1,0 +1,187 @@
+//! Team tracks made of modules, as the commands that change them and the views that show
+//! progress read them: a track's team, pace and modules in order, who is on it at which pace,
+//! and the modules people finished.
+
+use chrono::{DateTime, Utc};
+
+use super::{Store, StoreError, StoreResult, from_millis};
+use crate::domain::ids::{ModuleId, PersonId, TeamId, TenantId};
+use crate::domain::name_key;
+use crate::domain::pace::Pace;
+
+/// A track, with its modules in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackPlan {
+    /// Stored id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// The team whose track it is; `None` for a track no team has composed yet.
+    pub team: Option<TeamId>,
+    /// Its pace, if set.
+    pub pace: Option<Pace>,
+    /// Its modules, first to take first: id and title.
+    pub modules: Vec<(ModuleId, String)>,
+}
+
+/// One person's progress on one track.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackProgress {
+    /// The track's name.
+    pub track: String,
+    /// Modules finished.
+    pub done: usize,
+    /// Modules on the track.
+    pub total: usize,
+    /// The first module not finished yet.
+    pub next: Option<String>,
+    /// The pace that applies: the person's own, else the track's.
+    pub pace: Option<Pace>,
+}
+
+fn parse_pace(text: Option<String>) -> StoreResult<Option<Pace>> {
+    text.map(|t| {
+        t.parse()
+            .map_err(|_| StoreError::Corrupt(format!("`{t}` is not a pace")))
+    })
+    .transpose()
+}
+
+impl Store {
+    /// The track named `name`, with its modules, if there is one.
+    pub async fn track_plan(&self, tenant: TenantId, name: &str) -> StoreResult<Option<TrackPlan>> {
+        let row: Option<(i64, String, Option<i64>, Option<String>)> = sqlx::query_as(
+            "SELECT id, name, team_id, pace FROM tracks WHERE tenant_id = $1 AND name_key = $2",
+        )
+        .bind(tenant.0)
+        .bind(name_key(name))
+        .fetch_optional(&self.read)
+        .await?;
+        let Some((id, name, team, pace)) = row else {
+            return Ok(None);
+        };
+        let modules: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT m.id, m.title FROM track_modules t \
+             JOIN modules m ON m.id = t.module_id AND m.tenant_id = t.tenant_id \
+             WHERE t.tenant_id = $1 AND t.track_id = $2 ORDER BY t.position",
+        )
+        .bind(tenant.0)
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(Some(TrackPlan {
+            id,
+            name,
+            team: team.map(TeamId),
+            pace: parse_pace(pace)?,
+            modules: modules
+                .into_iter()
+                .map(|(id, t)| (ModuleId(id), t))
+                .collect(),
+        }))
+    }
+
+    /// Whether `person` is on the track (approved), and their own pace on it.
+    pub async fn enrolment(
+        &self,
+        tenant: TenantId,
+        track: i64,
+        person: PersonId,
+    ) -> StoreResult<Option<Option<Pace>>> {
+        let row: Option<(Option<String>,)> = sqlx::query_as(
+            "SELECT pace FROM track_enrolments WHERE tenant_id = $1 AND track_id = $2 \
+             AND person_id = $3 AND status = 'approved'",
+        )
+        .bind(tenant.0)
+        .bind(track)
+        .bind(person.0)
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(|(pace,)| parse_pace(pace)).transpose()
+    }
+
+    /// The names of `person`'s approved tracks that hold `module`.
+    pub async fn tracks_holding(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+        module: ModuleId,
+    ) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT DISTINCT k.name FROM track_enrolments e \
+             JOIN tracks k ON k.id = e.track_id AND k.tenant_id = e.tenant_id \
+             JOIN track_modules t ON t.track_id = k.id AND t.tenant_id = k.tenant_id \
+             WHERE e.tenant_id = $1 AND e.person_id = $2 AND e.status = 'approved' \
+               AND t.module_id = $3 ORDER BY k.name",
+        )
+        .bind(tenant.0)
+        .bind(person.0)
+        .bind(module.0)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(|(n,)| n).collect())
+    }
+
+    /// When `person` finished `module`, if they did.
+    pub async fn completed_at(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+        module: ModuleId,
+    ) -> StoreResult<Option<DateTime<Utc>>> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT completed_at FROM module_completions \
+             WHERE tenant_id = $1 AND person_id = $2 AND module_id = $3",
+        )
+        .bind(tenant.0)
+        .bind(person.0)
+        .bind(module.0)
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(|(at,)| from_millis(at)).transpose()
+    }
+
+    /// `person`'s progress on each of their approved tracks that has modules, by track name.
+    pub async fn track_progress(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+    ) -> StoreResult<Vec<TrackProgress>> {
+        let rows: Vec<(String, Option<String>, Option<String>, String, Option<i64>)> =
+            sqlx::query_as(
+                "SELECT k.name, e.pace, k.pace, m.title, c.completed_at FROM track_enrolments e \
+                 JOIN tracks k ON k.id = e.track_id AND k.tenant_id = e.tenant_id \
+                 JOIN track_modules t ON t.track_id = k.id AND t.tenant_id = k.tenant_id \
+                 JOIN modules m ON m.id = t.module_id AND m.tenant_id = t.tenant_id \
+                 LEFT JOIN module_completions c ON c.module_id = m.id AND c.person_id = e.person_id \
+                     AND c.tenant_id = e.tenant_id \
+                 WHERE e.tenant_id = $1 AND e.person_id = $2 AND e.status = 'approved' \
+                 ORDER BY k.name, t.position",
+            )
+            .bind(tenant.0)
+            .bind(person.0)
+            .fetch_all(&self.read)
+            .await?;
+        let mut progress: Vec<TrackProgress> = Vec::new();
+        for (track, own, shared, title, completed) in rows {
+            if progress.last().is_none_or(|p| p.track != track) {
+                progress.push(TrackProgress {
+                    track: track.clone(),
+                    done: 0,
+                    total: 0,
+                    next: None,
+                    pace: parse_pace(own.or(shared))?,
+                });
+            }
+            if let Some(current) = progress.last_mut() {
+                current.total += 1;
+                match completed {
+                    Some(_) => current.done += 1,
+                    None if current.next.is_none() => current.next = Some(title),
+                    None => {}
+                }
+            }
+        }
+        Ok(progress)
+    }
+}
