@@ -39,6 +39,9 @@ pub struct TrackProgress {
     pub pace: Option<Pace>,
 }
 
+/// A progress row: track, the person's pace, the track's pace, a module's title, when finished.
+type ProgressRow = (String, Option<String>, Option<String>, String, Option<i64>);
+
 fn parse_pace(text: Option<String>) -> StoreResult<Option<Pace>> {
     text.map(|t| {
         t.parse()
@@ -147,7 +150,7 @@ impl Store {
         tenant: TenantId,
         person: PersonId,
     ) -> StoreResult<Vec<TrackProgress>> {
-        let rows: Vec<(String, Option<String>, Option<String>, String, Option<i64>)> =
+        let rows: Vec<ProgressRow> =
             sqlx::query_as(
                 "SELECT k.name, e.pace, k.pace, m.title, c.completed_at FROM track_enrolments e \
                  JOIN tracks k ON k.id = e.track_id AND k.tenant_id = e.tenant_id \
