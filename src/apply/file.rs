@@ -23,6 +23,9 @@ pub struct ApplyFile {
     /// Capabilities in the library.
     #[serde(default)]
     pub capabilities: Vec<Spanned<CapabilityEntry>>,
+    /// Modules in the library, each building a listed capability.
+    #[serde(default)]
+    pub modules: Vec<Spanned<ModuleEntry>>,
     /// Teams, with their targets, absences and rituals.
     #[serde(default)]
     pub teams: Vec<Spanned<TeamEntry>>,
@@ -66,6 +69,32 @@ pub struct CapabilityEntry {
     pub description: Option<String>,
     /// The role family it belongs to.
     pub family: Option<String>,
+}
+
+/// `[[modules]]`: a learning module in the library.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModuleEntry {
+    /// Its title, unique in the library.
+    pub title: String,
+    /// The capability it builds: one listed under `[[capabilities]]`.
+    pub capability: String,
+    /// How long it takes: a number of hours (`3`, `1.5`) or a duration (`"90 min"`).
+    pub hours: Option<HoursValue>,
+    /// Where it is: an http(s) address.
+    pub link: Option<String>,
+    /// The level it aims at: learning, practising or mastery.
+    pub level: Option<String>,
+}
+
+/// A module's `hours` as written: a number of hours, or a duration in words.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum HoursValue {
+    /// `hours = 3` or `hours = 1.5`.
+    Number(f64),
+    /// `hours = "90 min"`, `"1h30"`, `"2 h"`.
+    Text(String),
 }
 
 /// `[[teams]]`: a team and everything it owns.

@@ -1,9 +1,11 @@
 //! Configuration as code: `cadence apply cadence.toml` (design.md §4) upserts a workspace's
-//! teams, people, capabilities, targets, absences, rituals and triggers from one TOML file.
+//! teams, people, capabilities, modules, targets, absences, rituals and triggers from one TOML
+//! file.
 //!
 //! Chat commands edit the same records, so everything here goes through the store's domain
-//! operations, and targets and absences are recorded as decisions (source `api`, actor the
-//! person `cadence-apply`), exactly as `/cadence target` and `/cadence away` record them.
+//! operations, and targets, absences and library modules are recorded as decisions (source
+//! `api`, actor the person `cadence-apply`), exactly as `/cadence target`, `/cadence away` and
+//! `/cadence module add` record them.
 //!
 //! # The file
 //!
@@ -20,6 +22,13 @@
 //! name = "run EBR"
 //! description = "runs an executive business review end to end"   # optional
 //! family = "account exec"                                         # optional
+//!
+//! [[modules]]                   # the module library (admins' in chat); optional
+//! title = "EBR storyline"
+//! capability = "run EBR"        # must be listed under [[capabilities]]
+//! hours = 3                     # optional: hours (1.5) or a duration ("90 min")
+//! link = "https://lms.example.com/ebr"                            # optional: http(s)
+//! level = "practising"          # optional: learning, practising or mastery
 //!
 //! [[teams]]
 //! name = "Atlas"
@@ -69,6 +78,12 @@
 //!   one; an absence as an `absence` decision only when the same person, first and last day are
 //!   not stored yet. Targets and absences the file does not mention are left as they are (they
 //!   are decisions; set `count = 0` to drop a target).
+//! - A module is matched by title. One new to the library is added approved (a `module_add`
+//!   decision); one whose capability, hours, link or level differ from the file's is changed (a
+//!   `module_update` decision); an optional value the file leaves out keeps the stored one.
+//!   Whether a module is proposed, approved or retired is left to chat. All of them are recorded
+//!   in one transaction. Titles are checked as chat checks them, look-alikes of stored titles
+//!   included.
 //! - A ritual in the file is described whole: its kind, channel, prompt moment, nudge and exactly
 //!   the listed triggers. Whether it is paused is left to chat. Rituals the file does not
 //!   mention, and teams and capabilities it does not mention, are left alone.
@@ -93,8 +108,8 @@ use chrono::{DateTime, Utc};
 use crate::store::Store;
 
 pub use file::{
-    AbsenceEntry, ApplyFile, CapabilityEntry, DateText, PersonEntry, RitualEntry, TargetEntry,
-    TeamEntry, Workspace,
+    AbsenceEntry, ApplyFile, CapabilityEntry, DateText, HoursValue, ModuleEntry, PersonEntry,
+    RitualEntry, TargetEntry, TeamEntry, Workspace,
 };
 pub use report::{ApplyError, ApplySummary, Counts, Problem};
 

@@ -1,10 +1,11 @@
 //! Checking: the file as written becomes a [`Plan`] of typed values, or every problem in it.
 //!
-//! One function per section of the file (the workspace, people, capabilities, then each team in
-//! `team`, its rituals in `ritual`), all reporting into one [`Problems`] collector. They run in
+//! One function per section of the file (the workspace, people, capabilities, the modules in
+//! `module`, then each team in `team`, its rituals in `ritual`), all reporting into one [`Problems`] collector. They run in
 //! the order the file is written, so problems come out in that order, each with its line and
 //! column and the record it concerns.
 
+mod module;
 mod ritual;
 mod team;
 
@@ -30,6 +31,8 @@ pub(super) struct Plan<'f> {
     /// Everyone the file names, each once, with the display name the file gives.
     pub(super) people: Vec<(&'f str, Option<&'f str>)>,
     pub(super) capabilities: Vec<PlannedCapability<'f>>,
+    /// The `[[modules]]`, checked.
+    pub(super) modules: Vec<crate::catalogue::Described>,
     pub(super) teams: Vec<PlannedTeam<'f>>,
 }
 
@@ -112,6 +115,16 @@ impl<'f> Problems<'f> {
         });
     }
 
+    /// One more problem, at a line (from 1) already known, about `what`.
+    pub(super) fn add_at_line(&mut self, line: Option<usize>, what: &str, message: String) {
+        self.found.push(Problem {
+            line,
+            column: None,
+            what: what.to_owned(),
+            message,
+        });
+    }
+
     /// "line N", for pointing at an earlier entry.
     fn line_of(&self, span: &Range<usize>) -> String {
         if self.source.is_empty() {
@@ -176,6 +189,7 @@ pub(super) fn plan(file: &ApplyFile) -> Result<Plan<'_>, ApplyError> {
     let mut people = People::listed(&file.people, &mut problems);
     let capabilities = capabilities(&file.capabilities, &mut problems);
     let declared: Vec<&str> = capabilities.iter().map(|c| c.name).collect();
+    let modules = module::modules(&file.modules, &declared, &file.source, &mut problems);
     let mut seen = team::Seen::default();
     let mut teams = Vec::new();
     for entry in &file.teams {
@@ -193,6 +207,7 @@ pub(super) fn plan(file: &ApplyFile) -> Result<Plan<'_>, ApplyError> {
         workspace_id: workspace.id.trim(),
         people: people.named,
         capabilities,
+        modules,
         teams,
     })
 }

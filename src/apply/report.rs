@@ -139,6 +139,8 @@ pub struct ApplySummary {
     pub people: Counts,
     /// Capabilities in the library.
     pub capabilities: Counts,
+    /// Modules in the library (each created or updated one is a decision).
+    pub modules: Counts,
     /// Teams' own settings (time zone, home channel) and their existence; a team counts as
     /// updated when its membership changed too.
     pub teams: Counts,
@@ -160,6 +162,7 @@ impl ApplySummary {
         [
             self.people,
             self.capabilities,
+            self.modules,
             self.teams,
             self.memberships,
             self.targets,
@@ -176,6 +179,7 @@ impl fmt::Display for ApplySummary {
         let rows = [
             ("people", &self.people),
             ("capabilities", &self.capabilities),
+            ("modules", &self.modules),
             ("teams", &self.teams),
             ("targets", &self.targets),
             ("absences", &self.absences),

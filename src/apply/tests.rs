@@ -337,3 +337,55 @@ fn summaries_read_per_kind() {
     );
     assert!(text.ends_with("1 decision recorded"), "{text}");
 }
+
+#[test]
+fn modules_are_checked_with_their_line_and_every_problem() {
+    let text = format!(
+        "{MINIMAL}
+[[modules]]
+title = \"EBR storyline\"
+capability = \"run QBR\"
+hours = -1
+link = \"ftp://files.example.com/ebr\"
+level = \"guru\"
+
+[[modules]]
+title = \"Storyline\"
+capability = \"run EBR\"
+hours = 1.255
+
+[[modules]]
+title = \"storyline\"
+capability = \"Run  EBR\"
+hours = \"90 min\"
+"
+    );
+    let rendered: Vec<String> = problems(&text).iter().map(ToString::to_string).collect();
+    let expect = [
+        "module \"EBR storyline\": capability `run QBR` is not listed under [[capabilities]]; add it there (listed: \"run EBR\")",
+        "module \"EBR storyline\": `hours = -1` is negative",
+        "module \"EBR storyline\": `level = \"guru\"`: use learning, practising or mastery",
+        "module \"EBR storyline\": `ftp://files.example.com/ebr` is not a web address",
+        "module \"Storyline\": `hours = 1.255`: give at most two decimals",
+    ];
+    assert_eq!(rendered.len(), expect.len(), "{rendered:#?}");
+    for (found, wanted) in rendered.iter().zip(expect) {
+        assert!(found.contains(wanted), "{found}\nwanted {wanted}");
+    }
+    assert!(
+        rendered[0].starts_with("line 16, column 1: "),
+        "{}",
+        rendered[0]
+    );
+
+    // The third entry is sound, and the second's title twice is reported once it is too.
+    let fixed = text.replace("hours = 1.255", "hours = 1.25");
+    let fixed = fixed.replacen("capability = \"run QBR\"\nhours = -1\nlink = \"ftp://files.example.com/ebr\"\nlevel = \"guru\"", "capability = \"run EBR\"", 1);
+    let rendered: Vec<String> = problems(&fixed).iter().map(ToString::to_string).collect();
+    assert_eq!(rendered.len(), 1, "{rendered:#?}");
+    assert!(
+        rendered[0].contains("module \"storyline\": listed twice (also on line 20)"),
+        "{}",
+        rendered[0]
+    );
+}

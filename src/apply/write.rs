@@ -30,6 +30,9 @@ pub(super) async fn check_against_store(
         return Ok(());
     };
     let mut problems = Problems::new(&file.source);
+    for found in crate::catalogue::check_titles(store, tenant, &plan.modules).await? {
+        problems.add_at_line(found.line, &found.what, found.message);
+    }
     for team in &plan.teams {
         let Some(channel) = team.channel else {
             continue;
@@ -85,6 +88,7 @@ pub(super) async fn write(
     let capabilities = writer
         .capabilities(&plan.capabilities, &mut summary.capabilities)
         .await?;
+    writer.modules(plan, &mut summary).await?;
     let existing = writer.existing_teams(&plan.teams).await?;
     for (planned, stored) in plan.teams.iter().zip(existing) {
         let team = writer.team(planned, stored, &people, &mut summary).await?;
@@ -178,6 +182,39 @@ impl Writer<'_> {
             capabilities.insert(name_key(cap.name), (stored.id, stored.name));
         }
         Ok(capabilities)
+    }
+
+    /// The library's modules, added or changed, as decisions recorded in one transaction.
+    async fn modules(&self, plan: &Plan<'_>, summary: &mut ApplySummary) -> Result<(), ApplyError> {
+        if plan.modules.is_empty() {
+            return Ok(());
+        }
+        let actor = crate::catalogue::Actor {
+            user_id: APPLY_ACTOR,
+            name: APPLY_ACTOR_NAME,
+        };
+        let written =
+            crate::catalogue::write(self.store, self.tenant, actor, &plan.modules, self.at)
+                .await
+                .map_err(|e| match e {
+                    crate::catalogue::WriteError::Store(e) => ApplyError::Store(e),
+                    crate::catalogue::WriteError::Invalid(found) => ApplyError::Invalid(
+                        found
+                            .into_iter()
+                            .map(|p| Problem {
+                                line: p.line,
+                                column: None,
+                                what: p.what,
+                                message: p.message,
+                            })
+                            .collect(),
+                    ),
+                })?;
+        summary.modules.created += written.added;
+        summary.modules.updated += written.updated;
+        summary.modules.unchanged += written.unchanged;
+        summary.decisions += written.decisions();
+        Ok(())
     }
 
     /// The stored teams the file names, found first, with any home channel another team in the

@@ -9,8 +9,9 @@
 //! capability the library does not have — and then nothing is written. Otherwise each module new
 //! to the library is a `module_add` decision (approved: L&D brought it in), each whose capability,
 //! hours, link or level differ a `module_update`, and all of them are recorded in one transaction:
-//! the library never holds half a catalogue. A module already as described is left alone, so the
-//! same file imported again records nothing; its state (proposed, retired) is chat's business.
+//! the library never holds half a catalogue. A value a file leaves out (an empty cell, a key not
+//! given) keeps the stored one. A module already as described is left alone, so the same file
+//! imported again records nothing; its state (proposed, retired) is chat's business.
 
 pub mod read;
 mod write;

@@ -136,25 +136,27 @@ async fn write_all(
             problems.push(problem(module, message));
             continue;
         };
-        let after = match ModuleFields::new(
+        let stored = store.module_by_title(tenant, &module.title).await?;
+        // A value the file leaves out keeps the stored one, as a capability's description does.
+        let kept = stored.as_ref().map(fields_of);
+        let after = ModuleFields::new(
             &capability.name,
-            module.hours,
-            module.link.as_deref(),
-            module.level,
-        ) {
+            module.hours.or(kept.as_ref().and_then(|k| k.hours)),
+            module
+                .link
+                .as_deref()
+                .or(kept.as_ref().and_then(|k| k.link.as_deref())),
+            module.level.or(kept.as_ref().and_then(|k| k.level)),
+        );
+        let after = match after {
             Ok(fields) => fields,
             Err(invalid) => {
                 problems.push(problem(module, invalid.0));
                 continue;
             }
         };
-        let decision = match store.module_by_title(tenant, &module.title).await? {
-            None => {
-                written.added += 1;
-                ModuleAdd::new(&module.title, after, ModuleState::Approved).map(Decision::ModuleAdd)
-            }
-            Some(stored) => {
-                let before = fields_of(&stored);
+        let decision = match (stored, kept) {
+            (Some(stored), Some(before)) => {
                 if same(&before, &after) {
                     written.unchanged += 1;
                     continue;
@@ -165,6 +167,10 @@ async fn write_all(
                     before,
                     after,
                 }))
+            }
+            _ => {
+                written.added += 1;
+                ModuleAdd::new(&module.title, after, ModuleState::Approved).map(Decision::ModuleAdd)
             }
         };
         match decision {

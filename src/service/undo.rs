@@ -37,7 +37,9 @@ pub(super) async fn undo(scope: &Scope<'_>, named_team: Option<&str>) -> Result<
         }
         // Not in a team's channel, but the author has (or as an admin may have) a decision of
         // the workspace to undo.
-        Err(_) if workspace_last.is_some() || scope.may_set_up() => (None, None),
+        Err(_) if named_team.is_none() && (workspace_last.is_some() || scope.may_set_up()) => {
+            (None, None)
+        }
         Err(stop) => return Err(stop),
     };
     let newest_is_team = match (&team_last, &workspace_last) {

@@ -121,12 +121,16 @@ async fn the_example_applies_once_then_changes_nothing_then_exactly_the_edits(db
     let first = apply_text(&store, EXAMPLE, at).await;
     assert_eq!(first.people, counts(6, 0, 0, 0));
     assert_eq!(first.capabilities, counts(4, 0, 0, 0));
+    assert_eq!(first.modules, counts(2, 0, 0, 0));
     assert_eq!(first.teams, counts(2, 0, 0, 0));
     assert_eq!(first.memberships, counts(6, 0, 0, 0));
     assert_eq!(first.targets, counts(4, 0, 0, 0));
     assert_eq!(first.absences, counts(1, 0, 0, 0));
     assert_eq!(first.rituals, counts(3, 0, 0, 0));
-    assert_eq!(first.decisions, 5);
+    assert_eq!(
+        first.decisions, 7,
+        "four targets, an absence and two modules"
+    );
 
     let tenant = store
         .tenant(Platform::Slack, WORKSPACE, at)
@@ -278,6 +282,7 @@ async fn the_example_applies_once_then_changes_nothing_then_exactly_the_edits(db
     assert_eq!(second.decisions, 0);
     assert_eq!(second.people, counts(0, 0, 6, 0));
     assert_eq!(second.capabilities, counts(0, 0, 4, 0));
+    assert_eq!(second.modules, counts(0, 0, 2, 0));
     assert_eq!(second.teams, counts(0, 0, 2, 0));
     assert_eq!(second.memberships, counts(0, 0, 6, 0));
     assert_eq!(second.targets, counts(0, 0, 4, 0));
@@ -306,6 +311,7 @@ async fn the_example_applies_once_then_changes_nothing_then_exactly_the_edits(db
     let third = apply_text(&store, &edited, at + chrono::Duration::minutes(10)).await;
     assert_eq!(third.people, counts(0, 0, 6, 0));
     assert_eq!(third.capabilities, counts(0, 0, 4, 0));
+    assert_eq!(third.modules, counts(0, 0, 2, 0));
     assert_eq!(
         third.teams,
         counts(0, 1, 1, 0),

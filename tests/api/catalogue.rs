@@ -247,6 +247,96 @@ async fn a_catalogue_with_bad_rows_reports_every_one_and_writes_nothing(db: Db) 
     );
 }
 
+/// `[[modules]]` in cadence.toml: applied with the rest of the file, applied again (nothing
+/// changes), edited (one module changed, one added), and a title that only looks like a stored
+/// one refused before anything is written.
+async fn modules_in_cadence_toml_apply_once_then_only_their_changes(db: Db) {
+    use cadence::apply;
+    let Some(test_db) = TestDb::new(db).await else {
+        return;
+    };
+    let store = Store::connect(&test_db.url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    let example = include_str!("../../cadence.toml");
+    let apply_text = |text: String| {
+        let store = store.clone();
+        async move {
+            let file = apply::parse(&text)?;
+            apply::apply(&store, &file, Utc::now()).await
+        }
+    };
+    let first = apply_text(example.to_owned()).await.expect("applied");
+    assert_eq!((first.modules.created, first.modules.unchanged), (2, 0));
+    let tenant = store
+        .find_tenant(Platform::Slack, "T0123ABCD")
+        .await
+        .expect("tenant")
+        .expect("exists");
+    let drills = store
+        .module_by_title(tenant, "incident command drills")
+        .await
+        .expect("read")
+        .expect("exists");
+    assert_eq!(
+        (drills.hours.map(|h| h.centi), drills.level, drills.state),
+        (Some(150), Some(Level::Learning), ModuleState::Approved)
+    );
+    let again = apply_text(example.to_owned()).await.expect("applied");
+    assert_eq!(
+        (
+            again.modules.created,
+            again.modules.updated,
+            again.modules.unchanged
+        ),
+        (0, 0, 2)
+    );
+    assert_eq!(again.decisions, 0);
+
+    let edited = example.replacen("hours = \"90 min\"", "hours = 2", 1)
+        + "\n[[modules]]\ntitle = \"Objection drills\"\ncapability = \"objection handling\"\n";
+    let third = apply_text(edited.clone()).await.expect("applied");
+    assert_eq!(
+        (
+            third.modules.created,
+            third.modules.updated,
+            third.modules.unchanged
+        ),
+        (1, 1, 1)
+    );
+    assert_eq!(third.decisions, 2);
+    assert_eq!(
+        count(&test_db.url, "SELECT COUNT(*) FROM decisions d JOIN people p ON p.id = d.actor_person_id \
+            WHERE d.kind IN ('module_add', 'module_update') AND p.user_id = 'cadence-apply' AND d.team_id IS NULL").await,
+        4
+    );
+    let fourth = apply_text(edited).await.expect("applied");
+    assert!(!fourth.changed(), "{fourth}");
+
+    let decisions = count(&test_db.url, "SELECT COUNT(*) FROM decisions").await;
+    let lookalike = example.to_owned()
+        + "\n[[modules]]\ntitle = \"\u{415}BR storyline\"\ncapability = \"run EBR\"\n";
+    match apply_text(lookalike.clone()).await {
+        Err(apply::ApplyError::Invalid(problems)) => {
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            let shown = problems[0].to_string();
+            assert!(
+                shown.contains("looks the same as the module \"EBR storyline\""),
+                "{shown}"
+            );
+            let line = lookalike
+                .lines()
+                .position(|l| l == "[[modules]]")
+                .map(|_| ());
+            assert!(line.is_some() && problems[0].line.is_some(), "{shown}");
+        }
+        other => panic!("expected the look-alike refused, got {other:?}"),
+    }
+    assert_eq!(
+        count(&test_db.url, "SELECT COUNT(*) FROM decisions").await,
+        decisions
+    );
+}
+
 macro_rules! catalogue_suite {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
@@ -263,6 +353,7 @@ macro_rules! catalogue_suite {
 catalogue_suite!(
     a_catalogue_imports_once_then_changes_nothing_then_exactly_the_edits,
     a_catalogue_with_bad_rows_reports_every_one_and_writes_nothing,
+    modules_in_cadence_toml_apply_once_then_only_their_changes,
 );
 
 /// The command itself, on SQLite: it prints what it did, or every problem with `FILE:LINE:` and

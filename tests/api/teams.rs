@@ -282,6 +282,34 @@ crate::for_each_database! {
         assert_eq!(forged.status(), 401);
     }
 
+    the_module_library_works_in_teams_with_links_as_markdown(db) {
+        let Some(t) = start(db, None).await else { return };
+        t.atlas().await;
+        let add = t.message("UADMIN", RETRO, r#"module add "EBR storyline" for "run EBR" hours 1.5 link https://lms.example.com/c/1"#, &[]);
+        assert_eq!(t.send(&add).await.status(), 200);
+        t.app.wait_count("SELECT COUNT(*) FROM modules WHERE status = 'approved' AND link = 'https://lms.example.com/c/1'", 1).await;
+        // A manager may not retire it; a member lists it.
+        let retire = t.message("UALICE", RETRO, r#"module retire "EBR storyline""#, &[]);
+        assert_eq!(t.send(&retire).await.status(), 200);
+        let list = t.message("UBOB", RETRO, "module list", &[]);
+        assert_eq!(t.send(&list).await.status(), 200);
+        let calls = t.wait_calls(5).await;
+        let reply_to = |activity: &Value| {
+            calls
+                .iter()
+                .find(|c| c.activity_id.as_deref() == activity["id"].as_str())
+                .map(|c| c.body.to_string())
+                .unwrap_or_else(|| panic!("no reply to {activity}"))
+        };
+        let added = reply_to(&add);
+        assert!(added.contains("Added **EBR storyline** to the library"), "{added}");
+        let refused = reply_to(&retire);
+        assert!(refused.contains("Only workspace admins, owners and Cadence admins can retire modules"), "{refused}");
+        let listed = reply_to(&list);
+        assert!(listed.contains("**EBR storyline** — run EBR · 1.5 h · [lms.example.com](https://lms.example.com/c/1)"), "{listed}");
+        assert_eq!(t.app.count("SELECT COUNT(*) FROM decisions WHERE kind = 'module_retire'").await, 0);
+    }
+
     refuses_activities_without_a_valid_token_and_records_nothing(db) {
         let Some(t) = start(db, None).await else { return };
         let activity = t.message("UADMIN", RETRO, "team create Atlas", &[]);

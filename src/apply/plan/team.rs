@@ -204,7 +204,7 @@ fn targets<'f>(
 }
 
 /// ` (listed: "a", "b")`, when the list is short enough to read.
-fn known_list(names: &[&str]) -> String {
+pub(super) fn known_list(names: &[&str]) -> String {
     match names.len() {
         0 => String::new(),
         1..=8 => {
