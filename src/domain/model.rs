@@ -141,11 +141,19 @@ pub enum DecisionKind {
     Undo,
     /// A ritual the attention audit proposed, bound with a click.
     BindRitual,
+    /// A team's learning-hours and spend budgets for a quarter, set by an admin.
+    Budget,
+    /// An allocation over budget, sent to L&D as a request.
+    RequestBudget,
+    /// An over-budget request approved by L&D (the allocation is recorded with it).
+    ApproveBudget,
+    /// An over-budget request declined by L&D.
+    DeclineBudget,
 }
 
 impl DecisionKind {
     /// Every kind.
-    pub const ALL: [DecisionKind; 18] = [
+    pub const ALL: [DecisionKind; 22] = [
         DecisionKind::Gap,
         DecisionKind::Coach,
         DecisionKind::Intervene,
@@ -164,6 +172,10 @@ impl DecisionKind {
         DecisionKind::SnoozeNudge,
         DecisionKind::Undo,
         DecisionKind::BindRitual,
+        DecisionKind::Budget,
+        DecisionKind::RequestBudget,
+        DecisionKind::ApproveBudget,
+        DecisionKind::DeclineBudget,
     ];
 
     /// The stable name stored in the decision log.
@@ -187,6 +199,10 @@ impl DecisionKind {
             DecisionKind::SnoozeNudge => "snooze",
             DecisionKind::Undo => "undo",
             DecisionKind::BindRitual => "bind_ritual",
+            DecisionKind::Budget => "budget",
+            DecisionKind::RequestBudget => "request_budget",
+            DecisionKind::ApproveBudget => "approve_budget",
+            DecisionKind::DeclineBudget => "decline_budget",
         }
     }
 }

@@ -204,6 +204,11 @@ async fn decide(scope: &Scope<'_>, team: Option<&str>, command: &Command) -> Res
             budget,
             capability,
         } => d::commission(scope, team, title, *budget, capability.as_deref()).await,
+        Command::Budget {
+            hours,
+            spend,
+            quarter,
+        } => d::budget(scope, team, *hours, *spend, *quarter).await,
         _ => Err(Reply::invalid(Text::new().plain("That command records no decision.")).into()),
     }
 }

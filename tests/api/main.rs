@@ -13,6 +13,7 @@ mod teams_standin;
 mod apply;
 mod audit_chat;
 mod authorisation;
+mod budgets;
 mod cards;
 mod crash;
 mod decisions;

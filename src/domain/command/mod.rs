@@ -26,8 +26,8 @@ pub use help::{HelpEntry, help_topic, help_topics, overview, usage_for};
 pub use lexer::display_text;
 pub use parser::parse;
 pub use parser::{
-    BUDGET_MAX, HOURS_MAX, NAME_MAX_CHARS, NUDGE_MAX_MINUTES, RITUAL_ID_MAX, TARGET_MAX,
-    TEXT_MAX_CHARS,
+    BUDGET_HOURS_MAX, BUDGET_MAX, HOURS_MAX, NAME_MAX_CHARS, NUDGE_MAX_MINUTES, RITUAL_ID_MAX,
+    TARGET_MAX, TEXT_MAX_CHARS,
 };
 pub use table::{SPECS, Spec, Subcommand, top_level_words};
 pub use text::{CommandText, Piece};
@@ -319,6 +319,16 @@ pub enum Command {
         /// What an allocation over budget does.
         over_budget: Option<OverBudget>,
     },
+    /// `budget [hours N] [spend N] [quarter 2026Q4]`: a team's budgets for a quarter, set by
+    /// admins; with no amounts, shows them with what is used and left.
+    Budget {
+        /// Learning hours for the quarter.
+        hours: Option<Hours>,
+        /// Spend for the quarter, in whole units of the workspace's currency.
+        spend: Option<u64>,
+        /// The quarter; the current one when not given.
+        quarter: Option<Quarter>,
+    },
     /// `scorecard [@manager] [quarter 2026Q4]`: a manager's scorecard (their own, or anyone's
     /// for admins).
     Scorecard {
@@ -378,7 +388,8 @@ impl Command {
             | Command::Undo
             | Command::Audit
             | Command::Org { .. }
-            | Command::Settings { .. } => Vec::new(),
+            | Command::Settings { .. }
+            | Command::Budget { .. } => Vec::new(),
         }
     }
 }

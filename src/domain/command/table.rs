@@ -76,6 +76,8 @@ pub enum Subcommand {
     Scorecard,
     /// `settings [learning-channel #c] [currency XXX] [over-budget refuse|request]`.
     Settings,
+    /// `budget [hours N] [spend N] [quarter 2026Q4]`.
+    Budget,
 }
 
 /// How one subcommand is named, written, explained and read.
@@ -107,7 +109,7 @@ impl std::fmt::Debug for Spec {
 }
 
 /// Every subcommand, in the order `/cadence help` lists them.
-pub static SPECS: [Spec; 30] = [
+pub static SPECS: [Spec; 31] = [
     Spec {
         sub: Subcommand::Help,
         name: "help",
@@ -466,6 +468,17 @@ pub static SPECS: [Spec; 30] = [
         is: |c| matches!(c, Command::Settings { .. }),
         parse: Parser::settings,
         render: render::settings,
+    },
+    Spec {
+        sub: Subcommand::Budget,
+        name: "budget",
+        usage: "budget [hours N] [spend N] [quarter 2026Q4]",
+        summary: "Shows a team's budget for a quarter with what is used and left; admins set its learning hours and spend, which `hours` and `commission` draw down.",
+        example: "budget team:Atlas hours 60 spend 5000 quarter 2026Q4",
+        topics: &["budgets", "spend", "over budget", "learning hours budget"],
+        is: |c| matches!(c, Command::Budget { .. }),
+        parse: Parser::budget,
+        render: render::budget,
     },
 ];
 

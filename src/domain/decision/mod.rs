@@ -16,8 +16,9 @@ use serde::{Deserialize, Serialize};
 use super::DecisionKind;
 use super::ids::{CapabilityId, DecisionId, OccurrenceId, PersonId, TeamId, TenantId};
 pub use payload::{
-    Absence, BindRitual, Coach, Commission, Criteria, Gap, HoursAllocated, Intervene, Invalid,
-    LevelSet, NoGaps, PeriodKind, Sequence, Snooze, Target, TrackAnswer, Undo,
+    Absence, Allocation, BindRitual, BudgetAnswer, BudgetRequest, BudgetSet, Coach, Commission,
+    Criteria, Gap, HoursAllocated, Intervene, Invalid, LevelSet, NoGaps, PeriodKind, Sequence,
+    Snooze, Target, TrackAnswer, Undo,
 };
 
 use super::DecisionSource;
@@ -66,6 +67,14 @@ pub enum Decision {
     Undo(Undo),
     /// A ritual the attention audit proposed, bound: the ritual is added with it.
     BindRitual(BindRitual),
+    /// A team's budgets for a quarter, set by an admin.
+    Budget(BudgetSet),
+    /// An allocation over its team's budget, sent to L&D.
+    RequestBudget(BudgetRequest),
+    /// An over-budget request approved by L&D: the allocation is recorded.
+    ApproveBudget(BudgetAnswer),
+    /// An over-budget request declined by L&D.
+    DeclineBudget(BudgetAnswer),
 }
 
 /// Why a stored decision could not be read back.
@@ -100,6 +109,10 @@ impl Decision {
             Decision::SnoozeNudge(_) => DecisionKind::SnoozeNudge,
             Decision::Undo(_) => DecisionKind::Undo,
             Decision::BindRitual(_) => DecisionKind::BindRitual,
+            Decision::Budget(_) => DecisionKind::Budget,
+            Decision::RequestBudget(_) => DecisionKind::RequestBudget,
+            Decision::ApproveBudget(_) => DecisionKind::ApproveBudget,
+            Decision::DeclineBudget(_) => DecisionKind::DeclineBudget,
         }
     }
 
@@ -199,6 +212,8 @@ pub enum FollowUpCard {
         /// Why they ask.
         note: Option<String>,
     },
+    /// An over-budget request for L&D, whose buttons answer the decision being recorded.
+    BudgetRequest(Box<crate::domain::budget::BudgetRequestView>),
 }
 
 /// A decision as the log holds it.

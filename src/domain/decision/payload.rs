@@ -8,9 +8,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::budget::Shortfall;
 use crate::domain::command::{DateRange, Hours};
 use crate::domain::ids::{CapabilityId, DecisionId};
-use crate::domain::limits::{BUDGET_MAX, HOURS_MAX, TARGET_MAX, name_problem, text_problem};
+use crate::domain::limits::{
+    BUDGET_HOURS_MAX, BUDGET_MAX, HOURS_MAX, TARGET_MAX, name_problem, text_problem,
+};
+use crate::domain::outcomes::Quarter;
 use crate::domain::{DecisionKind, Level};
 
 /// Why a decision cannot be made as asked; the words are for the person who asked.
@@ -292,7 +296,7 @@ mod hours_text {
         parse(&text).ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not hours")))
     }
 
-    fn parse(text: &str) -> Option<Hours> {
+    pub(super) fn parse(text: &str) -> Option<Hours> {
         let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
         if fraction.len() > 2 || !fraction.chars().all(|c| c.is_ascii_digit()) {
             return None;
@@ -306,6 +310,29 @@ mod hours_text {
         Some(Hours {
             centi: whole.checked_mul(100)?.checked_add(fraction)?,
         })
+    }
+}
+
+/// Optional hours stored as text, like [`hours_text`].
+mod optional_hours_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::domain::command::Hours;
+
+    pub fn serialize<S: Serializer>(hours: &Option<Hours>, s: S) -> Result<S::Ok, S::Error> {
+        match hours {
+            Some(hours) => super::hours_text::serialize(hours, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Hours>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|text| {
+                super::hours_text::parse(&text)
+                    .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not hours")))
+            })
+            .transpose()
     }
 }
 
@@ -383,6 +410,92 @@ impl Commission {
             capability: capability.map(str::to_owned),
         })
     }
+}
+
+/// `budget`: a team's budgets for a quarter, set by an admin. What is not given keeps the value
+/// an earlier decision set for the same team and quarter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetSet {
+    /// The quarter.
+    pub quarter: Quarter,
+    /// Learning hours, as people write them.
+    #[serde(
+        default,
+        with = "optional_hours_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hours: Option<Hours>,
+    /// Spend, in whole units of the workspace's currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spend: Option<u64>,
+}
+
+impl BudgetSet {
+    /// `hours` and `spend` for `quarter`: at least one of them.
+    pub fn new(
+        quarter: Quarter,
+        hours: Option<Hours>,
+        spend: Option<u64>,
+    ) -> Result<Self, Invalid> {
+        if hours.is_none() && spend.is_none() {
+            return Err(Invalid(
+                "Give the budget's hours, its spend, or both.".to_owned(),
+            ));
+        }
+        if hours.is_some_and(|h| h.centi > BUDGET_HOURS_MAX * 100) {
+            return Err(Invalid(format!(
+                "An hours budget is at most {BUDGET_HOURS_MAX} hours a quarter."
+            )));
+        }
+        if spend.is_some_and(|b| b > BUDGET_MAX) {
+            return Err(Invalid(format!("A budget is at most {BUDGET_MAX}.")));
+        }
+        Ok(BudgetSet {
+            quarter,
+            hours,
+            spend,
+        })
+    }
+}
+
+/// What an allocation over budget would record, kept whole so that an approval records exactly
+/// what was asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Allocation {
+    /// Learning hours (`hours`).
+    Hours(HoursAllocated),
+    /// A commissioned module with its budget (`commission`).
+    Commission(Commission),
+}
+
+/// `request_budget`: an allocation over its team's budget, sent to L&D to approve or decline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetRequest {
+    /// What would be recorded.
+    pub allocation: Allocation,
+    /// The budget it does not fit, as it stood when asked.
+    pub shortfall: Shortfall,
+    /// The channel the manager asked in, where the answer is told.
+    #[serde(default)]
+    pub asked_in: Option<String>,
+}
+
+/// `approve_budget` and `decline_budget`: L&D's answer to an over-budget request. An approval
+/// records the allocation, over budget.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetAnswer {
+    /// The request answered.
+    pub request: DecisionId,
+    /// What was asked.
+    pub allocation: Allocation,
+    /// The quarter whose budget it draws.
+    pub quarter: Quarter,
+    /// Who asked: their platform user id.
+    pub requester: String,
+    /// Where they asked, to tell them there.
+    #[serde(default)]
+    pub asked_in: Option<String>,
 }
 
 /// The longest absence recorded in one go; longer ones are almost always a typo in the year.

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tokio::time::Instant;
 
-use super::commands::{self, COMMAND_BUDGET, CommandResponse, overran};
+use super::commands::{self, COMMAND_BUDGET, CommandResponse, LOOKUP_BUDGET, overran};
 use super::interactions::{self, Clicked, Envelope};
 use super::verify_request;
 use crate::error::AppError;
@@ -39,7 +39,19 @@ impl ChatAdapter for Slack {
     ) -> Result<(Inbound, Option<Clicked>), AppError> {
         match serde_urlencoded::from_bytes::<Envelope>(body) {
             Ok(envelope) => Ok(match interactions::normalise(&envelope)? {
-                Some(clicked) => (clicked.inbound(), Some(clicked)),
+                Some(mut clicked) => {
+                    if let Some(directory) = &state.directory
+                        && clicked.needs_admin_check()
+                    {
+                        let (tenant, user) = clicked.who();
+                        let lookup = directory.is_admin(tenant, user);
+                        let admin = tokio::time::timeout_at(received + LOOKUP_BUDGET, lookup)
+                            .await
+                            .unwrap_or(false);
+                        clicked.set_workspace_admin(admin);
+                    }
+                    (clicked.inbound(), Some(clicked))
+                }
                 None => (Inbound::Nothing, None),
             }),
             Err(_) => Ok((

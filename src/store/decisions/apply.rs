@@ -5,6 +5,8 @@
 use sqlx::{Any, Transaction};
 
 use super::super::{StoreError, StoreResult, millis};
+use super::budget;
+use crate::domain::budget::Drawn;
 use crate::domain::decision::{
     Absence, Commission, Decision, HoursAllocated, Intervene, LevelSet, NewDecision, Snooze,
     TrackAnswer, TrackStatus,
@@ -43,7 +45,11 @@ pub(super) async fn apply(
             )
             .await
         }
-        Decision::Hours(hours) => allocate_hours(tx, decision, id, hours).await,
+        Decision::Hours(hours) => {
+            let drawn = (Drawn::Hours, u64::from(hours.hours.centi));
+            budget::draw(tx, decision, id, drawn, budget::quarter_of(decision), true).await?;
+            allocate_hours(tx, decision, id, hours).await
+        }
         Decision::Mastery(criteria) => {
             write_criteria(
                 tx,
@@ -69,9 +75,20 @@ pub(super) async fn apply(
             .await
         }
         Decision::Absence(absence) => record_absence(tx, decision, id, absence).await,
-        Decision::Commission(commission) => commission_module(tx, decision, id, commission).await,
+        Decision::Commission(commission) => {
+            if let Some(spend) = commission.budget {
+                let quarter = budget::quarter_of(decision);
+                budget::draw(tx, decision, id, (Drawn::Spend, spend), quarter, true).await?;
+            }
+            commission_module(tx, decision, id, commission).await
+        }
         Decision::Undo(undo) => super::revert::revert(tx, decision, undo).await,
         Decision::BindRitual(bind) => super::bind::bind_ritual(tx, decision, bind).await,
+        Decision::Budget(set) => budget::set_budget(tx, decision, id, set).await,
+        Decision::RequestBudget(_) => budget::open_request(tx, decision, id).await,
+        Decision::ApproveBudget(answer) | Decision::DeclineBudget(answer) => {
+            budget::answer_request(tx, decision, id, answer).await
+        }
     }
 }
 
@@ -161,7 +178,7 @@ async fn answer_track(
 }
 
 /// Learning hours allocated to a person for a period.
-async fn allocate_hours(
+pub(super) async fn allocate_hours(
     tx: &mut Transaction<'_, Any>,
     decision: &NewDecision,
     id: DecisionId,
@@ -208,7 +225,7 @@ async fn record_absence(
 }
 
 /// A commissioned learning module.
-async fn commission_module(
+pub(super) async fn commission_module(
     tx: &mut Transaction<'_, Any>,
     decision: &NewDecision,
     id: DecisionId,
@@ -277,7 +294,7 @@ fn needs(decision: &NewDecision, what: &str) -> StoreError {
     ))
 }
 
-fn team(decision: &NewDecision) -> StoreResult<TeamId> {
+pub(super) fn team(decision: &NewDecision) -> StoreResult<TeamId> {
     decision.team.ok_or_else(|| needs(decision, "a team"))
 }
 
