@@ -65,6 +65,14 @@ async fn why_not(scope: &Scope<'_>, last: &RecordedDecision) -> Result<Option<St
                 != Some(TrackStatus::Requested);
             answered.then(|| "has been answered already, so it can't be undone.".to_owned())
         }
+        Decision::RequestBudget(_) => {
+            let answered = scope
+                .store()
+                .budget_request_status(scope.tenant, last.id)
+                .await?
+                != Some(crate::store::RequestStatus::Requested);
+            answered.then(|| "has been answered by L&D already, so it can't be undone.".to_owned())
+        }
         _ => None,
     })
 }
