@@ -1720,6 +1720,7 @@ mod tests {
             missing_artefacts: vec![],
             pending_track_requests: 1,
             participation: Default::default(),
+            budget: None,
         })
     }
 
