@@ -90,6 +90,56 @@ impl BudgetUse {
 
     /// "Budget 2026Q4: 22 of 60 h, 1,200 of 5,000 GBP used"; `None` when no budget is set.
     pub fn used_line(&self, currency: &str) -> Option<String> {
+        BudgetFigures::of(self)
+            .used_words(currency)
+            .map(|words| format!("Budget {}: {words} used", self.quarter))
+    }
+}
+
+/// Budgets and what was drawn from them, without their quarter: the cells of a report row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BudgetFigures {
+    /// The hours budget in hundredths; `None` when none is set.
+    pub hours_centi: Option<u64>,
+    /// Hours drawn, in hundredths.
+    pub hours_used_centi: u64,
+    /// The spend budget; `None` when none is set.
+    pub spend: Option<u64>,
+    /// Spend drawn.
+    pub spend_used: u64,
+}
+
+impl BudgetFigures {
+    /// The figures of one team's quarter.
+    pub fn of(used: &BudgetUse) -> Self {
+        BudgetFigures {
+            hours_centi: used.hours_centi,
+            hours_used_centi: used.hours_used_centi,
+            spend: used.spend,
+            spend_used: used.spend_used,
+        }
+    }
+
+    /// Adds another team's figures. Only teams with a budget of a kind count toward that kind,
+    /// so what is used is always read against the budgets it was drawn from.
+    pub fn add(&mut self, other: &BudgetFigures) {
+        if let Some(hours) = other.hours_centi {
+            self.hours_centi = Some(self.hours_centi.unwrap_or(0).saturating_add(hours));
+            self.hours_used_centi = self.hours_used_centi.saturating_add(other.hours_used_centi);
+        }
+        if let Some(spend) = other.spend {
+            self.spend = Some(self.spend.unwrap_or(0).saturating_add(spend));
+            self.spend_used = self.spend_used.saturating_add(other.spend_used);
+        }
+    }
+
+    /// Whether a budget of either kind is set.
+    pub fn is_set(&self) -> bool {
+        self.hours_centi.is_some() || self.spend.is_some()
+    }
+
+    /// "22 of 60 h, 1,200 of 5,000 GBP": used of each budget set; `None` when none is.
+    pub fn used_words(&self, currency: &str) -> Option<String> {
         let mut parts = Vec::new();
         if let Some(budget) = self.hours_centi {
             parts.push(format!(
@@ -105,7 +155,7 @@ impl BudgetUse {
                 money(budget)
             ));
         }
-        (!parts.is_empty()).then(|| format!("Budget {}: {} used", self.quarter, parts.join(", ")))
+        (!parts.is_empty()).then(|| parts.join(", "))
     }
 }
 
@@ -378,6 +428,28 @@ mod tests {
             Some("Budget 2026Q4: 0 of 10 h used")
         );
         assert_eq!(hours_only.left_line(Drawn::Spend, "EUR"), None);
+    }
+
+    #[test]
+    fn totals_count_used_only_against_budgets_that_are_set() {
+        let mut total = BudgetFigures::default();
+        total.add(&BudgetFigures {
+            hours_centi: Some(6000),
+            hours_used_centi: 2200,
+            spend: None,
+            spend_used: 900,
+        });
+        total.add(&BudgetFigures {
+            hours_centi: None,
+            hours_used_centi: 500,
+            spend: Some(5000),
+            spend_used: 1200,
+        });
+        assert_eq!(
+            total.used_words("GBP").as_deref(),
+            Some("22 of 60 h, 1,200 of 5,000 GBP")
+        );
+        assert!(!BudgetFigures::default().is_set());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::{Store, StoreResult};
+use super::{Store, StoreError, StoreResult};
 use crate::domain::budget::BudgetUse;
 use crate::domain::ids::{DecisionId, TeamId, TenantId};
 use crate::domain::outcomes::Quarter;
@@ -71,7 +71,6 @@ impl Store {
         .bind(only)
         .fetch_all(&self.read)
         .await?;
-        let unsigned = |n: i64| u64::try_from(n).unwrap_or(0);
         let mut uses: HashMap<TeamId, BudgetUse> = HashMap::new();
         for (team, hours, spend) in budgets {
             let entry = uses
@@ -84,12 +83,50 @@ impl Store {
             let entry = uses
                 .entry(TeamId(team))
                 .or_insert_with(|| BudgetUse::none(quarter));
-            match kind.as_str() {
-                "hours" => entry.hours_used_centi = unsigned(amount),
-                _ => entry.spend_used = unsigned(amount),
-            }
+            add_drawn(entry, &kind, amount);
         }
         Ok(uses)
+    }
+
+    /// Every team's budgets and draws, per quarter, for the organisation's reports.
+    pub async fn all_budget_uses(&self, tenant: TenantId) -> StoreResult<Vec<(TeamId, BudgetUse)>> {
+        let budgets: Vec<(i64, String, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT team_id, quarter, hours_centi, spend FROM team_budgets WHERE tenant_id = $1",
+        )
+        .bind(tenant.0)
+        .fetch_all(&self.read)
+        .await?;
+        let drawn: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT team_id, quarter, drawn, CAST(SUM(amount) AS BIGINT) FROM budget_draws \
+             WHERE tenant_id = $1 GROUP BY team_id, quarter, drawn",
+        )
+        .bind(tenant.0)
+        .fetch_all(&self.read)
+        .await?;
+        let quarter_of = |text: &str| {
+            text.parse::<Quarter>()
+                .map_err(|e| StoreError::Corrupt(format!("budget quarter: {e}")))
+        };
+        let mut uses: HashMap<(TeamId, Quarter), BudgetUse> = HashMap::new();
+        for (team, quarter, hours, spend) in budgets {
+            let quarter = quarter_of(&quarter)?;
+            let entry = uses
+                .entry((TeamId(team), quarter))
+                .or_insert_with(|| BudgetUse::none(quarter));
+            entry.hours_centi = hours.map(unsigned);
+            entry.spend = spend.map(unsigned);
+        }
+        for (team, quarter, kind, amount) in drawn {
+            let quarter = quarter_of(&quarter)?;
+            let entry = uses
+                .entry((TeamId(team), quarter))
+                .or_insert_with(|| BudgetUse::none(quarter));
+            add_drawn(entry, &kind, amount);
+        }
+        Ok(uses
+            .into_iter()
+            .map(|((team, _), used)| (team, used))
+            .collect())
     }
 
     /// Where the over-budget request `request` stands; `None` if there is no such request (or
@@ -112,5 +149,17 @@ impl Store {
             "declined" => Some(RequestStatus::Declined),
             _ => None,
         }))
+    }
+}
+
+fn unsigned(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// Adds a sum of draws of one kind (`hours` or `spend`) to what was used.
+fn add_drawn(used: &mut BudgetUse, kind: &str, amount: i64) {
+    match kind {
+        "hours" => used.hours_used_centi += unsigned(amount),
+        _ => used.spend_used += unsigned(amount),
     }
 }

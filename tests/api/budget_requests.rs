@@ -68,11 +68,18 @@ async fn request_card(app: &TestApp, slack: &SlackStandIn, nth: usize) -> (Value
     let posts = slack.wait_for("chat.postMessage", nth, WAIT).await;
     let card = posts[nth - 1].body.clone();
     assert_eq!(card["channel"], "CLD", "{card}");
-    app.wait_count(
-        "SELECT COUNT(*) FROM outbox WHERE idempotency_key LIKE 'budget-request:%' AND message_id IS NOT NULL",
-        i64::try_from(nth).expect("n"),
-    )
-    .await;
+    // Slack has the post; the worker that made it records its ts once answered.
+    let recorded = "SELECT COUNT(*) FROM outbox WHERE idempotency_key LIKE 'budget-request:%' \
+                    AND message_id IS NOT NULL";
+    let deadline = std::time::Instant::now() + WAIT;
+    while app.count(recorded).await < i64::try_from(nth).expect("n") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the post's ts was never recorded"
+        );
+        app.drain().await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     sqlx::any::install_default_drivers();
     let mut conn = sqlx::AnyConnection::connect(&app.db.url)
         .await

@@ -68,6 +68,8 @@ on_both_databases! {
         let too_dear = app.command("UALICE", r#"commission "EBR advanced" budget 2001"#).await;
         assert!(too_dear.text.starts_with(&format!("That is over *Atlas*'s spend budget for {q}: 2,000 of 5,000 EUR left, and this asks for 2,001.")), "{}", too_dear.text);
         assert_eq!(drawn(&app, "spend").await, 3000);
+        let org = app.command("UADMIN", "org").await;
+        assert!(org.text.contains("Budget used: 6 of 10 h, 3,000 of 5,000 EUR."), "{}", org.text);
         let digest = app.command("UALICE", "digest").await;
         assert!(digest.text.contains(&format!("Budget {q}: 6 of 10 h, 3,000 of 5,000 EUR used.")), "{}", digest.text);
 

@@ -30,6 +30,18 @@ async fn request_card_id(t: &Teams) -> String {
             .any(|c| c.conversation_id == LD && c.body.to_string().contains("Over-budget request"))
     })
     .await;
+    // The connector has the post; the worker that made it records its id once answered.
+    let recorded = "SELECT COUNT(*) FROM outbox WHERE idempotency_key LIKE 'budget-request:%' \
+                    AND message_id IS NOT NULL";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while t.app.count(recorded).await == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the post's id was never recorded"
+        );
+        t.app.drain().await;
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     sqlx::any::install_default_drivers();
     let mut conn = sqlx::AnyConnection::connect(&t.app.db.url)
         .await
