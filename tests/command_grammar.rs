@@ -2118,3 +2118,85 @@ fn module_list_retire_and_approve() {
         "`add`, `list`, `retire` or `approve`",
     );
 }
+
+#[test]
+fn budget_reads_hours_spend_and_quarter_once_each_in_any_order() {
+    use cadence::domain::command::BUDGET_HOURS_MAX;
+    let q4: cadence::domain::outcomes::Quarter = "2026Q4".parse().unwrap();
+    let shown = Command::Budget {
+        hours: None,
+        spend: None,
+        quarter: None,
+    };
+    assert_eq!(ok("budget"), shown);
+    assert_eq!(
+        ok("Budget quarter 2026q4"),
+        Command::Budget {
+            hours: None,
+            spend: None,
+            quarter: Some(q4)
+        }
+    );
+    let set = parse("budget team:Atlas hours 60 spend 5,000 quarter 2026Q4").unwrap();
+    assert_eq!(set.team.as_deref(), Some("Atlas"));
+    assert_eq!(
+        set.command,
+        Command::Budget {
+            hours: Some(Hours { centi: 6000 }),
+            spend: Some(5000),
+            quarter: Some(q4)
+        }
+    );
+    assert_eq!(
+        ok("budget quarter 2026-Q4 spend 0 hours 37.5"),
+        Command::Budget {
+            hours: Some(Hours { centi: 3750 }),
+            spend: Some(0),
+            quarter: Some(q4)
+        }
+    );
+    assert_eq!(
+        ok(&format!("budget hours {BUDGET_HOURS_MAX}")),
+        Command::Budget {
+            hours: Some(Hours {
+                centi: BUDGET_HOURS_MAX * 100
+            }),
+            spend: None,
+            quarter: None
+        }
+    );
+    assert_eq!(
+        line(set.command.clone()).to_command_text().shown(),
+        "budget hours 60 spend 5000 quarter 2026Q4"
+    );
+    let budget = Some(Subcommand::Budget);
+    fails(
+        &format!("budget hours {}", BUDGET_HOURS_MAX + 1),
+        budget,
+        "too large",
+    );
+    fails("budget hours -4", budget, "is negative");
+    fails("budget hours 1.234", budget, "too many decimals");
+    fails("budget hours sixty", budget, "a number of hours");
+    fails("budget spend 12.50", budget, "not a whole number");
+    fails("budget spend 10000000000000", budget, "too large");
+    fails("budget spend", budget, "an amount in whole currency units");
+    fails("budget hours 6 hours 7", budget, "`hours` is given twice");
+    fails("budget spend 6 spend 7", budget, "`spend` is given twice");
+    fails(
+        "budget quarter 2026Q4 quarter 2026Q3",
+        budget,
+        "given twice",
+    );
+    fails(
+        "budget quarter Q4",
+        budget,
+        "a quarter after `quarter`, like 2026Q4",
+    );
+    fails("budget hours 6 for Atlas", budget, "didn't expect");
+    fails(
+        "budget team:Atlas team:Zephyr hours 6",
+        budget,
+        "`team:` is given twice",
+    );
+}

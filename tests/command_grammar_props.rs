@@ -12,9 +12,9 @@
 //! `NUDGE_MAX_MINUTES` minutes and ritual ids of 1 to `RITUAL_ID_MAX`.
 
 use cadence::domain::command::{
-    BUDGET_MAX, ChannelRef, Command, CommandLine, DateRange, HOURS_MAX, Hours, MembershipChange,
-    NAME_MAX_CHARS, NUDGE_MAX_MINUTES, Nudge, Period, RITUAL_ID_MAX, TARGET_MAX, TEXT_MAX_CHARS,
-    UserRef, display_text,
+    BUDGET_HOURS_MAX, BUDGET_MAX, ChannelRef, Command, CommandLine, DateRange, HOURS_MAX, Hours,
+    MembershipChange, NAME_MAX_CHARS, NUDGE_MAX_MINUTES, Nudge, Period, RITUAL_ID_MAX, TARGET_MAX,
+    TEXT_MAX_CHARS, UserRef, display_text,
 };
 use cadence::domain::event::{Condition, Selector, Source, Test as ConditionTest};
 use cadence::domain::outcomes::Quarter;
@@ -447,6 +447,16 @@ fn command() -> impl Strategy<Value = Command> {
         prop::option::of(name()).prop_map(|capability| Command::ModuleList { capability }),
         name().prop_map(|title| Command::ModuleRetire { title }),
         name().prop_map(|title| Command::ModuleApprove { title }),
+        (
+            prop::option::of(0..=BUDGET_HOURS_MAX * 100),
+            prop::option::of(0..=BUDGET_MAX),
+            prop::option::of(quarter())
+        )
+            .prop_map(|(hours, spend, quarter)| Command::Budget {
+                hours: hours.map(|centi| Hours { centi }),
+                spend,
+                quarter,
+            }),
     ]
 }
 

@@ -182,11 +182,15 @@ pub enum Verb {
     SnoozeNudge,
     /// Bind a ritual the attention audit proposed (decision `bind_ritual`).
     BindRitual,
+    /// Approve an allocation over budget (decision `approve_budget`).
+    ApproveBudget,
+    /// Decline an allocation over budget (decision `decline_budget`).
+    DeclineBudget,
 }
 
 impl Verb {
     /// Every verb.
-    pub const ALL: [Verb; 11] = [
+    pub const ALL: [Verb; 13] = [
         Verb::LogGap,
         Verb::PlanIntervention,
         Verb::NoGaps,
@@ -198,6 +202,8 @@ impl Verb {
         Verb::PickCapability,
         Verb::SnoozeNudge,
         Verb::BindRitual,
+        Verb::ApproveBudget,
+        Verb::DeclineBudget,
     ];
 
     /// The short code used in [`Action::encode`]; stable, because posted cards keep it.
@@ -214,6 +220,8 @@ impl Verb {
             Verb::PickCapability => "capability",
             Verb::SnoozeNudge => "snooze",
             Verb::BindRitual => "bind",
+            Verb::ApproveBudget => "approve_budget",
+            Verb::DeclineBudget => "decline_budget",
         }
     }
 
@@ -237,8 +245,9 @@ impl fmt::Display for Verb {
 pub struct Action {
     /// What to do.
     pub verb: Verb,
-    /// The stored row the click is about: the occurrence for ritual verbs, the track request's
-    /// decision for [`Verb::ApproveTrack`] and [`Verb::DeclineTrack`].
+    /// The stored row the click is about: the occurrence for ritual verbs, the request's
+    /// decision for [`Verb::ApproveTrack`], [`Verb::DeclineTrack`], [`Verb::ApproveBudget`] and
+    /// [`Verb::DeclineBudget`].
     pub record: Option<i64>,
     /// A cross-check the handler may compare with the stored row (e.g. the requester's platform
     /// id on a track decision). Never the only key: it is left out of the encoding when it does

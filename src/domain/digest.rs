@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use super::Level;
+use super::budget::BudgetUse;
 use super::card::{Card, Fact, Part};
 use super::command::DateRange;
 use super::coverage::CapabilityReport;
@@ -37,6 +38,9 @@ pub struct DigestInputs {
     pub pending_track_requests: usize,
     /// Whether the week's ritual prompts were answered, and how soon.
     pub participation: Participation,
+    /// The team's budgets for the quarter the digest falls in, with what is used, and the
+    /// workspace's currency; `None` when the team has no budget for it.
+    pub budget: Option<(BudgetUse, String)>,
 }
 
 /// How many decisions of one kind were made in one ritual (or outside any).
@@ -253,7 +257,8 @@ fn names_at(c: &CapabilityReport, level: Level) -> Vec<&str> {
         .collect()
 }
 
-/// Decisions by ritual, interventions due, learning hours, missing artefacts, requests.
+/// Decisions by ritual, interventions due, learning hours, the budget used, missing artefacts,
+/// requests.
 fn this_week(digest: &DigestInputs) -> Vec<Text> {
     let mut lines = Vec::new();
     if let Some(sentence) = digest.participation.sentence("this week") {
@@ -319,6 +324,14 @@ fn this_week(digest: &DigestInputs) -> Vec<Text> {
         )));
     }
 
+    if let Some(used) = digest
+        .budget
+        .as_ref()
+        .and_then(|(used, currency)| used.used_line(currency))
+    {
+        lines.push(Text::new().plain(format!("{used}.")));
+    }
+
     if !digest.missing_artefacts.is_empty() {
         let mut text = Text::new().plain("Ended without their artefact: ");
         for (n, m) in digest.missing_artefacts.iter().take(LIST_ROWS).enumerate() {
@@ -382,6 +395,16 @@ fn decision_words(kind: &str, count: usize) -> String {
         "commission" => ("module commissioned", "modules commissioned"),
         "absence" => ("absence recorded", "absences recorded"),
         "snooze" => ("nudge snoozed", "nudges snoozed"),
+        "budget" => ("budget set", "budgets set"),
+        "request_budget" => ("over-budget request", "over-budget requests"),
+        "approve_budget" => (
+            "over-budget allocation approved",
+            "over-budget allocations approved",
+        ),
+        "decline_budget" => (
+            "over-budget request declined",
+            "over-budget requests declined",
+        ),
         other => return format!("{count} × {other}"),
     };
     format!("{count} {}", if count == 1 { one } else { many })
@@ -490,6 +513,16 @@ mod tests {
                 nudges: 1,
                 snoozes: 0,
             },
+            budget: Some((
+                BudgetUse {
+                    hours_centi: Some(6000),
+                    spend: Some(5000),
+                    hours_used_centi: 2200,
+                    spend_used: 1200,
+                    ..BudgetUse::none("2026Q4".parse().expect("quarter"))
+                },
+                "GBP".into(),
+            )),
         }
     }
 

@@ -16,6 +16,9 @@ pub const TARGET_MAX: u32 = 10_000;
 /// trillion rupiah is still only tens of millions of dollars) and well inside what the store's
 /// signed 64-bit integers hold.
 pub const BUDGET_MAX: u64 = 1_000_000_000_000;
+/// Largest learning-hours budget a team may be given for one quarter: a thousand people at a
+/// hundred hours each. More is surely a typo.
+pub const BUDGET_HOURS_MAX: u32 = 100_000;
 /// Longest wait before a ritual's nudge, in minutes: a week. Longer and the moment has passed.
 pub const NUDGE_MAX_MINUTES: u32 = 10_080;
 

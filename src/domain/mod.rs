@@ -3,6 +3,7 @@
 //! Adapters translate platform payloads into these types; the store persists them; renderers
 //! turn neutral [`text::Text`] into Slack mrkdwn or Teams markdown.
 
+pub mod budget;
 pub mod card;
 pub mod clock;
 pub mod command;

@@ -155,11 +155,19 @@ pub enum DecisionKind {
     Pace,
     /// A module of a track finished.
     ModuleDone,
+    /// A team's learning-hours and spend budgets for a quarter, set by an admin.
+    Budget,
+    /// An allocation over budget, sent to L&D as a request.
+    RequestBudget,
+    /// An over-budget request approved by L&D (the allocation is recorded with it).
+    ApproveBudget,
+    /// An over-budget request declined by L&D.
+    DeclineBudget,
 }
 
 impl DecisionKind {
     /// Every kind.
-    pub const ALL: [DecisionKind; 25] = [
+    pub const ALL: [DecisionKind; 29] = [
         DecisionKind::Gap,
         DecisionKind::Coach,
         DecisionKind::Intervene,
@@ -185,6 +193,10 @@ impl DecisionKind {
         DecisionKind::TrackModules,
         DecisionKind::Pace,
         DecisionKind::ModuleDone,
+        DecisionKind::Budget,
+        DecisionKind::RequestBudget,
+        DecisionKind::ApproveBudget,
+        DecisionKind::DeclineBudget,
     ];
 
     /// The stable name stored in the decision log.
@@ -215,6 +227,10 @@ impl DecisionKind {
             DecisionKind::TrackModules => "track_modules",
             DecisionKind::Pace => "pace",
             DecisionKind::ModuleDone => "module_done",
+            DecisionKind::Budget => "budget",
+            DecisionKind::RequestBudget => "request_budget",
+            DecisionKind::ApproveBudget => "approve_budget",
+            DecisionKind::DeclineBudget => "decline_budget",
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::domain::outcomes::scoreboard::{OrgReport, TeamRow};
 use crate::domain::outcomes::scorecard::Scorecard;
 
 /// The scoreboard's header row.
-pub const ORG_COLUMNS: [&str; 21] = [
+pub const ORG_COLUMNS: [&str; 26] = [
     "quarter",
     "as_of",
     "team",
@@ -29,6 +29,11 @@ pub const ORG_COLUMNS: [&str; 21] = [
     "occurrences",
     "answered",
     "median_minutes_to_decision",
+    "budget_hours",
+    "budget_hours_used",
+    "budget_spend",
+    "budget_spend_used",
+    "currency",
 ];
 
 /// The scorecards' header row.
@@ -71,6 +76,7 @@ pub fn org(report: &OrgReport) -> String {
         dips_ahead: Vec::new(),
         interventions: t.interventions,
         hours_centi: t.hours_centi,
+        budget: t.budget,
         participation: t.participation,
     };
     for team in report.teams.iter().chain(std::iter::once(&total)) {
@@ -81,6 +87,7 @@ pub fn org(report: &OrgReport) -> String {
             (len(&team.spofs_open), len(&team.dips_ahead))
         };
         let p = &team.participation;
+        let b = &team.budget;
         row(
             &mut out,
             [
@@ -109,10 +116,28 @@ pub fn org(report: &OrgReport) -> String {
                 p.occurrences.to_string(),
                 p.answered.to_string(),
                 p.median_minutes.map(|m| m.to_string()).unwrap_or_default(),
+                b.hours_centi.map(centi).unwrap_or_default(),
+                b.hours_centi
+                    .map(|_| centi(b.hours_used_centi))
+                    .unwrap_or_default(),
+                b.spend.map(|s| s.to_string()).unwrap_or_default(),
+                b.spend
+                    .map(|_| b.spend_used.to_string())
+                    .unwrap_or_default(),
+                if b.is_set() {
+                    report.currency.clone()
+                } else {
+                    String::new()
+                },
             ],
         );
     }
     out
+}
+
+/// Hundredths of an hour as a plain number.
+fn centi(hours: u64) -> String {
+    super::hours(i64::try_from(hours).unwrap_or(i64::MAX))
 }
 
 fn len(list: &[String]) -> u32 {
@@ -181,14 +206,15 @@ mod tests {
                 "quarter,as_of,team,has_data,risk,targeted_start,at_target_start,targeted,at_target,\
                  reached_mastery,spofs_open,spofs_opened,spofs_closed,dips_ahead,interventions_done,\
                  interventions_due,interventions_overdue,learning_hours,occurrences,answered,\
-                 median_minutes_to_decision",
-                // A comma and quotes: quoted, quotes doubled.
-                "2026Q4,2026-11-20,\"Sales, \"\"West\"\"\",true,5,1,0,1,0,0,1,0,0,0,0,0,0,0,2,1,30",
-                "2026Q4,2026-11-20,Atlas,true,1,1,0,1,1,1,0,0,1,0,0,0,1,10.5,1,1,45",
+                 median_minutes_to_decision,budget_hours,budget_hours_used,budget_spend,\
+                 budget_spend_used,currency",
+                // A comma and quotes: quoted, quotes doubled. No budget this quarter.
+                "2026Q4,2026-11-20,\"Sales, \"\"West\"\"\",true,5,1,0,1,0,0,1,0,0,0,0,0,0,0,2,1,30,,,,,",
+                "2026Q4,2026-11-20,Atlas,true,1,1,0,1,1,1,0,0,1,0,0,0,1,10.5,1,1,45,20,10.5,5000,1200,GBP",
                 // No data, and a leading '=' a spreadsheet would run: defused.
-                "2026Q4,2026-11-20,'=Ops,false,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,",
+                "2026Q4,2026-11-20,'=Ops,false,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,,,,,",
                 // The total: no risk of its own; the median over every team's answers.
-                "2026Q4,2026-11-20,total,true,,2,0,2,1,1,1,0,1,0,0,0,1,10.5,3,2,38",
+                "2026Q4,2026-11-20,total,true,,2,0,2,1,1,1,0,1,0,0,0,1,10.5,3,2,38,20,10.5,5000,1200,GBP",
             ]
         );
         assert_eq!(rows[0], ORG_COLUMNS.join(","));

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use crate::domain::Level;
+use crate::domain::budget::BudgetUse;
 use crate::domain::ids::{CapabilityId, DecisionId, OccurrenceId, PersonId, TeamId};
 use crate::domain::outcomes::history::{LevelEvent, Stint, StintRole, TargetEvent};
 use crate::domain::outcomes::participation::Answer;
@@ -175,5 +176,26 @@ pub(crate) fn org() -> OrgData {
                 "Priya Raman",
             ),
         }],
+        budgets: vec![
+            (
+                TeamId(1),
+                BudgetUse {
+                    hours_centi: Some(2000),
+                    hours_used_centi: 1050,
+                    spend: Some(5000),
+                    spend_used: 1200,
+                    ..BudgetUse::none(window().quarter)
+                },
+            ),
+            // Another quarter's budget is not this report's.
+            (
+                TeamId(2),
+                BudgetUse {
+                    hours_centi: Some(100),
+                    ..BudgetUse::none(window().quarter.previous())
+                },
+            ),
+        ],
+        currency: "GBP".to_owned(),
     }
 }

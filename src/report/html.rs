@@ -63,6 +63,10 @@ pub fn org(report: &OrgReport) -> String {
         (Some(percent), None) => format!("{percent} %"),
         (None, _) => "no ritual prompts".to_owned(),
     };
+    let budget = match t.budget.used_words(&report.currency) {
+        Some(used) => format!("<div><b>{}</b>budget used</div>", esc(&used)),
+        None => String::new(),
+    };
     let _ = writeln!(
         out,
         "<h1>Capability scoreboard, {}</h1><p class=\"lede\">Outcomes of manager-led learning across {} teams as of {}{family}: \
@@ -70,7 +74,7 @@ pub fn org(report: &OrgReport) -> String {
          <div class=\"totals\" id=\"totals\"><div><b>{} of {}</b>capabilities at target<span class=\"why sub\">{} of {} at the start</span></div>\
          <div><b>{}</b>people reached mastery</div><div><b>{}</b>single points of failure open<span class=\"why sub\">{} opened, {} closed</span></div>\
          <div><b>{}</b>dips ahead from absences</div><div><b>{answered}</b>rituals answered<span class=\"why sub\">{answered_detail}</span></div>\
-         <div><b>{}</b>learning hours</div></div>",
+         <div><b>{}</b>learning hours</div>{budget}</div>",
         esc(&report.quarter),
         t.teams,
         report.as_of,
@@ -91,7 +95,7 @@ pub fn org(report: &OrgReport) -> String {
     out.push_str(&trend_chart(&report.trend, kinds_height.max(220)));
     out.push_str(&kinds_chart(&report.participation_by_kind, kinds_height));
     out.push_str("</div>\n<h2>Teams, riskiest first</h2>\n");
-    teams_table(&report.teams, &mut out);
+    teams_table(&report.teams, &report.currency, &mut out);
     out.push_str(
         "<footer>Made by <code>cadence report org</code>. Risk weighs open single points of failure most, then capabilities \
          below target, dips ahead, overdue interventions and unanswered prompts. A single point of failure is a targeted \
@@ -231,18 +235,18 @@ fn participation_html(p: &Participation) -> String {
     cell
 }
 
-fn teams_table(teams: &[TeamRow], out: &mut String) {
+fn teams_table(teams: &[TeamRow], currency: &str, out: &mut String) {
     out.push_str(
         "<table id=\"teams\"><thead><tr><th>Team</th><th class=\"n\">Risk</th><th>At target</th><th class=\"n\">Reached mastery</th>\
          <th>Single points of failure open</th><th class=\"n\">Dips ahead</th>\
          <th>Interventions<span class=\"why sub\">done / due / overdue</span></th>\
-         <th class=\"n\">Hours</th><th>Participation</th></tr></thead><tbody>\n",
+         <th class=\"n\">Hours</th><th>Participation</th><th>Budget used</th></tr></thead><tbody>\n",
     );
     for team in teams {
         if !team.has_data {
             let _ = writeln!(
                 out,
-                "<tr class=\"nodata\"><td class=\"team\">{}</td><td colspan=\"8\">no data yet: no targets, rituals or decisions recorded</td></tr>",
+                "<tr class=\"nodata\"><td class=\"team\">{}</td><td colspan=\"9\">no data yet: no targets, rituals or decisions recorded</td></tr>",
                 esc(&team.team)
             );
             continue;
@@ -262,7 +266,7 @@ fn teams_table(teams: &[TeamRow], out: &mut String) {
             "<tr><td class=\"team\">{}</td><td class=\"n\"><span class=\"risk {class}\">{}</span></td>\
              <td class=\"nw\">{} of {}<span class=\"why sub\">start: {} of {}</span></td><td class=\"n\">{}</td>\
              <td>{open}<span class=\"why sub\">{} opened, {} closed this quarter</span></td><td class=\"n\">{}</td>\
-             <td class=\"nw\">{} / {} / {}</td><td class=\"n\">{}</td><td class=\"nw\">{}</td></tr>",
+             <td class=\"nw\">{} / {} / {}</td><td class=\"n\">{}</td><td class=\"nw\">{}</td><td>{}</td></tr>",
             esc(&team.team),
             team.risk,
             team.at_target,
@@ -278,6 +282,10 @@ fn teams_table(teams: &[TeamRow], out: &mut String) {
             team.interventions.overdue,
             hours(team.hours_centi),
             participation_html(&team.participation),
+            esc(&team
+                .budget
+                .used_words(currency)
+                .unwrap_or_else(|| "no budget".to_owned())),
         );
     }
     out.push_str("</tbody></table>\n");

@@ -1,5 +1,5 @@
 //! The reports as plain text for a terminal: the scoreboard as an aligned table, riskiest team
-//! first; each scorecard as its outcome lines, with the evidence under each when asked for.
+//! first, with the budget each team used where budgets are kept; each scorecard as its outcome lines, with the evidence under each when asked for.
 
 use std::fmt::Write;
 
@@ -21,12 +21,17 @@ pub fn org(report: &OrgReport) -> String {
         report.quarter, report.as_of
     );
     let t = &report.total;
+    let budget = t
+        .budget
+        .used_words(&report.currency)
+        .map(|used| format!(" Budget used: {used}."))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
         "{} teams, {} with data. Capabilities at target: {} of {} (quarter start: {} of {}). \
          Reached mastery: {}. Single points of failure: {} open, {} opened, {} closed. \
          Dips ahead: {}. Interventions: {} done, {} due, {} overdue. Learning hours: {}. \
-         Participation: {}.",
+         Participation: {}.{budget}",
         t.teams,
         t.teams_with_data,
         t.at_target,
@@ -69,8 +74,13 @@ pub fn org(report: &OrgReport) -> String {
         "interv. d/d/o",
         "hours",
         "participation",
+        "budget used",
     ];
-    let rows: Vec<[String; 10]> = report.teams.iter().map(row).collect();
+    let rows: Vec<[String; 11]> = report
+        .teams
+        .iter()
+        .map(|team| row(team, &report.currency))
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in &rows {
         for (w, cell) in widths.iter_mut().zip(r) {
@@ -97,9 +107,9 @@ pub fn org(report: &OrgReport) -> String {
 }
 
 /// One team's cells; a team without data says so instead of showing zeros.
-fn row(team: &TeamRow) -> [String; 10] {
+fn row(team: &TeamRow, currency: &str) -> [String; 11] {
     if !team.has_data {
-        let mut cells: [String; 10] = Default::default();
+        let mut cells: [String; 11] = Default::default();
         cells[0] = team.team.clone();
         cells[1] = "no data".to_owned();
         return cells;
@@ -125,6 +135,7 @@ fn row(team: &TeamRow) -> [String; 10] {
         ),
         hours(team.hours_centi),
         participation_cell(&team.participation),
+        team.budget.used_words(currency).unwrap_or_default(),
     ]
 }
 
@@ -205,7 +216,7 @@ mod tests {
             "3 teams, 2 with data. Capabilities at target: 1 of 2 (quarter start: 0 of 2). \
              Reached mastery: 1 person. Single points of failure: 1 open, 0 opened, 1 closed. \
              Dips ahead: 0. Interventions: 0 done, 0 due, 1 overdue. Learning hours: 10.5. \
-             Participation: 2/3 (67 %), median 38 min."
+             Participation: 2/3 (67 %), median 38 min. Budget used: 10.5 of 20 h, 1,200 of 5,000 GBP."
         );
         assert_eq!(
             lines[2],
@@ -215,7 +226,7 @@ mod tests {
         assert_eq!(
             lines[4],
             "team           risk     at target      mastery  SPOF open                 \
-             opened/closed  dips  interv. d/d/o  hours  participation"
+             opened/closed  dips  interv. d/d/o  hours  participation               budget used"
         );
         assert_eq!(
             lines[5],
@@ -225,7 +236,8 @@ mod tests {
         assert_eq!(
             lines[6],
             "Atlas          1        1/1 (was 0/1)  1        0                         \
-             0/1            0     0/0/1          10.5   1/1 (100 %), median 45 min"
+             0/1            0     0/0/1          10.5   1/1 (100 %), median 45 min  \
+             10.5 of 20 h, 1,200 of 5,000 GBP"
         );
         assert_eq!(lines[7], "=Ops           no data");
         assert_eq!(lines.len(), 8);

@@ -230,6 +230,11 @@ async fn decide(scope: &Scope<'_>, team: Option<&str>, command: &Command) -> Res
         } => d::pace(scope, team, person.as_ref(), track, *pace).await,
         Command::Done { person, module } => d::done(scope, team, person.as_ref(), module).await,
         Command::ModuleRetire { title } => d::module_retire(scope, title).await,
+        Command::Budget {
+            hours,
+            spend,
+            quarter,
+        } => d::budget(scope, team, *hours, *spend, *quarter).await,
         _ => Err(Reply::invalid(Text::new().plain("That command records no decision.")).into()),
     }
 }

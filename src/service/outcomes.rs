@@ -84,6 +84,9 @@ fn org_text(report: &OrgReport) -> Text {
             hours(t.hours_centi),
             participation_cell(&t.participation)
         ));
+    if let Some(used) = t.budget.used_words(&report.currency) {
+        text = text.plain(format!(" Budget used: {used}."));
+    }
     let trend: Vec<String> = report
         .trend
         .iter()
@@ -131,6 +134,9 @@ fn org_text(report: &OrgReport) -> Text {
             "; rituals answered {}",
             participation_cell(&team.participation)
         ));
+        if let Some(used) = team.budget.used_words(&report.currency) {
+            text = text.plain(format!("; budget used {used}"));
+        }
     }
     if with_data.len() > TEAMS_SHOWN {
         text = text

@@ -128,6 +128,14 @@ async fn why_not(scope: &Scope<'_>, last: &RecordedDecision) -> Result<Option<St
         Decision::ModuleApprove(change) | Decision::ModuleRetire(change) => {
             moved_on(module_now(&change.title).await?, change.to)
         }
+        Decision::RequestBudget(_) => {
+            let answered = scope
+                .store()
+                .budget_request_status(scope.tenant, last.id)
+                .await?
+                != Some(crate::store::RequestStatus::Requested);
+            answered.then(|| "has been answered by L&D already, so it can't be undone.".to_owned())
+        }
         _ => None,
     })
 }

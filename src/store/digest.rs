@@ -1,7 +1,7 @@
 //! What the weekly digest reads for one team: coverage inputs plus the week's decisions,
-//! interventions due, learning hours, occurrences without their artefact and waiting track
-//! requests. A handful of indexed queries per team, so every team's digest can be read in one
-//! pass over a large organisation.
+//! interventions due, learning hours, the quarter's budget used, occurrences without their
+//! artefact and waiting track requests. A handful of indexed queries per team, so every team's
+//! digest can be read in one pass over a large organisation.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -101,6 +101,14 @@ impl Store {
         .fetch_one(&self.read)
         .await?;
 
+        let quarter = crate::domain::outcomes::Quarter::containing(now.date_naive());
+        let used = self.budget_use(team.tenant, team.id, quarter).await?;
+        let budget = if used.is_set() {
+            Some((used, self.settings(team.tenant).await?.currency))
+        } else {
+            None
+        };
+
         Ok(DigestInputs {
             team: team.name.clone(),
             week: DateRange {
@@ -125,6 +133,7 @@ impl Store {
                     .occurrence_records(team.tenant, Some(team.id), since, now, &Default::default())
                     .await?,
             ),
+            budget,
         })
     }
 

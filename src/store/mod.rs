@@ -9,6 +9,7 @@
 //! lets them run alongside the writer). PostgreSQL uses one pool for both.
 
 mod audits;
+mod budgets;
 mod cache;
 mod capabilities;
 mod conversations;
@@ -43,6 +44,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use crate::domain::decision::RecordedDecision;
 pub use audits::{SavedAudit, SavedRitual};
+pub use budgets::RequestStatus;
 pub use capabilities::Capability;
 pub use conversations::ConversationRef;
 pub use digest::DigestSchedule;
@@ -98,6 +100,9 @@ pub enum StoreError {
     /// out of range): writing it again will not help.
     #[error("refused: {0}")]
     Refused(String),
+    /// An allocation does not fit its team's budget for the quarter; nothing was written.
+    #[error("over budget: {} of {} left in {}", .0.left(), .0.budget, .0.quarter)]
+    OverBudget(crate::domain::budget::Shortfall),
     /// This very click, form or request was recorded before; nothing more was written.
     #[error("already recorded")]
     Replayed,
@@ -149,7 +154,10 @@ impl StoreError {
     pub fn is_refusal(&self) -> bool {
         matches!(
             self,
-            StoreError::Conflict(_) | StoreError::Refused(_) | StoreError::Replayed
+            StoreError::Conflict(_)
+                | StoreError::Refused(_)
+                | StoreError::Replayed
+                | StoreError::OverBudget(_)
         )
     }
 }

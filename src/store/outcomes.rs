@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{Store, StoreError, StoreResult, from_millis, millis, parse_day};
 use crate::domain::Level;
 use crate::domain::command::DateRange;
-use crate::domain::decision::Decision;
+use crate::domain::decision::{Allocation, BudgetAnswer, Decision};
 use crate::domain::ids::{CapabilityId, DecisionId, OccurrenceId, PersonId, TeamId, TenantId};
 use crate::domain::outcomes::history::{
     Evidence, History, LevelEvent, Stint, StintRole, TargetEvent, evidence_words,
@@ -75,7 +75,8 @@ impl Store {
              FROM decisions d \
              LEFT JOIN occurrences o ON o.id = d.occurrence_id AND o.tenant_id = d.tenant_id \
              LEFT JOIN rituals r ON r.id = o.ritual_id AND r.tenant_id = o.tenant_id \
-             WHERE d.tenant_id = $1 AND d.kind IN ('level', 'certify', 'target', 'hours') \
+             WHERE d.tenant_id = $1 \
+               AND d.kind IN ('level', 'certify', 'target', 'hours', 'approve_budget') \
                AND d.created_at < $2 \
                AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.tenant_id = d.tenant_id \
                                AND u.reverts_decision_id = d.id)",
@@ -123,6 +124,8 @@ impl Store {
             interventions: self.intervention_records(tenant).await?,
             hours,
             people: names,
+            budgets: self.all_budget_uses(tenant).await?,
+            currency: self.settings(tenant).await?.currency,
         })
     }
 
@@ -320,7 +323,16 @@ fn events(
                 target: target.target,
                 evidence,
             }),
-            (Decision::Hours(allocated), Some(team), _, _) => hours.push(HoursRecord {
+            (Decision::Hours(allocated), Some(team), _, _)
+            | (
+                Decision::ApproveBudget(BudgetAnswer {
+                    allocation: Allocation::Hours(allocated),
+                    ..
+                }),
+                Some(team),
+                _,
+                _,
+            ) => hours.push(HoursRecord {
                 team: TeamId(team),
                 hours_centi: i64::from(allocated.hours.centi),
                 evidence,

@@ -237,10 +237,10 @@ crate::for_each_database! {
         let rows: Vec<&str> = csv.lines().collect();
         assert!(rows[0].starts_with("quarter,as_of,team,has_data,risk,"), "{csv}");
         assert_eq!(rows.len(), 5, "header, three teams, total: {csv}");
-        assert_eq!(rows[1], "2026Q3,2026-09-30,Atlas,true,8,0,0,2,1,2,2,2,0,0,0,0,0,4,0,0,", "{csv}");
+        assert_eq!(rows[1], "2026Q3,2026-09-30,Atlas,true,8,0,0,2,1,2,2,2,0,0,0,0,0,4,0,0,,,,,,", "{csv}");
         assert!(rows[2].starts_with("2026Q3,2026-09-30,Borealis,false,"), "{csv}");
         assert!(rows[3].starts_with("2026Q3,2026-09-30,Cobalt,false,"), "{csv}");
-        assert_eq!(rows[4], "2026Q3,2026-09-30,total,true,,0,0,2,1,2,2,2,0,0,0,0,0,4,0,0,", "{csv}");
+        assert_eq!(rows[4], "2026Q3,2026-09-30,total,true,,0,0,2,1,2,2,2,0,0,0,0,0,4,0,0,,,,,,", "{csv}");
 
         let (json, err, ok) = cadence_report(&app, &["org", "--quarter", "2026q3", "--format", "json"]);
         assert!(ok, "{err}");

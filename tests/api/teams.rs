@@ -12,16 +12,16 @@ use crate::helpers::{Db, TestApp};
 use crate::slack_standin::SlackStandIn;
 use crate::teams_standin::{self, APP_ID, KID, Scripted, TeamsStandIn, TestKey};
 
-const TENANT: &str = "tenant-contoso";
-const RETRO: &str = "19:retro@thread.tacv2";
+pub(crate) const TENANT: &str = "tenant-contoso";
+pub(crate) const RETRO: &str = "19:retro@thread.tacv2";
 
-struct Teams {
-    app: TestApp,
-    bf: TeamsStandIn,
+pub(crate) struct Teams {
+    pub(crate) app: TestApp,
+    pub(crate) bf: TeamsStandIn,
     clock: Option<Arc<ManualClock>>,
 }
 
-async fn start(db: Db, manual: Option<&str>) -> Option<Teams> {
+pub(crate) async fn start(db: Db, manual: Option<&str>) -> Option<Teams> {
     let bf = TeamsStandIn::start().await;
     let slack = SlackStandIn::start().await;
     let (clock, shared): (Option<Arc<ManualClock>>, Arc<dyn Clock>) = match manual {
@@ -58,7 +58,7 @@ impl Teams {
 
     /// `@Cadence TEXT` from `from` in `conversation`; `mentions` are (user, name) written
     /// `<at>name</at>` in the text.
-    fn message(
+    pub(crate) fn message(
         &self,
         from: &str,
         conversation: &str,
@@ -89,7 +89,7 @@ impl Teams {
         request.send().await.expect("sent")
     }
 
-    async fn send(&self, activity: &Value) -> reqwest::Response {
+    pub(crate) async fn send(&self, activity: &Value) -> reqwest::Response {
         let token = teams_standin::sign(
             teams_standin::claims(self.app.now(), &self.bf.service_url()),
             KID,
@@ -102,7 +102,7 @@ impl Teams {
         response
     }
 
-    async fn wait_calls(&self, n: usize) -> Vec<teams_standin::ConnectorCall> {
+    pub(crate) async fn wait_calls(&self, n: usize) -> Vec<teams_standin::ConnectorCall> {
         self.app.drain().await;
         self.bf
             .wait_until(Duration::from_secs(15), |calls| calls.len() >= n)
@@ -110,7 +110,7 @@ impl Teams {
     }
 
     /// Atlas in the retro channel, made in Teams by an admin: managers UALICE, member UBOB.
-    async fn atlas(&self) {
+    pub(crate) async fn atlas(&self) {
         let create = self.message(
             "UADMIN",
             RETRO,
@@ -165,7 +165,13 @@ impl Teams {
         event
     }
 
-    fn execute(&self, from: &str, verb: &str, data: Value, card_activity: &str) -> Value {
+    pub(crate) fn execute(
+        &self,
+        from: &str,
+        verb: &str,
+        data: Value,
+        card_activity: &str,
+    ) -> Value {
         let mut invoke = self.activity("invoke", from, RETRO);
         invoke["name"] = json!("adaptiveCard/action");
         invoke["replyToId"] = json!(card_activity);
@@ -223,7 +229,7 @@ fn collect(
 }
 
 /// The verbs of the card's `Action.Execute` buttons.
-fn verbs(card: &Value) -> Vec<String> {
+pub(crate) fn verbs(card: &Value) -> Vec<String> {
     collect(card, &|map| {
         (map.get("type")? == "Action.Execute")
             .then(|| map.get("verb")?.as_str().map(str::to_owned))?

@@ -27,8 +27,8 @@ pub use help::{HelpEntry, help_topic, help_topics, overview, usage_for};
 pub use lexer::display_text;
 pub use parser::parse;
 pub use parser::{
-    BUDGET_MAX, HOURS_MAX, NAME_MAX_CHARS, NUDGE_MAX_MINUTES, RITUAL_ID_MAX, TARGET_MAX,
-    TEXT_MAX_CHARS,
+    BUDGET_HOURS_MAX, BUDGET_MAX, HOURS_MAX, NAME_MAX_CHARS, NUDGE_MAX_MINUTES, RITUAL_ID_MAX,
+    TARGET_MAX, TEXT_MAX_CHARS,
 };
 pub use table::{SPECS, Spec, Subcommand, top_level_words};
 pub use text::{CommandText, Piece};
@@ -383,6 +383,16 @@ pub enum Command {
         /// The module's title.
         title: String,
     },
+    /// `budget [hours N] [spend N] [quarter 2026Q4]`: a team's budgets for a quarter, set by
+    /// admins; with no amounts, shows them with what is used and left.
+    Budget {
+        /// Learning hours for the quarter.
+        hours: Option<Hours>,
+        /// Spend for the quarter, in whole units of the workspace's currency.
+        spend: Option<u64>,
+        /// The quarter; the current one when not given.
+        quarter: Option<Quarter>,
+    },
     /// `scorecard [@manager] [quarter 2026Q4]`: a manager's scorecard (their own, or anyone's
     /// for admins).
     Scorecard {
@@ -449,7 +459,8 @@ impl Command {
             | Command::ModuleAdd { .. }
             | Command::ModuleList { .. }
             | Command::ModuleRetire { .. }
-            | Command::ModuleApprove { .. } => Vec::new(),
+            | Command::ModuleApprove { .. }
+            | Command::Budget { .. } => Vec::new(),
         }
     }
 }

@@ -657,6 +657,29 @@ pub(super) fn done(command: &Command, w: &mut Writer) -> fmt::Result {
     write!(w, "{}", Quoted(module))
 }
 
+/// Writes `budget`.
+pub(super) fn budget(command: &Command, w: &mut Writer) -> fmt::Result {
+    let Command::Budget {
+        hours,
+        spend,
+        quarter,
+    } = command
+    else {
+        return Ok(());
+    };
+    w.write_str("budget")?;
+    if let Some(hours) = hours {
+        write!(w, " hours {}", Decimal(*hours))?;
+    }
+    if let Some(spend) = spend {
+        write!(w, " spend {spend}")?;
+    }
+    if let Some(quarter) = quarter {
+        write!(w, " quarter {quarter}")?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

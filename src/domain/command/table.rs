@@ -92,6 +92,8 @@ pub enum Subcommand {
     ModuleRetire,
     /// `module approve "title"`.
     ModuleApprove,
+    /// `budget [hours N] [spend N] [quarter 2026Q4]`.
+    Budget,
 }
 
 /// How one subcommand is named, written, explained and read.
@@ -123,7 +125,7 @@ impl std::fmt::Debug for Spec {
 }
 
 /// Every subcommand, in the order `/cadence help` lists them.
-pub static SPECS: [Spec; 38] = [
+pub static SPECS: [Spec; 39] = [
     Spec {
         sub: Subcommand::Help,
         name: "help",
@@ -578,6 +580,17 @@ pub static SPECS: [Spec; 38] = [
         is: |c| matches!(c, Command::ModuleApprove { .. }),
         parse: Parser::module_approve,
         render: render::module_state,
+    },
+    Spec {
+        sub: Subcommand::Budget,
+        name: "budget",
+        usage: "budget [hours N] [spend N] [quarter 2026Q4]",
+        summary: "Shows a team's budget for a quarter with what is used and left; admins set its learning hours and spend, which `hours` and `commission` draw down.",
+        example: "budget team:Atlas hours 60 spend 5000 quarter 2026Q4",
+        topics: &["budgets", "spend", "over budget", "learning hours budget"],
+        is: |c| matches!(c, Command::Budget { .. }),
+        parse: Parser::budget,
+        render: render::budget,
     },
 ];
 

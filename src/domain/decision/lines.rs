@@ -134,6 +134,36 @@ impl Decision {
             Decision::ModuleDone(d) => who(Text::new())
                 .plain(" finishing the module ")
                 .strong(d.module.clone()),
+            Decision::Budget(b) => {
+                let mut figures = Vec::new();
+                if let Some(hours) = b.hours {
+                    figures.push(format!(
+                        "{} learning hours",
+                        super::payload::format_hours(hours)
+                    ));
+                }
+                if let Some(spend) = b.spend {
+                    figures.push(format!("{} to spend", crate::domain::budget::money(spend)));
+                }
+                Text::new().plain(format!(
+                    "the {} budget of {}",
+                    b.quarter,
+                    figures.join(" and ")
+                ))
+            }
+            Decision::RequestBudget(r) => Text::new()
+                .plain("the over-budget request for ")
+                .append(crate::domain::budget::allocation_words(&r.allocation, "")),
+            Decision::ApproveBudget(a) | Decision::DeclineBudget(a) => {
+                let verb = if matches!(self, Decision::ApproveBudget(_)) {
+                    "the approval, over budget, of "
+                } else {
+                    "the refusal of "
+                };
+                Text::new()
+                    .plain(verb)
+                    .append(crate::domain::budget::allocation_words(&a.allocation, ""))
+            }
         }
     }
 

@@ -16,9 +16,10 @@ use serde::{Deserialize, Serialize};
 use super::DecisionKind;
 use super::ids::{CapabilityId, DecisionId, OccurrenceId, PersonId, TeamId, TenantId};
 pub use payload::{
-    Absence, BindRitual, Coach, Commission, Criteria, Gap, HoursAllocated, Intervene, Invalid,
-    LevelSet, ModuleAdd, ModuleDone, ModuleFields, ModuleStateChange, ModuleUpdate, NoGaps,
-    PeriodKind, Sequence, SetPace, Snooze, Target, TrackAnswer, TrackModules, Undo,
+    Absence, Allocation, BindRitual, BudgetAnswer, BudgetRequest, BudgetSet, Coach, Commission,
+    Criteria, Gap, HoursAllocated, Intervene, Invalid, LevelSet, ModuleAdd, ModuleDone,
+    ModuleFields, ModuleStateChange, ModuleUpdate, NoGaps, PeriodKind, Sequence, SetPace, Snooze,
+    Target, TrackAnswer, TrackModules, Undo,
 };
 
 use super::DecisionSource;
@@ -81,6 +82,14 @@ pub enum Decision {
     Pace(SetPace),
     /// A module of a track finished.
     ModuleDone(ModuleDone),
+    /// A team's budgets for a quarter, set by an admin.
+    Budget(BudgetSet),
+    /// An allocation over its team's budget, sent to L&D.
+    RequestBudget(BudgetRequest),
+    /// An over-budget request approved by L&D: the allocation is recorded.
+    ApproveBudget(BudgetAnswer),
+    /// An over-budget request declined by L&D.
+    DeclineBudget(BudgetAnswer),
 }
 
 /// Why a stored decision could not be read back.
@@ -122,6 +131,10 @@ impl Decision {
             Decision::TrackModules(_) => DecisionKind::TrackModules,
             Decision::Pace(_) => DecisionKind::Pace,
             Decision::ModuleDone(_) => DecisionKind::ModuleDone,
+            Decision::Budget(_) => DecisionKind::Budget,
+            Decision::RequestBudget(_) => DecisionKind::RequestBudget,
+            Decision::ApproveBudget(_) => DecisionKind::ApproveBudget,
+            Decision::DeclineBudget(_) => DecisionKind::DeclineBudget,
         }
     }
 
@@ -221,6 +234,8 @@ pub enum FollowUpCard {
         /// Why they ask.
         note: Option<String>,
     },
+    /// An over-budget request for L&D, whose buttons answer the decision being recorded.
+    BudgetRequest(Box<crate::domain::budget::BudgetRequestView>),
 }
 
 /// A decision as the log holds it.

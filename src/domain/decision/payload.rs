@@ -8,10 +8,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::budget::Shortfall;
 use crate::domain::command::{DateRange, Hours};
 use crate::domain::ids::{CapabilityId, DecisionId, ModuleId};
 use crate::domain::library::{ModuleState, hours_problem, link_problem};
-use crate::domain::limits::{BUDGET_MAX, HOURS_MAX, TARGET_MAX, name_problem, text_problem};
+use crate::domain::limits::{
+    BUDGET_HOURS_MAX, BUDGET_MAX, HOURS_MAX, TARGET_MAX, name_problem, text_problem,
+};
+use crate::domain::outcomes::Quarter;
 use crate::domain::pace::Pace;
 use crate::domain::{DecisionKind, Level};
 
@@ -369,6 +373,29 @@ mod hours_text {
     }
 }
 
+/// Optional hours stored as text, like [`hours_text`].
+mod optional_hours_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::domain::command::Hours;
+
+    pub fn serialize<S: Serializer>(hours: &Option<Hours>, s: S) -> Result<S::Ok, S::Error> {
+        match hours {
+            Some(hours) => super::hours_text::serialize(hours, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Hours>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|text| {
+                super::hours_text::parse(&text)
+                    .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not hours")))
+            })
+            .transpose()
+    }
+}
+
 /// `mastery`: what mastery of a capability means in this team.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Criteria {
@@ -492,6 +519,52 @@ impl ModuleFields {
     }
 }
 
+/// `budget`: a team's budgets for a quarter, set by an admin. What is not given keeps the value
+/// an earlier decision set for the same team and quarter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetSet {
+    /// The quarter.
+    pub quarter: Quarter,
+    /// Learning hours, as people write them.
+    #[serde(
+        default,
+        with = "optional_hours_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hours: Option<Hours>,
+    /// Spend, in whole units of the workspace's currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spend: Option<u64>,
+}
+
+impl BudgetSet {
+    /// `hours` and `spend` for `quarter`: at least one of them.
+    pub fn new(
+        quarter: Quarter,
+        hours: Option<Hours>,
+        spend: Option<u64>,
+    ) -> Result<Self, Invalid> {
+        if hours.is_none() && spend.is_none() {
+            return Err(Invalid(
+                "Give the budget's hours, its spend, or both.".to_owned(),
+            ));
+        }
+        if hours.is_some_and(|h| h.centi > BUDGET_HOURS_MAX * 100) {
+            return Err(Invalid(format!(
+                "An hours budget is at most {BUDGET_HOURS_MAX} hours a quarter."
+            )));
+        }
+        if spend.is_some_and(|b| b > BUDGET_MAX) {
+            return Err(Invalid(format!("A budget is at most {BUDGET_MAX}.")));
+        }
+        Ok(BudgetSet {
+            quarter,
+            hours,
+            spend,
+        })
+    }
+}
+
 /// "the link …" → "The link ….", for a message that stands alone.
 fn capitalised(problem: &str) -> String {
     let mut chars = problem.chars();
@@ -592,27 +665,44 @@ impl ModuleStateChange {
     }
 }
 
-/// Optional hours stored as text, `"6"` or `"1.5"`, or left out.
-mod optional_hours_text {
-    use serde::{Deserialize, Deserializer, Serializer};
+/// What an allocation over budget would record, kept whole so that an approval records exactly
+/// what was asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Allocation {
+    /// Learning hours (`hours`).
+    Hours(HoursAllocated),
+    /// A commissioned module with its budget (`commission`).
+    Commission(Commission),
+}
 
-    use crate::domain::command::Hours;
+/// `request_budget`: an allocation over its team's budget, sent to L&D to approve or decline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetRequest {
+    /// What would be recorded.
+    pub allocation: Allocation,
+    /// The budget it does not fit, as it stood when asked.
+    pub shortfall: Shortfall,
+    /// The channel the manager asked in, where the answer is told.
+    #[serde(default)]
+    pub asked_in: Option<String>,
+}
 
-    pub fn serialize<S: Serializer>(hours: &Option<Hours>, s: S) -> Result<S::Ok, S::Error> {
-        match hours {
-            Some(hours) => super::hours_text::serialize(hours, s),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Hours>, D::Error> {
-        match Option::<String>::deserialize(d)? {
-            Some(text) => super::hours_text::parse(&text)
-                .map(Some)
-                .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not hours"))),
-            None => Ok(None),
-        }
-    }
+/// `approve_budget` and `decline_budget`: L&D's answer to an over-budget request. An approval
+/// records the allocation, over budget.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetAnswer {
+    /// The request answered.
+    pub request: DecisionId,
+    /// What was asked.
+    pub allocation: Allocation,
+    /// The quarter whose budget it draws.
+    pub quarter: Quarter,
+    /// Who asked: their platform user id.
+    pub requester: String,
+    /// Where they asked, to tell them there.
+    #[serde(default)]
+    pub asked_in: Option<String>,
 }
 
 /// The longest absence recorded in one go; longer ones are almost always a typo in the year.

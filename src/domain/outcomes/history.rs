@@ -380,6 +380,15 @@ pub fn evidence_words(
             hours.period_kind.as_str(),
             hours.period
         ),
+        Decision::ApproveBudget(crate::domain::decision::BudgetAnswer {
+            allocation: crate::domain::decision::Allocation::Hours(hours),
+            ..
+        }) => format!(
+            "{} h for {who} ({} {}), over budget, approved by L&D",
+            crate::domain::digest::hours(i64::from(hours.hours.centi)).trim_end_matches(" h"),
+            hours.period_kind.as_str(),
+            hours.period
+        ),
         other => format!("{} for {who}", other.kind().as_str()),
     }
 }

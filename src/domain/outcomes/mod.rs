@@ -3,7 +3,7 @@
 //!
 //! The store reads one tenant's log into [`OrgData`]; from it, [`team_quarter`] works out one
 //! team's quarter (coverage at its start and end, mastery reached, single points of failure
-//! opened and closed, dips ahead, interventions, hours, participation); the
+//! opened and closed, dips ahead, interventions, hours, participation, budget used); the
 //! [`scoreboard`] rolls teams up for the organisation and the [`scorecard`] says it per manager,
 //! each figure with the decisions behind it. Nothing is stored, so every figure can be rebuilt
 //! from the log at any date.
@@ -93,6 +93,10 @@ pub struct OrgData {
     pub interventions: Vec<InterventionRecord>,
     /// Learning hours allocated.
     pub hours: Vec<HoursRecord>,
+    /// Teams' budgets per quarter, with what was drawn from them.
+    pub budgets: Vec<(TeamId, crate::domain::budget::BudgetUse)>,
+    /// The workspace's currency, that spend is counted in.
+    pub currency: String,
 }
 
 /// One team's occurrences, hours and interventions, found once for all teams so that working

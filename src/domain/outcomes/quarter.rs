@@ -98,6 +98,20 @@ impl fmt::Display for Quarter {
     }
 }
 
+impl serde::Serialize for Quarter {
+    /// As people write it, `2026Q4`: the form decisions about a quarter keep in the log.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Quarter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl FromStr for Quarter {
     type Err = BadQuarter;
 
@@ -151,5 +165,19 @@ mod tests {
         assert_eq!(Quarter::containing(day("2026-04-01")).to_string(), "2026Q2");
         assert!(q.contains(midnight(day("2026-12-31"))));
         assert!(!q.contains(midnight(day("2027-01-01"))));
+    }
+
+    #[test]
+    fn quarters_are_kept_as_written() {
+        let q: Quarter = "2026Q4".parse().expect("quarter");
+        assert_eq!(
+            serde_json::to_value(q).expect("json"),
+            serde_json::json!("2026Q4")
+        );
+        assert_eq!(
+            serde_json::from_value::<Quarter>(serde_json::json!("2026Q4")).ok(),
+            Some(q)
+        );
+        assert!(serde_json::from_value::<Quarter>(serde_json::json!("2026Q5")).is_err());
     }
 }

@@ -1,5 +1,6 @@
 //! The organisation's scoreboard: every team's quarter side by side, riskiest first, rolled up,
-//! with the coverage trend over the last four quarters and participation per ritual kind. What
+//! with the coverage trend over the last four quarters, participation per ritual kind and the
+//! budget each team used. What
 //! `/cadence org`, an admin's App Home and `cadence report org` show.
 
 use serde::Serialize;
@@ -7,6 +8,7 @@ use serde::Serialize;
 use super::participation::Participation;
 use super::team_quarter::{InterventionCounts, TeamQuarter, team_quarter};
 use super::{OrgData, Quarter, TeamRecords, Window};
+use crate::domain::budget::BudgetFigures;
 use crate::domain::ritual::RitualKind;
 
 /// How many quarters the coverage trend shows, the report's own last.
@@ -29,6 +31,8 @@ pub struct OrgReport {
     pub trend: Vec<TrendPoint>,
     /// Participation per ritual kind, most occurrences first.
     pub participation_by_kind: Vec<KindParticipation>,
+    /// The workspace's currency, that spend is counted in.
+    pub currency: String,
 }
 
 /// One team's row.
@@ -62,6 +66,8 @@ pub struct TeamRow {
     pub interventions: InterventionCounts,
     /// Learning hours allocated in the quarter, in hundredths.
     pub hours_centi: i64,
+    /// The team's budgets for the quarter and what was drawn from them.
+    pub budget: BudgetFigures,
     /// Participation in the team's rituals.
     pub participation: Participation,
 }
@@ -95,6 +101,8 @@ pub struct Totals {
     pub interventions: InterventionCounts,
     /// Learning hours, in hundredths.
     pub hours_centi: i64,
+    /// Every team's budgets added up, each kind over the teams that have one.
+    pub budget: BudgetFigures,
     /// Participation over every team's rituals.
     pub participation: Participation,
 }
@@ -159,6 +167,8 @@ impl TeamRow {
             dips_ahead: names(&mut quarter.dips_ahead.iter().copied()),
             interventions: quarter.interventions,
             hours_centi: quarter.hours_centi(),
+            // The quarter is the report's: `org_report` fills it in.
+            budget: BudgetFigures::default(),
             participation: quarter.participation(),
         }
     }
@@ -176,7 +186,18 @@ pub fn org_report(data: &OrgData, window: Window, family: Option<&str>) -> OrgRe
             team_quarter(data, team, own, window, family)
         })
         .collect();
-    let mut teams: Vec<TeamRow> = quarters.iter().map(|q| TeamRow::of(data, q)).collect();
+    let mut teams: Vec<TeamRow> = quarters
+        .iter()
+        .map(|q| TeamRow {
+            budget: data
+                .budgets
+                .iter()
+                .find(|(team, used)| *team == q.team.id && used.quarter == window.quarter)
+                .map(|(_, used)| BudgetFigures::of(used))
+                .unwrap_or_default(),
+            ..TeamRow::of(data, q)
+        })
+        .collect();
     teams.sort_by(|a, b| {
         b.has_data
             .cmp(&a.has_data)
@@ -206,6 +227,7 @@ pub fn org_report(data: &OrgData, window: Window, family: Option<&str>) -> OrgRe
         total.interventions.due += row.interventions.due;
         total.interventions.overdue += row.interventions.overdue;
         total.hours_centi += row.hours_centi;
+        total.budget.add(&row.budget);
     }
 
     let mut participation_by_kind: Vec<KindParticipation> = RitualKind::ALL
@@ -235,6 +257,7 @@ pub fn org_report(data: &OrgData, window: Window, family: Option<&str>) -> OrgRe
         total,
         trend: trend(data, window, family),
         participation_by_kind,
+        currency: data.currency.clone(),
     }
 }
 

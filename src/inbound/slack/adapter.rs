@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use tokio::time::Instant;
 
-use super::commands::{self, COMMAND_BUDGET, CommandResponse, overran};
+use super::commands::{self, COMMAND_BUDGET, CommandResponse, LOOKUP_BUDGET, overran};
 use super::interactions::{self, Clicked, Envelope};
 use super::verify_request;
 use crate::error::AppError;
@@ -44,7 +44,19 @@ impl ChatAdapter for Slack {
             Ok(envelope) => Ok(match interactions::suggestion(&envelope)? {
                 Some((invocation, suggestion)) => (Inbound::Suggest(invocation, suggestion), None),
                 None => match interactions::normalise(&envelope)? {
-                    Some(clicked) => (clicked.inbound(), Some(clicked)),
+                    Some(mut clicked) => {
+                        if let Some(directory) = &state.directory
+                            && clicked.needs_admin_check()
+                        {
+                            let (tenant, user) = clicked.who();
+                            let lookup = directory.is_admin(tenant, user);
+                            let admin = tokio::time::timeout_at(received + LOOKUP_BUDGET, lookup)
+                                .await
+                                .unwrap_or(false);
+                            clicked.set_workspace_admin(admin);
+                        }
+                        (clicked.inbound(), Some(clicked))
+                    }
                     None => (Inbound::Nothing, None),
                 },
             }),

@@ -132,7 +132,7 @@ fn request_key(headers: &HeaderMap) -> Option<String> {
 pub(super) const COMMAND_BUDGET: Duration = Duration::from_millis(2500);
 /// The part of [`COMMAND_BUDGET`] the workspace-admin lookups (`auth.test`, `users.info`) may
 /// take together; past it the author is treated as a member, which the cache corrects later.
-const LOOKUP_BUDGET: Duration = Duration::from_millis(1000);
+pub(super) const LOOKUP_BUDGET: Duration = Duration::from_millis(1000);
 
 /// What the author is told when the database is too slow to confirm in time. A decision queued
 /// for commit may still land, so the answer says to check rather than to repeat.
@@ -154,11 +154,19 @@ fn needs_admin_check(text: &str) -> bool {
         .find(|word| !word.to_ascii_lowercase().starts_with("team:"))
         .unwrap_or_default()
         .to_ascii_lowercase();
-    // Set-up and the module library are for admins; `audit`, `org`, `scorecard @someone` and
-    // `module list` show admins more.
+    // Set-up, the module library and budgets are for admins; `audit`, `org`,
+    // `scorecard @someone` and `module list` show admins more.
     matches!(
         first.as_str(),
-        "team" | "capability" | "audit" | "org" | "scorecard" | "settings" | "module" | "modules"
+        "team"
+            | "capability"
+            | "audit"
+            | "org"
+            | "scorecard"
+            | "settings"
+            | "module"
+            | "modules"
+            | "budget"
     )
 }
 
@@ -174,6 +182,7 @@ mod tests {
         assert!(needs_admin_check("org family:sales"));
         assert!(needs_admin_check("scorecard <@U1|a>"));
         assert!(needs_admin_check("module add x for y"));
+        assert!(needs_admin_check("budget team:Atlas hours 60"));
         assert!(!needs_admin_check("level <@U1|a> x mastery"));
         assert!(!needs_admin_check(""));
     }

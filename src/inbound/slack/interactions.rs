@@ -118,6 +118,25 @@ impl Clicked {
     pub(super) fn inbound(&self) -> Inbound {
         Inbound::Card(self.invocation.clone(), self.input.clone())
     }
+
+    /// Whether the click answers an over-budget request, which only admins may: only then is
+    /// Slack asked whether the person is a workspace admin, so other clicks never wait on it.
+    pub(super) fn needs_admin_check(&self) -> bool {
+        self.input
+            .action
+            .as_ref()
+            .is_some_and(|a| matches!(a.verb, Verb::ApproveBudget | Verb::DeclineBudget))
+    }
+
+    /// The workspace and the person who clicked.
+    pub(super) fn who(&self) -> (&str, &str) {
+        (&self.invocation.tenant, &self.invocation.user_id)
+    }
+
+    /// Records what Slack said about the person being a workspace admin or owner.
+    pub(super) fn set_workspace_admin(&mut self, admin: bool) {
+        self.invocation.workspace_admin = admin;
+    }
 }
 
 /// Slack's answer to a click or form: updates and refusals went through the outbox, so the

@@ -1803,6 +1803,7 @@ mod tests {
             missing_artefacts: vec![],
             pending_track_requests: 1,
             participation: Default::default(),
+            budget: None,
         })
     }
 

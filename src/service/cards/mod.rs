@@ -7,9 +7,11 @@
 //!
 //! `handle` reads which verb a click carries and hands it to the file that owns it: `prompt`
 //! (log a gap, "nothing this time", and recording with the card update), `forms` (opening and
-//! submitting forms), `track` (answers to track requests) and `snooze`.
+//! submitting forms), `track` (answers to track requests), `budget` (L&D's answers to
+//! over-budget requests) and `snooze`.
 
 mod bind;
+mod budget;
 mod forms;
 mod prompt;
 mod snooze;
@@ -99,6 +101,9 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
     if action.verb == Verb::BindRitual {
         return bind::bind(scope, input, action).await;
     }
+    if matches!(action.verb, Verb::ApproveBudget | Verb::DeclineBudget) {
+        return budget::answer_budget_request(scope, input, action).await;
+    }
     let prompt = Prompt::open(scope, action).await?;
     prompt.require_own_card(scope, input).await?;
     let (team, occurrence, choices) = (&prompt.team, &prompt.occurrence, &prompt.choices[..]);
@@ -117,7 +122,9 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
             | Verb::DeclineTrack
             | Verb::PickPerson
             | Verb::PickCapability
-            | Verb::BindRitual,
+            | Verb::BindRitual
+            | Verb::ApproveBudget
+            | Verb::DeclineBudget,
             _,
         ) => Err(invalid(
             "Use the approve or decline command for track requests; nothing was recorded.",

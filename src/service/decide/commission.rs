@@ -1,7 +1,9 @@
-//! `commission "title" [budget N] [for "capability"]`: a custom learning module requested.
+//! `commission "title" [budget N] [for "capability"]`: a custom learning module requested, its
+//! budget drawn from the team's spend budget for the quarter.
 
-use super::{Draft, Right, record, refused, team_for};
-use crate::domain::decision::{Commission, Decision};
+use super::budget::record_allocation;
+use super::{Draft, Right, refused, team_for};
+use crate::domain::decision::{Allocation, Commission, Decision};
 use crate::domain::text::Text;
 use crate::service::Reply;
 use crate::service::scope::{Scope, Stop};
@@ -39,11 +41,12 @@ pub(in crate::service) async fn commission(
     if let Some(cap) = &cap {
         confirmation = confirmation.plain(" for ").strong(cap.name.clone());
     }
+    let asked = Allocation::Commission(decision.clone());
     let draft = Draft::new(
         Decision::Commission(decision),
         None,
         cap.map(|c| c.id),
         confirmation.plain("."),
     );
-    record(scope, &team, draft).await
+    record_allocation(scope, &team, draft, asked).await
 }

@@ -1,12 +1,13 @@
 //! `hours @person N [sprint "name" | week YYYY-MM-DD]`: learning hours allocated inside a
-//! sprint's or a week's capacity.
+//! sprint's or a week's capacity, drawn from the team's hours budget for the quarter.
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use super::{Draft, Right, record, refused, team_for};
+use super::budget::record_allocation;
+use super::{Draft, Right, refused, team_for};
 use crate::domain::command::{Hours, Period, UserRef};
 use crate::domain::decision::payload::format_hours;
-use crate::domain::decision::{Decision, HoursAllocated, PeriodKind};
+use crate::domain::decision::{Allocation, Decision, HoursAllocated, PeriodKind};
 use crate::domain::limits::WEEK_HOURS_MAX;
 use crate::domain::text::Text;
 use crate::service::Reply;
@@ -62,8 +63,9 @@ pub(in crate::service) async fn hours(
         .plain(" in ")
         .plain(period_text)
         .plain(".");
+    let asked = Allocation::Hours(allocated.clone());
     let draft = Draft::new(Decision::Hours(allocated), Some(who.id), None, confirmation);
-    record(scope, &team, draft).await
+    record_allocation(scope, &team, draft, asked).await
 }
 
 /// The Monday of the week `day` falls in.

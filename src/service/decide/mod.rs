@@ -3,6 +3,7 @@
 //! confirm; [`record`] checks the author's rights and records it with the same rules for all.
 
 mod absence;
+mod budget;
 mod coach;
 mod commission;
 mod gap;
@@ -17,6 +18,7 @@ mod target;
 mod track;
 
 pub(super) use absence::away;
+pub(super) use budget::budget;
 pub(super) use coach::coach;
 pub(super) use commission::commission;
 pub(super) use gap::gap;

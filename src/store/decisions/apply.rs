@@ -5,6 +5,8 @@
 use sqlx::{Any, Transaction};
 
 use super::super::{StoreError, StoreResult, millis};
+use super::budget;
+use crate::domain::budget::Drawn;
 use crate::domain::decision::{
     Absence, Decision, HoursAllocated, Intervene, LevelSet, NewDecision, Snooze, TrackAnswer,
     TrackStatus,
@@ -43,7 +45,11 @@ pub(super) async fn apply(
             )
             .await
         }
-        Decision::Hours(hours) => allocate_hours(tx, decision, id, hours).await,
+        Decision::Hours(hours) => {
+            let drawn = (Drawn::Hours, u64::from(hours.hours.centi));
+            budget::draw(tx, decision, id, drawn, budget::quarter_of(decision), true).await?;
+            allocate_hours(tx, decision, id, hours).await
+        }
         Decision::Mastery(criteria) => {
             write_criteria(
                 tx,
@@ -70,6 +76,10 @@ pub(super) async fn apply(
         }
         Decision::Absence(absence) => record_absence(tx, decision, id, absence).await,
         Decision::Commission(commission) => {
+            if let Some(spend) = commission.budget {
+                let quarter = budget::quarter_of(decision);
+                budget::draw(tx, decision, id, (Drawn::Spend, spend), quarter, true).await?;
+            }
             super::library::commission_module(tx, decision, id, commission).await
         }
         Decision::Undo(undo) => super::revert::revert(tx, decision, undo).await,
@@ -84,6 +94,11 @@ pub(super) async fn apply(
         }
         Decision::Pace(pace) => super::tracks::pace(tx, decision, pace).await,
         Decision::ModuleDone(done) => super::tracks::done(tx, decision, id, done).await,
+        Decision::Budget(set) => budget::set_budget(tx, decision, id, set).await,
+        Decision::RequestBudget(_) => budget::open_request(tx, decision, id).await,
+        Decision::ApproveBudget(answer) | Decision::DeclineBudget(answer) => {
+            budget::answer_request(tx, decision, id, answer).await
+        }
     }
 }
 
@@ -173,7 +188,7 @@ async fn answer_track(
 }
 
 /// Learning hours allocated to a person for a period.
-async fn allocate_hours(
+pub(super) async fn allocate_hours(
     tx: &mut Transaction<'_, Any>,
     decision: &NewDecision,
     id: DecisionId,
@@ -263,7 +278,7 @@ fn needs(decision: &NewDecision, what: &str) -> StoreError {
     ))
 }
 
-fn team(decision: &NewDecision) -> StoreResult<TeamId> {
+pub(super) fn team(decision: &NewDecision) -> StoreResult<TeamId> {
     decision.team.ok_or_else(|| needs(decision, "a team"))
 }
 

@@ -7,6 +7,7 @@
 
 mod apply;
 mod bind;
+mod budget;
 mod library;
 mod revert;
 mod tracks;
@@ -15,6 +16,7 @@ use sqlx::{Any, Transaction};
 
 use super::{Store, StoreError, StoreResult, from_millis, millis};
 use crate::domain::DecisionSource;
+use crate::domain::budget::{answer_notice, budget_request_card};
 use crate::domain::decision::{Decision, FollowUpCard, NewDecision, RecordedDecision};
 use crate::domain::ids::{DecisionId, PersonId, TeamId, TenantId};
 use crate::domain::prompt::{TrackRequestView, track_request_card};
@@ -205,7 +207,7 @@ pub(super) async fn write_decisions(
     Ok(ids)
 }
 
-/// Marks the occurrence's artefact delivered, and queues the decision's follow-up message.
+/// Marks the occurrence's artefact delivered, and queues the decision's follow-up messages.
 async fn follow_up(
     tx: &mut Transaction<'_, Any>,
     decision: &NewDecision,
@@ -243,6 +245,25 @@ async fn follow_up(
         )
         .await?;
     }
+    // L&D's answer to an over-budget request is told to the manager who asked, where they
+    // asked, for their eyes only.
+    if let Some((answer, card)) = answer_notice(&decision.decision)
+        && let Some(channel) = &answer.asked_in
+    {
+        super::outbox::enqueue(
+            tx,
+            &super::outbox::NewMessage {
+                tenant: decision.tenant,
+                idempotency_key: format!("budget-answer:{}", id.0),
+                channel_id: channel,
+                delivery: super::outbox::Delivery::Ephemeral(answer.requester.clone()),
+                card: serde_json::to_value(card).unwrap_or_default(),
+                occurrence: None,
+            },
+            decision.at,
+        )
+        .await?;
+    }
     Ok(())
 }
 
@@ -264,6 +285,9 @@ fn follow_up_card(card: &FollowUpCard, id: DecisionId) -> serde_json::Value {
                 decision: id.0,
             };
             serde_json::to_value(track_request_card(&view)).unwrap_or_default()
+        }
+        FollowUpCard::BudgetRequest(view) => {
+            serde_json::to_value(budget_request_card(view, id.0)).unwrap_or_default()
         }
     }
 }
@@ -326,36 +350,24 @@ async fn insert_decisions(
 
 impl Store {
     /// Learning hours already allocated to `person` for the week starting `monday` (every
-    /// team's allocations, undone ones left out), in hundredths of an hour.
+    /// team's allocations, approved over-budget ones included, undone ones left out), in
+    /// hundredths of an hour.
     pub async fn week_hours(
         &self,
         tenant: TenantId,
         person: PersonId,
         monday: &str,
     ) -> StoreResult<u64> {
-        let rows: Vec<(String,)> = sqlx::query_as(
-            "SELECT d.payload FROM decisions d \
-             WHERE d.tenant_id = $1 AND d.kind = 'hours' AND d.subject_person_id = $2 \
-             AND NOT EXISTS (SELECT 1 FROM decisions u \
-                 WHERE u.tenant_id = d.tenant_id AND u.reverts_decision_id = d.id)",
+        let (centi,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(hours_centi), 0) AS BIGINT) FROM learning_hours \
+             WHERE tenant_id = $1 AND person_id = $2 AND period_kind = 'week' \
+               AND period_label = $3",
         )
         .bind(tenant.0)
         .bind(person.0)
-        .fetch_all(&self.read)
+        .bind(monday)
+        .fetch_one(&self.read)
         .await?;
-        let mut centi = 0_u64;
-        for (payload,) in rows {
-            let Ok(hours) =
-                serde_json::from_str::<crate::domain::decision::HoursAllocated>(&payload)
-            else {
-                continue;
-            };
-            if hours.period_kind == crate::domain::decision::PeriodKind::Week
-                && hours.period == monday
-            {
-                centi += u64::from(hours.hours.centi);
-            }
-        }
-        Ok(centi)
+        Ok(u64::try_from(centi).unwrap_or(0))
     }
 }

@@ -3,14 +3,17 @@
 //! For state where the latest decision wins (levels, targets, mastery criteria, skill orders)
 //! the state is recomputed from the latest decision about the same thing that is still standing,
 //! so reverting an older decision never overwrites a newer one. State a decision added (an
-//! intervention, an absence, learning hours, a module commissioned or added) is removed or
-//! cancelled by the id of the decision that added it; a module approved, retired or changed goes
-//! back to the state and fields the decision kept.
+//! intervention, an absence, learning hours, a module commissioned or added, what an allocation
+//! drew from its budget) is removed or cancelled by the id of the decision that added it; a
+//! module approved, retired or changed goes back to the state and fields the decision kept; a
+//! budget is recomputed like the latest-wins state, and an answer to an over-budget request
+//! reopens it.
 
 use sqlx::{Any, Transaction};
 
 use super::super::{StoreError, StoreResult, millis};
 use super::apply::{LevelChange, set_levels, write_criteria, write_sequence, write_target};
+use super::budget;
 use crate::domain::decision::{Decision, NewDecision, TrackAnswer, Undo};
 use crate::domain::ids::{CapabilityId, DecisionId, TeamId};
 use crate::domain::name_key;
@@ -73,9 +76,23 @@ pub(super) async fn revert(
             .await?;
         }
         Decision::Absence(_) => by_decision(tx, "DELETE FROM absences", tenant, gone).await?,
-        Decision::Hours(_) => by_decision(tx, "DELETE FROM learning_hours", tenant, gone).await?,
+        Decision::Hours(_) => {
+            by_decision(tx, "DELETE FROM learning_hours", tenant, gone).await?;
+            budget::take_back_draw(tx, tenant, gone).await?;
+        }
         Decision::Commission(_) | Decision::ModuleAdd(_) => {
             by_decision(tx, "DELETE FROM modules", tenant, gone).await?;
+            budget::take_back_draw(tx, tenant, gone).await?;
+        }
+        Decision::Budget(set) => {
+            let Some(team) = reverted.team else {
+                return Ok(());
+            };
+            budget::restore_budget(tx, tenant, team, set.quarter, gone).await?;
+        }
+        Decision::RequestBudget(_) => budget::withdraw_request(tx, tenant, gone).await?,
+        Decision::ApproveBudget(answer) | Decision::DeclineBudget(answer) => {
+            budget::reopen_request(tx, tenant, gone, answer).await?;
         }
         Decision::ModuleUpdate(update) => {
             super::library::unupdate_module(tx, undo_decision, update).await?;

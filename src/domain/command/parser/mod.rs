@@ -36,7 +36,8 @@ use values::{close_matches, or_list};
 // The limits every path shares (commands, forms, cadence.toml) live in the domain's limits.
 use crate::domain::limits::name_problem;
 pub use crate::domain::limits::{
-    BUDGET_MAX, HOURS_MAX, NAME_MAX_CHARS, NUDGE_MAX_MINUTES, TARGET_MAX, TEXT_MAX_CHARS,
+    BUDGET_HOURS_MAX, BUDGET_MAX, HOURS_MAX, NAME_MAX_CHARS, NUDGE_MAX_MINUTES, TARGET_MAX,
+    TEXT_MAX_CHARS,
 };
 /// Largest ritual id the grammar reads: the store's ids are signed 64-bit integers.
 pub const RITUAL_ID_MAX: u64 = i64::MAX.unsigned_abs();

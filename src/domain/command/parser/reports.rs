@@ -1,9 +1,12 @@
 //! The organisation's side: `org [family:"…"] [quarter 2026Q4]`, `scorecard [@manager]
-//! [quarter 2026Q4]` and `settings [learning-channel #c] [currency XXX] [over-budget …]`.
-//! Their parts come in any order, each at most once.
+//! [quarter 2026Q4]`, `settings [learning-channel #c] [currency XXX] [over-budget …]` and
+//! `budget [hours N] [spend N] [quarter 2026Q4]`. Their parts come in any order, each at most
+//! once.
 
+use super::BUDGET_HOURS_MAX;
+use super::values::{parse_budget, parse_hours_up_to};
 use crate::domain::command::lexer::TokenKind;
-use crate::domain::command::{Command, ParseError};
+use crate::domain::command::{Command, Hours, ParseError};
 use crate::domain::outcomes::Quarter;
 use crate::domain::settings::{OverBudget, currency_code};
 
@@ -95,6 +98,52 @@ impl super::Parser {
             ld_channel,
             currency,
             over_budget,
+        })
+    }
+
+    pub(in crate::domain::command) fn budget(&mut self) -> Result<Command, ParseError> {
+        let mut hours = None;
+        let mut spend = None;
+        let mut quarter = None;
+        while let Some(keyword) = self.peek_keyword() {
+            let twice = |parser: &Self| {
+                parser.error_here(format!("`{keyword}` is given twice — give it once"))
+            };
+            match keyword.as_str() {
+                "hours" => {
+                    if hours.is_some() {
+                        return Err(twice(self));
+                    }
+                    self.bump();
+                    let centi = self.number(
+                        "a number of hours (like 60 or 37.5)",
+                        &format!("at most {BUDGET_HOURS_MAX} hours a quarter"),
+                        |w| parse_hours_up_to(w, BUDGET_HOURS_MAX),
+                    )?;
+                    hours = Some(Hours { centi });
+                }
+                "spend" => {
+                    if spend.is_some() {
+                        return Err(twice(self));
+                    }
+                    self.bump();
+                    spend = Some(self.number(
+                        "an amount in whole currency units (like 5000 or 5,000)",
+                        "keep it to 1,000,000,000,000",
+                        parse_budget,
+                    )?);
+                }
+                "quarter" => {
+                    self.take_quarter(&mut quarter)?;
+                }
+                _ => break,
+            }
+        }
+        self.end()?;
+        Ok(Command::Budget {
+            hours,
+            spend,
+            quarter,
         })
     }
 

@@ -88,6 +88,11 @@ pub(super) fn parse_count_u64(s: &str) -> Result<u64, NumberProblem> {
 /// Reads hours with up to two decimals (`6`, `1.5`, `.25`) into hundredths, at most
 /// [`HOURS_MAX`].
 pub(super) fn parse_hours(s: &str) -> Result<u32, NumberProblem> {
+    parse_hours_up_to(s, HOURS_MAX)
+}
+
+/// Reads hours like [`parse_hours`], at most `max` (whole hours).
+pub(super) fn parse_hours_up_to(s: &str, max: u32) -> Result<u32, NumberProblem> {
     if s.starts_with('-') {
         return Err(NumberProblem::Negative);
     }
@@ -111,7 +116,7 @@ pub(super) fn parse_hours(s: &str) -> Result<u32, NumberProblem> {
         return Err(NumberProblem::TooPrecise);
     }
     let whole = whole.trim_start_matches('0');
-    if whole.len() > 4 {
+    if whole.len() > max.to_string().len() {
         return Err(NumberProblem::TooLarge);
     }
     let whole: u32 = if whole.is_empty() {
@@ -125,7 +130,7 @@ pub(super) fn parse_hours(s: &str) -> Result<u32, NumberProblem> {
         _ => frac.parse::<u32>().map_err(|_| NumberProblem::Shape)?,
     };
     let centi = whole * 100 + frac_centi;
-    if centi > HOURS_MAX * 100 {
+    if centi > max.saturating_mul(100) {
         return Err(NumberProblem::TooLarge);
     }
     Ok(centi)
