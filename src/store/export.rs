@@ -1,7 +1,8 @@
 //! A workspace's data, or one team's, as records for `cadence export`: everything Cadence keeps
 //! about the people and teams of one tenant — the decision log first among it — each record a
 //! JSON object with its `record` kind, times in RFC 3339 and people by their platform user id.
-//! Read only; scoped by tenant like every other query.
+//! The module library, tracks, modules done and budgets are part of it. Read only; scoped by
+//! tenant like every other query.
 
 use serde_json::{Value, json};
 
@@ -21,6 +22,16 @@ pub struct ExportScope {
 type TeamRow = (i64, String, String, Option<String>, Option<String>, i64);
 /// A capability row: name, description, family, mastery criteria.
 type CapabilityRow = (String, Option<String>, Option<String>, Option<String>);
+
+/// A module row: title, capability, hours in hundredths, link, level, state.
+type ModuleRow = (
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    String,
+);
 
 /// An instant as RFC 3339.
 fn time(ms: i64) -> StoreResult<String> {
@@ -115,6 +126,7 @@ impl Store {
         }
         self.export_decisions(scope, &mut records).await?;
         self.export_state(scope, &mut records).await?;
+        self.export_learning(scope, &mut records).await?;
         Ok(records)
     }
 
@@ -286,6 +298,93 @@ impl Store {
                 json!({ "record": "learning_hours", "team": team, "user_id": user,
                 "hours": centi as f64 / 100.0, "period": kind, "label": label,
                 "created_at": time(at)? }),
+            );
+        }
+        Ok(())
+    }
+
+    /// The module library (whole workspace only), tracks with their modules in order, modules
+    /// people finished, and budgets.
+    async fn export_learning(
+        &self,
+        scope: ExportScope,
+        records: &mut Vec<Value>,
+    ) -> StoreResult<()> {
+        let (t, team) = (scope.tenant.0, scope.team.map_or(-1, |id| id.0));
+        if scope.team.is_none() {
+            let modules: Vec<ModuleRow> =
+                sqlx::query_as(
+                    "SELECT m.title, c.name, m.hours_centi, m.link, m.level, m.status FROM modules m \
+                     LEFT JOIN capabilities c ON c.id = m.capability_id AND c.tenant_id = m.tenant_id \
+                     WHERE m.tenant_id = $1 ORDER BY m.id",
+                )
+                .bind(t)
+                .fetch_all(&self.read)
+                .await?;
+            for (title, capability, hours, link, level, state) in modules {
+                records.push(json!({ "record": "module", "title": title, "capability": capability,
+                    "hours": hours.map(|h| h as f64 / 100.0), "link": link, "level": level, "state": state }));
+            }
+        }
+        let tracks: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT k.name, t.name, k.pace FROM tracks k \
+             LEFT JOIN teams t ON t.id = k.team_id AND t.tenant_id = k.tenant_id \
+             WHERE k.tenant_id = $1 AND ($2 = -1 OR k.team_id = $2) ORDER BY k.id",
+        )
+        .bind(t)
+        .bind(team)
+        .fetch_all(&self.read)
+        .await?;
+        let steps: Vec<(String, String)> = sqlx::query_as(
+            "SELECT k.name, m.title FROM track_modules x \
+             JOIN tracks k ON k.id = x.track_id AND k.tenant_id = x.tenant_id \
+             JOIN modules m ON m.id = x.module_id AND m.tenant_id = x.tenant_id \
+             WHERE x.tenant_id = $1 AND ($2 = -1 OR k.team_id = $2) ORDER BY k.id, x.position",
+        )
+        .bind(t)
+        .bind(team)
+        .fetch_all(&self.read)
+        .await?;
+        for (name, team_name, pace) in tracks {
+            let modules: Vec<&str> = steps
+                .iter()
+                .filter(|(k, _)| *k == name)
+                .map(|(_, m)| m.as_str())
+                .collect();
+            records.push(json!({ "record": "track", "name": name, "team": team_name,
+                "pace": pace, "modules": modules }));
+        }
+        let done: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT p.user_id, m.title, x.completed_at FROM module_completions x \
+             JOIN people p ON p.id = x.person_id AND p.tenant_id = x.tenant_id \
+             JOIN modules m ON m.id = x.module_id AND m.tenant_id = x.tenant_id \
+             WHERE x.tenant_id = $1 AND ($2 = -1 OR x.person_id IN \
+                 (SELECT person_id FROM team_members WHERE tenant_id = $1 AND team_id = $2)) \
+             ORDER BY x.completed_at",
+        )
+        .bind(t)
+        .bind(team)
+        .fetch_all(&self.read)
+        .await?;
+        for (user, module, at) in done {
+            records.push(
+                json!({ "record": "module_done", "user_id": user, "module": module,
+                "completed_at": time(at)? }),
+            );
+        }
+        let budgets: Vec<(String, String, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT t.name, b.quarter, b.hours_centi, b.spend FROM team_budgets b \
+             JOIN teams t ON t.id = b.team_id AND t.tenant_id = b.tenant_id \
+             WHERE b.tenant_id = $1 AND ($2 = -1 OR b.team_id = $2) ORDER BY t.id, b.quarter",
+        )
+        .bind(t)
+        .bind(team)
+        .fetch_all(&self.read)
+        .await?;
+        for (team, quarter, hours, spend) in budgets {
+            records.push(
+                json!({ "record": "budget", "team": team, "quarter": quarter,
+                "hours": hours.map(|h| h as f64 / 100.0), "spend": spend }),
             );
         }
         Ok(())

@@ -39,6 +39,9 @@ on_both_databases! {
         let created = app.command("UADMIN", &format!("team create Borealis managers {} channel <#CBOR|bor>", at("UDAN"))).await;
         assert!(created.text.starts_with("Created team"), "{}", created.text);
         app.command("UDAN", r#"team:Borealis target testing 1"#).await;
+        app.command("UADMIN", r#"module add "EBR basics" for "run EBR" hours 1.5"#).await;
+        app.command("UALICE", r#"track "EBR lead" modules "EBR basics" pace 1/sprint"#).await;
+        app.command("UADMIN", "team:Atlas budget hours 60 spend 5000").await;
         // Another workspace's data never appears.
         app.command_in("T2", "COTHER", "UADMIN", "team create Other").await;
 
@@ -50,7 +53,12 @@ on_both_databases! {
         let teams: Vec<&str> = of(&all, "team").iter().filter_map(|t| t["name"].as_str()).collect();
         assert_eq!(teams, ["Atlas", "Borealis"]);
         let decisions = of(&all, "decision");
-        assert_eq!(decisions.len(), 4, "level, two targets, absence");
+        assert_eq!(decisions.len(), 7, "level, two targets, absence, module, track, budget");
+        assert_eq!(of(&all, "module")[0]["hours"], 1.5);
+        let track = of(&all, "track")[0];
+        assert_eq!((track["name"].as_str(), track["team"].as_str(), track["pace"].as_str()), (Some("EBR lead"), Some("Atlas"), Some("1/sprint")));
+        assert_eq!(track["modules"], serde_json::json!(["EBR basics"]));
+        assert_eq!(of(&all, "budget")[0]["hours"], 60.0);
         let level = decisions.iter().find(|d| d["kind"] == "level").expect("the level decision");
         assert_eq!(level["actor"], "UALICE");
         assert_eq!(level["subject"], "UBOB");
@@ -64,7 +72,9 @@ on_both_databases! {
         let atlas_only = export(&app, &["--workspace", "T1", "--team", "atlas"]).expect("export");
         let teams: Vec<&str> = of(&atlas_only, "team").iter().filter_map(|t| t["name"].as_str()).collect();
         assert_eq!(teams, ["Atlas"]);
-        assert_eq!(of(&atlas_only, "decision").len(), 3, "Borealis's target is not Atlas's");
+        assert_eq!(of(&atlas_only, "decision").len(), 5, "Borealis's target and the library's module are not Atlas's");
+        assert!(of(&atlas_only, "module").is_empty(), "the library is the workspace's");
+        assert_eq!(of(&atlas_only, "track").len(), 1);
         let people: Vec<&str> = of(&atlas_only, "person").iter().filter_map(|p| p["user_id"].as_str()).collect();
         assert!(!people.contains(&"UDAN") && people.contains(&"UBOB"), "{people:?}");
         assert_eq!(of(&atlas_only, "target").len(), 1);

@@ -105,6 +105,17 @@ impl Decision {
             Decision::BindRitual(b) => Text::new()
                 .plain("the binding of the ritual ")
                 .strong(b.name.clone()),
+            learning => learning.learning_summary(subject).unwrap_or_default(),
+        }
+    }
+
+    /// [`Decision::summary`] for the library, tracks and budgets; `None` for other kinds.
+    fn learning_summary(&self, subject: Option<&str>) -> Option<Text> {
+        let who = |text: Text| match subject {
+            Some(id) => text.mention(id),
+            None => text.plain("someone"),
+        };
+        Some(match self {
             Decision::ModuleAdd(m) => Text::new()
                 .plain("the module ")
                 .strong(m.title.clone())
@@ -164,7 +175,8 @@ impl Decision {
                     .plain(verb)
                     .append(crate::domain::budget::allocation_words(&a.allocation, ""))
             }
-        }
+            _ => return None,
+        })
     }
 
     /// The card line, signed by `actor`: "Gap: @bob — run EBR (by @alice)".

@@ -611,6 +611,11 @@ mod tests {
                 check_plain(&element["placeholder"], PLACEHOLDER_TEXT, "placeholder");
                 check_options(element);
             }
+            "external_select" => {
+                check_plain(&element["placeholder"], PLACEHOLDER_TEXT, "placeholder");
+                assert_eq!(element["min_query_length"], 0);
+                assert!(element.get("options").is_none(), "its options are loaded");
+            }
             "plain_text_input" => {
                 let max = element["max_length"].as_u64().unwrap();
                 assert!((1..=u64::from(TEXT_INPUT_MAX)).contains(&max));
@@ -825,6 +830,7 @@ mod tests {
         options.insert(2, Choice::new("again", "cap-0"));
         // A blank label shows the value rather than an empty (refused) text.
         options.insert(3, Choice::new("", "cap-empty-label"));
+        let choices = options.clone();
         let rendered = message(&card(vec![Part::Controls(vec![
             Control::Choice {
                 action: Action::on(Verb::PickCapability, 1),
@@ -844,7 +850,11 @@ mod tests {
         check_message(&rendered);
         let elements = rendered["blocks"][0]["elements"].as_array().unwrap();
         let select = &elements[0];
-        let options = select["options"].as_array().unwrap();
+        // More than a static select holds: it searches instead, and the options load answers
+        // with at most 100, capped and cut as below.
+        assert_eq!(select["type"], "external_select");
+        let loaded = option_objects(&choices);
+        let options = loaded.as_slice();
         assert_eq!(options.len(), 100);
         assert_eq!(options[0]["value"], "cap-0");
         assert_eq!(text_of(&options[1]["text"]), "cap-empty-label");
@@ -1006,10 +1016,9 @@ mod tests {
         let blocks = view["blocks"].as_array().unwrap();
         assert_eq!(blocks.len(), MODAL_BLOCKS);
         assert_eq!(blocks[1]["block_id"], "dup#2");
-        assert_eq!(
-            blocks[1]["element"]["options"].as_array().unwrap().len(),
-            100
-        );
+        // More capabilities than a static select holds: the picker loads them as typed.
+        assert_eq!(blocks[1]["element"]["type"], "external_select");
+        assert_eq!(blocks[1]["element"]["min_query_length"], 0);
         assert_eq!(blocks[2]["element"]["max_length"], 3000);
         assert_eq!(blocks[4]["element"]["type"], "plain_text_input");
         assert_eq!(blocks[5]["element"]["max_length"], 1);
