@@ -8,12 +8,15 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 
-/// Installs the global subscriber. `RUST_LOG` overrides the default `info` level.
+/// Installs the global subscriber, writing to standard error so that what a command prints on
+/// standard output (a report, an export) is never mixed with log lines. `RUST_LOG` overrides the
+/// default `info` level.
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_writer(std::io::stderr)
         .with_target(false);
     // A second call (tests, tools) keeps the first subscriber; that is fine.
     let _ = match format {
