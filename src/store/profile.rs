@@ -213,10 +213,12 @@ impl Store {
             })
             .collect();
         for (person, capability, name) in changed {
+            // `+u.tenant_id` keeps SQLite off the tenant's indexes for the undo check, so it finds
+            // an undo by `decisions_by_reverted` instead of walking the tenant's log.
             let before: Option<(String, String)> = sqlx::query_as(
                 "SELECT kind, payload FROM decisions d WHERE tenant_id = $1 AND subject_person_id = $2 \
                  AND capability_id = $3 AND created_at < $4 AND kind IN ('level', 'certify') \
-                 AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.tenant_id = d.tenant_id \
+                 AND NOT EXISTS (SELECT 1 FROM decisions u WHERE +u.tenant_id = d.tenant_id \
                                  AND u.reverts_decision_id = d.id) \
                  ORDER BY created_at DESC, id DESC LIMIT 1",
             )
