@@ -12,9 +12,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use cadence::domain::Level;
 use cadence::domain::command::DateRange;
@@ -30,53 +27,9 @@ use cadence::domain::outcomes::{
 use cadence::domain::ritual::RitualKind;
 use chrono::{DateTime, NaiveDate, Utc};
 
-/// Longest a Chromium run may take before it is stopped.
-const CHROMIUM_LIMIT: Duration = Duration::from_secs(90);
-
-fn chromium() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("CADENCE_CHROMIUM").map(PathBuf::from),
-        Some(PathBuf::from("/usr/bin/chromium")),
-        Some(PathBuf::from("/usr/bin/chromium-browser")),
-    ];
-    candidates.into_iter().flatten().find(|p| p.is_file())
-}
-
-/// Runs Chromium headless with a fresh profile; returns what it printed.
-fn run_chromium(binary: &Path, profile: &Path, args: &[String]) -> String {
-    let mut child = Command::new(binary)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starting chromium");
-    let started = Instant::now();
-    // Poll rather than block, so a hung browser fails the test instead of hanging CI.
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if started.elapsed() > CHROMIUM_LIMIT {
-            child.kill().unwrap();
-            panic!("chromium took longer than {CHROMIUM_LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let output = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+#[path = "support/chromium.rs"]
+mod chromium;
+use chromium::{chromium, run_chromium};
 
 fn at(s: &str) -> DateTime<Utc> {
     s.parse().expect("test instant")
