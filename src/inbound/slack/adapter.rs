@@ -41,25 +41,31 @@ impl ChatAdapter for Slack {
         received: Instant,
     ) -> Result<(Inbound, Option<Clicked>), AppError> {
         match serde_urlencoded::from_bytes::<Envelope>(body) {
-            Ok(envelope) => Ok(match interactions::suggestion(&envelope)? {
-                Some((invocation, suggestion)) => (Inbound::Suggest(invocation, suggestion), None),
-                None => match interactions::normalise(&envelope)? {
-                    Some(mut clicked) => {
-                        if let Some(directory) = &state.directory
-                            && clicked.needs_admin_check()
-                        {
-                            let (tenant, user) = clicked.who();
-                            let lookup = directory.is_admin(tenant, user);
-                            let admin = tokio::time::timeout_at(received + LOOKUP_BUDGET, lookup)
-                                .await
-                                .unwrap_or(false);
-                            clicked.set_workspace_admin(admin);
-                        }
-                        (clicked.inbound(), Some(clicked))
+            Ok(envelope) => {
+                let payload = interactions::payload(&envelope)?;
+                Ok(match interactions::suggestion(&payload)? {
+                    Some((invocation, suggestion)) => {
+                        (Inbound::Suggest(invocation, suggestion), None)
                     }
-                    None => (Inbound::Nothing, None),
-                },
-            }),
+                    None => match interactions::normalise(&payload)? {
+                        Some(mut clicked) => {
+                            if let Some(directory) = &state.directory
+                                && clicked.needs_admin_check()
+                            {
+                                let (tenant, user) = clicked.who();
+                                let lookup = directory.is_admin(tenant, user);
+                                let admin =
+                                    tokio::time::timeout_at(received + LOOKUP_BUDGET, lookup)
+                                        .await
+                                        .unwrap_or(false);
+                                clicked.set_workspace_admin(admin);
+                            }
+                            (clicked.inbound(), Some(clicked))
+                        }
+                        None => (Inbound::Nothing, None),
+                    },
+                })
+            }
             Err(_) => Ok((
                 commands::normalise(state, headers, body, received).await?,
                 None,

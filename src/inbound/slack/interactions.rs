@@ -50,20 +50,20 @@ pub(crate) struct Clicked {
     from_home: bool,
 }
 
-/// Reads a verified interaction: who clicked or submitted what, on which card. `None` for
-/// interactions Cadence has nothing to do with (`view_closed`, shortcuts, anything newer).
+/// The interaction's JSON payload, read once for [`suggestion`] and [`normalise`].
+pub(super) fn payload(envelope: &Envelope) -> Result<Value, AppError> {
+    serde_json::from_str(&envelope.payload)
+        .map_err(|e| AppError::BadRequest(format!("interaction payload is not JSON: {e}")))
+}
+
 /// A `block_suggestion` (an `external_select` loading its options) as the service's
 /// [`Suggestion`]: what was typed, and the picker's action — or, inside a form, the form's,
 /// which Slack hands back as the view's `private_metadata`. `None` for any other payload.
-pub(super) fn suggestion(
-    envelope: &Envelope,
-) -> Result<Option<(Invocation, Suggestion)>, AppError> {
-    let payload: Value = serde_json::from_str(&envelope.payload)
-        .map_err(|e| AppError::BadRequest(format!("interaction payload is not JSON: {e}")))?;
+pub(super) fn suggestion(payload: &Value) -> Result<Option<(Invocation, Suggestion)>, AppError> {
     if payload["type"].as_str() != Some("block_suggestion") {
         return Ok(None);
     }
-    let Some(invocation) = invocation(&payload) else {
+    let Some(invocation) = invocation(payload) else {
         return Err(AppError::BadRequest(
             "options request without team or user".to_owned(),
         ));
@@ -77,10 +77,10 @@ pub(super) fn suggestion(
     Ok(Some((invocation, Suggestion::new(query, action_id))))
 }
 
-pub(super) fn normalise(envelope: &Envelope) -> Result<Option<Clicked>, AppError> {
-    let payload: Value = serde_json::from_str(&envelope.payload)
-        .map_err(|e| AppError::BadRequest(format!("interaction payload is not JSON: {e}")))?;
-    let Some(invocation) = invocation(&payload) else {
+/// Reads a verified interaction: who clicked or submitted what, on which card. `None` for
+/// interactions Cadence has nothing to do with (`view_closed`, shortcuts, anything newer).
+pub(super) fn normalise(payload: &Value) -> Result<Option<Clicked>, AppError> {
+    let Some(invocation) = invocation(payload) else {
         return Err(AppError::BadRequest(
             "interaction without team or user".to_owned(),
         ));
@@ -90,8 +90,8 @@ pub(super) fn normalise(envelope: &Envelope) -> Result<Option<Clicked>, AppError
     span.record("tenant", invocation.tenant.as_str());
     span.record("user", invocation.user_id.as_str());
     let input = match payload["type"].as_str() {
-        Some("block_actions") => click(&payload),
-        Some("view_submission") => submission(&payload),
+        Some("block_actions") => click(payload),
+        Some("view_submission") => submission(payload),
         _ => return Ok(None),
     };
     if let Some(action) = &input.action {
