@@ -186,11 +186,18 @@ pub enum Verb {
     ApproveBudget,
     /// Decline an allocation over budget (decision `decline_budget`).
     DeclineBudget,
+    /// Accept a commission: its module becomes proposed (decision `accept_commission`).
+    AcceptCommission,
+    /// Open the form asking a commission's manager for changes, or submit it (decision
+    /// `revise_commission`).
+    ReviseCommission,
+    /// Open the form declining a commission, or submit it (decision `decline_commission`).
+    DeclineCommission,
 }
 
 impl Verb {
     /// Every verb.
-    pub const ALL: [Verb; 13] = [
+    pub const ALL: [Verb; 16] = [
         Verb::LogGap,
         Verb::PlanIntervention,
         Verb::NoGaps,
@@ -204,6 +211,9 @@ impl Verb {
         Verb::BindRitual,
         Verb::ApproveBudget,
         Verb::DeclineBudget,
+        Verb::AcceptCommission,
+        Verb::ReviseCommission,
+        Verb::DeclineCommission,
     ];
 
     /// The short code used in [`Action::encode`]; stable, because posted cards keep it.
@@ -222,6 +232,9 @@ impl Verb {
             Verb::BindRitual => "bind",
             Verb::ApproveBudget => "approve_budget",
             Verb::DeclineBudget => "decline_budget",
+            Verb::AcceptCommission => "accept_commission",
+            Verb::ReviseCommission => "revise_commission",
+            Verb::DeclineCommission => "decline_commission",
         }
     }
 

@@ -7,6 +7,7 @@ pub mod budget;
 pub mod card;
 pub mod clock;
 pub mod command;
+pub mod commission;
 pub(crate) mod coverage;
 pub mod decision;
 pub(crate) mod digest;

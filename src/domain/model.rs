@@ -163,11 +163,17 @@ pub enum DecisionKind {
     ApproveBudget,
     /// An over-budget request declined by L&D.
     DeclineBudget,
+    /// A commission accepted by L&D (its module becomes proposed).
+    AcceptCommission,
+    /// A commission sent back by L&D with the changes it needs.
+    ReviseCommission,
+    /// A commission declined by L&D.
+    DeclineCommission,
 }
 
 impl DecisionKind {
     /// Every kind.
-    pub const ALL: [DecisionKind; 29] = [
+    pub const ALL: [DecisionKind; 32] = [
         DecisionKind::Gap,
         DecisionKind::Coach,
         DecisionKind::Intervene,
@@ -197,6 +203,9 @@ impl DecisionKind {
         DecisionKind::RequestBudget,
         DecisionKind::ApproveBudget,
         DecisionKind::DeclineBudget,
+        DecisionKind::AcceptCommission,
+        DecisionKind::ReviseCommission,
+        DecisionKind::DeclineCommission,
     ];
 
     /// The stable name stored in the decision log.
@@ -231,6 +240,9 @@ impl DecisionKind {
             DecisionKind::RequestBudget => "request_budget",
             DecisionKind::ApproveBudget => "approve_budget",
             DecisionKind::DeclineBudget => "decline_budget",
+            DecisionKind::AcceptCommission => "accept_commission",
+            DecisionKind::ReviseCommission => "revise_commission",
+            DecisionKind::DeclineCommission => "decline_commission",
         }
     }
 }

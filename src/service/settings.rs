@@ -1,7 +1,12 @@
 //! `settings`: the workspace's own settings, shown and changed by its admins. Changing one
 //! leaves the others as they were.
 
+use super::cards::commission::{card_view, commission_team, open_commission};
 use super::scope::{Scope, Stop};
+use crate::domain::card::{Action, Verb};
+use crate::domain::commission::{COMMISSION_CARD_KEY, commission_card};
+use crate::domain::library::ModuleState;
+use crate::store::{Delivery, ModuleFilter, NewMessage};
 use super::{Outcome, Reply};
 use crate::domain::command::ChannelRef;
 use crate::domain::settings::{OverBudget, WorkspaceSettings};
@@ -23,6 +28,7 @@ pub(super) async fn settings(
     let store = scope.store();
     let mut settings = store.settings(scope.tenant).await?;
     let changing = ld_channel.is_some() || currency.is_some() || over_budget.is_some();
+    let first_ld_channel = settings.ld_channel.is_none() && ld_channel.is_some();
     if changing {
         if let Some(channel) = ld_channel {
             settings.ld_channel = Some(channel.id.clone());
@@ -37,13 +43,27 @@ pub(super) async fn settings(
             .save_settings(scope.tenant, &settings, scope.now())
             .await?;
     }
+    let mut posted = 0;
+    if let (true, Some(channel)) = (first_ld_channel, &settings.ld_channel) {
+        posted = post_waiting_commissions(scope, channel).await?;
+    }
     let heading = if changing {
         "Saved. The workspace's settings are now:"
     } else {
         "The workspace's settings:"
     };
+    let mut text = Text::new().plain(heading).append(described(&settings));
+    if posted > 0 {
+        text = text.line().plain(format!(
+            "Posted the {posted} commission{} waiting for an answer in ",
+            if posted == 1 { "" } else { "s" }
+        ));
+        if let Some(channel) = &settings.ld_channel {
+            text = text.channel(channel.clone()).plain(".");
+        }
+    }
     Ok(Reply {
-        text: Text::new().plain(heading).append(described(&settings)),
+        text,
         outcome: if changing {
             Outcome::Changed
         } else {
@@ -70,4 +90,39 @@ fn described(settings: &WorkspaceSettings) -> Text {
                 "• An allocation over budget becomes a request to L&D to approve or decline"
             }
         })
+}
+
+/// Posts a card for every commission still waiting for L&D into L&D's channel, once it has one:
+/// until then they had nowhere to go. Each is keyed by its commission, so none is posted twice.
+async fn post_waiting_commissions(scope: &Scope<'_>, channel: &str) -> Result<usize, Stop> {
+    let store = scope.store();
+    let filter = ModuleFilter {
+        capability: None,
+        states: vec![ModuleState::Commissioned],
+    };
+    let mut posted = 0;
+    for module in store.modules(scope.tenant, &filter).await? {
+        let Some(id) = module.added_by else { continue };
+        let action = Action::on(Verb::AcceptCommission, id.0);
+        let Ok((asked, commission)) = open_commission(scope, &action).await else {
+            continue;
+        };
+        let team = commission_team(scope, &asked).await?;
+        let view = card_view(scope, &asked, &commission, &team).await?;
+        let message = NewMessage {
+            tenant: scope.tenant,
+            idempotency_key: format!("{COMMISSION_CARD_KEY}{}", id.0),
+            channel_id: channel,
+            delivery: Delivery::Post,
+            card: serde_json::to_value(commission_card(&view, id.0)).unwrap_or_default(),
+            occurrence: None,
+        };
+        if store.enqueue(&message, scope.now()).await? {
+            posted += 1;
+        }
+    }
+    if posted > 0 {
+        scope.commands.wake_outbox();
+    }
+    Ok(posted)
 }

@@ -46,7 +46,7 @@ async fn requesting(db: Db) -> Option<(TestApp, SlackStandIn)> {
 }
 
 /// The action id of `verb` on a posted message.
-fn action_id(message: &Value, verb: Verb) -> String {
+pub(crate) fn action_id(message: &Value, verb: Verb) -> String {
     fn walk(value: &Value, verb: Verb) -> Option<String> {
         match value {
             Value::Object(map) => map
@@ -95,7 +95,7 @@ async fn request_card(app: &TestApp, slack: &SlackStandIn, nth: usize) -> (Value
 }
 
 /// Presses `verb` on the card in #l-and-d as `user`, signed as Slack signs it.
-async fn press(app: &TestApp, user: &str, card: &Value, ts: &str, verb: Verb) {
+pub(crate) async fn press(app: &TestApp, user: &str, card: &Value, ts: &str, verb: Verb) {
     let id = action_id(card, verb);
     let payload = json!({
         "type": "block_actions",
@@ -120,7 +120,7 @@ async fn press(app: &TestApp, user: &str, card: &Value, ts: &str, verb: Verb) {
     assert_eq!(response.status(), 200);
 }
 
-fn text_of(call: &crate::slack_standin::Call) -> String {
+pub(crate) fn text_of(call: &crate::slack_standin::Call) -> String {
     call.body["text"].as_str().unwrap_or_default().to_owned()
 }
 

@@ -17,6 +17,7 @@ mod budget_requests;
 mod budgets;
 mod cards;
 mod catalogue;
+mod commissions;
 mod crash;
 mod decisions;
 mod export;

@@ -277,6 +277,11 @@ async fn answer(
             inner.posted.push(message);
             json_ok(json!({ "ok": true, "channel": args["channel"], "ts": ts }))
         }
+        "chat.postEphemeral" => {
+            inner.next_ts += 1;
+            let ts = format!("1700000000.{:06}", inner.next_ts);
+            json_ok(json!({ "ok": true, "message_ts": ts }))
+        }
         "chat.update" => {
             json_ok(json!({ "ok": true, "channel": args["channel"], "ts": args["ts"] }))
         }

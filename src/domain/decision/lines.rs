@@ -175,6 +175,15 @@ impl Decision {
                     .plain(verb)
                     .append(crate::domain::budget::allocation_words(&a.allocation, ""))
             }
+            Decision::AcceptCommission(a) => Text::new()
+                .plain("the acceptance of the commission ")
+                .strong(a.title.clone()),
+            Decision::ReviseCommission(a) => Text::new()
+                .plain("the request for changes to the commission ")
+                .strong(a.title.clone()),
+            Decision::DeclineCommission(a) => Text::new()
+                .plain("the refusal of the commission ")
+                .strong(a.title.clone()),
             _ => return None,
         })
     }

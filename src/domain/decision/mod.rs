@@ -17,6 +17,7 @@ use super::DecisionKind;
 use super::ids::{CapabilityId, DecisionId, OccurrenceId, PersonId, TeamId, TenantId};
 pub use payload::{
     Absence, Allocation, BindRitual, BudgetAnswer, BudgetRequest, BudgetSet, Coach, Commission,
+    CommissionAnswer,
     Criteria, Gap, HoursAllocated, Intervene, Invalid, LevelSet, ModuleAdd, ModuleDone,
     ModuleFields, ModuleStateChange, ModuleUpdate, NoGaps, PeriodKind, Sequence, SetPace, Snooze,
     Target, TrackAnswer, TrackModules, Undo,
@@ -90,6 +91,12 @@ pub enum Decision {
     ApproveBudget(BudgetAnswer),
     /// An over-budget request declined by L&D.
     DeclineBudget(BudgetAnswer),
+    /// A commission accepted by L&D: its module is proposed.
+    AcceptCommission(CommissionAnswer),
+    /// A commission sent back by L&D with the changes it needs.
+    ReviseCommission(CommissionAnswer),
+    /// A commission declined by L&D, with the reason.
+    DeclineCommission(CommissionAnswer),
 }
 
 /// Why a stored decision could not be read back.
@@ -135,6 +142,9 @@ impl Decision {
             Decision::RequestBudget(_) => DecisionKind::RequestBudget,
             Decision::ApproveBudget(_) => DecisionKind::ApproveBudget,
             Decision::DeclineBudget(_) => DecisionKind::DeclineBudget,
+            Decision::AcceptCommission(_) => DecisionKind::AcceptCommission,
+            Decision::ReviseCommission(_) => DecisionKind::ReviseCommission,
+            Decision::DeclineCommission(_) => DecisionKind::DeclineCommission,
         }
     }
 
@@ -236,6 +246,8 @@ pub enum FollowUpCard {
     },
     /// An over-budget request for L&D, whose buttons answer the decision being recorded.
     BudgetRequest(Box<crate::domain::budget::BudgetRequestView>),
+    /// A commission for L&D, whose buttons answer the decision being recorded.
+    Commission(Box<crate::domain::commission::CommissionView>),
 }
 
 /// A decision as the log holds it.

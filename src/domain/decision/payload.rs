@@ -451,6 +451,9 @@ pub struct Commission {
     /// The capability it builds, by name.
     #[serde(default)]
     pub capability: Option<String>,
+    /// The channel the manager asked in, where L&D's answer is told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asked_in: Option<String>,
 }
 
 impl Commission {
@@ -468,6 +471,7 @@ impl Commission {
             title: title.to_owned(),
             budget,
             capability: capability.map(str::to_owned),
+            asked_in: None,
         })
     }
 }
@@ -661,6 +665,52 @@ impl ModuleStateChange {
             title: title.to_owned(),
             from,
             to,
+        })
+    }
+}
+
+/// `accept_commission`, `revise_commission` and `decline_commission`: L&D's answer to a
+/// commission. Accepted, the module becomes `proposed`; asked to change or declined, the
+/// commission is closed (its title and budget are freed) and the manager told why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommissionAnswer {
+    /// The commission answered.
+    pub commission: DecisionId,
+    /// The module's title.
+    pub title: String,
+    /// Who commissioned it: their platform user id.
+    pub requester: String,
+    /// Where they asked, to tell them there.
+    #[serde(default)]
+    pub asked_in: Option<String>,
+    /// What should change, or why not; none for an acceptance.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl CommissionAnswer {
+    /// An answer to the commission `commission` of `title`; `reason` is required unless it is
+    /// an acceptance (`reason_required` false).
+    pub fn new(
+        commission: DecisionId,
+        title: &str,
+        requester: &str,
+        asked_in: Option<&str>,
+        reason: Option<&str>,
+        reason_required: bool,
+    ) -> Result<Self, Invalid> {
+        check_name(title, "the module's title")?;
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if reason_required && reason.is_none() {
+            return Err(Invalid("Say what should change, or why not.".to_owned()));
+        }
+        check_optional_text(reason, "the reason")?;
+        Ok(CommissionAnswer {
+            commission,
+            title: title.to_owned(),
+            requester: requester.to_owned(),
+            asked_in: asked_in.map(str::to_owned),
+            reason: reason.map(str::to_owned),
         })
     }
 }

@@ -119,13 +119,20 @@ impl Clicked {
         Inbound::Card(self.invocation.clone(), self.input.clone())
     }
 
-    /// Whether the click answers an over-budget request, which only admins may: only then is
-    /// Slack asked whether the person is a workspace admin, so other clicks never wait on it.
+    /// Whether the click answers an over-budget request or a commission, which only admins
+    /// may: only then is Slack asked whether the person is a workspace admin, so other clicks
+    /// never wait on it.
     pub(super) fn needs_admin_check(&self) -> bool {
-        self.input
-            .action
-            .as_ref()
-            .is_some_and(|a| matches!(a.verb, Verb::ApproveBudget | Verb::DeclineBudget))
+        self.input.action.as_ref().is_some_and(|a| {
+            matches!(
+                a.verb,
+                Verb::ApproveBudget
+                    | Verb::DeclineBudget
+                    | Verb::AcceptCommission
+                    | Verb::ReviseCommission
+                    | Verb::DeclineCommission
+            )
+        })
     }
 
     /// The workspace and the person who clicked.

@@ -12,6 +12,7 @@
 
 mod bind;
 mod budget;
+pub(super) mod commission;
 mod forms;
 mod prompt;
 mod snooze;
@@ -104,6 +105,12 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
     if matches!(action.verb, Verb::ApproveBudget | Verb::DeclineBudget) {
         return budget::answer_budget_request(scope, input, action).await;
     }
+    if matches!(
+        action.verb,
+        Verb::AcceptCommission | Verb::ReviseCommission | Verb::DeclineCommission
+    ) {
+        return commission::answer_commission(scope, input, action).await;
+    }
     let prompt = Prompt::open(scope, action).await?;
     prompt.require_own_card(scope, input).await?;
     let (team, occurrence, choices) = (&prompt.team, &prompt.occurrence, &prompt.choices[..]);
@@ -124,7 +131,10 @@ async fn handle(scope: &Scope<'_>, input: &CardInput) -> Result<CardOutcome, Sto
             | Verb::PickCapability
             | Verb::BindRitual
             | Verb::ApproveBudget
-            | Verb::DeclineBudget,
+            | Verb::DeclineBudget
+            | Verb::AcceptCommission
+            | Verb::ReviseCommission
+            | Verb::DeclineCommission,
             _,
         ) => Err(invalid(
             "Use the approve or decline command for track requests; nothing was recorded.",

@@ -3,7 +3,8 @@
 
 use super::budget::record_allocation;
 use super::{Draft, Right, refused, team_for};
-use crate::domain::decision::{Allocation, Commission, Decision};
+use crate::domain::commission::{COMMISSION_CARD_KEY, CommissionView};
+use crate::domain::decision::{Allocation, Commission, Decision, FollowUp, FollowUpCard};
 use crate::domain::text::Text;
 use crate::service::Reply;
 use crate::service::scope::{Scope, Stop};
@@ -32,8 +33,9 @@ pub(in crate::service) async fn commission(
         Some(name) => Some(scope.capability(name).await?),
         None => None,
     };
-    let decision =
+    let mut decision =
         Commission::new(title, budget, cap.as_ref().map(|c| c.name.as_str())).map_err(refused)?;
+    decision.asked_in = scope.invocation.channel_id.clone();
     let mut confirmation = Text::new().plain("Commissioned a module: ").strong(title);
     if let Some(budget) = budget {
         confirmation = confirmation.plain(format!(", budget {budget}"));
@@ -41,12 +43,38 @@ pub(in crate::service) async fn commission(
     if let Some(cap) = &cap {
         confirmation = confirmation.plain(" for ").strong(cap.name.clone());
     }
+    let settings = scope.store().settings(scope.tenant).await?;
+    let confirmation = match &settings.ld_channel {
+        Some(channel) => confirmation
+            .plain(". I've asked L&D in ")
+            .channel(channel.clone())
+            .plain(" to accept it; you'll be told their answer here."),
+        None => confirmation
+            .plain(". No L&D channel is set, so L&D has not been asked yet; once an admin sets one with ")
+            .command("settings learning-channel #channel")
+            .plain(", commissions waiting for an answer are posted there."),
+    };
     let asked = Allocation::Commission(decision.clone());
-    let draft = Draft::new(
+    let view = CommissionView {
+        requester: scope.actor.user_id.clone(),
+        requester_name: scope.actor.display_name.clone(),
+        team: team.name.clone(),
+        title: decision.title.clone(),
+        capability: decision.capability.clone(),
+        budget,
+        currency: settings.currency.clone(),
+    };
+    let mut draft = Draft::new(
         Decision::Commission(decision),
         None,
         cap.map(|c| c.id),
-        confirmation.plain("."),
+        confirmation,
     );
+    draft.follow_up = settings.ld_channel.map(|channel| FollowUp {
+        channel_id: channel,
+        replaces: None,
+        card: FollowUpCard::Commission(Box::new(view)),
+        key_prefix: COMMISSION_CARD_KEY.to_owned(),
+    });
     record_allocation(scope, &team, draft, asked).await
 }

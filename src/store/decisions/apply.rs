@@ -80,7 +80,8 @@ pub(super) async fn apply(
                 let quarter = budget::quarter_of(decision);
                 budget::draw(tx, decision, id, (Drawn::Spend, spend), quarter, true).await?;
             }
-            super::library::commission_module(tx, decision, id, commission).await
+            let waiting = crate::domain::library::ModuleState::Commissioned;
+            super::library::commission_module(tx, decision, id, commission, waiting).await
         }
         Decision::Undo(undo) => super::revert::revert(tx, decision, undo).await,
         Decision::BindRitual(bind) => super::bind::bind_ritual(tx, decision, bind).await,
@@ -98,6 +99,11 @@ pub(super) async fn apply(
         Decision::RequestBudget(_) => budget::open_request(tx, decision, id).await,
         Decision::ApproveBudget(answer) | Decision::DeclineBudget(answer) => {
             budget::answer_request(tx, decision, id, answer).await
+        }
+        Decision::AcceptCommission(answer)
+        | Decision::ReviseCommission(answer)
+        | Decision::DeclineCommission(answer) => {
+            super::commission::answer(tx, decision, answer).await
         }
     }
 }

@@ -20,6 +20,7 @@ use super::library::commission_module;
 use crate::domain::budget::{Drawn, Shortfall, draw_of};
 use crate::domain::decision::{Allocation, BudgetAnswer, BudgetSet, Decision, NewDecision};
 use crate::domain::ids::{DecisionId, TeamId};
+use crate::domain::library::ModuleState;
 use crate::domain::outcomes::Quarter;
 
 /// The quarter an allocation made at `decision.at` draws from: UTC days, as the reports read.
@@ -204,7 +205,8 @@ pub(super) async fn answer_request(
     match &answer.allocation {
         Allocation::Hours(hours) => allocate_hours(tx, decision, id, hours).await?,
         Allocation::Commission(commission) => {
-            commission_module(tx, decision, id, commission).await?;
+            // L&D answered the commission with the request: it is accepted with it.
+            commission_module(tx, decision, id, commission, ModuleState::Proposed).await?;
         }
     }
     if let Some(drawn) = draw_of(&answer.allocation) {

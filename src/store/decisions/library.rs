@@ -39,13 +39,14 @@ pub(super) async fn add_module(
     Ok(())
 }
 
-/// A commissioned module: in the library as `commissioned`, for the team that asked, with its
-/// budget.
+/// A commissioned module in the library, for the team that asked, with its budget: as
+/// `commissioned`, waiting for L&D, or `proposed` when L&D approved it over budget already.
 pub(super) async fn commission_module(
     tx: &mut Transaction<'_, Any>,
     decision: &NewDecision,
     id: DecisionId,
     commission: &Commission,
+    state: ModuleState,
 ) -> StoreResult<()> {
     let module = NewModule {
         title: &commission.title,
@@ -53,7 +54,7 @@ pub(super) async fn commission_module(
         hours: None,
         link: None,
         level: None,
-        state: ModuleState::Commissioned,
+        state,
         team: decision.team,
         budget: commission.budget,
     };

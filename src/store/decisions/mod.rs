@@ -7,6 +7,7 @@
 
 mod apply;
 mod bind;
+mod commission;
 mod budget;
 mod library;
 mod revert;
@@ -17,6 +18,7 @@ use sqlx::{Any, Transaction};
 use super::{Store, StoreError, StoreResult, from_millis, millis};
 use crate::domain::DecisionSource;
 use crate::domain::budget::{answer_notice, budget_request_card};
+use crate::domain::commission::{answer_notice as commission_notice, commission_card};
 use crate::domain::decision::{Decision, FollowUpCard, NewDecision, RecordedDecision};
 use crate::domain::ids::{DecisionId, PersonId, TeamId, TenantId};
 use crate::domain::prompt::{TrackRequestView, track_request_card};
@@ -245,18 +247,21 @@ async fn follow_up(
         )
         .await?;
     }
-    // L&D's answer to an over-budget request is told to the manager who asked, where they
-    // asked, for their eyes only.
-    if let Some((answer, card)) = answer_notice(&decision.decision)
-        && let Some(channel) = &answer.asked_in
-    {
+    // L&D's answer to an over-budget request or a commission is told to the manager who
+    // asked, where they asked, for their eyes only.
+    let notice = match answer_notice(&decision.decision) {
+        Some((answer, card)) => Some((&answer.asked_in, &answer.requester, card, "budget")),
+        None => commission_notice(&decision.decision)
+            .map(|(answer, card)| (&answer.asked_in, &answer.requester, card, "commission")),
+    };
+    if let Some((Some(channel), requester, card, what)) = notice {
         super::outbox::enqueue(
             tx,
             &super::outbox::NewMessage {
                 tenant: decision.tenant,
-                idempotency_key: format!("budget-answer:{}", id.0),
+                idempotency_key: format!("{what}-answer:{}", id.0),
                 channel_id: channel,
-                delivery: super::outbox::Delivery::Ephemeral(answer.requester.clone()),
+                delivery: super::outbox::Delivery::Ephemeral(requester.clone()),
                 card: serde_json::to_value(card).unwrap_or_default(),
                 occurrence: None,
             },
@@ -288,6 +293,9 @@ fn follow_up_card(card: &FollowUpCard, id: DecisionId) -> serde_json::Value {
         }
         FollowUpCard::BudgetRequest(view) => {
             serde_json::to_value(budget_request_card(view, id.0)).unwrap_or_default()
+        }
+        FollowUpCard::Commission(view) => {
+            serde_json::to_value(commission_card(view, id.0)).unwrap_or_default()
         }
     }
 }

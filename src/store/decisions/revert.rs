@@ -94,6 +94,11 @@ pub(super) async fn revert(
         Decision::ApproveBudget(answer) | Decision::DeclineBudget(answer) => {
             budget::reopen_request(tx, tenant, gone, answer).await?;
         }
+        Decision::AcceptCommission(answer)
+        | Decision::ReviseCommission(answer)
+        | Decision::DeclineCommission(answer) => {
+            super::commission::unanswer(tx, undo_decision, &reverted.decision, answer).await?;
+        }
         Decision::ModuleUpdate(update) => {
             super::library::unupdate_module(tx, undo_decision, update).await?;
         }
