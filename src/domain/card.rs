@@ -238,6 +238,18 @@ impl Verb {
         }
     }
 
+    /// Whether a click opens a form, whose submission comes back under the same verb.
+    pub fn opens_form(self) -> bool {
+        matches!(
+            self,
+            Verb::PlanIntervention
+                | Verb::PlanInterventions
+                | Verb::CoachingMoment
+                | Verb::ReviseCommission
+                | Verb::DeclineCommission
+        )
+    }
+
     /// The verb with this code, if any.
     pub fn from_code(code: &str) -> Option<Verb> {
         Verb::ALL.into_iter().find(|verb| verb.code() == code)

@@ -39,6 +39,7 @@ mod store;
 mod teams;
 mod teams_auth;
 mod teams_budgets;
+mod teams_commissions;
 mod teams_connector;
 mod tenancy;
 mod tracks_of_modules;

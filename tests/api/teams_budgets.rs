@@ -10,10 +10,10 @@ use cadence::store::Store;
 
 use crate::teams::{RETRO, TENANT, Teams, start, verbs};
 
-const LD: &str = "19:learning@thread.tacv2";
+pub(crate) const LD: &str = "19:learning@thread.tacv2";
 
 /// An Approve or Decline press on the card `card_id` in L&D's channel.
-fn press(t: &Teams, from: &str, verb: &str, card_id: &str) -> Value {
+pub(crate) fn press(t: &Teams, from: &str, verb: &str, card_id: &str) -> Value {
     let mut invoke = t.execute(from, verb, json!({}), card_id);
     invoke["conversation"]["id"] = json!(LD);
     invoke["channelData"]["channel"]["id"] = json!(LD);
@@ -107,3 +107,4 @@ crate::for_each_database! {
         assert_eq!(told.method, "POST");
     }
 }
+

@@ -289,11 +289,7 @@ async fn card_input(
         };
         fields.insert(field, value);
     }
-    let is_form_verb = matches!(
-        action.verb,
-        Verb::PlanIntervention | Verb::PlanInterventions | Verb::CoachingMoment
-    );
-    let submitted = is_form_verb && !fields.is_empty();
+    let submitted = action.verb.opens_form() && !fields.is_empty();
     let message = match activity.reply_to() {
         "" => None,
         id => Some((activity.conversation().to_owned(), id.to_owned())),
