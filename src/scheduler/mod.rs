@@ -15,6 +15,7 @@ mod digest;
 mod feed_prompt;
 pub mod feeds;
 mod nudge;
+mod pace;
 mod plan;
 mod registry;
 mod ritual;

@@ -1,6 +1,7 @@
 //! What runs in the background of every replica, registered with the one worker loop
 //! ([`super::runner`]): processing the inbox, delivering the outbox, planning recurring jobs and
-//! running the scheduled jobs that are due, and fetching calendar feeds. A new kind of background
+//! running the scheduled jobs that are due, reminding people on paced tracks, and fetching
+//! calendar feeds. A new kind of background
 //! work (a reminder, another poller) is one more [`BackgroundJob`] here.
 
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::feeds::FeedPoller;
+use super::pace::PaceReminders;
 use super::runner::{BackgroundJob, Ran, Registry};
 use super::{CLAIM, PLAN_EVERY, POLL, Scheduler};
 use crate::config::IcsFeeds;
@@ -71,6 +73,10 @@ pub fn registry(
         Arc::new(Notify::new()),
     );
     registry.register(DueJobs { scheduler }, Arc::new(Notify::new()));
+    registry.register(
+        PaceReminders::new(store.clone(), clock.clone(), wakes.outbox.clone()),
+        Arc::new(Notify::new()),
+    );
     registry.register(
         FeedPoller::new(store.clone(), clock.clone(), feeds.feeds, feeds.client),
         Arc::new(Notify::new()),

@@ -3,14 +3,14 @@
 
 use super::cards::commission::{card_view, commission_team, open_commission};
 use super::scope::{Scope, Stop};
+use super::{Outcome, Reply};
 use crate::domain::card::{Action, Verb};
+use crate::domain::command::ChannelRef;
 use crate::domain::commission::{COMMISSION_CARD_KEY, commission_card};
 use crate::domain::library::ModuleState;
-use crate::store::{Delivery, ModuleFilter, NewMessage};
-use super::{Outcome, Reply};
-use crate::domain::command::ChannelRef;
 use crate::domain::settings::{OverBudget, WorkspaceSettings};
 use crate::domain::text::Text;
+use crate::store::{Delivery, ModuleFilter, NewMessage};
 
 /// Shows the settings, or changes the ones named.
 pub(super) async fn settings(

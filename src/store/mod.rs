@@ -62,7 +62,7 @@ pub use people::Person;
 pub use profile::{LevelRow, Profile, TrackRow};
 pub use rituals::{NewRitual, Ritual};
 pub use teams::{Membership, NewTeam, Role, Team};
-pub use tracks::{TrackPlan, TrackProgress};
+pub use tracks::{PacedEnrolment, TrackPlan, TrackProgress};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");

@@ -39,6 +39,41 @@ pub struct TrackProgress {
     pub pace: Option<Pace>,
 }
 
+/// Someone on a track with a pace, as the pace reminders read them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PacedEnrolment {
+    /// Whose.
+    pub tenant: TenantId,
+    /// Who.
+    pub person: PersonId,
+    /// Their platform user id.
+    pub user_id: String,
+    /// The track's name.
+    pub track: String,
+    /// The pace that applies: their own, else the track's.
+    pub pace: Pace,
+    /// When they were approved onto the track.
+    pub joined: DateTime<Utc>,
+    /// Their team's time zone.
+    pub tz: chrono_tz::Tz,
+    /// Their team's home channel, where reminders go; `None` when it has none.
+    pub channel: Option<String>,
+}
+
+/// A paced enrolment row: tenant, person, user id, track, own pace, track pace, joined, zone,
+/// channel.
+type PacedRow = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    String,
+    Option<String>,
+);
+
 /// A progress row: track, the person's pace, the track's pace, a module's title, when finished.
 type ProgressRow = (String, Option<String>, Option<String>, String, Option<i64>);
 
@@ -186,5 +221,39 @@ impl Store {
             }
         }
         Ok(progress)
+    }
+
+    /// Everyone, in every tenant, approved onto a track that has a pace for them.
+    pub async fn paced_enrolments(&self) -> StoreResult<Vec<PacedEnrolment>> {
+        let rows: Vec<PacedRow> = sqlx::query_as(
+            "SELECT e.tenant_id, e.person_id, p.user_id, k.name, e.pace, k.pace, d.created_at, \
+                    t.tz, t.home_channel \
+             FROM track_enrolments e \
+             JOIN tracks k ON k.id = e.track_id AND k.tenant_id = e.tenant_id \
+             JOIN people p ON p.id = e.person_id AND p.tenant_id = e.tenant_id \
+             JOIN teams t ON t.id = e.team_id AND t.tenant_id = e.tenant_id \
+             JOIN decisions d ON d.id = e.decision_id AND d.tenant_id = e.tenant_id \
+             WHERE e.status = 'approved' AND (e.pace IS NOT NULL OR k.pace IS NOT NULL) \
+             ORDER BY e.tenant_id, e.person_id, k.name",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        let mut paced = Vec::with_capacity(rows.len());
+        for (tenant, person, user_id, track, own, shared, joined, tz, channel) in rows {
+            let Some(pace) = parse_pace(own.or(shared))? else {
+                continue;
+            };
+            paced.push(PacedEnrolment {
+                tenant: TenantId(tenant),
+                person: PersonId(person),
+                user_id,
+                track,
+                pace,
+                joined: from_millis(joined)?,
+                tz: super::teams::time_zone(&tz)?,
+                channel,
+            });
+        }
+        Ok(paced)
     }
 }

@@ -36,12 +36,21 @@ async fn commission_card(slack: &SlackStandIn, nth: usize) -> Value {
     let posts = slack.wait_for("chat.postMessage", nth, WAIT).await;
     let card = posts[nth - 1].body.clone();
     assert_eq!(card["channel"], "CLD", "{card}");
-    assert!(card["blocks"].to_string().contains("Module commission"), "{card}");
+    assert!(
+        card["blocks"].to_string().contains("Module commission"),
+        "{card}"
+    );
     card
 }
 
 /// Submits the reason form Slack opened as the `nth` view, as `user`.
-async fn submit_reason(app: &TestApp, slack: &SlackStandIn, nth: usize, user: &str, reason: &str) -> Value {
+async fn submit_reason(
+    app: &TestApp,
+    slack: &SlackStandIn,
+    nth: usize,
+    user: &str,
+    reason: &str,
+) -> Value {
     let opened = slack.wait_for("views.open", nth, WAIT).await;
     let view = &opened[nth - 1].body["view"];
     assert_eq!(view["type"], "modal", "{view}");
@@ -65,7 +74,11 @@ async fn submit_reason(app: &TestApp, slack: &SlackStandIn, nth: usize, user: &s
     let response = app.post("/slack/interactions", &headers, &body).await;
     assert_eq!(response.status(), 200);
     let text = response.text().await.expect("body");
-    if text.is_empty() { Value::Null } else { serde_json::from_str(&text).expect("json") }
+    if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).expect("json")
+    }
 }
 
 crate::for_each_database! {

@@ -28,6 +28,7 @@ mod hostile;
 mod library;
 mod limits;
 mod outcomes;
+mod pace_reminders;
 mod persistence;
 mod process;
 mod prompts;

@@ -107,4 +107,3 @@ crate::for_each_database! {
         assert_eq!(told.method, "POST");
     }
 }
-

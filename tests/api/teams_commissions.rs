@@ -15,19 +15,26 @@ use crate::teams_budgets::{LD, press};
 /// The commission card as posted to L&D's channel, once the connector has it.
 async fn commission_card(t: &Teams, nth: usize) -> Value {
     t.app.drain().await;
-    let calls = t
-        .bf
-        .wait_until(std::time::Duration::from_secs(15), |calls| {
+    let calls =
+        t.bf.wait_until(std::time::Duration::from_secs(15), |calls| {
             calls
                 .iter()
-                .filter(|c| c.conversation_id == LD && c.method == "POST" && c.body.to_string().contains("Module commission"))
+                .filter(|c| {
+                    c.conversation_id == LD
+                        && c.method == "POST"
+                        && c.body.to_string().contains("Module commission")
+                })
                 .count()
                 >= nth
         })
         .await;
     let posted: Vec<_> = calls
         .iter()
-        .filter(|c| c.conversation_id == LD && c.method == "POST" && c.body.to_string().contains("Module commission"))
+        .filter(|c| {
+            c.conversation_id == LD
+                && c.method == "POST"
+                && c.body.to_string().contains("Module commission")
+        })
         .collect();
     posted[nth - 1].body["attachments"][0]["content"].clone()
 }

@@ -17,10 +17,9 @@ use super::DecisionKind;
 use super::ids::{CapabilityId, DecisionId, OccurrenceId, PersonId, TeamId, TenantId};
 pub use payload::{
     Absence, Allocation, BindRitual, BudgetAnswer, BudgetRequest, BudgetSet, Coach, Commission,
-    CommissionAnswer,
-    Criteria, Gap, HoursAllocated, Intervene, Invalid, LevelSet, ModuleAdd, ModuleDone,
-    ModuleFields, ModuleStateChange, ModuleUpdate, NoGaps, PeriodKind, Sequence, SetPace, Snooze,
-    Target, TrackAnswer, TrackModules, Undo,
+    CommissionAnswer, Criteria, Gap, HoursAllocated, Intervene, Invalid, LevelSet, ModuleAdd,
+    ModuleDone, ModuleFields, ModuleStateChange, ModuleUpdate, NoGaps, PeriodKind, Sequence,
+    SetPace, Snooze, Target, TrackAnswer, TrackModules, Undo,
 };
 
 use super::DecisionSource;

@@ -66,8 +66,10 @@ pub(super) async fn answer_commission(
     };
     let team = commission_team(scope, &asked).await?;
     let view = card_view(scope, &asked, &commission, &team).await?;
-    let follow_up = match (input.message.as_ref(), outcome_line(&decision, &scope.actor.user_id))
-    {
+    let follow_up = match (
+        input.message.as_ref(),
+        outcome_line(&decision, &scope.actor.user_id),
+    ) {
         (Some((channel, ts)), Some(line)) => Some(FollowUp {
             channel_id: channel.clone(),
             replaces: Some(ts.clone()),
@@ -140,7 +142,10 @@ pub(in crate::service) async fn open_commission(
 }
 
 /// The team that commissioned.
-pub(in crate::service) async fn commission_team(scope: &Scope<'_>, asked: &RecordedDecision) -> Result<Team, Stop> {
+pub(in crate::service) async fn commission_team(
+    scope: &Scope<'_>,
+    asked: &RecordedDecision,
+) -> Result<Team, Stop> {
     let team = match asked.team {
         Some(team) => scope.store().team_by_id(scope.tenant, team).await?,
         None => None,
@@ -156,7 +161,9 @@ pub(in crate::service) async fn card_view(
     team: &Team,
 ) -> Result<CommissionView, Stop> {
     let store = scope.store();
-    let requester = store.find_person(scope.tenant, &asked.actor_user_id).await?;
+    let requester = store
+        .find_person(scope.tenant, &asked.actor_user_id)
+        .await?;
     let settings = store.settings(scope.tenant).await?;
     Ok(CommissionView {
         requester: asked.actor_user_id.clone(),

@@ -7,8 +7,8 @@
 
 mod apply;
 mod bind;
-mod commission;
 mod budget;
+mod commission;
 mod library;
 mod revert;
 mod tracks;
