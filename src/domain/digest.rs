@@ -41,6 +41,8 @@ pub struct DigestInputs {
     /// The team's budgets for the quarter the digest falls in, with what is used, and the
     /// workspace's currency; `None` when the team has no budget for it.
     pub budget: Option<(BudgetUse, String)>,
+    /// Progress on the team's tracks made of modules: the person's user id and their progress.
+    pub track_progress: Vec<(String, super::pace::TrackProgress)>,
 }
 
 /// How many decisions of one kind were made in one ritual (or outside any).
@@ -359,7 +361,32 @@ fn this_week(digest: &DigestInputs) -> Vec<Text> {
             digest.pending_track_requests
         )));
     }
+    lines.extend(track_progress(digest));
     lines
+}
+
+/// Where the team's people are on their tracks, furthest behind first: progress, not the
+/// outcome (that is the scoreboard's levels and mastery).
+fn track_progress(digest: &DigestInputs) -> Vec<Text> {
+    let mut on_tracks: Vec<&(String, super::pace::TrackProgress)> = digest
+        .track_progress
+        .iter()
+        .filter(|(_, p)| p.total > 0)
+        .collect();
+    // Least done first: the people a manager may want to ask about.
+    on_tracks.sort_by_key(|(_, p)| (p.done * 1000 / p.total.max(1), p.done));
+    let lines: Vec<Text> = on_tracks
+        .into_iter()
+        .map(|(user, progress)| {
+            Text::new()
+                .plain("On a track: ")
+                .mention(user.clone())
+                .plain(", ")
+                .append(progress.line())
+                .plain(".")
+        })
+        .collect();
+    cap(lines, "people on tracks", "")
 }
 
 /// Keeps at most [`LIST_ROWS`] lines, then one that counts the rest.
@@ -435,6 +462,7 @@ mod tests {
     use super::*;
     use crate::domain::coverage::{CapabilityCoverage, Dip};
     use crate::domain::ids::CapabilityId;
+    use crate::domain::pace::TrackProgress;
 
     fn day(s: &str) -> NaiveDate {
         s.parse().expect("test date")
@@ -523,6 +551,28 @@ mod tests {
                 },
                 "GBP".into(),
             )),
+            track_progress: vec![
+                (
+                    "UBOB".into(),
+                    TrackProgress {
+                        track: "EBR lead".into(),
+                        done: 2,
+                        total: 3,
+                        next: Some("Running the EBR".into()),
+                        pace: "2/week".parse().ok(),
+                    },
+                ),
+                (
+                    "UCAROL".into(),
+                    TrackProgress {
+                        track: "EBR lead".into(),
+                        done: 0,
+                        total: 3,
+                        next: Some("EBR basics".into()),
+                        pace: None,
+                    },
+                ),
+            ],
         }
     }
 

@@ -31,6 +31,8 @@ pub struct HomeView {
     pub levels: Vec<(String, Level)>,
     /// Their tracks: name, status, note.
     pub tracks: Vec<(String, TrackStatus, Option<String>)>,
+    /// Their progress on the approved tracks made of modules.
+    pub progress: Vec<super::pace::TrackProgress>,
     /// The organisation's scoreboard, for admins.
     pub organisation: Option<OrgReport>,
 }
@@ -121,6 +123,12 @@ pub fn home_card(view: &HomeView) -> Card {
             line
         })
         .collect();
+    tracks.extend(
+        view.progress
+            .iter()
+            .take(ROWS_SHOWN)
+            .map(super::pace::TrackProgress::line),
+    );
     if tracks.is_empty() {
         tracks.push(
             Text::new()
@@ -316,6 +324,13 @@ mod tests {
             member_of: vec![],
             levels: vec![("run EBR".into(), Level::Mastery)],
             tracks: vec![],
+            progress: vec![crate::domain::pace::TrackProgress {
+                track: "EBR lead".into(),
+                done: 1,
+                total: 3,
+                next: Some("Discovery calls".into()),
+                pace: "1/sprint".parse().ok(),
+            }],
             organisation: None,
         }
     }
@@ -340,6 +355,11 @@ mod tests {
         assert_eq!(actions, ["approve:42:UDAN", "decline:42:UDAN"]);
         assert!(text.contains("next Tue 6 Jan 10:00"), "{text}");
         assert!(text.contains("mastery"), "{text}");
+        let plain = crate::domain::plain::card_text(&card);
+        assert!(
+            plain.contains("EBR lead: 1 of 3 modules done, next Discovery calls (pace 1/sprint)"),
+            "{plain}"
+        );
     }
 
     #[test]

@@ -138,6 +138,37 @@ fn period_start(per: PacePeriod, joined: NaiveDate, today: NaiveDate) -> Option<
     }
 }
 
+/// One person's progress on one track.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackProgress {
+    /// The track's name.
+    pub track: String,
+    /// Modules finished.
+    pub done: usize,
+    /// Modules on the track.
+    pub total: usize,
+    /// The first module not finished yet.
+    pub next: Option<String>,
+    /// The pace that applies: the person's own, else the track's.
+    pub pace: Option<Pace>,
+}
+
+impl TrackProgress {
+    /// "*EBR lead*: 2 of 3 modules done, next *Running the EBR* (pace 2/week)".
+    pub fn line(&self) -> Text {
+        let mut text = Text::new()
+            .strong(self.track.clone())
+            .plain(format!(": {} of {} modules done", self.done, self.total));
+        if let Some(next) = &self.next {
+            text = text.plain(", next ").strong(next.clone());
+        }
+        if let Some(pace) = self.pace {
+            text = text.plain(format!(" (pace {pace})"));
+        }
+        text
+    }
+}
+
 /// What a pace reminder says: whose, which track, how far they are and what is next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReminderView {

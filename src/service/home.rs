@@ -65,6 +65,7 @@ pub async fn home_for(
         .into_iter()
         .map(|t| (t.track, t.status, t.note))
         .collect();
+    view.progress = store.track_progress(tenant, person.id).await?;
     if admin {
         let window = Window::new(Quarter::containing(now.date_naive()), now);
         view.organisation = Some(super::report::org(store, tenant, window, None).await?);

@@ -113,20 +113,7 @@ async fn me_inner(scope: &Scope<'_>) -> Result<Reply, Stop> {
         text = text.line();
     }
     for progress in store.track_progress(scope.tenant, scope.actor.id).await? {
-        text = text
-            .plain("• ")
-            .strong(progress.track.clone())
-            .plain(format!(
-                ": {} of {} modules done",
-                progress.done, progress.total
-            ));
-        if let Some(next) = &progress.next {
-            text = text.plain(", next ").strong(next.clone());
-        }
-        if let Some(pace) = progress.pace {
-            text = text.plain(format!(" (pace {pace})"));
-        }
-        text = text.line();
+        text = text.plain("• ").append(progress.line()).line();
     }
     for away in &profile.absences {
         text = text

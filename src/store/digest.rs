@@ -134,6 +134,7 @@ impl Store {
                     .await?,
             ),
             budget,
+            track_progress: self.team_track_progress(team.tenant, team.id).await?,
         })
     }
 

@@ -43,6 +43,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
 pub use crate::domain::decision::RecordedDecision;
+pub use crate::domain::pace::TrackProgress;
 pub use audits::{SavedAudit, SavedRitual};
 pub use budgets::RequestStatus;
 pub use capabilities::Capability;
@@ -62,7 +63,7 @@ pub use people::Person;
 pub use profile::{LevelRow, Profile, TrackRow};
 pub use rituals::{NewRitual, Ritual};
 pub use teams::{Membership, NewTeam, Role, Team};
-pub use tracks::{PacedEnrolment, TrackPlan, TrackProgress};
+pub use tracks::{PacedEnrolment, TrackPlan};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{Store, StoreError, StoreResult, from_millis};
 use crate::domain::ids::{ModuleId, PersonId, TeamId, TenantId};
 use crate::domain::name_key;
-use crate::domain::pace::Pace;
+use crate::domain::pace::{Pace, TrackProgress};
 
 /// A track, with its modules in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,21 +22,6 @@ pub struct TrackPlan {
     pub pace: Option<Pace>,
     /// Its modules, first to take first: id and title.
     pub modules: Vec<(ModuleId, String)>,
-}
-
-/// One person's progress on one track.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrackProgress {
-    /// The track's name.
-    pub track: String,
-    /// Modules finished.
-    pub done: usize,
-    /// Modules on the track.
-    pub total: usize,
-    /// The first module not finished yet.
-    pub next: Option<String>,
-    /// The pace that applies: the person's own, else the track's.
-    pub pace: Option<Pace>,
 }
 
 /// Someone on a track with a pace, as the pace reminders read them.
@@ -74,8 +59,45 @@ type PacedRow = (
     Option<String>,
 );
 
-/// A progress row: track, the person's pace, the track's pace, a module's title, when finished.
-type ProgressRow = (String, Option<String>, Option<String>, String, Option<i64>);
+/// A progress row: user id, track, the person's pace, the track's pace, a module's title, when
+/// finished.
+type ProgressRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<i64>,
+);
+
+/// Progress per person and track from rows in person, track and module order.
+fn progress_of(rows: Vec<ProgressRow>) -> StoreResult<Vec<(String, TrackProgress)>> {
+    let mut progress: Vec<(String, TrackProgress)> = Vec::new();
+    for (user, track, own, shared, title, completed) in rows {
+        if progress
+            .last()
+            .is_none_or(|(u, p)| *u != user || p.track != track)
+        {
+            let started = TrackProgress {
+                track: track.clone(),
+                done: 0,
+                total: 0,
+                next: None,
+                pace: parse_pace(own.or(shared))?,
+            };
+            progress.push((user.clone(), started));
+        }
+        if let Some((_, current)) = progress.last_mut() {
+            current.total += 1;
+            match completed {
+                Some(_) => current.done += 1,
+                None if current.next.is_none() => current.next = Some(title),
+                None => {}
+            }
+        }
+    }
+    Ok(progress)
+}
 
 fn parse_pace(text: Option<String>) -> StoreResult<Option<Pace>> {
     text.map(|t| {
@@ -185,42 +207,43 @@ impl Store {
         tenant: TenantId,
         person: PersonId,
     ) -> StoreResult<Vec<TrackProgress>> {
-        let rows: Vec<ProgressRow> =
-            sqlx::query_as(
-                "SELECT k.name, e.pace, k.pace, m.title, c.completed_at FROM track_enrolments e \
-                 JOIN tracks k ON k.id = e.track_id AND k.tenant_id = e.tenant_id \
-                 JOIN track_modules t ON t.track_id = k.id AND t.tenant_id = k.tenant_id \
-                 JOIN modules m ON m.id = t.module_id AND m.tenant_id = t.tenant_id \
-                 LEFT JOIN module_completions c ON c.module_id = m.id AND c.person_id = e.person_id \
-                     AND c.tenant_id = e.tenant_id \
-                 WHERE e.tenant_id = $1 AND e.person_id = $2 AND e.status = 'approved' \
-                 ORDER BY k.name, t.position",
-            )
-            .bind(tenant.0)
-            .bind(person.0)
-            .fetch_all(&self.read)
-            .await?;
-        let mut progress: Vec<TrackProgress> = Vec::new();
-        for (track, own, shared, title, completed) in rows {
-            if progress.last().is_none_or(|p| p.track != track) {
-                progress.push(TrackProgress {
-                    track: track.clone(),
-                    done: 0,
-                    total: 0,
-                    next: None,
-                    pace: parse_pace(own.or(shared))?,
-                });
-            }
-            if let Some(current) = progress.last_mut() {
-                current.total += 1;
-                match completed {
-                    Some(_) => current.done += 1,
-                    None if current.next.is_none() => current.next = Some(title),
-                    None => {}
-                }
-            }
-        }
-        Ok(progress)
+        let rows = self.progress_rows("e.person_id", tenant, person.0).await?;
+        Ok(progress_of(rows)?.into_iter().map(|(_, p)| p).collect())
+    }
+
+    /// The progress of everyone on the team's approved tracks, by person's user id, then track.
+    pub async fn team_track_progress(
+        &self,
+        tenant: TenantId,
+        team: TeamId,
+    ) -> StoreResult<Vec<(String, TrackProgress)>> {
+        let rows = self.progress_rows("e.team_id", tenant, team.0).await?;
+        progress_of(rows)
+    }
+
+    /// One row per module of each approved enrolment `column = id` selects, in track order.
+    async fn progress_rows(
+        &self,
+        column: &'static str,
+        tenant: TenantId,
+        id: i64,
+    ) -> StoreResult<Vec<ProgressRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT p.user_id, k.name, e.pace, k.pace, m.title, c.completed_at \
+             FROM track_enrolments e \
+             JOIN people p ON p.id = e.person_id AND p.tenant_id = e.tenant_id \
+             JOIN tracks k ON k.id = e.track_id AND k.tenant_id = e.tenant_id \
+             JOIN track_modules t ON t.track_id = k.id AND t.tenant_id = k.tenant_id \
+             JOIN modules m ON m.id = t.module_id AND m.tenant_id = t.tenant_id \
+             LEFT JOIN module_completions c ON c.module_id = m.id AND c.person_id = e.person_id \
+                 AND c.tenant_id = e.tenant_id \
+             WHERE e.tenant_id = $1 AND {column} = $2 AND e.status = 'approved' \
+             ORDER BY p.user_id, k.name, t.position"
+        ))
+        .bind(tenant.0)
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?)
     }
 
     /// Everyone, in every tenant, approved onto a track that has a pace for them.

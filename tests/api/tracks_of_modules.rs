@@ -54,6 +54,9 @@ on_both_databases! {
         said(&app, "UALICE", &format!(r#"done {bob} "Discovery calls""#)).await;
         let me = said(&app, "UBOB", "me").await;
         assert!(me.contains("*EBR lead*: 2 of 3 modules done, next *Running the EBR* (pace 2/week)"), "{me}");
+        // The team's digest says where people are on their tracks.
+        let digest = said(&app, "UALICE", "digest").await;
+        assert!(digest.contains("On a track: <@UBOB>, *EBR lead*: 2 of 3 modules done, next *Running the EBR* (pace 2/week)."), "{digest}");
 
         // Undo the manager's `done`: the completion goes, and with it the progress.
         let undone = said(&app, "UALICE", "undo").await;

@@ -1804,6 +1804,7 @@ mod tests {
             pending_track_requests: 1,
             participation: Default::default(),
             budget: None,
+            track_progress: Vec::new(),
         })
     }
 
@@ -1827,6 +1828,7 @@ mod tests {
             member_of: Vec::new(),
             levels: vec![("run EBR".into(), crate::domain::Level::Mastery)],
             tracks: Vec::new(),
+            progress: Vec::new(),
             organisation: None,
         })
     }
