@@ -71,6 +71,17 @@ enum Command {
     /// Bring records from other systems: `modules` (a module catalogue, as an LMS exports it).
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Erase a person's personal data from a workspace: their id and name, free text they wrote
+    /// or that names them, and messages about them. Decisions stay, with an anonymised actor and
+    /// subject. Restart running servers afterwards so none remembers the id.
+    Forget {
+        /// The person's platform user id (Slack `U…`, Teams AAD object id).
+        #[arg(long)]
+        user: String,
+        /// The workspace (Slack team id or Teams tenant id), when Cadence serves several.
+        #[arg(long)]
+        workspace: Option<String>,
+    },
 }
 
 /// `cadence import modules FILE.csv [--workspace ID]`.
@@ -226,6 +237,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Audit(args) => audit(&args).await,
         Command::Report(command) => report(config, command).await,
         Command::Export { workspace, team } => export(config, workspace, team).await,
+        Command::Forget { user, workspace } => forget(config, user, workspace).await,
         Command::Import(ImportCommand::Modules { file, workspace }) => {
             import_modules(config, &file, workspace.as_deref()).await
         }
@@ -312,6 +324,23 @@ async fn export(
         out.write_all(b"\n")?;
     }
     out.flush()?;
+    Ok(())
+}
+
+/// `cadence forget --user ID [--workspace ID]`: erases the person and says what changed.
+async fn forget(config: Config, user: String, workspace: Option<String>) -> anyhow::Result<()> {
+    let store = open_existing(&config).await?;
+    store.migrate().await.context("applying migrations")?;
+    let tenant = report_workspace(&store, workspace.as_deref()).await?;
+    let erased = store.forget(tenant, &user, SystemClock.now()).await?;
+    store.close().await;
+    let Some(erased) = erased else {
+        anyhow::bail!("nobody with the user id {user} is known in this workspace; nothing changed");
+    };
+    println!(
+        "Forgot {user}: their name and id are gone; {} decisions, {} other records and {} messages had their text erased. The decisions stay, with an anonymised actor and subject. Restart running servers so none remembers the id.",
+        erased.decisions, erased.texts, erased.messages
+    );
     Ok(())
 }
 

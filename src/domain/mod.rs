@@ -11,6 +11,7 @@ pub mod commission;
 pub(crate) mod coverage;
 pub mod decision;
 pub(crate) mod digest;
+pub mod erasure;
 pub mod event;
 pub(crate) mod home;
 pub mod ids;

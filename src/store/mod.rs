@@ -18,6 +18,7 @@ mod digest;
 mod export;
 mod feeds;
 mod file;
+mod forget;
 mod group_commit;
 mod home;
 mod inbox;
@@ -53,6 +54,7 @@ pub use export::ExportScope;
 pub use feeds::{
     ClaimedFeed, FeedChanges, FeedFetched, FeedInstance, InstanceState, WantedInstance,
 };
+pub use forget::Erasure;
 pub use inbox::{NewInboxEntry, OccurrencePlan, PendingEvent};
 pub use jobs::{Job, JobKind, PlannedJob};
 pub use modules::{Module, ModuleFieldsRow, ModuleFilter, NewModule};

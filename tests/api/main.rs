@@ -23,6 +23,7 @@ mod decisions;
 mod export;
 mod fault;
 mod feeds;
+mod forget;
 mod health;
 mod hostile;
 mod library;
