@@ -83,6 +83,13 @@ impl Server {
             );
         }
         store.migrate().await?;
+        if !config.sealer.encrypts() {
+            tracing::warn!(
+                "{} is not set: secrets Cadence stores (tenants' event-source secrets) are kept \
+                 unencrypted; set it to encrypt them at rest",
+                crate::crypto::KEYS_VARIABLE
+            );
+        }
         let listener =
             TcpListener::bind(config.listen)
                 .await
@@ -229,12 +236,14 @@ pub fn state(config: &Config, store: Store, clock: Arc<dyn Clock>) -> Result<App
         config.admins.clone(),
         clock.clone(),
         wake_outbox.clone(),
-    );
+    )
+    .with_sources(config.sealer.clone(), config.public_url.as_deref());
     let senders = senders(config, &store, &clock)?;
     Ok(AppState {
         senders,
         slack_signing_secret: config.slack.as_ref().map(|s| s.signing_secret.clone()),
         hook_secrets: Arc::new(config.hook_secrets.clone()),
+        sealer: config.sealer.clone(),
         store,
         commands,
         clock,

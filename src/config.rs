@@ -50,6 +50,12 @@ pub struct Config {
     pub inbox_retention_days: u32,
     /// `CADENCE_ICS_FEEDS` and `CADENCE_ICS_POLL_SECONDS`: calendar feeds polled as triggers.
     pub ics_feeds: IcsFeeds,
+    /// What seals stored secrets: the keys of `CADENCE_ENCRYPTION_KEYS`, or none (plain text,
+    /// with a warning at start-up).
+    pub sealer: crate::crypto::Sealer,
+    /// `CADENCE_PUBLIC_URL`: the address Slack, Teams and event sources reach Cadence at, used
+    /// to tell admins a new event source's URL.
+    pub public_url: Option<String>,
 }
 
 /// The Bot Framework identity and endpoints.
@@ -96,6 +102,8 @@ impl fmt::Debug for Config {
             .field("hook_secrets", &self.hook_secrets)
             .field("inbox_retention_days", &self.inbox_retention_days)
             .field("ics_feeds", &self.ics_feeds)
+            .field("encrypts_secrets", &self.sealer.encrypts())
+            .field("public_url", &self.public_url)
             .finish()
     }
 }
@@ -179,6 +187,11 @@ impl Config {
         }
         let inbox_retention_days = inbox_retention_days(&get)?;
         let ics_feeds = feeds::ics_feeds(&get)?;
+        let ring = match get(crate::crypto::KEYS_VARIABLE) {
+            Some(keys) => Some(crate::crypto::KeyRing::parse(&keys)?),
+            None => None,
+        };
+        let public_url = get("CADENCE_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned());
 
         Ok(Config {
             database_url,
@@ -192,6 +205,8 @@ impl Config {
             hook_secrets,
             inbox_retention_days,
             ics_feeds,
+            sealer: crate::crypto::Sealer::new(ring),
+            public_url,
         })
     }
 
@@ -210,6 +225,8 @@ impl Config {
             hook_secrets: HookSecrets::default(),
             inbox_retention_days: 30,
             ics_feeds: IcsFeeds::default(),
+            sealer: crate::crypto::Sealer::default(),
+            public_url: None,
         }
     }
 }

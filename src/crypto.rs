@@ -308,5 +308,55 @@ pub fn generate_key() -> Result<SecretString, CryptoError> {
     ))
 }
 
+/// Seals what Cadence stores secretly with the key ring when one is configured, and keeps it
+/// as marked plain text when none is (start-up warns about that): one place decides, so callers
+/// never branch on it.
+#[derive(Debug, Clone, Default)]
+pub struct Sealer {
+    ring: Option<std::sync::Arc<KeyRing>>,
+}
+
+/// The mark on a value stored without encryption.
+const PLAIN: &str = "plain:";
+
+impl Sealer {
+    /// Seals with `ring`, or keeps plain text when `None`.
+    pub fn new(ring: Option<KeyRing>) -> Self {
+        Sealer {
+            ring: ring.map(std::sync::Arc::new),
+        }
+    }
+
+    /// Whether values are encrypted at rest.
+    pub fn encrypts(&self) -> bool {
+        self.ring.is_some()
+    }
+
+    /// `text` as stored, bound to `associated_data` when sealed.
+    pub fn seal_text(&self, text: &str, associated_data: &[u8]) -> Result<String, CryptoError> {
+        match &self.ring {
+            Some(ring) => ring.seal(text.as_bytes(), associated_data),
+            None => Ok(format!("{PLAIN}{text}")),
+        }
+    }
+
+    /// A stored value opened: plain text as it is, a sealed one with the ring.
+    pub fn open_text(
+        &self,
+        stored: &str,
+        associated_data: &[u8],
+    ) -> Result<SecretString, CryptoError> {
+        if let Some(plain) = stored.strip_prefix(PLAIN) {
+            return Ok(SecretString::from(plain.to_owned()));
+        }
+        match &self.ring {
+            Some(ring) => ring.open_text(stored, associated_data),
+            None => Err(CryptoError::Malformed(
+                "a sealed value, and no CADENCE_ENCRYPTION_KEYS to open it",
+            )),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

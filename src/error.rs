@@ -15,6 +15,9 @@ pub enum AppError {
     /// The request is signed but malformed: 400 with what was wrong.
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The address names nothing Cadence knows (an event source removed, or never added): 404.
+    #[error("not found: {0}")]
+    NotFound(String),
     /// The database is unreachable or failing: 503, so the platform retries.
     #[error("unavailable: {0}")]
     Unavailable(#[from] StoreError),
@@ -34,6 +37,10 @@ impl IntoResponse for AppError {
                     "invalid or missing request signature\n",
                 )
                     .into_response()
+            }
+            AppError::NotFound(reason) => {
+                tracing::info!(%reason, "not found");
+                (StatusCode::NOT_FOUND, format!("{reason}\n")).into_response()
             }
             AppError::BadRequest(reason) => {
                 tracing::info!(%reason, "bad request");

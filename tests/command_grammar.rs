@@ -2200,3 +2200,61 @@ fn budget_reads_hours_spend_and_quarter_once_each_in_any_order() {
         "`team:` is given twice",
     );
 }
+
+#[test]
+fn a_workspace_s_own_event_sources() {
+    use cadence::domain::event::Source;
+    assert_eq!(
+        ok("source add jira"),
+        Command::SourceAdd { kind: Source::Jira }
+    );
+    assert_eq!(
+        ok("source add GitHub"),
+        Command::SourceAdd {
+            kind: Source::Github
+        }
+    );
+    assert_eq!(ok("source list"), Command::SourceList);
+    assert_eq!(
+        ok("source rotate s4k2m9q7x1c3v8b6"),
+        Command::SourceRotate {
+            id: "s4k2m9q7x1c3v8b6".into()
+        }
+    );
+    assert_eq!(
+        ok("source remove s4k2m9q7x1c3v8b6"),
+        Command::SourceRemove {
+            id: "s4k2m9q7x1c3v8b6".into()
+        }
+    );
+    fails(
+        "source add",
+        Some(Subcommand::SourceAdd),
+        "the kind of source",
+    );
+    fails(
+        "source add teams",
+        Some(Subcommand::SourceAdd),
+        "jira, github, linear, zoom or generic",
+    );
+    fails(
+        "source add jira now",
+        Some(Subcommand::SourceAdd),
+        "didn't expect",
+    );
+    fails(
+        "source rotate",
+        Some(Subcommand::SourceRotate),
+        "the source's id",
+    );
+    fails(
+        "source rotate S4K2",
+        Some(Subcommand::SourceRotate),
+        "the source's id",
+    );
+    fails(
+        "source remove a-b",
+        Some(Subcommand::SourceRemove),
+        "the source's id",
+    );
+}

@@ -457,6 +457,17 @@ fn command() -> impl Strategy<Value = Command> {
                 spend,
                 quarter,
             }),
+        prop::sample::select(vec![
+            Source::Jira,
+            Source::Github,
+            Source::Linear,
+            Source::Zoom,
+            Source::Generic
+        ])
+        .prop_map(|kind| Command::SourceAdd { kind }),
+        Just(Command::SourceList),
+        "s[a-z0-9]{15}".prop_map(|id| Command::SourceRotate { id }),
+        "[a-z0-9]{1,40}".prop_map(|id| Command::SourceRemove { id }),
     ]
 }
 
@@ -631,6 +642,10 @@ fn grammar_soup() -> impl Strategy<Value = String> {
         "9223372036854775808",
         "module",
         "modules",
+        "source",
+        "add jira",
+        "rotate",
+        "s4k2m9q7x1c3v8b6",
         "hours",
         "link",
         "level",

@@ -215,3 +215,47 @@ fn generated_keys_are_accepted_and_distinct() {
     let ring = ring(&format!("{},{}", a.expose_secret(), b.expose_secret()));
     assert_eq!(ring.key_ids().count(), 2);
 }
+
+#[test]
+fn a_sealer_encrypts_with_keys_and_marks_plain_text_without() {
+    use super::Sealer;
+    let key = generate_key().expect("key");
+    let sealer = Sealer::new(Some(KeyRing::parse(key.expose_secret()).expect("ring")));
+    let stored = sealer
+        .seal_text("hook-secret", b"event_sources:s1")
+        .expect("sealed");
+    assert!(
+        stored.starts_with("v1:") && !stored.contains("hook-secret"),
+        "{stored}"
+    );
+    let opened = sealer
+        .open_text(&stored, b"event_sources:s1")
+        .expect("opens");
+    assert_eq!(opened.expose_secret(), "hook-secret");
+    assert!(
+        sealer.open_text(&stored, b"event_sources:s2").is_err(),
+        "bound to its row"
+    );
+
+    let plain = Sealer::default();
+    let kept = plain
+        .seal_text("hook-secret", b"event_sources:s1")
+        .expect("kept");
+    assert_eq!(kept, "plain:hook-secret");
+    assert_eq!(
+        plain.open_text(&kept, b"x").expect("reads").expose_secret(),
+        "hook-secret"
+    );
+    assert!(
+        plain.open_text(&stored, b"event_sources:s1").is_err(),
+        "no keys, no opening"
+    );
+    // Turning encryption on later still reads what was kept plain.
+    assert_eq!(
+        sealer
+            .open_text(&kept, b"x")
+            .expect("reads")
+            .expose_secret(),
+        "hook-secret"
+    );
+}

@@ -23,6 +23,8 @@ pub struct AppState {
     pub slack_signing_secret: Option<SecretString>,
     /// The event sources' secrets.
     pub hook_secrets: Arc<HookSecrets>,
+    /// Opens the secrets of tenants' own event sources.
+    pub sealer: crate::crypto::Sealer,
     /// The database.
     pub store: Store,
     /// The command use cases.

@@ -39,17 +39,23 @@ struct Known {
 }
 
 impl Known {
-    /// The running rituals `event` starts.
-    fn matching<'k>(&'k self, event: &'k SourceEvent) -> impl Iterator<Item = &'k Ritual> + 'k {
+    /// The running rituals `event` starts: only `tenant`'s when it came from a tenant's own
+    /// source.
+    fn matching<'k>(
+        &'k self,
+        event: &'k SourceEvent,
+        tenant: Option<TenantId>,
+    ) -> impl Iterator<Item = &'k Ritual> + 'k {
         self.rituals
             .get(&event.source)
             .into_iter()
             .flatten()
             .filter(move |ritual| {
-                ritual
-                    .triggers
-                    .iter()
-                    .any(|selector| selector.matches(event))
+                tenant.is_none_or(|t| ritual.tenant == t)
+                    && ritual
+                        .triggers
+                        .iter()
+                        .any(|selector| selector.matches(event))
                     && in_ritual_conversation(ritual, event)
             })
     }
@@ -139,7 +145,7 @@ impl EventProcessor {
             .iter()
             .map(|p| {
                 let plans = known
-                    .matching(&p.event)
+                    .matching(&p.event, p.tenant)
                     .map(|ritual| OccurrencePlan {
                         ritual,
                         subject: &p.event.subject,
@@ -201,8 +207,10 @@ impl EventProcessor {
         if let Entry::Vacant(slot) = known.rituals.entry(event.source) {
             slot.insert(self.store.rituals_triggered_by(event.source).await?);
         }
-        let rituals: Vec<(TenantId, TeamId)> =
-            known.matching(event).map(|r| (r.tenant, r.team)).collect();
+        let rituals: Vec<(TenantId, TeamId)> = known
+            .matching(event, None)
+            .map(|r| (r.tenant, r.team))
+            .collect();
         for (tenant, team) in rituals {
             if let Entry::Vacant(slot) = known.teams.entry(team) {
                 let name = self.store.team_by_id(tenant, team).await?.map(|t| t.name);

@@ -19,6 +19,7 @@ pub(crate) mod rituals;
 mod scope;
 mod settings;
 mod setup;
+mod sources;
 mod suggest;
 mod undo;
 mod views;
@@ -69,6 +70,8 @@ pub struct Commands {
     admins: Arc<HashSet<String>>,
     clock: Arc<dyn Clock>,
     wake_outbox: Arc<tokio::sync::Notify>,
+    sealer: crate::crypto::Sealer,
+    public_url: Option<Arc<str>>,
 }
 
 impl Commands {
@@ -84,7 +87,27 @@ impl Commands {
             admins: Arc::new(admins.into_iter().collect()),
             clock,
             wake_outbox,
+            sealer: crate::crypto::Sealer::default(),
+            public_url: None,
         }
+    }
+
+    /// The same, sealing tenants' source secrets with `sealer` and naming their URLs from
+    /// `public_url` (`CADENCE_PUBLIC_URL`).
+    pub fn with_sources(mut self, sealer: crate::crypto::Sealer, public_url: Option<&str>) -> Self {
+        self.sealer = sealer;
+        self.public_url = public_url.map(Arc::from);
+        self
+    }
+
+    /// What seals stored secrets.
+    fn sealer(&self) -> &crate::crypto::Sealer {
+        &self.sealer
+    }
+
+    /// Cadence's public address, if configured.
+    fn public_url(&self) -> Option<&str> {
+        self.public_url.as_deref()
     }
 
     /// Tells the outbox worker there is something to send.
@@ -145,6 +168,10 @@ impl Commands {
             Command::ModuleList { capability } => {
                 finish(decide::module_list(&scope, capability.as_deref()).await)?
             }
+            Command::SourceAdd { .. }
+            | Command::SourceList
+            | Command::SourceRotate { .. }
+            | Command::SourceRemove { .. } => finish(sources::run(&scope, &line.command).await)?,
             decision => finish(decide(&scope, team, decision).await)?,
         };
         Ok(reply)

@@ -8,7 +8,7 @@ use sqlx::{Any, Transaction};
 use super::rituals::Ritual;
 use super::{Store, StoreError, StoreResult, from_millis, millis};
 use crate::domain::event::{Source, SourceEvent};
-use crate::domain::ids::{InboxId, OccurrenceId};
+use crate::domain::ids::{InboxId, OccurrenceId, TenantId};
 
 /// A verified event about to be kept.
 #[derive(Debug, Clone)]
@@ -21,6 +21,9 @@ pub struct NewInboxEntry {
     pub event: SourceEvent,
     /// When Cadence received it.
     pub received_at: DateTime<Utc>,
+    /// The tenant whose own source sent it: it starts only that tenant's rituals. `None` for
+    /// the deployment's sources, whose events may start rituals in any tenant.
+    pub tenant: Option<TenantId>,
 }
 
 /// An event waiting to be processed.
@@ -32,6 +35,8 @@ pub struct PendingEvent {
     pub event: SourceEvent,
     /// When it was received.
     pub received_at: DateTime<Utc>,
+    /// The only tenant whose rituals it may start, when its source is a tenant's own.
+    pub tenant: Option<TenantId>,
 }
 
 /// An occurrence an event starts, with the prompt to post for it.
@@ -61,20 +66,22 @@ impl Store {
 
     /// The oldest events not yet processed.
     pub async fn pending_events(&self, limit: i64) -> StoreResult<Vec<PendingEvent>> {
-        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
-            "SELECT id, event, received_at FROM inbox WHERE processed_at IS NULL ORDER BY id LIMIT $1",
+        let rows: Vec<(i64, String, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT id, event, received_at, tenant_id FROM inbox WHERE processed_at IS NULL \
+             ORDER BY id LIMIT $1",
         )
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
         rows.into_iter()
-            .map(|(id, event, received_at)| {
+            .map(|(id, event, received_at, tenant)| {
                 let event = serde_json::from_str(&event)
                     .map_err(|e| StoreError::Corrupt(format!("inbox {id}: {e}")))?;
                 Ok(PendingEvent {
                     id: InboxId(id),
                     event,
                     received_at: from_millis(received_at)?,
+                    tenant: tenant.map(TenantId),
                 })
             })
             .collect()
@@ -226,9 +233,9 @@ pub(super) async fn insert_inbox(
     let mut new = HashSet::new();
     if !firsts.is_empty() {
         let sql = format!(
-            "INSERT INTO inbox (source, delivery_id, event, received_at) VALUES {} \
+            "INSERT INTO inbox (source, delivery_id, event, received_at, tenant_id) VALUES {} \
              ON CONFLICT (source, delivery_id) DO NOTHING RETURNING source, delivery_id",
-            super::values_placeholders(firsts.len(), 4)
+            super::values_placeholders(firsts.len(), 5)
         );
         let mut query = sqlx::query_as::<_, (String, String)>(&sql);
         for entry in &firsts {
@@ -238,7 +245,8 @@ pub(super) async fn insert_inbox(
                 .bind(entry.source.as_str())
                 .bind(entry.delivery_id.as_str())
                 .bind(event)
-                .bind(millis(entry.received_at));
+                .bind(millis(entry.received_at))
+                .bind(entry.tenant.map(|t| t.0));
         }
         new = query.fetch_all(&mut **tx).await?.into_iter().collect();
     }

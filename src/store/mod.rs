@@ -15,6 +15,7 @@ mod capabilities;
 mod conversations;
 mod decisions;
 mod digest;
+mod event_sources;
 mod export;
 mod feeds;
 mod file;
@@ -50,6 +51,7 @@ pub use budgets::RequestStatus;
 pub use capabilities::Capability;
 pub use conversations::ConversationRef;
 pub use digest::DigestSchedule;
+pub use event_sources::EventSource;
 pub use export::ExportScope;
 pub use feeds::{
     ClaimedFeed, FeedChanges, FeedFetched, FeedInstance, InstanceState, WantedInstance,

@@ -44,6 +44,7 @@ mod teams_budgets;
 mod teams_commissions;
 mod teams_connector;
 mod tenancy;
+mod tenant_sources;
 mod tracks_of_modules;
 mod undo;
 mod wording;

@@ -239,7 +239,7 @@ mod tests {
             }
             assert!(
                 super::super::table::identify(word, None).is_some()
-                    || ["team", "ritual", "module"].contains(&word),
+                    || ["team", "ritual", "module", "source"].contains(&word),
                 "{word}"
             );
         }

@@ -320,6 +320,24 @@ pub enum Command {
         /// What an allocation over budget does.
         over_budget: Option<OverBudget>,
     },
+    /// `source add KIND`: a new event source of this workspace's own (admins), answered
+    /// privately with its URL and secret.
+    SourceAdd {
+        /// What will send to it.
+        kind: crate::domain::event::Source,
+    },
+    /// `source list`: the workspace's own event sources (admins).
+    SourceList,
+    /// `source rotate ID`: a new secret for the source; the old one works for a day more.
+    SourceRotate {
+        /// The source's id.
+        id: String,
+    },
+    /// `source remove ID`: the source stops being accepted.
+    SourceRemove {
+        /// The source's id.
+        id: String,
+    },
     /// `track "name" modules "A" > "B" [pace 2/week]`: a team track made of approved modules,
     /// in the order they are taken.
     TrackCompose {
@@ -454,6 +472,10 @@ impl Command {
             | Command::Audit
             | Command::Org { .. }
             | Command::Settings { .. }
+            | Command::SourceAdd { .. }
+            | Command::SourceList
+            | Command::SourceRotate { .. }
+            | Command::SourceRemove { .. }
             | Command::TrackCompose { .. }
             | Command::TrackOrder { .. }
             | Command::ModuleAdd { .. }

@@ -680,6 +680,35 @@ pub(super) fn budget(command: &Command, w: &mut Writer) -> fmt::Result {
     Ok(())
 }
 
+/// Writes `source add`.
+pub(super) fn source_add(command: &Command, w: &mut Writer) -> fmt::Result {
+    let Command::SourceAdd { kind } = command else {
+        return Ok(());
+    };
+    write!(w, "source add {kind}")
+}
+
+/// Writes `source list`.
+pub(super) fn source_list(_command: &Command, w: &mut Writer) -> fmt::Result {
+    w.write_str("source list")
+}
+
+/// Writes `source rotate`.
+pub(super) fn source_rotate(command: &Command, w: &mut Writer) -> fmt::Result {
+    let Command::SourceRotate { id } = command else {
+        return Ok(());
+    };
+    write!(w, "source rotate {id}")
+}
+
+/// Writes `source remove`.
+pub(super) fn source_remove(command: &Command, w: &mut Writer) -> fmt::Result {
+    let Command::SourceRemove { id } = command else {
+        return Ok(());
+    };
+    write!(w, "source remove {id}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

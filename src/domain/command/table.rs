@@ -94,6 +94,14 @@ pub enum Subcommand {
     ModuleApprove,
     /// `budget [hours N] [spend N] [quarter 2026Q4]`.
     Budget,
+    /// `source add KIND`.
+    SourceAdd,
+    /// `source list`.
+    SourceList,
+    /// `source rotate ID`.
+    SourceRotate,
+    /// `source remove ID`.
+    SourceRemove,
 }
 
 /// How one subcommand is named, written, explained and read.
@@ -125,7 +133,7 @@ impl std::fmt::Debug for Spec {
 }
 
 /// Every subcommand, in the order `/cadence help` lists them.
-pub static SPECS: [Spec; 39] = [
+pub static SPECS: [Spec; 43] = [
     Spec {
         sub: Subcommand::Help,
         name: "help",
@@ -528,6 +536,50 @@ pub static SPECS: [Spec; 39] = [
         is: |c| matches!(c, Command::Settings { .. }),
         parse: Parser::settings,
         render: render::settings,
+    },
+    Spec {
+        sub: Subcommand::SourceAdd,
+        name: "source add",
+        usage: "source add jira|github|linear|zoom|generic",
+        summary: "Adds an event source of this workspace's own and tells you, privately, its URL and secret: its events start only this workspace's rituals (admins).",
+        example: "source add jira",
+        topics: &["sources", "webhook", "hooks", "events"],
+        is: |c| matches!(c, Command::SourceAdd { .. }),
+        parse: Parser::source_add,
+        render: render::source_add,
+    },
+    Spec {
+        sub: Subcommand::SourceList,
+        name: "source list",
+        usage: "source list",
+        summary: "Lists this workspace's own event sources (admins).",
+        example: "source list",
+        topics: &["sources", "webhook"],
+        is: |c| matches!(c, Command::SourceList),
+        parse: Parser::source_list,
+        render: render::source_list,
+    },
+    Spec {
+        sub: Subcommand::SourceRotate,
+        name: "source rotate",
+        usage: "source rotate ID",
+        summary: "Gives a source a new secret, told privately; the old one is accepted for a day more, while the sender is updated (admins).",
+        example: "source rotate s4k2m9q7x1c3v8b6",
+        topics: &["sources", "secret", "rotate"],
+        is: |c| matches!(c, Command::SourceRotate { .. }),
+        parse: Parser::source_rotate,
+        render: render::source_rotate,
+    },
+    Spec {
+        sub: Subcommand::SourceRemove,
+        name: "source remove",
+        usage: "source remove ID",
+        summary: "Removes a source: its deliveries are refused from then on (admins).",
+        example: "source remove s4k2m9q7x1c3v8b6",
+        topics: &["sources", "remove"],
+        is: |c| matches!(c, Command::SourceRemove { .. }),
+        parse: Parser::source_remove,
+        render: render::source_remove,
     },
     Spec {
         sub: Subcommand::ModuleAdd,

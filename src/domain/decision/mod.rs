@@ -7,6 +7,7 @@
 //! in the transaction that appends it, so the log and the state it explains never disagree; and
 //! [`lines`] says it in words for people.
 
+mod answers;
 mod lines;
 pub mod payload;
 
@@ -15,11 +16,11 @@ use serde::{Deserialize, Serialize};
 
 use super::DecisionKind;
 use super::ids::{CapabilityId, DecisionId, OccurrenceId, PersonId, TeamId, TenantId};
+pub use answers::{Allocation, BudgetAnswer, BudgetRequest, CommissionAnswer};
 pub use payload::{
-    Absence, Allocation, BindRitual, BudgetAnswer, BudgetRequest, BudgetSet, Coach, Commission,
-    CommissionAnswer, Criteria, Gap, HoursAllocated, Intervene, Invalid, LevelSet, ModuleAdd,
-    ModuleDone, ModuleFields, ModuleStateChange, ModuleUpdate, NoGaps, PeriodKind, Sequence,
-    SetPace, Snooze, Target, TrackAnswer, TrackModules, Undo,
+    Absence, BindRitual, BudgetSet, Coach, Commission, Criteria, Gap, HoursAllocated, Intervene,
+    Invalid, LevelSet, ModuleAdd, ModuleDone, ModuleFields, ModuleStateChange, ModuleUpdate,
+    NoGaps, PeriodKind, Sequence, SetPace, Snooze, Target, TrackAnswer, TrackModules, Undo,
 };
 
 use super::DecisionSource;

@@ -167,6 +167,8 @@ impl ChatAdapter for Teams {
                         delivery_id: format!("{}:{}", event.name, event.subject),
                         event,
                         received_at: now,
+                        // Only the ritual of the meeting's own conversation matches it.
+                        tenant: None,
                     }),
                     Asked::Other,
                 ),

@@ -22,6 +22,7 @@ mod library;
 mod reports;
 mod rituals;
 mod setup;
+mod sources;
 mod tracks;
 mod values;
 
