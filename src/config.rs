@@ -188,7 +188,12 @@ impl Config {
         let inbox_retention_days = inbox_retention_days(&get)?;
         let ics_feeds = feeds::ics_feeds(&get)?;
         let ring = match get(crate::crypto::KEYS_VARIABLE) {
-            Some(keys) => Some(crate::crypto::KeyRing::parse(&keys)?),
+            Some(keys) => Some(
+                crate::crypto::KeyRing::parse(&keys).map_err(|e| ConfigError {
+                    variable: crate::crypto::KEYS_VARIABLE,
+                    problem: e.0,
+                })?,
+            ),
             None => None,
         };
         let public_url = get("CADENCE_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned());

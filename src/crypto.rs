@@ -30,7 +30,10 @@ use secrecy::zeroize::Zeroizing;
 use secrecy::{ExposeSecret, SecretBox, SecretSlice, SecretString};
 use sha2::{Digest, Sha256};
 
-use crate::config::ConfigError;
+/// Why `CADENCE_ENCRYPTION_KEYS` does not read; never holds a key's text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{KEYS_VARIABLE}: {0}")]
+pub struct BadKeys(pub String);
 
 /// The environment variable holding the keys: comma-separated base64, newest first.
 pub const KEYS_VARIABLE: &str = "CADENCE_ENCRYPTION_KEYS";
@@ -128,11 +131,8 @@ impl fmt::Debug for KeyRing {
 impl KeyRing {
     /// Reads `CADENCE_ENCRYPTION_KEYS`' value: comma-separated base64 keys of 32 bytes, newest
     /// first. Errors name the variable and the key's position, never its text.
-    pub fn parse(text: &str) -> Result<KeyRing, ConfigError> {
-        let problem = |problem: String| ConfigError {
-            variable: KEYS_VARIABLE,
-            problem,
-        };
+    pub fn parse(text: &str) -> Result<KeyRing, BadKeys> {
+        let problem = BadKeys;
         if text.trim().is_empty() {
             return Err(problem(
                 "no keys; give one or more base64 keys of 32 bytes (`openssl rand -base64 32`)"
