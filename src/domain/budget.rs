@@ -355,13 +355,7 @@ pub fn answer_notice(decision: &Decision) -> Option<(&BudgetAnswer, Card)> {
             .append(what)
             .plain(". Nothing was allocated.")
     };
-    Some((
-        answer,
-        Card {
-            summary: text.to_string(),
-            parts: vec![Part::Body(text)],
-        },
-    ))
+    Some((answer, Card::of_text(text)))
 }
 
 #[cfg(test)]

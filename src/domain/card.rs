@@ -98,6 +98,14 @@ pub enum Control {
 }
 
 impl Card {
+    /// A card that only says `text`, with `text` as its summary too.
+    pub fn of_text(text: Text) -> Card {
+        Card {
+            summary: text.to_string(),
+            parts: vec![Part::Body(text)],
+        }
+    }
+
     /// The user and channel ids the card names, in order, each once: renderers that show names
     /// rather than pings or raw ids (Teams) look them up.
     pub fn mentions(&self) -> Vec<String> {

@@ -164,13 +164,7 @@ pub fn answer_notice(decision: &Decision) -> Option<(&CommissionAnswer, Card)> {
         ),
         _ => return None,
     };
-    Some((
-        answer,
-        Card {
-            summary: text.to_string(),
-            parts: vec![Part::Body(text)],
-        },
-    ))
+    Some((answer, Card::of_text(text)))
 }
 
 #[cfg(test)]

@@ -87,19 +87,17 @@ async fn erase_decisions(
     let mut erased = 0;
     let mut after = 0_i64;
     loop {
-        let page: Vec<DecisionRow> = sqlx::query_as(
-            "SELECT id, payload, actor_person_id, subject_person_id FROM decisions \
-             WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+        let page: Vec<DecisionRow> = next_page(
+            tx,
+            "id, payload, actor_person_id, subject_person_id FROM decisions",
+            tenant,
+            &mut after,
+            |r: &DecisionRow| r.0,
         )
-        .bind(tenant.0)
-        .bind(after)
-        .bind(PAGE)
-        .fetch_all(&mut **tx)
         .await?;
-        let Some(last) = page.last().map(|r| r.0) else {
+        if page.is_empty() {
             break;
-        };
-        after = last;
+        }
         for (id, payload, actor, subject) in page {
             let theirs = actor == person || subject == Some(person);
             if !theirs && !who.is_named_in(&payload) {
@@ -251,19 +249,17 @@ async fn erase_messages(
     let mut erased = 0;
     let mut after = 0_i64;
     loop {
-        let page: Vec<MessageRow> = sqlx::query_as(
-            "SELECT id, idempotency_key, target_message, card, state FROM outbox \
-             WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+        let page: Vec<MessageRow> = next_page(
+            tx,
+            "id, idempotency_key, target_message, card, state FROM outbox",
+            tenant,
+            &mut after,
+            |r: &MessageRow| r.0,
         )
-        .bind(tenant.0)
-        .bind(after)
-        .bind(PAGE)
-        .fetch_all(&mut **tx)
         .await?;
-        let Some(last) = page.last().map(|r| r.0) else {
+        if page.is_empty() {
             break;
-        };
-        after = last;
+        }
         for (id, key, target, card, state) in page {
             let for_them = target.as_deref() == Some(who.user_id.as_str());
             if !for_them && !who.is_named_in(&card) && !key.contains(&who.user_id) {
@@ -288,4 +284,30 @@ async fn erase_messages(
         }
     }
     Ok(erased)
+}
+
+/// The tenant's next [`PAGE`] rows of `columns_from` (columns, then `FROM table`) after the id
+/// `after`, in id order; moves `after` to the last one read.
+async fn next_page<R>(
+    tx: &mut Transaction<'_, Any>,
+    columns_from: &str,
+    tenant: TenantId,
+    after: &mut i64,
+    id_of: impl Fn(&R) -> i64,
+) -> StoreResult<Vec<R>>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let page: Vec<R> = sqlx::query_as(&format!(
+        "SELECT {columns_from} WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+    ))
+    .bind(tenant.0)
+    .bind(*after)
+    .bind(PAGE)
+    .fetch_all(&mut **tx)
+    .await?;
+    if let Some(last) = page.last() {
+        *after = id_of(last);
+    }
+    Ok(page)
 }

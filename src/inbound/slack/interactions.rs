@@ -20,7 +20,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use crate::domain::card::{Action, Card, Form, Part, Verb};
+use crate::domain::card::{Action, Card, Form, Verb};
 use crate::domain::ids::TenantId;
 use crate::domain::text::Text;
 use crate::domain::{DecisionSource, Platform};
@@ -238,10 +238,7 @@ async fn open_form(
         return Ok(());
     }
     let text = Text::new().plain("Slack did not open the form in time; press the button again.");
-    let card = Card {
-        summary: text.to_string(),
-        parts: vec![Part::Body(text)],
-    };
+    let card = Card::of_text(text);
     state
         .store
         .enqueue(

@@ -23,7 +23,7 @@ use tokio::time::Instant;
 
 use super::activity::Activity;
 use super::auth::VerifiedToken;
-use crate::domain::card::{Card, Choice, Part, Verb};
+use crate::domain::card::{Card, Choice, Verb};
 use crate::domain::command::CommandText;
 use crate::domain::ids::TenantId;
 use crate::domain::text::Text;
@@ -369,10 +369,7 @@ async fn reply_in_thread(
     activity: &Received,
     text: Text,
 ) -> Result<(), AppError> {
-    let card = Card {
-        summary: text.to_string(),
-        parts: vec![Part::Body(text)],
-    };
+    let card = Card::of_text(text);
     state
         .store
         .enqueue(

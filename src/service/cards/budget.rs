@@ -2,16 +2,15 @@
 //! answers the request, once. An approval records the allocation, over budget; either answer
 //! closes the card in place and is told to the manager who asked, where they asked.
 
-use super::{CardInput, CardOutcome, invalid, replaced};
+use super::{CardAnswer, CardInput, CardOutcome, invalid, record_answer};
 use crate::domain::budget::{BudgetRequestView, budget_request_card};
 use crate::domain::card::{Action, Verb};
 use crate::domain::decision::{
-    Allocation, BudgetAnswer, BudgetRequest, Decision, FollowUp, FollowUpCard, NewDecision,
+    Allocation, BudgetAnswer, BudgetRequest, Decision, FollowUp, FollowUpCard,
 };
 use crate::domain::ids::DecisionId;
 use crate::domain::prompt::with_outcome;
 use crate::domain::text::Text;
-use crate::service::StoreError;
 use crate::service::scope::{Scope, Stop};
 use crate::store::{RecordedDecision, RequestStatus};
 
@@ -98,33 +97,19 @@ pub(super) async fn answer_budget_request(
         ),
         key_prefix: format!("budget-answer-card:{}:", request.id.0),
     });
-    let outcome = replaced(follow_up.clone());
-    let recorded = store
-        .record(&NewDecision {
-            tenant: scope.tenant,
-            team: Some(team.id),
-            actor: scope.actor.id,
+    record_answer(
+        scope,
+        input,
+        CardAnswer {
+            team: team.id,
             subject,
             capability,
-            occurrence: None,
-            channel: input.message.as_ref().map(|(c, _)| c.clone()),
-            source: scope.invocation.source,
             decision,
             follow_up,
-            idempotency_key: input.interaction_key.clone(),
-            at: scope.now(),
-        })
-        .await;
-    match recorded {
-        Ok(_) => {
-            scope.commands.wake_outbox();
-            Ok(outcome)
-        }
-        Err(StoreError::Replayed) => Ok(CardOutcome::Done),
-        // Another answer got there first: this one is not recorded.
-        Err(e) if e.is_conflict() => Err(invalid(ANSWERED)),
-        Err(e) => Err(e.into()),
-    }
+            answered: ANSWERED,
+        },
+    )
+    .await
 }
 
 /// The request the action names, if it is one and still stands.

@@ -3,17 +3,14 @@
 //! first. The answer closes the card in place and is told to the manager who commissioned, where
 //! they asked.
 
-use super::{CardInput, CardOutcome, invalid, replaced};
+use super::{CardAnswer, CardInput, CardOutcome, invalid, record_answer};
 use crate::domain::card::{Action, Verb};
 use crate::domain::commission::{
     CommissionView, REASON_FIELD, commission_card, outcome_line, reason_form,
 };
-use crate::domain::decision::{
-    Commission, CommissionAnswer, Decision, FollowUp, FollowUpCard, NewDecision,
-};
+use crate::domain::decision::{Commission, CommissionAnswer, Decision, FollowUp, FollowUpCard};
 use crate::domain::ids::DecisionId;
 use crate::domain::prompt::with_outcome;
-use crate::service::StoreError;
 use crate::service::scope::{Scope, Stop};
 use crate::store::{RecordedDecision, Team};
 
@@ -85,38 +82,23 @@ pub(super) async fn answer_commission(
         }),
         _ => None,
     };
-    let outcome = replaced(follow_up.clone());
     let capability = match &commission.capability {
         Some(name) => scope.maybe_capability(name).await?.map(|c| c.id),
         None => None,
     };
-    let recorded = scope
-        .store()
-        .record(&NewDecision {
-            tenant: scope.tenant,
-            team: Some(team.id),
-            actor: scope.actor.id,
+    record_answer(
+        scope,
+        input,
+        CardAnswer {
+            team: team.id,
             subject: None,
             capability,
-            occurrence: None,
-            channel: input.message.as_ref().map(|(c, _)| c.clone()),
-            source: scope.invocation.source,
             decision,
             follow_up,
-            idempotency_key: input.interaction_key.clone(),
-            at: scope.now(),
-        })
-        .await;
-    match recorded {
-        Ok(_) => {
-            scope.commands.wake_outbox();
-            Ok(outcome)
-        }
-        Err(StoreError::Replayed) => Ok(CardOutcome::Done),
-        // Another answer got there first, or the commission was withdrawn: nothing recorded.
-        Err(e) if e.is_conflict() => Err(invalid(ANSWERED)),
-        Err(e) => Err(e.into()),
-    }
+            answered: ANSWERED,
+        },
+    )
+    .await
 }
 
 /// The commission the action names, if it is one and still stands.

@@ -206,6 +206,54 @@ impl Prompt {
     }
 }
 
+/// An answer given on a request's card (a track request, an over-budget request, a
+/// commission): the decision, what it is about, and the card's update.
+struct CardAnswer {
+    team: crate::domain::ids::TeamId,
+    subject: Option<crate::domain::ids::PersonId>,
+    capability: Option<CapabilityId>,
+    decision: crate::domain::decision::Decision,
+    follow_up: Option<FollowUp>,
+    /// What to say when another answer got there first.
+    answered: &'static str,
+}
+
+/// Records an answer once: the same click again is done, a second answer (or one to a request
+/// withdrawn meanwhile) is refused with `answered` and records nothing.
+async fn record_answer(
+    scope: &Scope<'_>,
+    input: &CardInput,
+    answer: CardAnswer,
+) -> Result<CardOutcome, Stop> {
+    let outcome = replaced(answer.follow_up.clone());
+    let recorded = scope
+        .store()
+        .record(&crate::domain::decision::NewDecision {
+            tenant: scope.tenant,
+            team: Some(answer.team),
+            actor: scope.actor.id,
+            subject: answer.subject,
+            capability: answer.capability,
+            occurrence: None,
+            channel: input.message.as_ref().map(|(c, _)| c.clone()),
+            source: scope.invocation.source,
+            decision: answer.decision,
+            follow_up: answer.follow_up,
+            idempotency_key: input.interaction_key.clone(),
+            at: scope.now(),
+        })
+        .await;
+    match recorded {
+        Ok(_) => {
+            scope.commands.wake_outbox();
+            Ok(outcome)
+        }
+        Err(StoreError::Replayed) => Ok(CardOutcome::Done),
+        Err(e) if e.is_conflict() => Err(invalid(answer.answered)),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The outcome of a decision whose card update is `follow_up`.
 fn replaced(follow_up: Option<FollowUp>) -> CardOutcome {
     match follow_up.map(|f| f.card) {
@@ -219,10 +267,7 @@ async fn tell(scope: &Scope<'_>, input: &CardInput, text: Text) -> Result<(), St
     let Some((channel, _)) = &input.message else {
         return Ok(());
     };
-    let card = crate::domain::card::Card {
-        summary: text.to_string(),
-        parts: vec![crate::domain::card::Part::Body(text)],
-    };
+    let card = crate::domain::card::Card::of_text(text);
     scope.show_privately(channel, "tell", &card).await
 }
 

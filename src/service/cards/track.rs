@@ -1,15 +1,12 @@
 //! Approve and Decline on a track-request card: the managers of the requester's team answer the
 //! request, once; the card is updated to say who answered.
 
-use super::{CardInput, CardOutcome, invalid, invalid_because, replaced};
+use super::{CardAnswer, CardInput, CardOutcome, invalid, invalid_because, record_answer};
 use crate::domain::card::{Action, Verb};
-use crate::domain::decision::{
-    Decision, FollowUp, FollowUpCard, NewDecision, TrackAnswer, TrackStatus,
-};
+use crate::domain::decision::{Decision, FollowUp, FollowUpCard, TrackAnswer, TrackStatus};
 use crate::domain::ids::DecisionId;
 use crate::domain::prompt::{TrackRequestView, track_request_card, with_outcome};
 use crate::domain::text::Text;
-use crate::service::StoreError;
 use crate::service::scope::{Scope, Stop};
 
 /// Approve or Decline on a track-request card: the managers of the requester's team decide.
@@ -86,34 +83,17 @@ pub(super) async fn answer_track_request(
         ),
         key_prefix: format!("track-answer:{}:", request.id.0),
     });
-    let outcome = replaced(follow_up.clone());
-    let recorded = scope
-        .store()
-        .record(&NewDecision {
-            tenant: scope.tenant,
-            team: Some(team.id),
-            actor: scope.actor.id,
+    record_answer(
+        scope,
+        input,
+        CardAnswer {
+            team: team.id,
             subject: Some(person.id),
             capability: None,
-            occurrence: None,
-            channel: input.message.as_ref().map(|(c, _)| c.clone()),
-            source: scope.invocation.source,
             decision,
             follow_up,
-            idempotency_key: input.interaction_key.clone(),
-            at: scope.now(),
-        })
-        .await;
-    match recorded {
-        Ok(_) => {
-            scope.commands.wake_outbox();
-            Ok(outcome)
-        }
-        Err(StoreError::Replayed) => Ok(CardOutcome::Done),
-        // Another answer got there first: this one is not recorded.
-        Err(e) if e.is_conflict() => Err(invalid(
-            "This request has already been answered; nothing was recorded.",
-        )),
-        Err(e) => Err(e.into()),
-    }
+            answered: "This request has already been answered; nothing was recorded.",
+        },
+    )
+    .await
 }
