@@ -332,6 +332,24 @@ impl Sealer {
         self.ring.is_some()
     }
 
+    /// `stored` sealed again with the newest key, when it is plain text or names an older
+    /// key; `None` when it needs nothing (or there are no keys to seal with).
+    pub fn reseal(
+        &self,
+        stored: &str,
+        associated_data: &[u8],
+    ) -> Result<Option<String>, CryptoError> {
+        let Some(ring) = &self.ring else {
+            return Ok(None);
+        };
+        if !ring.needs_rotation(stored) {
+            return Ok(None);
+        }
+        let text = self.open_text(stored, associated_data)?;
+        ring.seal(text.expose_secret().as_bytes(), associated_data)
+            .map(Some)
+    }
+
     /// `text` as stored, bound to `associated_data` when sealed.
     pub fn seal_text(&self, text: &str, associated_data: &[u8]) -> Result<String, CryptoError> {
         match &self.ring {

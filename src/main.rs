@@ -71,6 +71,10 @@ enum Command {
     /// Bring records from other systems: `modules` (a module catalogue, as an LMS exports it).
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Seal the stored secrets again with the newest key of CADENCE_ENCRYPTION_KEYS, after a new
+    /// key is put first (older keys stay in the list until this has run); secrets stored before
+    /// encryption was turned on are sealed for the first time.
+    RotateKey,
     /// Erase a person's personal data from a workspace: their id and name, free text they wrote
     /// or that names them, and messages about them. Decisions stay, with an anonymised actor and
     /// subject. Restart running servers afterwards so none remembers the id.
@@ -238,6 +242,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Report(command) => report(config, command).await,
         Command::Export { workspace, team } => export(config, workspace, team).await,
         Command::Forget { user, workspace } => forget(config, user, workspace).await,
+        Command::RotateKey => rotate_key(config).await,
         Command::Import(ImportCommand::Modules { file, workspace }) => {
             import_modules(config, &file, workspace.as_deref()).await
         }
@@ -324,6 +329,48 @@ async fn export(
         out.write_all(b"\n")?;
     }
     out.flush()?;
+    Ok(())
+}
+
+/// `cadence rotate-key`: every stored secret sealed with the newest key.
+async fn rotate_key(config: Config) -> anyhow::Result<()> {
+    use cadence::store::EventSource;
+    if !config.sealer.encrypts() {
+        anyhow::bail!(
+            "{} is not set: give the keys, the new one first, and run this again",
+            cadence::crypto::KEYS_VARIABLE
+        );
+    }
+    let store = open_existing(&config).await?;
+    store.migrate().await.context("applying migrations")?;
+    let stored = store.stored_source_secrets().await?;
+    let mut resealed = 0;
+    for (id, secret, previous) in &stored {
+        let context = EventSource::secret_context(id);
+        let fresh = config.sealer.reseal(secret, context.as_bytes())?;
+        let fresh_previous = match previous {
+            Some(previous) => config.sealer.reseal(previous, context.as_bytes())?,
+            None => None,
+        };
+        if fresh.is_none() && fresh_previous.is_none() {
+            continue;
+        }
+        let now = (
+            fresh.as_deref().unwrap_or(secret),
+            fresh_previous.as_deref().or(previous.as_deref()),
+        );
+        if store
+            .reseal_source_secrets(id, (secret, previous.as_deref()), now)
+            .await?
+        {
+            resealed += 1;
+        }
+    }
+    store.close().await;
+    println!(
+        "Sealed again with the newest key: {resealed} of {} event sources' secrets; the rest were sealed with it already.",
+        stored.len()
+    );
     Ok(())
 }
 

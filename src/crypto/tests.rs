@@ -258,3 +258,39 @@ fn a_sealer_encrypts_with_keys_and_marks_plain_text_without() {
         "hook-secret"
     );
 }
+
+#[test]
+fn reseal_moves_plain_and_older_values_to_the_newest_key() {
+    use super::Sealer;
+    let (old, new) = (generate_key().expect("key"), generate_key().expect("key"));
+    let before = Sealer::new(Some(KeyRing::parse(old.expose_secret()).expect("ring")));
+    let sealed_old = before.seal_text("s3cret", b"row").expect("sealed");
+    let both = format!("{},{}", new.expose_secret(), old.expose_secret());
+    let after = Sealer::new(Some(KeyRing::parse(&both).expect("ring")));
+    let moved = after
+        .reseal(&sealed_old, b"row")
+        .expect("reseals")
+        .expect("moved");
+    assert_ne!(moved, sealed_old);
+    assert_eq!(
+        after
+            .open_text(&moved, b"row")
+            .expect("opens")
+            .expose_secret(),
+        "s3cret"
+    );
+    assert_eq!(
+        after.reseal(&moved, b"row").expect("checks"),
+        None,
+        "already newest"
+    );
+    let plain = after
+        .reseal("plain:s3cret", b"row")
+        .expect("seals")
+        .expect("sealed");
+    assert!(plain.starts_with("v1:"));
+    assert_eq!(
+        Sealer::default().reseal(&moved, b"row").expect("no keys"),
+        None
+    );
+}

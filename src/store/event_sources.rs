@@ -144,4 +144,39 @@ impl Store {
             .await?;
         Ok(done.rows_affected() == 1)
     }
+
+    /// Every source's stored secrets, whoever's: (id, secret, previous secret). For re-sealing
+    /// them under a new key.
+    pub async fn stored_source_secrets(
+        &self,
+    ) -> StoreResult<Vec<(String, String, Option<String>)>> {
+        Ok(
+            sqlx::query_as("SELECT id, secret, previous_secret FROM event_sources ORDER BY id")
+                .fetch_all(&self.read)
+                .await?,
+        )
+    }
+
+    /// Replaces a source's stored secrets with the same secrets sealed again, if they are still
+    /// `was` (a rotation meanwhile wins); whether they were replaced.
+    pub async fn reseal_source_secrets(
+        &self,
+        id: &str,
+        was: (&str, Option<&str>),
+        now: (&str, Option<&str>),
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE event_sources SET secret = $1, previous_secret = $2 \
+             WHERE id = $3 AND secret = $4 \
+               AND (previous_secret = $5 OR (previous_secret IS NULL AND $5 IS NULL))",
+        )
+        .bind(now.0)
+        .bind(now.1)
+        .bind(id)
+        .bind(was.0)
+        .bind(was.1)
+        .execute(&self.write)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
 }

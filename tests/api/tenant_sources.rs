@@ -95,3 +95,51 @@ crate::for_each_database! {
         assert!(again.text.contains("has no event source"), "{}", again.text);
     }
 }
+
+/// Runs `cadence rotate-key` with `keys` (or none) against the app's database.
+fn rotate_key(app: &TestApp, keys: Option<&str>) -> Result<String, String> {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cadence"));
+    command
+        .arg("rotate-key")
+        .env("DATABASE_URL", &app.db.url)
+        .env("CADENCE_LOG_FORMAT", "text")
+        .env_remove("CADENCE_ENCRYPTION_KEYS");
+    if let Some(keys) = keys {
+        command.env("CADENCE_ENCRYPTION_KEYS", keys);
+    }
+    let output = command.output().expect("cadence rotate-key runs");
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+/// `cadence rotate-key` on the stored secrets.
+mod rotation {
+    use super::*;
+
+    crate::on_both_databases! {
+        rotate_key_seals_stored_secrets_with_the_newest_key(app) {
+            atlas(&app).await;
+            app.command("UADMIN", "source add github").await;
+            assert_eq!(app.count("SELECT COUNT(*) FROM event_sources WHERE secret LIKE 'plain:%'").await, 1);
+            let refused = rotate_key(&app, None).expect_err("no keys");
+            assert!(refused.contains("CADENCE_ENCRYPTION_KEYS is not set"), "{refused}");
+
+            let first = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+            let second = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
+            let said = rotate_key(&app, Some(first)).expect("rotates");
+            assert!(said.contains("1 of 1"), "{said}");
+            assert_eq!(app.count("SELECT COUNT(*) FROM event_sources WHERE secret LIKE 'v1:%'").await, 1);
+            let again = rotate_key(&app, Some(first)).expect("nothing to do");
+            assert!(again.contains("0 of 1"), "{again}");
+            // A new key first: the secret moves to it, opened with the old one.
+            let moved = rotate_key(&app, Some(&format!("{second},{first}"))).expect("rotates");
+            assert!(moved.contains("1 of 1"), "{moved}");
+            // Without the key that sealed it, nothing opens and nothing is changed.
+            let lost = rotate_key(&app, Some(first)).expect_err("the newest key is missing");
+            assert!(lost.contains("not in CADENCE_ENCRYPTION_KEYS"), "{lost}");
+        }
+    }
+}
