@@ -3,14 +3,14 @@
 //! learning hours, participation), each with the decisions behind it. No completion counts:
 //! a course finished is not a capability gained.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
 use super::history::{Evidence, StintRole};
 use super::participation::duration;
 use super::team_quarter::{TeamQuarter, team_quarter};
-use super::{OrgData, TeamRecords, Window};
+use super::{OrgData, TeamInfo, TeamRecords, Window};
 
 use crate::domain::ids::{CapabilityId, PersonId, TeamId};
 
@@ -90,48 +90,67 @@ pub struct ScoreLine {
 
 /// Scorecards for everyone who managed a team in the window (or only for `manager`), by name.
 pub fn scorecards(data: &OrgData, window: Window, manager: Option<PersonId>) -> Vec<Scorecard> {
-    let (from, until) = (window.from(), window.until());
-    let mut managers: Vec<PersonId> = data
-        .teams
-        .iter()
-        .flat_map(|t| data.history.stints(t.id))
-        .filter(|s| s.role == StintRole::Manager && s.overlaps(from, until))
-        .map(|s| s.person)
-        .filter(|p| manager.is_none_or(|m| m == *p))
-        .collect();
-    managers.sort_unstable();
-    managers.dedup();
-    let records = data.records_by_team();
-    let mut cards: Vec<Scorecard> = managers
-        .into_iter()
-        .map(|person| scorecard(data, &records, window, person))
-        .collect();
-    cards.sort_by_key(|c| c.manager.to_lowercase());
-    cards
+    each_scorecard(data, window, manager).collect()
 }
 
-/// One manager's scorecard: a block of lines for each team they managed in the window;
-/// `records` from [`OrgData::records_by_team`].
+/// The same scorecards as [`scorecards`], in the same order, each worked out only when the
+/// iterator gets to it, so they can be printed as they come.
+pub fn each_scorecard(
+    data: &OrgData,
+    window: Window,
+    manager: Option<PersonId>,
+) -> impl Iterator<Item = Scorecard> + '_ {
+    let records = data.records_by_team();
+    managers(data, window, manager)
+        .into_iter()
+        .map(move |(person, teams)| scorecard(data, &records, window, person, &teams))
+}
+
+/// Everyone who managed a team in the window (or only `manager`), in the order their
+/// scorecards are printed (by name), each with the teams they managed (by name). Found in one
+/// pass over the teams, so the organisation's scorecards cost no more than its teams.
+pub fn managers(
+    data: &OrgData,
+    window: Window,
+    manager: Option<PersonId>,
+) -> Vec<(PersonId, Vec<&TeamInfo>)> {
+    let (from, until) = (window.from(), window.until());
+    let mut teams_of: BTreeMap<PersonId, Vec<&TeamInfo>> = BTreeMap::new();
+    for team in &data.teams {
+        let mut managers: Vec<PersonId> = data
+            .history
+            .stints(team.id)
+            .iter()
+            .filter(|s| s.role == StintRole::Manager && s.overlaps(from, until))
+            .map(|s| s.person)
+            .filter(|p| manager.is_none_or(|m| m == *p))
+            .collect();
+        managers.sort_unstable();
+        managers.dedup();
+        for person in managers {
+            teams_of.entry(person).or_default().push(team);
+        }
+    }
+    let mut managers: Vec<(PersonId, Vec<&TeamInfo>)> = teams_of.into_iter().collect();
+    for (_, teams) in &mut managers {
+        teams.sort_by_key(|t| t.name.to_lowercase());
+    }
+    managers.sort_by_cached_key(|(person, _)| data.person_name(*person).to_lowercase());
+    managers
+}
+
+/// One manager's scorecard: a block of lines for each of `teams`, the teams they managed in
+/// the window (from [`managers`]); `records` from [`OrgData::records_by_team`].
 pub fn scorecard<'a>(
     data: &'a OrgData,
     records: &HashMap<TeamId, TeamRecords<'a>>,
     window: Window,
     manager: PersonId,
+    teams: &[&'a TeamInfo],
 ) -> Scorecard {
     let none = TeamRecords::default();
-    let (from, until) = (window.from(), window.until());
-    let mut teams: Vec<_> = data
-        .teams
-        .iter()
-        .filter(|t| {
-            data.history.stints(t.id).iter().any(|s| {
-                s.person == manager && s.role == StintRole::Manager && s.overlaps(from, until)
-            })
-        })
-        .collect();
-    teams.sort_by_key(|t| t.name.to_lowercase());
     let lines = teams
-        .into_iter()
+        .iter()
         .flat_map(|team| {
             let own = records.get(&team.id).unwrap_or(&none);
             team_lines(data, &team_quarter(data, team, own, window, None), window)
