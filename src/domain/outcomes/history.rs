@@ -286,47 +286,80 @@ impl History {
         at: DateTime<Utc>,
         family: Option<&str>,
     ) -> Vec<CapabilityAt> {
+        self.targeted_at_each(team, &[at], family)
+            .pop()
+            .unwrap_or_default()
+    }
+
+    /// [`History::targeted_at`] at each of `instants`, in one pass over the team's events:
+    /// each member's events about a capability are found once, not once per instant.
+    pub fn targeted_at_each(
+        &self,
+        team: TeamId,
+        instants: &[DateTime<Utc>],
+        family: Option<&str>,
+    ) -> Vec<Vec<CapabilityAt>> {
+        let mut result = vec![Vec::new(); instants.len()];
         let Some(targets) = self.targets.get(&team) else {
-            return Vec::new();
+            return result;
         };
-        // Each member's levels are looked up once, not once per capability.
-        let members: Vec<(PersonId, &[LevelEvent])> = self
-            .members_at(team, at)
+        let members: Vec<Vec<PersonId>> = instants
+            .iter()
+            .map(|at| self.members_at(team, *at))
+            .collect();
+        let mut people: Vec<PersonId> = members.iter().flatten().copied().collect();
+        people.sort_unstable();
+        people.dedup();
+        let levels: Vec<&[LevelEvent]> = people
+            .iter()
+            .map(|p| self.levels.get(p).map(Vec::as_slice).unwrap_or_default())
+            .collect();
+        // Per instant, where each member stands in `people`.
+        let members: Vec<Vec<(PersonId, usize)>> = members
             .into_iter()
-            .map(|p| {
-                (
-                    p,
-                    self.levels.get(&p).map(Vec::as_slice).unwrap_or_default(),
-                )
+            .map(|list| {
+                list.into_iter()
+                    .filter_map(|p| people.binary_search(&p).ok().map(|i| (p, i)))
+                    .collect()
             })
             .collect();
-        let mut result: Vec<CapabilityAt> = targets
-            .chunk_by(|a, b| a.capability == b.capability)
-            .filter_map(|events| {
-                let capability = events.first()?.capability;
-                if !self.in_family(capability, family) {
-                    return None;
-                }
-                let target = last_at(events, at, |e| e.evidence.at)
+        // Target events are sorted by capability, so each instant's list comes out in
+        // capability order.
+        for events in targets.chunk_by(|a, b| a.capability == b.capability) {
+            let Some(capability) = events.first().map(|e| e.capability) else {
+                continue;
+            };
+            if !self.in_family(capability, family) {
+                continue;
+            }
+            let of_capability: Vec<&[LevelEvent]> = levels
+                .iter()
+                .map(|l| of_capability(l, capability, |e| e.capability))
+                .collect();
+            for ((at, members), found) in instants.iter().zip(&members).zip(&mut result) {
+                let Some(target) = last_at(events, *at, |e| e.evidence.at)
                     .map(|e| e.target)
-                    .filter(|t| *t > 0)?;
+                    .filter(|t| *t > 0)
+                else {
+                    continue;
+                };
                 let masters = members
                     .iter()
-                    .filter(|(_, levels)| {
-                        let events = of_capability(levels, capability, |e| e.capability);
-                        last_at(events, at, |e| e.evidence.at)
-                            .is_some_and(|e| e.level == Level::Mastery)
+                    .filter(|(_, i)| {
+                        of_capability.get(*i).is_some_and(|events| {
+                            last_at(events, *at, |e| e.evidence.at)
+                                .is_some_and(|e| e.level == Level::Mastery)
+                        })
                     })
                     .map(|(p, _)| *p)
                     .collect();
-                Some(CapabilityAt {
+                found.push(CapabilityAt {
                     capability,
                     target,
                     masters,
-                })
-            })
-            .collect();
-        result.sort_by_key(|c| c.capability);
+                });
+            }
+        }
         result
     }
 

@@ -274,21 +274,24 @@ fn trend(data: &OrgData, window: Window, family: Option<&str>) -> Vec<TrendPoint
         quarters.push(earliest.previous());
     }
     quarters.reverse();
-    quarters
-        .into_iter()
-        .map(|quarter| {
-            let at = Window::new(quarter, window.as_of).as_of;
-            let (mut targeted, mut at_target) = (0, 0);
-            for team in &data.teams {
-                let capabilities = data.history.targeted_at(team.id, at, family);
-                targeted += count(capabilities.len());
-                at_target += count(capabilities.iter().filter(|c| c.meets_target()).count());
-            }
-            TrendPoint {
-                quarter: quarter.to_string(),
-                targeted,
-                at_target,
-            }
+    let instants: Vec<_> = quarters
+        .iter()
+        .map(|quarter| Window::new(*quarter, window.as_of).as_of)
+        .collect();
+    let mut points: Vec<TrendPoint> = quarters
+        .iter()
+        .map(|quarter| TrendPoint {
+            quarter: quarter.to_string(),
+            targeted: 0,
+            at_target: 0,
         })
-        .collect()
+        .collect();
+    for team in &data.teams {
+        let each = data.history.targeted_at_each(team.id, &instants, family);
+        for (point, capabilities) in points.iter_mut().zip(each) {
+            point.targeted += count(capabilities.len());
+            point.at_target += count(capabilities.iter().filter(|c| c.meets_target()).count());
+        }
+    }
+    points
 }

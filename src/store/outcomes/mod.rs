@@ -6,20 +6,17 @@
 
 use std::collections::HashMap;
 
+mod events;
+
 use chrono::{DateTime, NaiveDate, Utc};
-use futures_util::TryStreamExt;
 
 use super::{Backend, Store, StoreError, StoreResult, from_millis, millis, parse_day};
-use crate::domain::Level;
 use crate::domain::command::DateRange;
-use crate::domain::decision::{Allocation, BudgetAnswer, Decision};
 use crate::domain::ids::{CapabilityId, DecisionId, OccurrenceId, PersonId, TeamId, TenantId};
-use crate::domain::outcomes::history::{
-    Evidence, HistoryBuilder, LevelEvent, Stint, StintRole, TargetEvent, evidence_words,
-};
+use crate::domain::outcomes::history::{Stint, StintRole};
 use crate::domain::outcomes::participation::{Answer, OccurrenceRecord};
 use crate::domain::outcomes::{
-    HoursRecord, InterventionRecord, InterventionStatus, OrgData, ReportDetail, TeamInfo,
+    InterventionRecord, InterventionStatus, OrgData, ReportDetail, TeamInfo,
 };
 
 /// The condition that keeps the decisions `d` of tenant `$1` that no undo reverted.
@@ -41,20 +38,6 @@ fn not_undone(backend: Backend) -> &'static str {
         }
     }
 }
-
-/// A decision row as the reports read it.
-type DecisionRow = (
-    i64,            // id
-    String,         // kind
-    String,         // payload
-    Option<i64>,    // team
-    Option<i64>,    // subject
-    Option<i64>,    // capability
-    i64,            // actor
-    i64,            // created_at
-    Option<String>, // ritual name
-    Option<String>, // occurrence title
-);
 
 impl Store {
     /// Everything the reports need about `tenant` up to `until`: level and target decisions
@@ -287,124 +270,6 @@ impl Store {
         }
         Ok(records)
     }
-}
-
-/// Level and target events, as the history being built, and hours allocated.
-type Events = (HistoryBuilder, Vec<HoursRecord>);
-
-impl Store {
-    /// The level and target decisions of `tenant` before `until`, and its hours decisions from
-    /// `hours_from` (the reports count hours only in their window), that no undo reverted, as
-    /// events. Rows are streamed and turned into events one by one, so the log is never
-    /// held twice; the occurrence and ritual a decision was made in are joined only when the
-    /// evidence's words are wanted.
-    async fn events(
-        &self,
-        tenant: TenantId,
-        hours_from: DateTime<Utc>,
-        until: DateTime<Utc>,
-        names: &HashMap<PersonId, String>,
-        detail: ReportDetail,
-    ) -> StoreResult<Events> {
-        let (context, joins) = match detail {
-            ReportDetail::Evidence => (
-                "r.name, o.title",
-                "LEFT JOIN occurrences o ON o.id = d.occurrence_id AND o.tenant_id = d.tenant_id \
-                 LEFT JOIN rituals r ON r.id = o.ritual_id AND r.tenant_id = o.tenant_id",
-            ),
-            ReportDetail::Figures => ("CAST(NULL AS TEXT), CAST(NULL AS TEXT)", ""),
-        };
-        // Most of a tenant's log is read. SQLite would find it by a tenant index and fetch the
-        // rows one by one all over the file; reading the table in its own order is three times
-        // faster there (the `+` keeps the index out), as long as the file holds one workspace
-        // or a few, which is what SQLite is for.
-        let tenant_is = match self.backend() {
-            Backend::Sqlite => "+d.tenant_id = $1",
-            Backend::Postgres => "d.tenant_id = $1",
-        };
-        let sql = format!(
-            "SELECT d.id, d.kind, d.payload, d.team_id, d.subject_person_id, d.capability_id, \
-                    d.actor_person_id, d.created_at, {context} \
-             FROM decisions d {joins} \
-             WHERE {tenant_is} \
-               AND (d.kind IN ('level', 'certify', 'target') \
-                    OR (d.kind IN ('hours', 'approve_budget') AND d.created_at >= $3)) \
-               AND d.created_at < $2 AND {}",
-            not_undone(self.backend())
-        );
-        let mut rows = sqlx::query_as::<_, DecisionRow>(&sql)
-            .bind(tenant.0)
-            .bind(millis(until))
-            .bind(millis(hours_from))
-            .fetch(&self.read);
-        let mut events: Events = (HistoryBuilder::default(), Vec::new());
-        while let Some(row) = rows.try_next().await? {
-            push_event(&mut events, row, names, detail)?;
-        }
-        Ok(events)
-    }
-}
-
-/// Turns one decision row into the event it is, if the reports use it.
-fn push_event(
-    (history, hours): &mut Events,
-    (id, kind, payload, team, subject, capability, actor, at, ritual, title): DecisionRow,
-    names: &HashMap<PersonId, String>,
-    detail: ReportDetail,
-) -> StoreResult<()> {
-    let name_of = |id: Option<i64>| id.and_then(|p| names.get(&PersonId(p)).cloned());
-    let decision = Decision::from_stored_text(&kind, &payload)
-        .map_err(|e| StoreError::Corrupt(format!("decision {id}: {e}")))?;
-    let evidence = match detail {
-        ReportDetail::Evidence => Evidence {
-            decision: DecisionId(id),
-            at: from_millis(at)?,
-            what: evidence_words(&decision, name_of(subject).as_deref()),
-            by: name_of(Some(actor)).unwrap_or_default(),
-            ritual: ritual.map(|r| match title {
-                Some(title) => format!("{r}: {title}"),
-                None => r,
-            }),
-        },
-        ReportDetail::Figures => Evidence::bare(DecisionId(id), from_millis(at)?),
-    };
-    match (&decision, team, subject, capability) {
-        (Decision::Level(set) | Decision::Certify(set), _, Some(person), Some(c)) => {
-            history.level(LevelEvent {
-                person: PersonId(person),
-                capability: CapabilityId(c),
-                level: if matches!(decision, Decision::Certify(_)) {
-                    Level::Mastery
-                } else {
-                    set.level
-                },
-                evidence,
-            });
-        }
-        (Decision::Target(target), Some(team), _, Some(c)) => history.target(TargetEvent {
-            team: TeamId(team),
-            capability: CapabilityId(c),
-            target: target.target,
-            evidence,
-        }),
-        (Decision::Hours(allocated), Some(team), _, _)
-        | (
-            Decision::ApproveBudget(BudgetAnswer {
-                allocation: Allocation::Hours(allocated),
-                ..
-            }),
-            Some(team),
-            _,
-            _,
-        ) => hours.push(HoursRecord {
-            team: TeamId(team),
-            hours_centi: i64::from(allocated.hours.centi),
-            evidence,
-        }),
-        // A decision without the columns it needs says nothing the reports can use.
-        _ => {}
-    }
-    Ok(())
 }
 
 /// A membership row as a stint.
