@@ -1,12 +1,13 @@
 //! The level, target and hours decisions the reports replay, read from the log into the
 //! history being built, row by row, so the log is never held in memory twice.
 //!
-//! Most of a tenant's log is read, a row per decision. On SQLite, sqlx hands every row from
-//! its worker thread to the caller through a channel, which costs more than SQLite's own work;
-//! when no evidence words are wanted, SQLite concatenates the decisions of each block of 1,024
-//! ids into one row (fields split by the ASCII unit separator, records by the record
-//! separator: neither can appear raw in the integers, the kinds or the JSON payloads that make
-//! up those rows), so a few hundred rows cross instead of hundreds of thousands.
+//! Most of a tenant's log is read, a row per decision. Handing each row over costs more than
+//! the database's own work: on SQLite, sqlx passes every row from its worker thread through a
+//! channel, and on both every row is copied into a driver-neutral row. When no evidence words
+//! are wanted, the database concatenates the decisions of each block of 1,024 ids into one row
+//! (fields split by the ASCII unit separator, records by the record separator: neither can
+//! appear raw in the integers, the kinds or the JSON payloads that make up those rows), so a
+//! few hundred rows cross instead of hundreds of thousands.
 
 use std::collections::HashMap;
 
@@ -91,7 +92,7 @@ impl Store {
         names: &HashMap<PersonId, String>,
         detail: ReportDetail,
     ) -> StoreResult<Events> {
-        if self.backend() == Backend::Sqlite && detail == ReportDetail::Figures {
+        if detail == ReportDetail::Figures {
             return self.events_in_blocks(tenant, hours_from, until).await;
         }
         let (context, joins) = match detail {
@@ -133,21 +134,30 @@ impl Store {
         Ok(events)
     }
 
-    /// [`Store::events`] without evidence words on SQLite: a row per block of 1,024 ids.
+    /// [`Store::events`] without evidence words: a row per block of 1,024 ids.
     async fn events_in_blocks(
         &self,
         tenant: TenantId,
         hours_from: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> StoreResult<Events> {
+        let (aggregate, unit, record) = match self.backend() {
+            Backend::Sqlite => ("group_concat", "char(31)", "char(30)"),
+            Backend::Postgres => ("string_agg", "chr(31)", "chr(30)"),
+        };
+        let text = |column: &str| format!("COALESCE(CAST({column} AS TEXT), '')");
         let sql = format!(
-            "SELECT group_concat(d.id || char(31) || d.kind || char(31) \
-                    || ifnull(d.team_id, '') || char(31) || ifnull(d.subject_person_id, '') \
-                    || char(31) || ifnull(d.capability_id, '') || char(31) \
-                    || d.actor_person_id || char(31) || d.created_at || char(31) || d.payload, \
-                    char(30)) \
+            "SELECT {aggregate}({} || {unit} || d.kind || {unit} || {} || {unit} || {} \
+                    || {unit} || {} || {unit} || {} || {unit} || {} || {unit} || d.payload, \
+                    {record}) \
              FROM decisions d WHERE {} GROUP BY d.id >> 10",
-            wanted(Backend::Sqlite)
+            text("d.id"),
+            text("d.team_id"),
+            text("d.subject_person_id"),
+            text("d.capability_id"),
+            text("d.actor_person_id"),
+            text("d.created_at"),
+            wanted(self.backend())
         );
         let mut rows = sqlx::query_as::<_, (String,)>(&sql)
             .bind(tenant.0)
