@@ -367,8 +367,9 @@ async fn report(config: Config, command: ReportCommand) -> anyhow::Result<()> {
             };
             let data = report::org_data(&store, tenant, window, detail).await?;
             store.close().await;
-            let cards =
-                cadence::domain::outcomes::scorecard::each_scorecard(&data, window, manager);
+            let cards = cadence::domain::outcomes::scorecard::each_scorecard(
+                &data, window, manager, detail,
+            );
             let format = match format {
                 ReportFormat::Json => {
                     let cards: Vec<_> = cards.collect();

@@ -4,7 +4,7 @@
 
 use crate::domain::ids::{PersonId, TenantId};
 use crate::domain::outcomes::scoreboard::{OrgReport, org_report};
-use crate::domain::outcomes::scorecard::{Scorecard, scorecards};
+use crate::domain::outcomes::scorecard::{Scorecard, each_scorecard};
 use crate::domain::outcomes::{OrgData, ReportDetail, Window};
 use crate::store::{Store, StoreResult};
 
@@ -51,5 +51,5 @@ pub async fn manager_scorecards(
     detail: ReportDetail,
 ) -> StoreResult<Vec<Scorecard>> {
     let data = org_data(store, tenant, window, detail).await?;
-    Ok(scorecards(&data, window, manager))
+    Ok(each_scorecard(&data, window, manager, detail).collect())
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::history::{Evidence, StintRole};
 use super::participation::duration;
 use super::team_quarter::{TeamQuarter, team_quarter};
-use super::{OrgData, TeamInfo, TeamRecords, Window};
+use super::{OrgData, ReportDetail, TeamInfo, TeamRecords, Window};
 
 use crate::domain::ids::{CapabilityId, PersonId, TeamId};
 
@@ -90,20 +90,22 @@ pub struct ScoreLine {
 
 /// Scorecards for everyone who managed a team in the window (or only for `manager`), by name.
 pub fn scorecards(data: &OrgData, window: Window, manager: Option<PersonId>) -> Vec<Scorecard> {
-    each_scorecard(data, window, manager).collect()
+    each_scorecard(data, window, manager, ReportDetail::Evidence).collect()
 }
 
 /// The same scorecards as [`scorecards`], in the same order, each worked out only when the
-/// iterator gets to it, so they can be printed as they come.
+/// iterator gets to it, so they can be printed as they come; with [`ReportDetail::Figures`],
+/// their lines carry no evidence.
 pub fn each_scorecard(
     data: &OrgData,
     window: Window,
     manager: Option<PersonId>,
+    detail: ReportDetail,
 ) -> impl Iterator<Item = Scorecard> + '_ {
     let records = data.records_by_team();
     managers(data, window, manager)
         .into_iter()
-        .map(move |(person, teams)| scorecard(data, &records, window, person, &teams))
+        .map(move |(person, teams)| scorecard(data, &records, window, person, &teams, detail))
 }
 
 /// Everyone who managed a team in the window (or only `manager`), in the order their
@@ -140,20 +142,28 @@ pub fn managers(
 }
 
 /// One manager's scorecard: a block of lines for each of `teams`, the teams they managed in
-/// the window (from [`managers`]); `records` from [`OrgData::records_by_team`].
+/// the window (from [`managers`]); `records` from [`OrgData::records_by_team`]; the lines'
+/// evidence only with [`ReportDetail::Evidence`].
 pub fn scorecard<'a>(
     data: &'a OrgData,
     records: &HashMap<TeamId, TeamRecords<'a>>,
     window: Window,
     manager: PersonId,
     teams: &[&'a TeamInfo],
+    detail: ReportDetail,
 ) -> Scorecard {
     let none = TeamRecords::default();
     let lines = teams
         .iter()
         .flat_map(|team| {
             let own = records.get(&team.id).unwrap_or(&none);
-            team_lines(data, &team_quarter(data, team, own, window, None), window)
+            let quarter = team_quarter(data, team, own, window, None);
+            let mut lines = team_lines(data, &quarter, window, detail);
+            if detail == ReportDetail::Figures {
+                // Some evidence is cheaper to drop than to leave out as it is made.
+                lines.iter_mut().for_each(|l| l.evidence = Vec::new());
+            }
+            lines
         })
         .collect();
     Scorecard {
@@ -170,11 +180,17 @@ fn signed(n: usize) -> i64 {
 }
 
 /// A team's outcome lines.
-fn team_lines(data: &OrgData, quarter: &TeamQuarter<'_>, window: Window) -> Vec<ScoreLine> {
+fn team_lines(
+    data: &OrgData,
+    quarter: &TeamQuarter<'_>,
+    window: Window,
+    detail: ReportDetail,
+) -> Vec<ScoreLine> {
     let team = TeamLines {
         data,
         quarter,
         window,
+        detail,
     };
     let mut lines = team.people_at_mastery();
     lines.extend(team.capabilities_at_target());
@@ -189,6 +205,7 @@ struct TeamLines<'q, 'a> {
     data: &'a OrgData,
     quarter: &'q TeamQuarter<'a>,
     window: Window,
+    detail: ReportDetail,
 }
 
 impl TeamLines<'_, '_> {
@@ -209,6 +226,9 @@ impl TeamLines<'_, '_> {
 
     /// The level decisions about `capability` for the team's people in the quarter.
     fn level_evidence(&self, capability: CapabilityId) -> Vec<Evidence> {
+        if self.detail == ReportDetail::Figures {
+            return Vec::new();
+        }
         self.data
             .history
             .level_events(
@@ -258,13 +278,15 @@ impl TeamLines<'_, '_> {
                 None => "no longer targeted".to_owned(),
             };
             let mut evidence = self.level_evidence(capability);
-            evidence.extend(
-                history
-                    .target_events(quarter.team.id, from, until)
-                    .into_iter()
-                    .filter(|e| e.capability == capability)
-                    .map(|e| e.evidence.clone()),
-            );
+            if self.detail == ReportDetail::Evidence {
+                evidence.extend(
+                    history
+                        .target_events(quarter.team.id, from, until)
+                        .into_iter()
+                        .filter(|e| e.capability == capability)
+                        .map(|e| e.evidence.clone()),
+                );
+            }
             evidence.sort_by_key(|e| (e.at, e.decision));
             lines.push(ScoreLine {
                 capability: Some(name.clone()),
@@ -373,9 +395,11 @@ impl TeamLines<'_, '_> {
             if let Some(m) = participation.median_minutes {
                 text.push_str(&format!(", median {} after the meeting", duration(m)));
             }
+            let with_evidence = self.detail == ReportDetail::Evidence;
             let evidence = quarter
                 .occurrences
                 .iter()
+                .filter(|_| with_evidence)
                 .filter_map(|o| {
                     let first = o.first_answer()?;
                     Some(Evidence {
