@@ -25,7 +25,9 @@
 //! load as autovacuum would have been, and dropped afterwards).
 //!
 //! Run: `cargo bench --bench report`. `BENCH_TEAMS` overrides 2000 teams, `BENCH_ROUNDS` the
-//! two rounds; `BENCH_SQLITE=0` runs PostgreSQL only. The child inherits the environment, so
+//! two rounds; `BENCH_SQLITE=0` runs PostgreSQL only. `BENCH_BASELINE_BIN=path/to/cadence`
+//! runs that binary too (an earlier build, say of `main`), on the same databases, alternating
+//! with this one in every round, so both sets of figures come from the same machine state. The child inherits the environment, so
 //! `RUST_LOG` reaches it; `BENCH_KEEP=1` keeps the databases and prints their URLs, to run the
 //! reports on them by hand. Exits non-zero when a report failed or came out incomplete.
 
@@ -34,7 +36,7 @@
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -95,6 +97,8 @@ struct Expected {
 /// One run of one report.
 struct Figure {
     database: &'static str,
+    /// Which binary: `new` (this build) or `baseline`.
+    binary: &'static str,
     report: &'static Report,
     round: usize,
     wall_s: f64,
@@ -176,19 +180,17 @@ fn load() -> String {
         .unwrap_or_else(|| "?".to_owned())
 }
 
-/// Runs `report` once against `url`, its output into `dir`; wall time, CPU time, peak RSS and
+/// Runs `report` once with `binary` against `url`, its output into `out` and `err`; wall time, CPU time, peak RSS and
 /// whether it succeeded.
-fn run(url: &str, report: &Report, dir: &Path, round: usize) -> (f64, f64, f64, bool) {
-    let out = dir.join(format!("{}-{round}.out", report.name));
-    let err = dir.join(format!("{}-{round}.err", report.name));
+fn run(binary: &Path, url: &str, report: &Report, out: &Path, err: &Path) -> (f64, f64, f64, bool) {
     let started = Instant::now();
     let mut child = Killed(
-        Command::new(env!("CARGO_BIN_EXE_cadence"))
+        Command::new(binary)
             .args(report.args)
             .env("DATABASE_URL", url)
             .stdin(Stdio::null())
-            .stdout(File::create(&out).unwrap())
-            .stderr(File::create(&err).unwrap())
+            .stdout(File::create(out).unwrap())
+            .stderr(File::create(err).unwrap())
             .spawn()
             .unwrap(),
     );
@@ -208,7 +210,7 @@ fn run(url: &str, report: &Report, dir: &Path, round: usize) -> (f64, f64, f64, 
     };
     let wall = started.elapsed().as_secs_f64();
     if !status.success() {
-        let stderr = std::fs::read_to_string(&err).unwrap_or_default();
+        let stderr = std::fs::read_to_string(err).unwrap_or_default();
         println!(
             "  !!! cadence {} ended with {status}:\n{stderr}",
             report.args.join(" ")
@@ -258,6 +260,15 @@ fn check(report: &Report, path: &Path, expected: &Expected) -> (bool, String) {
     }
 }
 
+/// The binaries to measure: this build, and the baseline when `BENCH_BASELINE_BIN` names one.
+fn binaries() -> Vec<(&'static str, PathBuf)> {
+    let mut binaries = vec![("new", PathBuf::from(env!("CARGO_BIN_EXE_cadence")))];
+    if let Ok(path) = std::env::var("BENCH_BASELINE_BIN") {
+        binaries.insert(0, ("baseline", PathBuf::from(path)));
+    }
+    binaries
+}
+
 /// Generates the organisation at `url`, then runs each report [`ROUNDS`] times.
 fn generate_and_measure(
     database: &'static str,
@@ -268,40 +279,49 @@ fn generate_and_measure(
     let expected = generate(database, url, teams);
     let dir = tempfile::tempdir().unwrap();
     let mut figures = Vec::new();
+    let binaries = binaries();
     for round in 1..=rounds {
         for report in &REPORTS {
-            let (wall_s, cpu_s, rss_mb, exited) = run(url, report, dir.path(), round);
-            let out = dir.path().join(format!("{}-{round}.out", report.name));
-            let (complete, output) = check(report, &out, &expected);
-            println!(
-                "  round {round}: cadence {}: {wall_s:.2} s (CPU {cpu_s:.2} s, load {}), \
-                 peak RSS {rss_mb:.1} MB; {output}",
-                report.args.join(" "),
-                load()
-            );
-            if round == 1 && report.name == "org" {
-                // The scoreboard's totals, to show the figures are about something.
-                let text = std::fs::read_to_string(&out).unwrap_or_default();
-                for line in text.lines().skip(1).take(2) {
-                    println!("    | {line}");
-                }
-            }
-            if !complete {
+            for (binary, path) in &binaries {
+                let out = dir
+                    .path()
+                    .join(format!("{}-{binary}-{round}.out", report.name));
+                let err = dir
+                    .path()
+                    .join(format!("{}-{binary}-{round}.err", report.name));
+                let (wall_s, cpu_s, rss_mb, exited) = run(path, url, report, &out, &err);
+                let (complete, output) = check(report, &out, &expected);
                 println!(
-                    "  !!! {database} {}: INCOMPLETE OUTPUT ({output}) !!!",
-                    report.name
+                    "  round {round}: {binary:<8} cadence {}: {wall_s:.2} s (CPU {cpu_s:.2} s, \
+                     load {}), peak RSS {rss_mb:.1} MB; {output}",
+                    report.args.join(" "),
+                    load()
                 );
+                if round == 1 && report.name == "org" {
+                    // The scoreboard's totals, to show the figures are about something.
+                    let text = std::fs::read_to_string(&out).unwrap_or_default();
+                    for line in text.lines().skip(1).take(2) {
+                        println!("    | {line}");
+                    }
+                }
+                if !complete {
+                    println!(
+                        "  !!! {database} {binary} {}: INCOMPLETE OUTPUT ({output}) !!!",
+                        report.name
+                    );
+                }
+                figures.push(Figure {
+                    database,
+                    binary,
+                    report,
+                    round,
+                    wall_s,
+                    cpu_s,
+                    rss_mb,
+                    output,
+                    ok: exited && complete,
+                });
             }
-            figures.push(Figure {
-                database,
-                report,
-                round,
-                wall_s,
-                cpu_s,
-                rss_mb,
-                output,
-                ok: exited && complete,
-            });
         }
     }
     figures
@@ -369,15 +389,16 @@ fn bench() -> bool {
         REPORTS[0].target_s, REPORTS[1].target_s
     );
     println!(
-        "{:<11} {:<10} {:>5} {:>8} {:>7} {:>11}  {:<7} {:<7}  output",
-        "database", "report", "round", "wall s", "CPU s", "peak RSS", "time", "memory"
+        "{:<11} {:<9} {:<10} {:>5} {:>8} {:>7} {:>11}  {:<7} {:<7}  output",
+        "database", "binary", "report", "round", "wall s", "CPU s", "peak RSS", "time", "memory"
     );
     let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
     let mut all_ok = true;
     for f in &figures {
         println!(
-            "{:<11} {:<10} {:>5} {:>8.2} {:>7.2} {:>8.1} MB  {:<7} {:<7}  {}{}",
+            "{:<11} {:<9} {:<10} {:>5} {:>8.2} {:>7.2} {:>8.1} MB  {:<7} {:<7}  {}{}",
             f.database,
+            f.binary,
             f.report.name,
             f.round,
             f.wall_s,

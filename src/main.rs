@@ -393,8 +393,10 @@ async fn forget(config: Config, user: String, workspace: Option<String>) -> anyh
 
 /// `cadence report org|scorecard …`: reads the workspace's log and prints the report.
 async fn report(config: Config, command: ReportCommand) -> anyhow::Result<()> {
-    use cadence::domain::outcomes::{Quarter, Window};
+    use cadence::domain::outcomes::{Quarter, ReportDetail, Window};
+    use cadence::report::{CardFormat, ScorecardPrinter};
     use cadence::service::report;
+    use std::io::Write;
     let on = match &command {
         ReportCommand::Org { on, .. } | ReportCommand::Scorecard { on, .. } => on,
     };
@@ -433,17 +435,39 @@ async fn report(config: Config, command: ReportCommand) -> anyhow::Result<()> {
                 },
                 None => None,
             };
-            let cards = report::manager_scorecards(&store, tenant, window, manager).await?;
-            match format {
-                ReportFormat::Text => cadence::report::text::scorecards(&cards, evidence),
-                ReportFormat::Json => serde_json::to_string_pretty(&cards)? + "\n",
-                ReportFormat::Csv => cadence::report::csv::scorecards(&cards, evidence),
-                ReportFormat::Html => cadence::report::html::scorecards(&cards, evidence),
+            // JSON always carries the evidence; the other formats only when asked.
+            let detail = if evidence || matches!(format, ReportFormat::Json) {
+                ReportDetail::Evidence
+            } else {
+                ReportDetail::Figures
+            };
+            let data = report::org_data(&store, tenant, window, detail).await?;
+            store.close().await;
+            let cards = cadence::domain::outcomes::scorecard::each_scorecard(
+                &data, window, manager, detail,
+            );
+            let format = match format {
+                ReportFormat::Json => {
+                    let cards: Vec<_> = cards.collect();
+                    let json = serde_json::to_string_pretty(&cards)? + "\n";
+                    std::io::stdout().lock().write_all(json.as_bytes())?;
+                    return Ok(());
+                }
+                ReportFormat::Text => CardFormat::Text,
+                ReportFormat::Csv => CardFormat::Csv,
+                ReportFormat::Html => CardFormat::Html,
+            };
+            // Each scorecard is printed as soon as it is worked out, then dropped.
+            let out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut printer = ScorecardPrinter::new(format, evidence, out);
+            for card in cards {
+                printer.print(&card)?;
             }
+            printer.finish()?;
+            return Ok(());
         }
     };
     store.close().await;
-    use std::io::Write;
     std::io::stdout().lock().write_all(rendered.as_bytes())?;
     Ok(())
 }

@@ -147,44 +147,55 @@ fn len(list: &[String]) -> u32 {
 /// Scorecards as CSV; with `evidence`, one extra row per decision behind a line, carrying the
 /// line's columns and the decision's.
 pub fn scorecards(cards: &[Scorecard], evidence: bool) -> String {
+    let mut out = scorecards_head();
+    for card in cards {
+        scorecard(&mut out, card, evidence);
+    }
+    out
+}
+
+/// The scorecards' header row.
+pub fn scorecards_head() -> String {
     let mut out = String::new();
     row(&mut out, SCORECARD_COLUMNS.iter().map(|c| (*c).to_owned()));
-    for card in cards {
-        for line in &card.lines {
-            let cells = |e: Option<&crate::domain::outcomes::Evidence>| {
-                [
-                    card.quarter.clone(),
-                    card.as_of.to_string(),
-                    card.manager_id.clone(),
-                    card.manager.clone(),
-                    line.team.clone(),
-                    line.measure.as_str().to_owned(),
-                    line.capability.clone().unwrap_or_default(),
-                    line.start.map(|s| s.to_string()).unwrap_or_default(),
-                    line.value.clone(),
-                    line.of.map(|o| o.to_string()).unwrap_or_default(),
-                    line.target.map(|t| t.to_string()).unwrap_or_default(),
-                    line.text.clone(),
-                    e.map(|e| e.decision.0.to_string()).unwrap_or_default(),
-                    e.map(|e| e.at.format("%Y-%m-%d").to_string())
-                        .unwrap_or_default(),
-                    e.map(|e| e.by.clone()).unwrap_or_default(),
-                    e.map(|e| match &e.ritual {
-                        Some(r) => format!("{} (in {r})", e.what),
-                        None => e.what.clone(),
-                    })
+    out
+}
+
+/// One scorecard's rows, appended to `out`; with `evidence`, a row per decision behind a line.
+pub fn scorecard(out: &mut String, card: &Scorecard, evidence: bool) {
+    for line in &card.lines {
+        let cells = |e: Option<&crate::domain::outcomes::Evidence>| {
+            [
+                card.quarter.clone(),
+                card.as_of.to_string(),
+                card.manager_id.clone(),
+                card.manager.clone(),
+                line.team.clone(),
+                line.measure.as_str().to_owned(),
+                line.capability.clone().unwrap_or_default(),
+                line.start.map(|s| s.to_string()).unwrap_or_default(),
+                line.value.clone(),
+                line.of.map(|o| o.to_string()).unwrap_or_default(),
+                line.target.map(|t| t.to_string()).unwrap_or_default(),
+                line.text.clone(),
+                e.map(|e| e.decision.0.to_string()).unwrap_or_default(),
+                e.map(|e| e.at.format("%Y-%m-%d").to_string())
                     .unwrap_or_default(),
-                ]
-            };
-            row(&mut out, cells(None));
-            if evidence {
-                for e in &line.evidence {
-                    row(&mut out, cells(Some(e)));
-                }
+                e.map(|e| e.by.clone()).unwrap_or_default(),
+                e.map(|e| match &e.ritual {
+                    Some(r) => format!("{} (in {r})", e.what),
+                    None => e.what.clone(),
+                })
+                .unwrap_or_default(),
+            ]
+        };
+        row(out, cells(None));
+        if evidence {
+            for e in &line.evidence {
+                row(out, cells(Some(e)));
             }
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -293,63 +293,85 @@ fn teams_table(teams: &[TeamRow], currency: &str, out: &mut String) {
 
 /// Scorecards as a page; with `evidence`, the decisions under each line.
 pub fn scorecards(cards: &[Scorecard], evidence: bool) -> String {
+    let quarter = cards
+        .first()
+        .map(|c| c.quarter.as_str())
+        .unwrap_or_default();
+    let mut out = scorecards_head(quarter);
+    for card in cards {
+        scorecard(&mut out, card, evidence);
+    }
+    out.push_str(&scorecards_end(cards.len()));
+    out
+}
+
+/// The page's head and title for scorecards of `quarter`.
+pub fn scorecards_head(quarter: &str) -> String {
     let mut out = String::with_capacity(16 * 1024);
-    let quarter = cards.first().map(|c| c.quarter.clone()).unwrap_or_default();
     head(&mut out, &format!("Manager scorecards, {quarter}"));
     let _ = writeln!(
         out,
         "<h1>Manager scorecards, {}</h1><p class=\"lede\">Capability outcomes for calibration, each line traceable to the decisions behind it. No completion counts.</p>",
-        esc(&quarter)
+        esc(quarter)
     );
-    if cards.is_empty() {
-        out.push_str("<p>No one managed a team in this quarter.</p>");
-    }
-    for card in cards {
-        let _ = write!(
-            out,
-            "<section class=\"card\" data-manager=\"{}\"><h2>{} <small>({}, as of {})</small></h2>",
-            esc(&card.manager_id),
-            esc(&card.manager),
-            esc(&card.manager_id),
-            card.as_of
-        );
-        let mut team: Option<&str> = None;
-        for line in &card.lines {
-            if team != Some(line.team.as_str()) {
-                if team.is_some() {
-                    out.push_str("</ul>");
-                }
-                let _ = write!(out, "<h3>{}</h3><ul>", esc(&line.team));
-                team = Some(&line.team);
-            }
-            let _ = write!(out, "<li class=\"line\">{}", esc(&line.text));
-            if evidence && !line.evidence.is_empty() {
-                out.push_str("<ul class=\"evidence\">");
-                for e in &line.evidence {
-                    let ritual = e
-                        .ritual
-                        .as_ref()
-                        .map(|r| format!(", in {}", esc(r)))
-                        .unwrap_or_default();
-                    let _ = write!(
-                        out,
-                        "<li>{} {} (#{} by {}{ritual})</li>",
-                        e.at.format("%Y-%m-%d"),
-                        esc(&e.what),
-                        e.decision.0,
-                        esc(&e.by)
-                    );
-                }
+    out
+}
+
+/// One scorecard's section, appended to `out`; with `evidence`, the decisions under each line.
+pub fn scorecard(out: &mut String, card: &Scorecard, evidence: bool) {
+    let _ = write!(
+        out,
+        "<section class=\"card\" data-manager=\"{}\"><h2>{} <small>({}, as of {})</small></h2>",
+        esc(&card.manager_id),
+        esc(&card.manager),
+        esc(&card.manager_id),
+        card.as_of
+    );
+    let mut team: Option<&str> = None;
+    for line in &card.lines {
+        if team != Some(line.team.as_str()) {
+            if team.is_some() {
                 out.push_str("</ul>");
             }
-            out.push_str("</li>");
+            let _ = write!(out, "<h3>{}</h3><ul>", esc(&line.team));
+            team = Some(&line.team);
         }
-        if team.is_some() {
+        let _ = write!(out, "<li class=\"line\">{}", esc(&line.text));
+        if evidence && !line.evidence.is_empty() {
+            out.push_str("<ul class=\"evidence\">");
+            for e in &line.evidence {
+                let ritual = e
+                    .ritual
+                    .as_ref()
+                    .map(|r| format!(", in {}", esc(r)))
+                    .unwrap_or_default();
+                let _ = write!(
+                    out,
+                    "<li>{} {} (#{} by {}{ritual})</li>",
+                    e.at.format("%Y-%m-%d"),
+                    esc(&e.what),
+                    e.decision.0,
+                    esc(&e.by)
+                );
+            }
             out.push_str("</ul>");
-        } else {
-            out.push_str("<p>Nothing recorded yet.</p>");
         }
-        out.push_str("</section>\n");
+        out.push_str("</li>");
+    }
+    if team.is_some() {
+        out.push_str("</ul>");
+    } else {
+        out.push_str("<p>Nothing recorded yet.</p>");
+    }
+    out.push_str("</section>\n");
+}
+
+/// What closes the page after `count` scorecards: a sentence when there were none, and the
+/// footer.
+pub fn scorecards_end(count: usize) -> String {
+    let mut out = String::new();
+    if count == 0 {
+        out.push_str("<p>No one managed a team in this quarter.</p>");
     }
     out.push_str(
         "<footer>Made by <code>cadence report scorecard</code>.</footer>\n</main></body></html>\n",

@@ -142,48 +142,60 @@ fn row(team: &TeamRow, currency: &str) -> [String; 11] {
 /// Scorecards as text; with `evidence`, the decisions behind each line under it.
 pub fn scorecards(cards: &[Scorecard], evidence: bool) -> String {
     let mut out = String::new();
-    if cards.is_empty() {
-        out.push_str("No one managed a team in this quarter.\n");
-    }
     for (i, card) in cards.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
+        scorecard(&mut out, card, evidence, i);
+    }
+    out.push_str(&scorecards_end(cards.len()));
+    out
+}
+
+/// The `index`th scorecard (from 0) as text, appended to `out`.
+pub fn scorecard(out: &mut String, card: &Scorecard, evidence: bool, index: usize) {
+    if index > 0 {
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "Scorecard: {} ({}), {} as of {}",
+        card.manager, card.manager_id, card.quarter, card.as_of
+    );
+    let mut team = None;
+    for line in &card.lines {
+        if team != Some(&line.team) {
+            let _ = writeln!(out, "  {}", line.team);
+            team = Some(&line.team);
         }
-        let _ = writeln!(
-            out,
-            "Scorecard: {} ({}), {} as of {}",
-            card.manager, card.manager_id, card.quarter, card.as_of
-        );
-        let mut team = None;
-        for line in &card.lines {
-            if team != Some(&line.team) {
-                let _ = writeln!(out, "  {}", line.team);
-                team = Some(&line.team);
+        let _ = writeln!(out, "    {}", line.text);
+        if evidence {
+            for e in &line.evidence {
+                let ritual = e
+                    .ritual
+                    .as_ref()
+                    .map(|r| format!(", in {r}"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "      - {} {} (#{} by {}{ritual})",
+                    e.at.format("%Y-%m-%d"),
+                    e.what,
+                    e.decision.0,
+                    e.by
+                );
             }
-            let _ = writeln!(out, "    {}", line.text);
-            if evidence {
-                for e in &line.evidence {
-                    let ritual = e
-                        .ritual
-                        .as_ref()
-                        .map(|r| format!(", in {r}"))
-                        .unwrap_or_default();
-                    let _ = writeln!(
-                        out,
-                        "      - {} {} (#{} by {}{ritual})",
-                        e.at.format("%Y-%m-%d"),
-                        e.what,
-                        e.decision.0,
-                        e.by
-                    );
-                }
-            }
-        }
-        if card.lines.is_empty() {
-            let _ = writeln!(out, "    nothing recorded yet");
         }
     }
-    out
+    if card.lines.is_empty() {
+        let _ = writeln!(out, "    nothing recorded yet");
+    }
+}
+
+/// What follows `count` scorecards: a sentence when there were none.
+pub fn scorecards_end(count: usize) -> String {
+    if count == 0 {
+        "No one managed a team in this quarter.\n".to_owned()
+    } else {
+        String::new()
+    }
 }
 
 /// "1 person", "3 people".

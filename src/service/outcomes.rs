@@ -8,7 +8,7 @@ use super::scope::{Scope, Stop};
 use super::{Outcome, Reply};
 use crate::domain::command::UserRef;
 use crate::domain::outcomes::scoreboard::{OrgReport, TeamRow};
-use crate::domain::outcomes::{Quarter, Window};
+use crate::domain::outcomes::{Quarter, ReportDetail, Window};
 use crate::domain::text::Text;
 use crate::report::{hours, participation_cell};
 
@@ -184,8 +184,14 @@ pub(super) async fn scorecard(
     };
     let cards = match &person {
         Some(person) => {
-            super::report::manager_scorecards(scope.store(), scope.tenant, window, Some(person.id))
-                .await?
+            super::report::manager_scorecards(
+                scope.store(),
+                scope.tenant,
+                window,
+                Some(person.id),
+                ReportDetail::Evidence,
+            )
+            .await?
         }
         None => Vec::new(),
     };

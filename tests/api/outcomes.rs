@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use cadence::domain::clock::ManualClock;
-use cadence::domain::outcomes::{Quarter, Window};
+use cadence::domain::outcomes::{Quarter, ReportDetail, Window};
 use cadence::service::report;
 use cadence::store::Store;
 use chrono::{DateTime, Utc};
@@ -169,7 +169,7 @@ crate::for_each_database! {
         ]);
 
         let alice = store.find_person(tenant, "UALICE").await.expect("query").expect("Alice");
-        let cards = report::manager_scorecards(&store, tenant, window, Some(alice.id)).await.expect("scorecard");
+        let cards = report::manager_scorecards(&store, tenant, window, Some(alice.id), ReportDetail::Evidence).await.expect("scorecard");
         let lines: Vec<&str> = cards[0].lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(lines, [
             "people at mastery of “run EBR”: 1 → 1 (target 3)",
@@ -187,7 +187,7 @@ crate::for_each_database! {
         assert!(cards[0].lines.iter().all(|l| !l.text.contains("complet")), "no completion counts");
 
         // Every manager in the quarter has one; Fred's says nothing happened.
-        let all = report::manager_scorecards(&store, tenant, window, None).await.expect("scorecards");
+        let all = report::manager_scorecards(&store, tenant, window, None, ReportDetail::Figures).await.expect("scorecards");
         let managers: Vec<&str> = all.iter().map(|c| c.manager_id.as_str()).collect();
         assert_eq!(managers.len(), 3, "{managers:?}");
 

@@ -30,6 +30,19 @@ pub struct Evidence {
     pub ritual: Option<String>,
 }
 
+impl Evidence {
+    /// A decision's id and instant without its words, for reports that print no evidence.
+    pub fn bare(decision: DecisionId, at: DateTime<Utc>) -> Self {
+        Evidence {
+            decision,
+            at,
+            what: String::new(),
+            by: String::new(),
+            ritual: None,
+        }
+    }
+}
+
 /// A person's level in a capability set by a decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LevelEvent {
@@ -120,12 +133,76 @@ impl CapabilityAt {
 /// The replayable history of one tenant.
 #[derive(Debug, Clone, Default)]
 pub struct History {
-    /// Per person, per capability, in time order: a team's people are few, so reading by
-    /// person keeps every per-team question small however large the tenant.
-    levels: HashMap<PersonId, HashMap<CapabilityId, Vec<LevelEvent>>>,
-    targets: HashMap<TeamId, HashMap<CapabilityId, Vec<TargetEvent>>>,
+    /// Per person, every level event, by capability then in time order: a team's people are
+    /// few, so reading by person keeps every per-team question small however large the
+    /// tenant. One list per person, not one per person and capability: most such lists would
+    /// hold one or two events, and small lists cost more memory than what they hold.
+    levels: HashMap<PersonId, Vec<LevelEvent>>,
+    /// Per team, every target event, by capability then in time order.
+    targets: HashMap<TeamId, Vec<TargetEvent>>,
     stints: HashMap<TeamId, Vec<Stint>>,
     families: HashMap<CapabilityId, Option<String>>,
+}
+
+/// Builds a [`History`] event by event, as the log is read, so the events are held once.
+#[derive(Debug, Default)]
+pub struct HistoryBuilder {
+    history: History,
+}
+
+impl HistoryBuilder {
+    /// Adds a level event.
+    pub fn level(&mut self, event: LevelEvent) {
+        self.history
+            .levels
+            .entry(event.person)
+            .or_default()
+            .push(event);
+    }
+
+    /// Adds a target event.
+    pub fn target(&mut self, event: TargetEvent) {
+        self.history
+            .targets
+            .entry(event.team)
+            .or_default()
+            .push(event);
+    }
+
+    /// Adds a stint.
+    pub fn stint(&mut self, stint: Stint) {
+        self.history
+            .stints
+            .entry(stint.team)
+            .or_default()
+            .push(stint);
+    }
+
+    /// The history, with `families` giving each capability's role family.
+    pub fn finish(self, families: HashMap<CapabilityId, Option<String>>) -> History {
+        let mut history = self.history;
+        history.families = families;
+        for list in history.levels.values_mut() {
+            list.sort_by_key(|e| (e.capability, e.evidence.at, e.evidence.decision));
+            list.shrink_to_fit();
+        }
+        for list in history.targets.values_mut() {
+            list.sort_by_key(|e| (e.capability, e.evidence.at, e.evidence.decision));
+            list.shrink_to_fit();
+        }
+        history
+    }
+}
+
+/// The part of `events` (sorted by capability) about `capability`.
+fn of_capability<E>(
+    events: &[E],
+    capability: CapabilityId,
+    of: impl Fn(&E) -> CapabilityId,
+) -> &[E] {
+    let start = events.partition_point(|e| of(e) < capability);
+    let end = start + events[start..].partition_point(|e| of(e) == capability);
+    &events[start..end]
 }
 
 impl History {
@@ -137,52 +214,25 @@ impl History {
         stints: Vec<Stint>,
         families: HashMap<CapabilityId, Option<String>>,
     ) -> Self {
-        let mut history = History {
-            families,
-            ..History::default()
-        };
-        for event in levels {
-            history
-                .levels
-                .entry(event.person)
-                .or_default()
-                .entry(event.capability)
-                .or_default()
-                .push(event);
-        }
-        for list in history.levels.values_mut().flat_map(HashMap::values_mut) {
-            list.sort_by_key(|e| (e.evidence.at, e.evidence.decision));
-        }
-        for event in targets {
-            history
-                .targets
-                .entry(event.team)
-                .or_default()
-                .entry(event.capability)
-                .or_default()
-                .push(event);
-        }
-        for per_team in history.targets.values_mut() {
-            for list in per_team.values_mut() {
-                list.sort_by_key(|e| (e.evidence.at, e.evidence.decision));
-            }
-        }
-        for stint in stints {
-            history.stints.entry(stint.team).or_default().push(stint);
-        }
-        history
+        let mut builder = HistoryBuilder::default();
+        levels.into_iter().for_each(|e| builder.level(e));
+        targets.into_iter().for_each(|e| builder.target(e));
+        stints.into_iter().for_each(|s| builder.stint(s));
+        builder.finish(families)
+    }
+
+    /// A person's level events about `capability`, in time order.
+    fn levels_of(&self, person: PersonId, capability: CapabilityId) -> &[LevelEvent] {
+        self.levels
+            .get(&person)
+            .map(|events| of_capability(events, capability, |e| e.capability))
+            .unwrap_or_default()
     }
 
     /// A person's level in a capability at `at`: the last level decision at or before then.
     pub fn level_at(&self, person: PersonId, capability: CapabilityId, at: DateTime<Utc>) -> Level {
-        self.levels
-            .get(&person)
-            .and_then(|per_capability| per_capability.get(&capability))
-            .and_then(|events| {
-                let upto = events.partition_point(|e| e.evidence.at <= at);
-                upto.checked_sub(1).map(|i| events[i].level)
-            })
-            .unwrap_or(Level::None)
+        last_at(self.levels_of(person, capability), at, |e| e.evidence.at)
+            .map_or(Level::None, |e| e.level)
     }
 
     /// A team's target for a capability at `at`, if one was set by then.
@@ -192,9 +242,8 @@ impl History {
         capability: CapabilityId,
         at: DateTime<Utc>,
     ) -> Option<u32> {
-        let events = self.targets.get(&team)?.get(&capability)?;
-        let upto = events.partition_point(|e| e.evidence.at <= at);
-        upto.checked_sub(1).map(|i| events[i].target)
+        let events = of_capability(self.targets.get(&team)?, capability, |e| e.capability);
+        last_at(events, at, |e| e.evidence.at).map(|e| e.target)
     }
 
     /// The team's stints, in no particular order.
@@ -237,28 +286,80 @@ impl History {
         at: DateTime<Utc>,
         family: Option<&str>,
     ) -> Vec<CapabilityAt> {
-        let Some(per_capability) = self.targets.get(&team) else {
-            return Vec::new();
+        self.targeted_at_each(team, &[at], family)
+            .pop()
+            .unwrap_or_default()
+    }
+
+    /// [`History::targeted_at`] at each of `instants`, in one pass over the team's events:
+    /// each member's events about a capability are found once, not once per instant.
+    pub fn targeted_at_each(
+        &self,
+        team: TeamId,
+        instants: &[DateTime<Utc>],
+        family: Option<&str>,
+    ) -> Vec<Vec<CapabilityAt>> {
+        let mut result = vec![Vec::new(); instants.len()];
+        let Some(targets) = self.targets.get(&team) else {
+            return result;
         };
-        let members = self.members_at(team, at);
-        let mut result: Vec<CapabilityAt> = per_capability
-            .keys()
-            .filter(|c| self.in_family(**c, family))
-            .filter_map(|&capability| {
-                let target = self.target_at(team, capability, at).filter(|t| *t > 0)?;
+        let members: Vec<Vec<PersonId>> = instants
+            .iter()
+            .map(|at| self.members_at(team, *at))
+            .collect();
+        let mut people: Vec<PersonId> = members.iter().flatten().copied().collect();
+        people.sort_unstable();
+        people.dedup();
+        let levels: Vec<&[LevelEvent]> = people
+            .iter()
+            .map(|p| self.levels.get(p).map(Vec::as_slice).unwrap_or_default())
+            .collect();
+        // Per instant, where each member stands in `people`.
+        let members: Vec<Vec<(PersonId, usize)>> = members
+            .into_iter()
+            .map(|list| {
+                list.into_iter()
+                    .filter_map(|p| people.binary_search(&p).ok().map(|i| (p, i)))
+                    .collect()
+            })
+            .collect();
+        // Target events are sorted by capability, so each instant's list comes out in
+        // capability order.
+        for events in targets.chunk_by(|a, b| a.capability == b.capability) {
+            let Some(capability) = events.first().map(|e| e.capability) else {
+                continue;
+            };
+            if !self.in_family(capability, family) {
+                continue;
+            }
+            let of_capability: Vec<&[LevelEvent]> = levels
+                .iter()
+                .map(|l| of_capability(l, capability, |e| e.capability))
+                .collect();
+            for ((at, members), found) in instants.iter().zip(&members).zip(&mut result) {
+                let Some(target) = last_at(events, *at, |e| e.evidence.at)
+                    .map(|e| e.target)
+                    .filter(|t| *t > 0)
+                else {
+                    continue;
+                };
                 let masters = members
                     .iter()
-                    .copied()
-                    .filter(|p| self.level_at(*p, capability, at) == Level::Mastery)
+                    .filter(|(_, i)| {
+                        of_capability.get(*i).is_some_and(|events| {
+                            last_at(events, *at, |e| e.evidence.at)
+                                .is_some_and(|e| e.level == Level::Mastery)
+                        })
+                    })
+                    .map(|(p, _)| *p)
                     .collect();
-                Some(CapabilityAt {
+                found.push(CapabilityAt {
                     capability,
                     target,
                     masters,
-                })
-            })
-            .collect();
-        result.sort_by_key(|c| c.capability);
+                });
+            }
+        }
         result
     }
 
@@ -282,10 +383,17 @@ impl History {
         let mut found: Vec<&LevelEvent> = Vec::new();
         let of_people = people
             .iter()
-            .filter_map(|p| self.levels.get(p).map(|m| (p, m)))
-            .flat_map(|(p, m)| m.iter().map(move |(c, events)| (p, c, events)));
-        for (person, capability, events) in of_people {
-            if !self.in_family(*capability, family) {
+            .filter_map(|p| self.levels.get(p).map(|events| (p, events)))
+            .flat_map(|(p, events)| {
+                events
+                    .chunk_by(|a, b| a.capability == b.capability)
+                    .map(move |events| (p, events))
+            });
+        for (person, events) in of_people {
+            if events
+                .first()
+                .is_none_or(|e| !self.in_family(e.capability, family))
+            {
                 continue;
             }
             let mut before = Level::None;
@@ -322,12 +430,7 @@ impl History {
         let mut found: Vec<&LevelEvent> = self
             .stints(team)
             .iter()
-            .filter_map(|s| {
-                self.levels
-                    .get(&s.person)
-                    .and_then(|m| m.get(&capability))
-                    .map(|e| (s, e))
-            })
+            .map(|s| (s, self.levels_of(s.person, capability)))
             .flat_map(|(stint, events)| {
                 events.iter().filter(move |e| {
                     let at = e.evidence.at;
@@ -351,13 +454,18 @@ impl History {
             .targets
             .get(&team)
             .into_iter()
-            .flat_map(|m| m.values())
             .flatten()
             .filter(|e| from <= e.evidence.at && e.evidence.at < until)
             .collect();
         found.sort_by_key(|e| (e.evidence.at, e.evidence.decision));
         found
     }
+}
+
+/// The last of `events` (in time order) at or before `at`.
+fn last_at<E>(events: &[E], at: DateTime<Utc>, when: impl Fn(&E) -> DateTime<Utc>) -> Option<&E> {
+    let upto = events.partition_point(|e| when(e) <= at);
+    upto.checked_sub(1).and_then(|i| events.get(i))
 }
 
 /// What a decision said, in words for a report's evidence column: "bob: run EBR → mastery".

@@ -27,6 +27,16 @@ pub use participation::{OccurrenceRecord, Participation};
 pub use quarter::Quarter;
 pub use team_quarter::{TeamQuarter, team_quarter};
 
+/// How much of each decision behind a figure a report reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportDetail {
+    /// Only what the figures are made of: each decision's id and instant, no words. The
+    /// scoreboard, and scorecards printed without their evidence.
+    Figures,
+    /// The figures and, for each decision, what it said, who made it and in which ritual.
+    Evidence,
+}
+
 /// A team, as the reports name it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TeamInfo {
@@ -91,7 +101,7 @@ pub struct OrgData {
     pub occurrences: Vec<OccurrenceRecord>,
     /// Planned interventions.
     pub interventions: Vec<InterventionRecord>,
-    /// Learning hours allocated.
+    /// Learning hours allocated in the window read (earlier ones count in no report).
     pub hours: Vec<HoursRecord>,
     /// Teams' budgets per quarter, with what was drawn from them.
     pub budgets: Vec<(TeamId, crate::domain::budget::BudgetUse)>,

@@ -3,12 +3,15 @@
 //! budget each team used. What
 //! `/cadence org`, an admin's App Home and `cadence report org` show.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::participation::Participation;
 use super::team_quarter::{InterventionCounts, TeamQuarter, team_quarter};
 use super::{OrgData, Quarter, TeamRecords, Window};
 use crate::domain::budget::BudgetFigures;
+use crate::domain::ids::TeamId;
 use crate::domain::ritual::RitualKind;
 
 /// How many quarters the coverage trend shows, the report's own last.
@@ -186,15 +189,17 @@ pub fn org_report(data: &OrgData, window: Window, family: Option<&str>) -> OrgRe
             team_quarter(data, team, own, window, family)
         })
         .collect();
+    // The first of a team's budgets for the quarter, should there be more than one.
+    let mut budgets: HashMap<TeamId, BudgetFigures> = HashMap::new();
+    for (team, used) in data.budgets.iter().rev() {
+        if used.quarter == window.quarter {
+            budgets.insert(*team, BudgetFigures::of(used));
+        }
+    }
     let mut teams: Vec<TeamRow> = quarters
         .iter()
         .map(|q| TeamRow {
-            budget: data
-                .budgets
-                .iter()
-                .find(|(team, used)| *team == q.team.id && used.quarter == window.quarter)
-                .map(|(_, used)| BudgetFigures::of(used))
-                .unwrap_or_default(),
+            budget: budgets.get(&q.team.id).copied().unwrap_or_default(),
             ..TeamRow::of(data, q)
         })
         .collect();
@@ -269,21 +274,24 @@ fn trend(data: &OrgData, window: Window, family: Option<&str>) -> Vec<TrendPoint
         quarters.push(earliest.previous());
     }
     quarters.reverse();
-    quarters
-        .into_iter()
-        .map(|quarter| {
-            let at = Window::new(quarter, window.as_of).as_of;
-            let (mut targeted, mut at_target) = (0, 0);
-            for team in &data.teams {
-                let capabilities = data.history.targeted_at(team.id, at, family);
-                targeted += count(capabilities.len());
-                at_target += count(capabilities.iter().filter(|c| c.meets_target()).count());
-            }
-            TrendPoint {
-                quarter: quarter.to_string(),
-                targeted,
-                at_target,
-            }
+    let instants: Vec<_> = quarters
+        .iter()
+        .map(|quarter| Window::new(*quarter, window.as_of).as_of)
+        .collect();
+    let mut points: Vec<TrendPoint> = quarters
+        .iter()
+        .map(|quarter| TrendPoint {
+            quarter: quarter.to_string(),
+            targeted: 0,
+            at_target: 0,
         })
-        .collect()
+        .collect();
+    for team in &data.teams {
+        let each = data.history.targeted_at_each(team.id, &instants, family);
+        for (point, capabilities) in points.iter_mut().zip(each) {
+            point.targeted += count(capabilities.len());
+            point.at_target += count(capabilities.iter().filter(|c| c.meets_target()).count());
+        }
+    }
+    points
 }

@@ -3,14 +3,14 @@
 //! learning hours, participation), each with the decisions behind it. No completion counts:
 //! a course finished is not a capability gained.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
 use super::history::{Evidence, StintRole};
 use super::participation::duration;
 use super::team_quarter::{TeamQuarter, team_quarter};
-use super::{OrgData, TeamRecords, Window};
+use super::{OrgData, ReportDetail, TeamInfo, TeamRecords, Window};
 
 use crate::domain::ids::{CapabilityId, PersonId, TeamId};
 
@@ -90,51 +90,80 @@ pub struct ScoreLine {
 
 /// Scorecards for everyone who managed a team in the window (or only for `manager`), by name.
 pub fn scorecards(data: &OrgData, window: Window, manager: Option<PersonId>) -> Vec<Scorecard> {
-    let (from, until) = (window.from(), window.until());
-    let mut managers: Vec<PersonId> = data
-        .teams
-        .iter()
-        .flat_map(|t| data.history.stints(t.id))
-        .filter(|s| s.role == StintRole::Manager && s.overlaps(from, until))
-        .map(|s| s.person)
-        .filter(|p| manager.is_none_or(|m| m == *p))
-        .collect();
-    managers.sort_unstable();
-    managers.dedup();
-    let records = data.records_by_team();
-    let mut cards: Vec<Scorecard> = managers
-        .into_iter()
-        .map(|person| scorecard(data, &records, window, person))
-        .collect();
-    cards.sort_by_key(|c| c.manager.to_lowercase());
-    cards
+    each_scorecard(data, window, manager, ReportDetail::Evidence).collect()
 }
 
-/// One manager's scorecard: a block of lines for each team they managed in the window;
-/// `records` from [`OrgData::records_by_team`].
+/// The same scorecards as [`scorecards`], in the same order, each worked out only when the
+/// iterator gets to it, so they can be printed as they come; with [`ReportDetail::Figures`],
+/// their lines carry no evidence.
+pub fn each_scorecard(
+    data: &OrgData,
+    window: Window,
+    manager: Option<PersonId>,
+    detail: ReportDetail,
+) -> impl Iterator<Item = Scorecard> + '_ {
+    let records = data.records_by_team();
+    managers(data, window, manager)
+        .into_iter()
+        .map(move |(person, teams)| scorecard(data, &records, window, person, &teams, detail))
+}
+
+/// Everyone who managed a team in the window (or only `manager`), in the order their
+/// scorecards are printed (by name), each with the teams they managed (by name). Found in one
+/// pass over the teams, so the organisation's scorecards cost no more than its teams.
+pub fn managers(
+    data: &OrgData,
+    window: Window,
+    manager: Option<PersonId>,
+) -> Vec<(PersonId, Vec<&TeamInfo>)> {
+    let (from, until) = (window.from(), window.until());
+    let mut teams_of: BTreeMap<PersonId, Vec<&TeamInfo>> = BTreeMap::new();
+    for team in &data.teams {
+        let mut managers: Vec<PersonId> = data
+            .history
+            .stints(team.id)
+            .iter()
+            .filter(|s| s.role == StintRole::Manager && s.overlaps(from, until))
+            .map(|s| s.person)
+            .filter(|p| manager.is_none_or(|m| m == *p))
+            .collect();
+        managers.sort_unstable();
+        managers.dedup();
+        for person in managers {
+            teams_of.entry(person).or_default().push(team);
+        }
+    }
+    let mut managers: Vec<(PersonId, Vec<&TeamInfo>)> = teams_of.into_iter().collect();
+    for (_, teams) in &mut managers {
+        teams.sort_by_key(|t| t.name.to_lowercase());
+    }
+    managers.sort_by_cached_key(|(person, _)| data.person_name(*person).to_lowercase());
+    managers
+}
+
+/// One manager's scorecard: a block of lines for each of `teams`, the teams they managed in
+/// the window (from [`managers`]); `records` from [`OrgData::records_by_team`]; the lines'
+/// evidence only with [`ReportDetail::Evidence`].
 pub fn scorecard<'a>(
     data: &'a OrgData,
     records: &HashMap<TeamId, TeamRecords<'a>>,
     window: Window,
     manager: PersonId,
+    teams: &[&'a TeamInfo],
+    detail: ReportDetail,
 ) -> Scorecard {
     let none = TeamRecords::default();
-    let (from, until) = (window.from(), window.until());
-    let mut teams: Vec<_> = data
-        .teams
-        .iter()
-        .filter(|t| {
-            data.history.stints(t.id).iter().any(|s| {
-                s.person == manager && s.role == StintRole::Manager && s.overlaps(from, until)
-            })
-        })
-        .collect();
-    teams.sort_by_key(|t| t.name.to_lowercase());
     let lines = teams
-        .into_iter()
+        .iter()
         .flat_map(|team| {
             let own = records.get(&team.id).unwrap_or(&none);
-            team_lines(data, &team_quarter(data, team, own, window, None), window)
+            let quarter = team_quarter(data, team, own, window, None);
+            let mut lines = team_lines(data, &quarter, window, detail);
+            if detail == ReportDetail::Figures {
+                // Some evidence is cheaper to drop than to leave out as it is made.
+                lines.iter_mut().for_each(|l| l.evidence = Vec::new());
+            }
+            lines
         })
         .collect();
     Scorecard {
@@ -151,11 +180,17 @@ fn signed(n: usize) -> i64 {
 }
 
 /// A team's outcome lines.
-fn team_lines(data: &OrgData, quarter: &TeamQuarter<'_>, window: Window) -> Vec<ScoreLine> {
+fn team_lines(
+    data: &OrgData,
+    quarter: &TeamQuarter<'_>,
+    window: Window,
+    detail: ReportDetail,
+) -> Vec<ScoreLine> {
     let team = TeamLines {
         data,
         quarter,
         window,
+        detail,
     };
     let mut lines = team.people_at_mastery();
     lines.extend(team.capabilities_at_target());
@@ -170,6 +205,7 @@ struct TeamLines<'q, 'a> {
     data: &'a OrgData,
     quarter: &'q TeamQuarter<'a>,
     window: Window,
+    detail: ReportDetail,
 }
 
 impl TeamLines<'_, '_> {
@@ -190,6 +226,9 @@ impl TeamLines<'_, '_> {
 
     /// The level decisions about `capability` for the team's people in the quarter.
     fn level_evidence(&self, capability: CapabilityId) -> Vec<Evidence> {
+        if self.detail == ReportDetail::Figures {
+            return Vec::new();
+        }
         self.data
             .history
             .level_events(
@@ -239,13 +278,15 @@ impl TeamLines<'_, '_> {
                 None => "no longer targeted".to_owned(),
             };
             let mut evidence = self.level_evidence(capability);
-            evidence.extend(
-                history
-                    .target_events(quarter.team.id, from, until)
-                    .into_iter()
-                    .filter(|e| e.capability == capability)
-                    .map(|e| e.evidence.clone()),
-            );
+            if self.detail == ReportDetail::Evidence {
+                evidence.extend(
+                    history
+                        .target_events(quarter.team.id, from, until)
+                        .into_iter()
+                        .filter(|e| e.capability == capability)
+                        .map(|e| e.evidence.clone()),
+                );
+            }
             evidence.sort_by_key(|e| (e.at, e.decision));
             lines.push(ScoreLine {
                 capability: Some(name.clone()),
@@ -354,9 +395,11 @@ impl TeamLines<'_, '_> {
             if let Some(m) = participation.median_minutes {
                 text.push_str(&format!(", median {} after the meeting", duration(m)));
             }
+            let with_evidence = self.detail == ReportDetail::Evidence;
             let evidence = quarter
                 .occurrences
                 .iter()
+                .filter(|_| with_evidence)
                 .filter_map(|o| {
                     let first = o.first_answer()?;
                     Some(Evidence {

@@ -132,8 +132,8 @@ pub fn team_quarter<'a>(
     let mut previous: Option<Vec<CapabilityAt>> = None;
     let mut start = Vec::new();
     let mut end = Vec::new();
-    for (i, at) in samples.iter().enumerate() {
-        let now = history.targeted_at(team.id, *at, family);
+    let at_samples = history.targeted_at_each(team.id, &samples, family);
+    for (i, now) in at_samples.into_iter().enumerate() {
         if let Some(before) = &previous {
             let was: HashMap<CapabilityId, bool> = before
                 .iter()

@@ -6,30 +6,30 @@
 
 use std::collections::HashMap;
 
+mod events;
+
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Backend, Store, StoreError, StoreResult, from_millis, millis, parse_day};
-use crate::domain::Level;
 use crate::domain::command::DateRange;
-use crate::domain::decision::{Allocation, BudgetAnswer, Decision};
 use crate::domain::ids::{CapabilityId, DecisionId, OccurrenceId, PersonId, TeamId, TenantId};
-use crate::domain::outcomes::history::{
-    Evidence, History, LevelEvent, Stint, StintRole, TargetEvent, evidence_words,
-};
+use crate::domain::outcomes::history::{Stint, StintRole};
 use crate::domain::outcomes::participation::{Answer, OccurrenceRecord};
 use crate::domain::outcomes::{
-    HoursRecord, InterventionRecord, InterventionStatus, OrgData, TeamInfo,
+    InterventionRecord, InterventionStatus, OrgData, ReportDetail, TeamInfo,
 };
 
 /// The condition that keeps the decisions `d` of tenant `$1` that no undo reverted.
 /// PostgreSQL plans the correlated form as an anti-join. SQLite, which has no statistics to go
 /// by, would look each decision's undo up by the tenant's first index, walking the whole log
 /// once per decision; there the undos are read once, by `decisions_by_reverted` (the `+` keeps
-/// the tenant's index out of it).
+/// the tenant's index out of it). Without being told, SQLite reads the whole log for them
+/// rather than that index: `IS NOT NULL` does not look like a range to its planner.
 fn not_undone(backend: Backend) -> &'static str {
     match backend {
         Backend::Sqlite => {
             "d.id NOT IN (SELECT u.reverts_decision_id FROM decisions u \
+             INDEXED BY decisions_by_reverted \
              WHERE u.reverts_decision_id IS NOT NULL AND +u.tenant_id = $1)"
         }
         Backend::Postgres => {
@@ -39,29 +39,18 @@ fn not_undone(backend: Backend) -> &'static str {
     }
 }
 
-/// A decision row as the reports read it.
-type DecisionRow = (
-    i64,            // id
-    String,         // kind
-    String,         // payload
-    Option<i64>,    // team
-    Option<i64>,    // subject
-    Option<i64>,    // capability
-    i64,            // actor
-    i64,            // created_at
-    Option<String>, // ritual name
-    Option<String>, // occurrence title
-);
-
 impl Store {
-    /// Everything the reports need about `tenant` up to `until`, with ritual occurrences from
-    /// `occurrences_from` and absences ending on or after `absences_from`.
+    /// Everything the reports need about `tenant` up to `until`: level and target decisions
+    /// from the start, ritual occurrences and hours allocated from `window_from`, absences
+    /// ending on or after `absences_from`; the words of each decision's evidence only with
+    /// [`ReportDetail::Evidence`].
     pub async fn org_data(
         &self,
         tenant: TenantId,
-        occurrences_from: DateTime<Utc>,
+        window_from: DateTime<Utc>,
         absences_from: NaiveDate,
         until: DateTime<Utc>,
+        detail: ReportDetail,
     ) -> StoreResult<OrgData> {
         let t = tenant.0;
         let teams: Vec<(i64, String)> =
@@ -87,31 +76,16 @@ impl Store {
         .bind(millis(until))
         .fetch_all(&self.read)
         .await?;
-        let decisions: Vec<DecisionRow> = sqlx::query_as(&format!(
-            "SELECT d.id, d.kind, d.payload, d.team_id, d.subject_person_id, d.capability_id, \
-                    d.actor_person_id, d.created_at, r.name, o.title \
-             FROM decisions d \
-             LEFT JOIN occurrences o ON o.id = d.occurrence_id AND o.tenant_id = d.tenant_id \
-             LEFT JOIN rituals r ON r.id = o.ritual_id AND r.tenant_id = o.tenant_id \
-             WHERE d.tenant_id = $1 \
-               AND d.kind IN ('level', 'certify', 'target', 'hours', 'approve_budget') \
-               AND d.created_at < $2 AND {}",
-            not_undone(self.backend())
-        ))
-        .bind(t)
-        .bind(millis(until))
-        .fetch_all(&self.read)
-        .await?;
-
         let names: HashMap<PersonId, String> = people
             .iter()
             .map(|(id, name, _)| (PersonId(*id), name.clone()))
             .collect();
-        let (levels, targets, hours) = events(decisions, &names)?;
-        let stints = members
-            .into_iter()
-            .map(stint)
-            .collect::<StoreResult<Vec<_>>>()?;
+        let (mut history, hours) = self
+            .events(tenant, window_from, until, &names, detail)
+            .await?;
+        for member in members {
+            history.stint(stint(member)?);
+        }
         let families = capabilities
             .iter()
             .map(|(id, _, family)| (CapabilityId(*id), family.clone()))
@@ -133,10 +107,10 @@ impl Store {
                 .into_iter()
                 .map(|(id, name, _)| (CapabilityId(id), name))
                 .collect(),
-            history: History::new(levels, targets, stints, families),
+            history: history.finish(families),
             absences: self.absences_from(tenant, absences_from).await?,
             occurrences: self
-                .occurrence_records(tenant, None, occurrences_from, until, &names)
+                .occurrence_records(tenant, None, window_from, until, &names)
                 .await?,
             interventions: self.intervention_records(tenant).await?,
             hours,
@@ -296,70 +270,6 @@ impl Store {
         }
         Ok(records)
     }
-}
-
-/// Level, target and hours events from the decision rows, with their evidence.
-fn events(
-    decisions: Vec<DecisionRow>,
-    names: &HashMap<PersonId, String>,
-) -> StoreResult<(Vec<LevelEvent>, Vec<TargetEvent>, Vec<HoursRecord>)> {
-    let name_of = |id: Option<i64>| id.and_then(|p| names.get(&PersonId(p)).cloned());
-    let mut levels = Vec::new();
-    let mut targets = Vec::new();
-    let mut hours = Vec::new();
-    for (id, kind, payload, team, subject, capability, actor, at, ritual, title) in decisions {
-        let payload: serde_json::Value = serde_json::from_str(&payload)
-            .map_err(|e| StoreError::Corrupt(format!("decision {id}: {e}")))?;
-        let decision = Decision::from_stored(&kind, payload)
-            .map_err(|e| StoreError::Corrupt(format!("decision {id}: {e}")))?;
-        let evidence = Evidence {
-            decision: DecisionId(id),
-            at: from_millis(at)?,
-            what: evidence_words(&decision, name_of(subject).as_deref()),
-            by: name_of(Some(actor)).unwrap_or_default(),
-            ritual: ritual.map(|r| match title {
-                Some(title) => format!("{r}: {title}"),
-                None => r,
-            }),
-        };
-        match (&decision, team, subject, capability) {
-            (Decision::Level(set) | Decision::Certify(set), _, Some(person), Some(c)) => {
-                levels.push(LevelEvent {
-                    person: PersonId(person),
-                    capability: CapabilityId(c),
-                    level: if matches!(decision, Decision::Certify(_)) {
-                        Level::Mastery
-                    } else {
-                        set.level
-                    },
-                    evidence,
-                });
-            }
-            (Decision::Target(target), Some(team), _, Some(c)) => targets.push(TargetEvent {
-                team: TeamId(team),
-                capability: CapabilityId(c),
-                target: target.target,
-                evidence,
-            }),
-            (Decision::Hours(allocated), Some(team), _, _)
-            | (
-                Decision::ApproveBudget(BudgetAnswer {
-                    allocation: Allocation::Hours(allocated),
-                    ..
-                }),
-                Some(team),
-                _,
-                _,
-            ) => hours.push(HoursRecord {
-                team: TeamId(team),
-                hours_centi: i64::from(allocated.hours.centi),
-                evidence,
-            }),
-            // A decision without the columns it needs says nothing the reports can use.
-            _ => {}
-        }
-    }
-    Ok((levels, targets, hours))
 }
 
 /// A membership row as a stint.
