@@ -316,6 +316,32 @@ crate::for_each_database! {
         assert_eq!(t.app.count("SELECT COUNT(*) FROM decisions WHERE kind = 'module_retire'").await, 0);
     }
 
+    tracks_of_modules_and_their_progress_work_in_teams(db) {
+        let Some(t) = start(db, None).await else { return };
+        t.atlas().await;
+        for title in ["EBR basics", "Discovery calls"] {
+            let add = t.message("UADMIN", RETRO, &format!(r#"module add "{title}" for "run EBR""#), &[]);
+            assert_eq!(t.send(&add).await.status(), 200);
+        }
+        let compose = t.message("UALICE", RETRO, r#"track "EBR lead" modules "EBR basics" > "Discovery calls" pace 1/week"#, &[]);
+        assert_eq!(t.send(&compose).await.status(), 200);
+        let approve = t.message("UALICE", RETRO, r#"approve <at>Bob</at> track "EBR lead""#, &[("UBOB", "Bob")]);
+        assert_eq!(t.send(&approve).await.status(), 200);
+        t.app.wait_count("SELECT COUNT(*) FROM track_enrolments WHERE status = 'approved'", 1).await;
+        let done = t.message("UBOB", RETRO, r#"done "EBR basics""#, &[]);
+        assert_eq!(t.send(&done).await.status(), 200);
+        t.app.wait_count("SELECT COUNT(*) FROM module_completions", 1).await;
+        let me = t.message("UBOB", RETRO, "me", &[]);
+        assert_eq!(t.send(&me).await.status(), 200);
+        let calls = t.wait_calls(8).await;
+        let shown = calls
+            .iter()
+            .find(|c| c.activity_id.as_deref() == me["id"].as_str())
+            .map(|c| c.body.to_string())
+            .expect("the answer to me");
+        assert!(shown.contains("**EBR lead**: 1 of 2 modules done, next **Discovery calls** (pace 1/week)"), "{shown}");
+    }
+
     refuses_activities_without_a_valid_token_and_records_nothing(db) {
         let Some(t) = start(db, None).await else { return };
         let activity = t.message("UADMIN", RETRO, "team create Atlas", &[]);
