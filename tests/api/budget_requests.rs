@@ -7,12 +7,11 @@ use std::time::Duration;
 
 use cadence::domain::card::Verb;
 use cadence::domain::outcomes::Quarter;
-use cadence::inbound::slack::signature::sign;
 use cadence::platform::slack::blocks::action_from_id;
 use serde_json::{Value, json};
 
 use crate::decisions::atlas;
-use crate::helpers::{Db, SECRET, TestApp, at};
+use crate::helpers::{Db, TestApp, at};
 use crate::slack_standin::SlackStandIn;
 
 const WAIT: Duration = Duration::from_secs(5);
@@ -87,13 +86,7 @@ pub(crate) async fn press(app: &TestApp, user: &str, card: &Value, ts: &str, ver
         "response_url": "https://hooks.slack.com/actions/T1/1/x",
         "actions": [ { "action_id": id, "block_id": "b9", "type": "button", "value": "x", "action_ts": format!("1700000001.{}", user.len()) } ]
     });
-    let body = serde_urlencoded::to_string([("payload", payload.to_string())]).expect("form");
-    let now = chrono::Utc::now().timestamp();
-    let headers = [
-        ("x-slack-request-timestamp", now.to_string()),
-        ("x-slack-signature", sign(SECRET, now, body.as_bytes())),
-    ];
-    let response = app.post("/slack/interactions", &headers, &body).await;
+    let response = crate::cards::interact(app, &payload).await;
     assert_eq!(response.status(), 200);
 }
 

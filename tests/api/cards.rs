@@ -44,7 +44,8 @@ fn action_id(message: &Value, verb: Verb) -> String {
 }
 
 /// Posts an interaction payload, form-encoded and signed, as Slack does.
-async fn interact(app: &TestApp, payload: &Value) -> reqwest::Response {
+/// Posts an interaction payload to `/slack/interactions`, signed as Slack signs it.
+pub(crate) async fn interact(app: &TestApp, payload: &Value) -> reqwest::Response {
     let body = serde_urlencoded::to_string([("payload", payload.to_string())]).expect("form");
     let ts = chrono::Utc::now().timestamp();
     let headers = [

@@ -7,12 +7,11 @@
 use std::time::Duration;
 
 use cadence::domain::card::Verb;
-use cadence::inbound::slack::signature::sign;
 use serde_json::{Value, json};
 
 use crate::budget_requests::{press, text_of};
 use crate::decisions::atlas;
-use crate::helpers::{Db, SECRET, TestApp};
+use crate::helpers::{Db, TestApp};
 use crate::slack_standin::SlackStandIn;
 
 const WAIT: Duration = Duration::from_secs(5);
@@ -65,13 +64,7 @@ async fn submit_reason(
             "state": { "values": { "reason": { "reason": { "type": "plain_text_input", "value": reason } } } }
         }
     });
-    let body = serde_urlencoded::to_string([("payload", payload.to_string())]).expect("form");
-    let now = chrono::Utc::now().timestamp();
-    let headers = [
-        ("x-slack-request-timestamp", now.to_string()),
-        ("x-slack-signature", sign(SECRET, now, body.as_bytes())),
-    ];
-    let response = app.post("/slack/interactions", &headers, &body).await;
+    let response = crate::cards::interact(app, &payload).await;
     assert_eq!(response.status(), 200);
     let text = response.text().await.expect("body");
     if text.is_empty() {
