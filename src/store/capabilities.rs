@@ -93,25 +93,8 @@ impl Store {
         tenant: TenantId,
         team: TeamId,
     ) -> StoreResult<Vec<Choice>> {
-        let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT c.id, c.name FROM capabilities c \
-             LEFT JOIN team_targets t ON t.capability_id = c.id AND t.tenant_id = c.tenant_id \
-                 AND t.team_id = $3 AND t.target > 0 \
-             WHERE c.tenant_id = $1 \
-             ORDER BY CASE WHEN t.team_id IS NULL THEN 1 ELSE 0 END, c.name_key LIMIT $2",
-        )
-        .bind(tenant.0)
-        .bind(i64::try_from(PICKER_OPTIONS + 1).unwrap_or(i64::MAX))
-        .bind(team.0)
-        .fetch_all(&self.read)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, name)| Choice {
-                label: name,
-                value: id.to_string(),
-            })
-            .collect())
+        self.choices(tenant, Some(team), None, PICKER_OPTIONS + 1)
+            .await
     }
 
     /// Sets a capability's description and family, or `None` if the tenant has no capability
@@ -197,19 +180,40 @@ impl Store {
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
-        let rows: Vec<(i64, String)> = sqlx::query_as(
+        self.choices(tenant, team, Some(format!("%{escaped}%")), PICKER_OPTIONS)
+            .await
+    }
+
+    /// The tenant's capabilities as picker choices, valued by id, whose name key matches the
+    /// `LIKE` pattern `like` when given: `team`'s targeted ones first, then by name; at most
+    /// `limit`.
+    async fn choices(
+        &self,
+        tenant: TenantId,
+        team: Option<TeamId>,
+        like: Option<String>,
+        limit: usize,
+    ) -> StoreResult<Vec<Choice>> {
+        let filter = if like.is_some() {
+            "AND c.name_key LIKE $4 ESCAPE '\\'"
+        } else {
+            ""
+        };
+        let sql = format!(
             "SELECT c.id, c.name FROM capabilities c \
              LEFT JOIN team_targets t ON t.capability_id = c.id AND t.tenant_id = c.tenant_id \
                  AND t.team_id = $3 AND t.target > 0 \
-             WHERE c.tenant_id = $1 AND c.name_key LIKE $4 ESCAPE '\\' \
-             ORDER BY CASE WHEN t.team_id IS NULL THEN 1 ELSE 0 END, c.name_key LIMIT $2",
-        )
-        .bind(tenant.0)
-        .bind(i64::try_from(PICKER_OPTIONS).unwrap_or(i64::MAX))
-        .bind(team.map_or(-1, |t| t.0))
-        .bind(format!("%{escaped}%"))
-        .fetch_all(&self.read)
-        .await?;
+             WHERE c.tenant_id = $1 {filter} \
+             ORDER BY CASE WHEN t.team_id IS NULL THEN 1 ELSE 0 END, c.name_key LIMIT $2"
+        );
+        let mut query = sqlx::query_as::<_, (i64, String)>(&sql)
+            .bind(tenant.0)
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .bind(team.map_or(-1, |t| t.0));
+        if let Some(like) = like {
+            query = query.bind(like);
+        }
+        let rows = query.fetch_all(&self.read).await?;
         Ok(rows
             .into_iter()
             .map(|(id, name)| Choice {
