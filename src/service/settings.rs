@@ -4,7 +4,6 @@
 use super::cards::commission::{card_view, commission_team, open_commission};
 use super::scope::{Scope, Stop};
 use super::{Outcome, Reply};
-use crate::domain::card::{Action, Verb};
 use crate::domain::command::ChannelRef;
 use crate::domain::commission::{COMMISSION_CARD_KEY, commission_card};
 use crate::domain::library::ModuleState;
@@ -103,9 +102,11 @@ async fn post_waiting_commissions(scope: &Scope<'_>, channel: &str) -> Result<us
     let mut posted = 0;
     for module in store.modules(scope.tenant, &filter).await? {
         let Some(id) = module.added_by else { continue };
-        let action = Action::on(Verb::AcceptCommission, id.0);
-        let Ok((asked, commission)) = open_commission(scope, &action).await else {
-            continue;
+        let (asked, commission) = match open_commission(scope, Some(id)).await {
+            Ok(found) => found,
+            // Not a standing commission (an undone one's row is gone with it): nothing to post.
+            Err(Stop::Reply(_)) => continue,
+            Err(stop) => return Err(stop),
         };
         let team = commission_team(scope, &asked).await?;
         let view = card_view(scope, &asked, &commission, &team).await?;

@@ -22,7 +22,7 @@ pub(super) async fn answer_commission(
     input: &CardInput,
     action: &Action,
 ) -> Result<CardOutcome, Stop> {
-    let (asked, commission) = open_commission(scope, action).await?;
+    let (asked, commission) = open_commission(scope, action.record.map(DecisionId)).await?;
     if !scope.may_set_up() {
         return Err(invalid(
             "Only workspace admins (L&D) can answer commissions; nothing was recorded.",
@@ -101,13 +101,13 @@ pub(super) async fn answer_commission(
     .await
 }
 
-/// The commission the action names, if it is one and still stands.
+/// The commission decision `id`, if it is one and still stands.
 pub(in crate::service) async fn open_commission(
     scope: &Scope<'_>,
-    action: &Action,
+    id: Option<DecisionId>,
 ) -> Result<(RecordedDecision, Commission), Stop> {
-    let asked = match action.record {
-        Some(id) => scope.store().decision(scope.tenant, DecisionId(id)).await?,
+    let asked = match id {
+        Some(id) => scope.store().decision(scope.tenant, id).await?,
         None => None,
     };
     asked
