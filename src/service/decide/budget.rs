@@ -134,7 +134,7 @@ fn figure_lines(used: &BudgetUse, currency: &str) -> Text {
 /// left of it; over budget, refuses with what is left or asks L&D, as the workspace chose.
 pub(super) async fn record_allocation(
     scope: &Scope<'_>,
-    team: &Team,
+    (team, settings): (&Team, &WorkspaceSettings),
     draft: Draft,
     allocation: Allocation,
 ) -> Result<Reply, Stop> {
@@ -145,7 +145,6 @@ pub(super) async fn record_allocation(
     };
     match record(scope, team, draft).await {
         Ok(reply) => {
-            let settings = scope.store().settings(scope.tenant).await?;
             let used = scope
                 .store()
                 .budget_use(scope.tenant, team.id, current_quarter(scope))
@@ -157,14 +156,13 @@ pub(super) async fn record_allocation(
             Ok(Reply { text, ..reply })
         }
         Err(Stop::Store(StoreError::OverBudget(shortfall))) => {
-            let settings = scope.store().settings(scope.tenant).await?;
             let over = OverBudgetAllocation {
                 allocation,
                 shortfall,
                 subject,
                 capability,
             };
-            over_budget(scope, team, &settings, over).await
+            over_budget(scope, team, settings, over).await
         }
         Err(stop) => Err(stop),
     }

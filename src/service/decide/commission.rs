@@ -70,11 +70,11 @@ pub(in crate::service) async fn commission(
         cap.map(|c| c.id),
         confirmation,
     );
-    draft.follow_up = settings.ld_channel.map(|channel| FollowUp {
+    draft.follow_up = settings.ld_channel.clone().map(|channel| FollowUp {
         channel_id: channel,
         replaces: None,
         card: FollowUpCard::Commission(Box::new(view)),
         key_prefix: COMMISSION_CARD_KEY.to_owned(),
     });
-    record_allocation(scope, &team, draft, asked).await
+    record_allocation(scope, (&team, &settings), draft, asked).await
 }

@@ -65,7 +65,8 @@ pub(in crate::service) async fn hours(
         .plain(".");
     let asked = Allocation::Hours(allocated.clone());
     let draft = Draft::new(Decision::Hours(allocated), Some(who.id), None, confirmation);
-    record_allocation(scope, &team, draft, asked).await
+    let settings = scope.store().settings(scope.tenant).await?;
+    record_allocation(scope, (&team, &settings), draft, asked).await
 }
 
 /// The Monday of the week `day` falls in.
