@@ -138,6 +138,24 @@ pub(super) async fn draw(
             }
         }
     }
+    insert_draw(
+        tx,
+        (tenant, team, quarter),
+        (drawn, amount),
+        id,
+        millis(decision.at),
+    )
+    .await
+}
+
+/// A draw of `amount` from the team's `drawn` budget for the quarter, by decision `id`.
+pub(super) async fn insert_draw(
+    tx: &mut Transaction<'_, Any>,
+    (tenant, team, quarter): (i64, TeamId, Quarter),
+    (drawn, amount): (Drawn, i64),
+    id: DecisionId,
+    at: i64,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO budget_draws (tenant_id, team_id, quarter, drawn, amount, decision_id, \
          created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -148,7 +166,7 @@ pub(super) async fn draw(
     .bind(drawn_name(drawn))
     .bind(amount)
     .bind(id.0)
-    .bind(millis(decision.at))
+    .bind(at)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -11,7 +11,8 @@ use sqlx::{Any, Transaction};
 
 use super::super::modules::{NewModule, insert_module};
 use super::super::{StoreError, StoreResult, from_millis};
-use super::budget::take_back_draw;
+use super::budget::{insert_draw, take_back_draw};
+use crate::domain::budget::Drawn;
 use crate::domain::decision::{Commission, CommissionAnswer, Decision, NewDecision};
 use crate::domain::ids::{CapabilityId, DecisionId, TeamId};
 use crate::domain::library::ModuleState;
@@ -99,17 +100,16 @@ pub(super) async fn unanswer(
     let at = from_millis(asked.at)?;
     insert_module(tx, undo.tenant, &module, answer.commission, at).await?;
     if let (Some(budget), Some(team)) = (asked.commission.budget, asked.team) {
-        sqlx::query(
-            "INSERT INTO budget_draws (tenant_id, team_id, quarter, drawn, amount, decision_id, \
-             created_at) VALUES ($1, $2, $3, 'spend', $4, $5, $6)",
+        let quarter = Quarter::containing(at.date_naive());
+        let amount = i64::try_from(budget).unwrap_or(i64::MAX);
+        let drawn = (Drawn::Spend, amount);
+        insert_draw(
+            tx,
+            (tenant, team, quarter),
+            drawn,
+            answer.commission,
+            asked.at,
         )
-        .bind(tenant)
-        .bind(team.0)
-        .bind(Quarter::containing(at.date_naive()).to_string())
-        .bind(i64::try_from(budget).unwrap_or(i64::MAX))
-        .bind(answer.commission.0)
-        .bind(asked.at)
-        .execute(&mut **tx)
         .await?;
     }
     Ok(())
