@@ -50,8 +50,22 @@ impl Store {
         .bind(user_id)
         .fetch_optional(&mut *tx)
         .await?;
+        // Who installed Cadence in the workspace is known by their platform id alone.
+        let installer = sqlx::query(
+            "UPDATE slack_installations SET installed_by = NULL \
+             WHERE tenant_id = $1 AND installed_by = $2",
+        )
+        .bind(tenant.0)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         let Some((person, name)) = row else {
-            return Ok(None);
+            if installer == 0 {
+                return Ok(None);
+            }
+            tx.commit().await?;
+            return Ok(Some(Erasure::default()));
         };
         let who = Forgotten::new(user_id, &name, person);
         let erasure = Erasure {

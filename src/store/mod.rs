@@ -23,6 +23,7 @@ mod forget;
 mod group_commit;
 mod home;
 mod inbox;
+mod installations;
 mod jobs;
 mod lease;
 mod modules;
@@ -58,6 +59,7 @@ pub use feeds::{
 };
 pub use forget::Erasure;
 pub use inbox::{NewInboxEntry, OccurrencePlan, PendingEvent};
+pub use installations::{RefreshedTokens, SlackInstallation};
 pub use jobs::{Job, JobKind, PlannedJob};
 pub use modules::{Module, ModuleFieldsRow, ModuleFilter, NewModule};
 pub use occurrences::Occurrence;
