@@ -24,7 +24,9 @@ use crate::inbound::teams::auth::{BotAuthConfig, BotAuthenticator};
 use crate::inbound::{self, AppState, MAX_BODY_BYTES};
 use crate::platform::Senders;
 use crate::platform::slack::api::SlackApi;
+use crate::platform::slack::oauth::SlackOAuth;
 use crate::platform::slack::sender::SlackSender;
+use crate::platform::slack::tokens::SlackTokens;
 use crate::platform::slack::users::SlackDirectory;
 use crate::platform::teams::connector::{ConnectorConfig, TeamsConnector};
 use crate::platform::teams::sender::TeamsSender;
@@ -184,11 +186,18 @@ fn spawn_workers(
     Ok(registry.spawn(workers, shutdown))
 }
 
-/// One sender per configured platform, for the outbox and for forms opened inline. Slack's is always there: without a bot
-/// token it parks what it is given, saying so.
-fn senders(config: &Config, store: &Store, clock: &Arc<dyn Clock>) -> Result<Senders, StartError> {
-    let token = config.slack.as_ref().and_then(|s| s.bot_token.clone());
-    let slack = SlackSender::new(SlackApi::new(&config.slack_api_base_url)?, token);
+/// One sender per configured platform, for the outbox and for forms opened inline. Slack's is
+/// always there: to a workspace without a token it parks what it is given, saying so.
+fn senders(
+    config: &Config,
+    store: &Store,
+    clock: &Arc<dyn Clock>,
+    slack_tokens: &SlackTokens,
+) -> Result<Senders, StartError> {
+    let slack = SlackSender::new(
+        SlackApi::new(&config.slack_api_base_url)?,
+        slack_tokens.clone(),
+    );
     let mut senders = Senders::new().with(Platform::Slack, Arc::new(slack));
     if let Some(teams) = &config.teams {
         let connector = TeamsConnector::new(
@@ -212,9 +221,24 @@ fn senders(config: &Config, store: &Store, clock: &Arc<dyn Clock>) -> Result<Sen
 
 /// The application state for a configuration and an opened store.
 pub fn state(config: &Config, store: Store, clock: Arc<dyn Clock>) -> Result<AppState, StartError> {
-    let directory = match config.slack.as_ref().and_then(|s| s.bot_token.clone()) {
-        Some(token) => Some(SlackDirectory::new(&config.slack_api_base_url, token)?),
+    let slack_oauth = match &config.slack_oauth {
+        Some(oauth) => Some(SlackOAuth::new(&config.slack_api_base_url, oauth)?),
         None => None,
+    };
+    let slack_tokens = SlackTokens::new(
+        store.clone(),
+        config.sealer.clone(),
+        slack_oauth.clone(),
+        config.slack.as_ref().and_then(|s| s.bot_token.clone()),
+        clock.clone(),
+    );
+    let directory = if slack_tokens.configured() {
+        Some(SlackDirectory::new(
+            &config.slack_api_base_url,
+            slack_tokens.clone(),
+        )?)
+    } else {
+        None
     };
     let teams_auth = match &config.teams {
         Some(teams) => Some(BotAuthenticator::new(
@@ -238,10 +262,12 @@ pub fn state(config: &Config, store: Store, clock: Arc<dyn Clock>) -> Result<App
         wake_outbox.clone(),
     )
     .with_sources(config.sealer.clone(), config.public_url.as_deref());
-    let senders = senders(config, &store, &clock)?;
+    let senders = senders(config, &store, &clock, &slack_tokens)?;
     Ok(AppState {
         senders,
         slack_signing_secret: config.slack.as_ref().map(|s| s.signing_secret.clone()),
+        slack_tokens,
+        slack_oauth,
         hook_secrets: Arc::new(config.hook_secrets.clone()),
         sealer: config.sealer.clone(),
         store,

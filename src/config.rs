@@ -12,8 +12,10 @@ use secrecy::SecretString;
 use crate::inbound::hooks::HookSecrets;
 
 mod feeds;
+mod slack_oauth;
 
 pub use feeds::{DEFAULT_POLL, IcsFeeds, expose as expose_feed_url};
+pub use slack_oauth::SlackOAuthConfig;
 
 /// The default database: an SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://cadence.db";
@@ -54,8 +56,10 @@ pub struct Config {
     /// with a warning at start-up).
     pub sealer: crate::crypto::Sealer,
     /// `CADENCE_PUBLIC_URL`: the address Slack, Teams and event sources reach Cadence at, used
-    /// to tell admins a new event source's URL.
+    /// to tell admins a new event source's URL and to build the install's redirect address.
     pub public_url: Option<String>,
+    /// `SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET`: the multi-workspace install, when set.
+    pub slack_oauth: Option<SlackOAuthConfig>,
 }
 
 /// The Bot Framework identity and endpoints.
@@ -104,6 +108,7 @@ impl fmt::Debug for Config {
             .field("ics_feeds", &self.ics_feeds)
             .field("encrypts_secrets", &self.sealer.encrypts())
             .field("public_url", &self.public_url)
+            .field("slack_oauth", &self.slack_oauth)
             .finish()
     }
 }
@@ -197,6 +202,7 @@ impl Config {
             None => None,
         };
         let public_url = get("CADENCE_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned());
+        let slack_oauth = slack_oauth::slack_oauth(&get, public_url.as_deref(), slack.is_some())?;
 
         Ok(Config {
             database_url,
@@ -212,6 +218,7 @@ impl Config {
             ics_feeds,
             sealer: crate::crypto::Sealer::new(ring),
             public_url,
+            slack_oauth,
         })
     }
 
@@ -232,6 +239,7 @@ impl Config {
             ics_feeds: IcsFeeds::default(),
             sealer: crate::crypto::Sealer::default(),
             public_url: None,
+            slack_oauth: None,
         }
     }
 }

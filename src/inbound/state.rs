@@ -12,6 +12,8 @@ use crate::domain::clock::Clock;
 use crate::inbound::hooks::HookSecrets;
 use crate::inbound::teams::auth::BotAuthenticator;
 use crate::platform::Senders;
+use crate::platform::slack::oauth::SlackOAuth;
+use crate::platform::slack::tokens::SlackTokens;
 use crate::platform::slack::users::SlackDirectory;
 use crate::service::Commands;
 use crate::store::Store;
@@ -21,6 +23,10 @@ use crate::store::Store;
 pub struct AppState {
     /// Verifies everything Slack sends; `None` refuses every Slack request.
     pub slack_signing_secret: Option<SecretString>,
+    /// Each Slack workspace's bot token: records installs and revocations.
+    pub slack_tokens: SlackTokens,
+    /// The multi-workspace install (`/slack/install`), when `SLACK_CLIENT_ID` is set.
+    pub slack_oauth: Option<SlackOAuth>,
     /// The event sources' secrets.
     pub hook_secrets: Arc<HookSecrets>,
     /// Opens the secrets of tenants' own event sources.
@@ -31,7 +37,7 @@ pub struct AppState {
     pub commands: Commands,
     /// Time.
     pub clock: Arc<dyn Clock>,
-    /// Slack's user directory, when a bot token is configured.
+    /// Slack's user directory, when a bot token is configured or workspaces can install.
     pub directory: Option<SlackDirectory>,
     /// Verifies Bot Framework tokens, when Teams is configured.
     pub teams_auth: Option<BotAuthenticator>,

@@ -4,5 +4,7 @@ pub(crate) mod api;
 pub mod blocks;
 pub mod command_text;
 pub(crate) mod mrkdwn;
+pub mod oauth;
 pub(crate) mod sender;
+pub mod tokens;
 pub(crate) mod users;

@@ -4,20 +4,19 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use secrecy::SecretString;
-
 use super::api::SlackApi;
 use super::blocks;
+use super::tokens::{SlackTokens, WorkspaceToken};
 use crate::domain::card::{Card, Form};
 use crate::platform::{Destination, SendError, Sender};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
-/// Delivers through the Slack Web API with the workspace's bot token.
+/// Delivers through the Slack Web API with each workspace's bot token.
 #[derive(Debug, Clone)]
 pub struct SlackSender {
     api: SlackApi,
-    token: Option<SecretString>,
+    tokens: SlackTokens,
     /// Where each unfinished search of a channel's history stopped (by the message's
     /// idempotency key): a search cut short by a rate limit resumes there, rather than reading
     /// the first page again and never getting further.
@@ -25,12 +24,12 @@ pub struct SlackSender {
 }
 
 impl SlackSender {
-    /// A sender calling `api` with `token` (`SLACK_BOT_TOKEN`); without a token every message
-    /// is refused as permanently undeliverable.
-    pub fn new(api: SlackApi, token: Option<SecretString>) -> Self {
+    /// A sender calling `api` with the destination workspace's token from `tokens`; a message
+    /// to a workspace without one is refused as permanently undeliverable.
+    pub fn new(api: SlackApi, tokens: SlackTokens) -> Self {
         SlackSender {
             api,
-            token,
+            tokens,
             searches: Arc::default(),
         }
     }
@@ -51,10 +50,8 @@ impl SlackSender {
         }
     }
 
-    fn token(&self) -> Result<&SecretString, SendError> {
-        self.token
-            .as_ref()
-            .ok_or_else(|| SendError::Permanent("SLACK_BOT_TOKEN is not set".to_owned()))
+    async fn token(&self, to: &Destination<'_>) -> Result<WorkspaceToken, SendError> {
+        self.tokens.for_tenant(to.tenant).await
     }
 }
 
@@ -68,7 +65,12 @@ impl Sender for SlackSender {
     ) -> Result<String, SendError> {
         let message = blocks::message(card);
         self.api
-            .post_message(self.token()?, to.channel, &message, to.idempotency_key)
+            .post_message(
+                self.token(to).await?.secret(),
+                to.channel,
+                &message,
+                to.idempotency_key,
+            )
             .await
     }
 
@@ -80,7 +82,12 @@ impl Sender for SlackSender {
     ) -> Result<String, SendError> {
         let message = blocks::message(card);
         self.api
-            .update_message(self.token()?, to.channel, message_id, &message)
+            .update_message(
+                self.token(to).await?.secret(),
+                to.channel,
+                message_id,
+                &message,
+            )
             .await
     }
 
@@ -92,13 +99,13 @@ impl Sender for SlackSender {
     ) -> Result<String, SendError> {
         let message = blocks::message(card);
         self.api
-            .post_ephemeral(self.token()?, to.channel, user, &message)
+            .post_ephemeral(self.token(to).await?.secret(), to.channel, user, &message)
             .await
     }
 
     async fn open_form(
         &self,
-        _to: &Destination<'_>,
+        to: &Destination<'_>,
         trigger: &str,
         form: &Form,
         context: &serde_json::Value,
@@ -106,17 +113,19 @@ impl Sender for SlackSender {
         let mut view = blocks::modal(form);
         // Slack hands private_metadata back on submission: it says which card to update.
         view["private_metadata"] = serde_json::Value::String(context.to_string());
-        self.api.open_view(self.token()?, trigger, &view).await
+        self.api
+            .open_view(self.token(to).await?.secret(), trigger, &view)
+            .await
     }
 
     async fn publish_home(
         &self,
-        _to: &Destination<'_>,
+        to: &Destination<'_>,
         user: &str,
         card: &Card,
     ) -> Result<String, SendError> {
         self.api
-            .publish_home(self.token()?, user, &blocks::home(card))
+            .publish_home(self.token(to).await?.secret(), user, &blocks::home(card))
             .await
     }
 
@@ -128,13 +137,13 @@ impl Sender for SlackSender {
         to: &Destination<'_>,
         since: DateTime<Utc>,
     ) -> Result<Option<String>, SendError> {
-        let token = self.token()?;
+        let token = self.token(to).await?;
         let mut cursor = self.resume(to.idempotency_key);
         loop {
             let page = self
                 .api
                 .history_page(
-                    token,
+                    token.secret(),
                     to.channel,
                     to.idempotency_key,
                     since.timestamp(),

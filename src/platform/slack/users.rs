@@ -5,8 +5,9 @@
 //! fits in Slack's 3-second budget; when Slack cannot be asked, the author is not an admin.
 //! Each lookup runs as a task of its own: a caller that stops waiting (its budget spent) does
 //! not cancel it, so Slack's late answer still fills the cache for the next command.
-//! The bot token belongs to one workspace (`auth.test` says which); an author from any other
-//! tenant is never taken for an admin on that workspace's word.
+//! Each workspace is asked with its own installation's token. The deployment's `SLACK_BOT_TOKEN`
+//! belongs to one workspace (`auth.test` says which); an author from any other tenant is never
+//! taken for an admin on that workspace's word.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -14,6 +15,8 @@ use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
+
+use super::tokens::{SlackTokens, WorkspaceToken};
 
 /// How long an answer is reused.
 const CACHE_FOR: Duration = Duration::from_secs(600);
@@ -28,7 +31,7 @@ type TenantUser = (String, String);
 pub struct SlackDirectory {
     http: reqwest::Client,
     base_url: String,
-    token: SecretString,
+    tokens: SlackTokens,
     cache: Arc<Mutex<HashMap<TenantUser, (bool, Instant)>>>,
     /// Lookups under way: a second command by the same person joins the first's lookup.
     in_flight: Arc<Mutex<HashMap<TenantUser, Arc<tokio::sync::OnceCell<bool>>>>>,
@@ -61,13 +64,13 @@ struct UserInfo {
 }
 
 impl SlackDirectory {
-    /// A directory calling `base_url` (ending in `/`) with the bot token.
-    pub fn new(base_url: &str, token: SecretString) -> Result<Self, reqwest::Error> {
+    /// A directory calling `base_url` (ending in `/`) with each workspace's token from `tokens`.
+    pub fn new(base_url: &str, tokens: SlackTokens) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder().timeout(TIMEOUT).build()?;
         Ok(SlackDirectory {
             http,
             base_url: base_url.to_owned(),
-            token,
+            tokens,
             cache: Arc::default(),
             in_flight: Arc::default(),
             token_tenants: Arc::default(),
@@ -105,24 +108,34 @@ impl SlackDirectory {
         Some(in_flight.entry(key.clone()).or_default().clone())
     }
 
-    /// Asks Slack (`auth.test` once, then `users.info`) and caches the answer.
+    /// Asks Slack (`users.info`, after `auth.test` once for the deployment's token) and caches
+    /// the answer.
     async fn look_up(&self, key: TenantUser, tenant: &str, user_id: &str) -> bool {
-        // Learnt once; a failed auth.test is not remembered, so the next command asks again.
-        let token_tenants = match self
-            .token_tenants
-            .get_or_try_init(|| self.auth_test())
-            .await
-        {
-            Ok(tenants) => tenants,
+        let token = match self.tokens.for_slack_id(tenant).await {
+            Ok(token) => token,
             Err(reason) => {
-                tracing::warn!(%reason, "auth.test failed; treating as non-admin");
+                tracing::warn!(%reason, "no token for the workspace; treating as non-admin");
                 return false;
             }
         };
-        if !token_tenants.iter().any(|t| t == tenant) {
-            return false;
+        if let WorkspaceToken::Deployment(deployment) = &token {
+            // Learnt once; a failed auth.test is not remembered, so the next command asks again.
+            let token_tenants = match self
+                .token_tenants
+                .get_or_try_init(|| self.auth_test(deployment))
+                .await
+            {
+                Ok(tenants) => tenants,
+                Err(reason) => {
+                    tracing::warn!(%reason, "auth.test failed; treating as non-admin");
+                    return false;
+                }
+            };
+            if !token_tenants.iter().any(|t| t == tenant) {
+                return false;
+            }
         }
-        match self.ask(user_id).await {
+        match self.ask(token.secret(), user_id).await {
             Ok(is_admin) => {
                 if let Ok(mut cache) = self.cache.lock() {
                     cache.insert(key, (is_admin, Instant::now()));
@@ -151,12 +164,12 @@ impl SlackDirectory {
         (at.elapsed() < CACHE_FOR).then_some(*known)
     }
 
-    /// The workspace (and organisation) the bot token belongs to.
-    async fn auth_test(&self) -> Result<Vec<String>, String> {
+    /// The workspace (and organisation) the deployment's bot token belongs to.
+    async fn auth_test(&self, token: &SecretString) -> Result<Vec<String>, String> {
         let response = self
             .http
             .post(format!("{}auth.test", self.base_url))
-            .bearer_auth(self.token.expose_secret())
+            .bearer_auth(token.expose_secret())
             .send()
             .await
             .map_err(|e| e.to_string())?;
@@ -174,11 +187,11 @@ impl SlackDirectory {
             .collect())
     }
 
-    async fn ask(&self, user_id: &str) -> Result<bool, String> {
+    async fn ask(&self, token: &SecretString, user_id: &str) -> Result<bool, String> {
         let response = self
             .http
             .get(format!("{}users.info", self.base_url))
-            .bearer_auth(self.token.expose_secret())
+            .bearer_auth(token.expose_secret())
             .query(&[("user", user_id)])
             .send()
             .await
