@@ -334,7 +334,6 @@ async fn export(
 
 /// `cadence rotate-key`: every stored secret sealed with the newest key.
 async fn rotate_key(config: Config) -> anyhow::Result<()> {
-    use cadence::store::EventSource;
     if !config.sealer.encrypts() {
         anyhow::bail!(
             "{} is not set: give the keys, the new one first, and run this again",
@@ -343,33 +342,12 @@ async fn rotate_key(config: Config) -> anyhow::Result<()> {
     }
     let store = open_existing(&config).await?;
     store.migrate().await.context("applying migrations")?;
-    let stored = store.stored_source_secrets().await?;
-    let mut resealed = 0;
-    for (id, secret, previous) in &stored {
-        let context = EventSource::secret_context(id);
-        let fresh = config.sealer.reseal(secret, context.as_bytes())?;
-        let fresh_previous = match previous {
-            Some(previous) => config.sealer.reseal(previous, context.as_bytes())?,
-            None => None,
-        };
-        if fresh.is_none() && fresh_previous.is_none() {
-            continue;
-        }
-        let now = (
-            fresh.as_deref().unwrap_or(secret),
-            fresh_previous.as_deref().or(previous.as_deref()),
-        );
-        if store
-            .reseal_source_secrets(id, (secret, previous.as_deref()), now)
-            .await?
-        {
-            resealed += 1;
-        }
-    }
+    let done = cadence::service::secrets::reseal_stored_secrets(&store, &config.sealer).await;
     store.close().await;
+    let done = done?;
     println!(
-        "Sealed again with the newest key: {resealed} of {} event sources' secrets; the rest were sealed with it already.",
-        stored.len()
+        "Sealed again with the newest key: {} of {} event sources' secrets and {} of {} Slack installations' tokens; the rest were sealed with it already.",
+        done.sources.0, done.sources.1, done.installations.0, done.installations.1
     );
     Ok(())
 }
@@ -711,6 +689,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         tracing::warn!(
             "Slack is not configured: set SLACK_SIGNING_SECRET; Slack routes refuse all requests"
         );
+    } else if config.slack_oauth.is_some() {
+        tracing::info!(
+            "Slack workspaces install Cadence at {}/slack/install",
+            config.public_url.as_deref().unwrap_or_default()
+        );
     } else if config
         .slack
         .as_ref()
@@ -718,7 +701,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .is_none()
     {
         tracing::info!(
-            "SLACK_BOT_TOKEN is not set: workspace admins are not recognised; use CADENCE_ADMINS"
+            "neither SLACK_BOT_TOKEN nor SLACK_CLIENT_ID is set: nothing can be posted to Slack \
+             and workspace admins are not recognised; use CADENCE_ADMINS"
         );
     }
     if config.teams.is_none() {

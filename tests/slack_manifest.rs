@@ -24,6 +24,8 @@ const METHOD_SCOPES: &[(&str, &[&str])] = &[
     // never have been invited to a public one.
     ("chat.postMessage", &["chat:write", "chat:write.public"]),
     ("chat.update", &["chat:write"]),
+    // The install and token refresh: called with the app's credentials, not a bot token.
+    ("oauth.v2.access", &[]),
     // Public and private channels; Cadence posts in no direct messages.
     (
         "conversations.history",
@@ -391,4 +393,14 @@ fn bot_scopes_are_exactly_what_the_code_needs() {
         strings(&m["oauth_config"]["scopes"]["user"]).is_empty(),
         "Cadence acts as its bot, never as a user"
     );
+}
+
+#[test]
+fn the_install_asks_for_exactly_the_manifests_bot_scopes() {
+    let listed = strings(&manifest()["oauth_config"]["scopes"]["bot"]);
+    let asked: BTreeSet<String> = cadence::platform::slack::oauth::BOT_SCOPES
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    assert_eq!(asked, listed);
 }

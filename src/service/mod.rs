@@ -17,6 +17,7 @@ mod outcomes;
 mod reply;
 pub(crate) mod rituals;
 mod scope;
+pub mod secrets;
 mod settings;
 mod setup;
 mod sources;

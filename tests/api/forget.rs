@@ -8,7 +8,7 @@ use crate::helpers::{TestApp, at};
 use crate::on_both_databases;
 
 /// Runs `cadence forget ARGS…` against the app's database: stdout, or stderr on failure.
-fn forget(app: &TestApp, args: &[&str]) -> Result<String, String> {
+pub(crate) fn forget(app: &TestApp, args: &[&str]) -> Result<String, String> {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_cadence"))
         .arg("forget")
         .args(args)

@@ -16,6 +16,12 @@ use sqlx::Connection;
 pub const SECRET: &str = "test-signing-secret-0123456789abcdef";
 /// The Jira webhook secret every test app uses.
 pub const JIRA_SECRET: &str = "test-jira-webhook-secret";
+/// The Slack app's OAuth client id and secret, for multi-workspace installs.
+pub const CLIENT_ID: &str = "1111.2222";
+/// The Slack app's client secret.
+pub const CLIENT_SECRET: &str = "test-client-secret";
+/// `CADENCE_PUBLIC_URL` in multi-workspace tests.
+pub const PUBLIC_URL: &str = "https://cadence.example.com";
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +133,11 @@ pub struct TestApp {
     pub teams: Option<(String, String)>,
     /// Calendar feeds, by name and address.
     pub feeds: Vec<(String, String)>,
+    /// Whether workspaces install Cadence through OAuth (`/slack/install`), with no
+    /// deployment-wide bot token.
+    pub slack_install: bool,
+    /// What seals stored secrets.
+    pub sealer: cadence::crypto::Sealer,
     server: Option<Server>,
     client: reqwest::Client,
     clock: Arc<dyn Clock>,
@@ -199,6 +210,22 @@ impl TestApp {
         Some(app)
     }
 
+    /// Starts Cadence as a multi-workspace install (OAuth, no deployment bot token) with the
+    /// Slack Web API at `slack_api`, secrets sealed by `sealer`, and time from `clock`.
+    pub async fn spawn_installable(
+        db: Db,
+        slack_api: &str,
+        sealer: cadence::crypto::Sealer,
+        clock: Arc<dyn Clock>,
+    ) -> Option<TestApp> {
+        let mut app = Self::launch_stopped(db, Some(slack_api.to_owned())).await?;
+        app.clock = clock;
+        app.slack_install = true;
+        app.sealer = sealer;
+        app.start().await;
+        Some(app)
+    }
+
     /// A second Cadence on the same database and clock, as another replica would run.
     pub async fn another_instance(&self) -> Server {
         Server::start(self.config(), self.clock.clone())
@@ -228,6 +255,8 @@ impl TestApp {
             slack_api,
             teams: None,
             feeds: Vec::new(),
+            slack_install: false,
+            sealer: cadence::crypto::Sealer::default(),
             server: None,
             client: reqwest::Client::new(),
             clock: Arc::new(SystemClock),
@@ -251,6 +280,18 @@ impl TestApp {
         config
             .hook_secrets
             .set(cadence::domain::event::Source::Jira, JIRA_SECRET);
+        config.sealer = self.sealer.clone();
+        if self.slack_install {
+            if let Some(slack) = &mut config.slack {
+                slack.bot_token = None;
+            }
+            config.public_url = Some(PUBLIC_URL.to_owned());
+            config.slack_oauth = Some(cadence::config::SlackOAuthConfig {
+                client_id: CLIENT_ID.to_owned(),
+                client_secret: SecretString::from(CLIENT_SECRET),
+                redirect_uri: format!("{PUBLIC_URL}/slack/oauth/callback"),
+            });
+        }
         for (name, url) in &self.feeds {
             config.ics_feeds.set(name, url);
         }
@@ -312,6 +353,15 @@ impl TestApp {
         sqlx::any::install_default_drivers();
         let mut conn = sqlx::AnyConnection::connect(&self.db.url).await?;
         Ok(sqlx::query(sql).execute(&mut conn).await?.rows_affected())
+    }
+
+    /// GETs `path` (with its query) with the given headers.
+    pub async fn get(&self, path: &str, headers: &[(&str, String)]) -> reqwest::Response {
+        let mut request = self.client.get(format!("{}{path}", self.base));
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        request.send().await.expect("request is sent")
     }
 
     /// POSTs a raw body to `path` with the given headers.

@@ -7,6 +7,7 @@
 mod feed_standin;
 mod helpers;
 mod slack_events;
+mod slack_install;
 mod slack_standin;
 mod teams_standin;
 

@@ -55,6 +55,8 @@ struct Inner {
     /// at most 15 messages a page, and 429 for every second call (about one call a minute).
     history_limited: bool,
     history_calls: usize,
+    /// What `oauth.v2.access` grants, by install code or refresh token; each is used once.
+    grants: HashMap<String, Value>,
 }
 
 type Shared = Arc<Mutex<Inner>>;
@@ -143,6 +145,16 @@ impl SlackStandIn {
     /// 2025: at most 15 messages a page, and HTTP 429 (Retry-After: 60) for every second call.
     pub fn limit_history(&self) {
         self.inner.lock().expect("inner").history_limited = true;
+    }
+
+    /// Makes `oauth.v2.access` grant `grant` once, for the install code or refresh token `key`;
+    /// any other code or refresh token is refused as Slack refuses it.
+    pub fn grant(&self, key: &str, grant: Value) {
+        self.inner
+            .lock()
+            .expect("grants")
+            .grants
+            .insert(key.to_owned(), grant);
     }
 
     /// Makes the next calls to `method` answer as scripted, in order; later calls succeed.
@@ -286,9 +298,27 @@ async fn answer(
             json_ok(json!({ "ok": true, "channel": args["channel"], "ts": args["ts"] }))
         }
         "conversations.history" => history(&mut inner, &args),
-        "views.open" => {
+        "views.open" | "views.publish" => {
             inner.next_ts += 1;
             json_ok(json!({ "ok": true, "view": { "id": format!("V{:06}", inner.next_ts) } }))
+        }
+        "oauth.v2.access" => {
+            let refresh = args["grant_type"] == "refresh_token";
+            let key = if refresh {
+                &args["refresh_token"]
+            } else {
+                &args["code"]
+            };
+            match inner.grants.remove(key.as_str().unwrap_or_default()) {
+                Some(mut grant) => {
+                    grant["ok"] = json!(true);
+                    json_ok(grant)
+                }
+                None if refresh => {
+                    json_ok(json!({ "ok": false, "error": "invalid_refresh_token" }))
+                }
+                None => json_ok(json!({ "ok": false, "error": "invalid_code" })),
+            }
         }
         _ => json_ok(json!({ "ok": false, "error": "unknown_method" })),
     }

@@ -97,7 +97,7 @@ crate::for_each_database! {
 }
 
 /// Runs `cadence rotate-key` with `keys` (or none) against the app's database.
-fn rotate_key(app: &TestApp, keys: Option<&str>) -> Result<String, String> {
+pub(crate) fn rotate_key(app: &TestApp, keys: Option<&str>) -> Result<String, String> {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cadence"));
     command
         .arg("rotate-key")

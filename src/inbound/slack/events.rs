@@ -68,11 +68,7 @@ pub async fn handle(
             }
             match event_type {
                 "app_uninstalled" | "tokens_revoked" => {
-                    tracing::warn!(
-                        event_id,
-                        event_type,
-                        "Cadence lost access to this workspace"
-                    );
+                    lost_access(&state, tenant, &envelope["event"]).await?;
                 }
                 "app_home_opened" if envelope["event"]["tab"].as_str() == Some("home") => {
                     // Acknowledged now; the view is built and queued after the answer, like
@@ -107,4 +103,30 @@ pub async fn handle(
         }
         _ => Ok(StatusCode::OK.into_response()),
     }
+}
+
+/// Slack said the app was uninstalled, or its bot token revoked: nothing more is posted to the
+/// workspace until it installs Cadence again. Its data stays until an admin erases it. A
+/// revocation of user tokens only (Cadence holds none) changes nothing.
+async fn lost_access(state: &AppState, tenant: &str, event: &Value) -> Result<(), AppError> {
+    let bot_tokens_revoked = event["tokens"]["bot"]
+        .as_array()
+        .is_some_and(|bots| !bots.is_empty());
+    if event["type"] == "tokens_revoked" && !bot_tokens_revoked {
+        return Ok(());
+    }
+    let Some(tenant_id) = state.store.find_tenant(Platform::Slack, tenant).await? else {
+        tracing::info!(tenant, "a workspace Cadence never served lost access");
+        return Ok(());
+    };
+    let revoked = state
+        .slack_tokens
+        .revoke(tenant_id, state.clock.now())
+        .await?;
+    tracing::warn!(
+        tenant,
+        installed = revoked,
+        "Cadence lost access to this workspace; nothing more is posted there until it is reinstalled"
+    );
+    Ok(())
 }

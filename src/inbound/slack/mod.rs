@@ -3,6 +3,8 @@
 mod adapter;
 pub(crate) mod commands;
 pub(crate) mod events;
+mod install;
+mod install_state;
 pub(crate) mod interactions;
 pub mod signature;
 
@@ -25,7 +27,7 @@ pub fn verify_request(state: &AppState, headers: &HeaderMap, body: &Bytes) -> Re
 /// each), so interactions get a larger body limit.
 pub fn router() -> axum::Router<AppState> {
     use axum::extract::DefaultBodyLimit;
-    use axum::routing::post;
+    use axum::routing::{get, post};
     axum::Router::new()
         .route("/slack/commands", post(chat::handle::<Slack>))
         .route(
@@ -33,4 +35,6 @@ pub fn router() -> axum::Router<AppState> {
             post(chat::handle::<Slack>).layer(DefaultBodyLimit::max(MAX_INTERACTION_BYTES)),
         )
         .route("/slack/events", post(events::handle))
+        .route("/slack/install", get(install::install))
+        .route("/slack/oauth/callback", get(install::callback))
 }
