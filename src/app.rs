@@ -222,7 +222,12 @@ fn senders(
 /// The application state for a configuration and an opened store.
 pub fn state(config: &Config, store: Store, clock: Arc<dyn Clock>) -> Result<AppState, StartError> {
     let slack_oauth = match &config.slack_oauth {
-        Some(oauth) => Some(SlackOAuth::new(&config.slack_api_base_url, oauth)?),
+        Some(oauth) => Some(SlackOAuth::new(
+            &config.slack_api_base_url,
+            &oauth.client_id,
+            oauth.client_secret.clone(),
+            &oauth.redirect_uri,
+        )?),
         None => None,
     };
     let slack_tokens = SlackTokens::new(

@@ -7,8 +7,6 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use crate::config::SlackOAuthConfig;
-
 /// Where an installer approves the app.
 pub const AUTHORIZE_URL: &str = "https://slack.com/oauth/v2/authorize";
 
@@ -122,14 +120,20 @@ pub struct SlackOAuth {
 }
 
 impl SlackOAuth {
-    /// A client for the Web API at `base_url` (ending in `/`) with the app's credentials.
-    pub fn new(base_url: &str, config: &SlackOAuthConfig) -> Result<Self, reqwest::Error> {
+    /// A client for the Web API at `base_url` (ending in `/`) with the app's credentials,
+    /// sending installers back to `redirect_uri`.
+    pub fn new(
+        base_url: &str,
+        client_id: &str,
+        client_secret: SecretString,
+        redirect_uri: &str,
+    ) -> Result<Self, reqwest::Error> {
         Ok(SlackOAuth {
             http: reqwest::Client::builder().timeout(TIMEOUT).build()?,
             base_url: base_url.to_owned(),
-            client_id: config.client_id.clone(),
-            client_secret: config.client_secret.clone(),
-            redirect_uri: config.redirect_uri.clone(),
+            client_id: client_id.to_owned(),
+            client_secret,
+            redirect_uri: redirect_uri.to_owned(),
         })
     }
 
@@ -207,11 +211,9 @@ mod tests {
     fn client() -> SlackOAuth {
         SlackOAuth::new(
             "http://127.0.0.1:9/",
-            &SlackOAuthConfig {
-                client_id: "123.456".to_owned(),
-                client_secret: SecretString::from("secret"),
-                redirect_uri: "https://cadence.example.com/slack/oauth/callback".to_owned(),
-            },
+            "123.456",
+            SecretString::from("secret"),
+            "https://cadence.example.com/slack/oauth/callback",
         )
         .expect("client")
     }
