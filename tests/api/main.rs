@@ -30,6 +30,7 @@ mod library;
 mod limits;
 mod outcomes;
 mod pace_reminders;
+mod pacing;
 mod persistence;
 mod process;
 mod prompts;
