@@ -11,8 +11,10 @@ use secrecy::SecretString;
 
 use crate::inbound::hooks::HookSecrets;
 
+mod clock;
 mod feeds;
 
+pub use clock::{CLOCK_FILE_VARIABLE, FileClock, serve_clock};
 pub use feeds::{DEFAULT_POLL, IcsFeeds, expose as expose_feed_url};
 
 /// The default database: an SQLite file in the working directory.
