@@ -6,6 +6,8 @@
 
 mod feed_standin;
 mod helpers;
+mod replica_checks;
+mod replica_set;
 mod slack_events;
 mod slack_standin;
 mod teams_standin;
@@ -34,6 +36,7 @@ mod pacing;
 mod persistence;
 mod process;
 mod prompts;
+mod replicas;
 mod rituals;
 mod scheduler;
 mod settings;
