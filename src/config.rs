@@ -11,9 +11,11 @@ use secrecy::SecretString;
 
 use crate::inbound::hooks::HookSecrets;
 
+mod clock;
 mod feeds;
 mod slack_oauth;
 
+pub use clock::{CLOCK_FILE_VARIABLE, FileClock, serve_clock};
 pub use feeds::{DEFAULT_POLL, IcsFeeds, expose as expose_feed_url};
 pub use slack_oauth::SlackOAuthConfig;
 

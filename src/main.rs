@@ -2,7 +2,6 @@
 //! reported here, at the edge, with `anyhow`.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -711,7 +710,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         );
     }
     let database = redact_database_url(&config.database_url);
-    let server = Server::start(config, Arc::new(SystemClock))
+    let clock = cadence::config::serve_clock(|name| std::env::var(name).ok())
+        .context("invalid configuration")?;
+    let server = Server::start(config, clock)
         .await
         .context("starting the server")?;
     tracing::info!(addr = %server.addr(), %database, "cadence is listening");

@@ -2,3 +2,4 @@
 //! platform through that platform's [`crate::platform::Sender`], and never names a platform.
 
 pub(crate) mod outbox;
+mod pacing;

@@ -3,8 +3,10 @@
 //! It claims due messages with a lease, renders each neutral card for its platform (Block Kit
 //! for Slack, an Adaptive Card for Teams), and sends it:
 //! - paced to one post per second per channel or conversation (Slack's documented rate for
-//!   `chat.postMessage`, and well inside Teams' per-thread limits);
-//! - retried with exponential backoff and jitter, or after the platform's `Retry-After` on 429;
+//!   `chat.postMessage`, and well inside Teams' per-thread limits), across every replica: the
+//!   channel's next slot is reserved in the database before the send ([`super::pacing`]);
+//! - retried with exponential backoff and jitter, or after the platform's `Retry-After` on 429,
+//!   which also holds the whole channel, for every replica, until then;
 //! - parked as `dead` on a permanent error or after [`MAX_ATTEMPTS`], visible to operators;
 //! - checked, before a second attempt, with the platform's [`Sender::find_posted`] (Slack finds
 //!   the idempotency key in the message metadata), so a post that landed before a crash is not
@@ -13,12 +15,12 @@
 //!
 //! The worker never names a platform: it delivers through the [`Senders`] registry.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use tokio_util::sync::CancellationToken;
 
+use super::pacing::{self, Hold, Slot};
 use crate::domain::card::{Card, Form};
 use crate::domain::clock::Clock;
 use crate::platform::{Destination, SendError, Sender, Senders};
@@ -34,8 +36,6 @@ const LEASE: Duration = Duration::seconds(30);
 pub const CLAIM: i64 = 8;
 /// The longest `Retry-After` honoured as given; longer ones are capped.
 const MAX_RETRY_AFTER: Duration = Duration::hours(1);
-/// The gap kept between two posts to one channel.
-const CHANNEL_GAP: Duration = Duration::milliseconds(1000);
 /// How often the worker looks for due messages when nobody wakes it.
 pub const POLL: std::time::Duration = std::time::Duration::from_millis(250);
 
@@ -45,7 +45,8 @@ pub struct OutboxWorker {
     store: Store,
     senders: Senders,
     clock: Arc<dyn Clock>,
-    last_post: HashMap<String, DateTime<Utc>>,
+    /// The channel reserved for the send under way, released after it (or at a stop).
+    holding: Option<Hold>,
 }
 
 /// What one pass did, for tests and logs.
@@ -73,7 +74,7 @@ impl OutboxWorker {
             store,
             senders,
             clock,
-            last_post: HashMap::new(),
+            holding: None,
         }
     }
 
@@ -118,6 +119,7 @@ impl OutboxWorker {
                 Some(Handled::Deferred) => pass.deferred += 1,
                 Some(Handled::Dead) => pass.dead += 1,
                 None => {
+                    self.release_channel_at_stop().await;
                     let rest = due.by_ref().map(|m| (m, false));
                     self.release(std::iter::once((message, true)).chain(rest))
                         .await;
@@ -161,63 +163,52 @@ impl OutboxWorker {
             Delivery::Ephemeral(_) => sender.paces_private(),
             Delivery::Update(_) | Delivery::OpenView(_) | Delivery::PublishHome(_) => false,
         };
-        if paced && self.defer_for_pacing(message, self.clock.now()).await? {
-            return Ok(Handled::Deferred);
-        }
-        let to = Destination {
-            tenant: message.tenant,
-            channel: &message.channel_id,
-            idempotency_key: &message.idempotency_key,
-        };
-        let is_post = matches!(message.delivery, Delivery::Post | Delivery::Reply(_));
-        // A second attempt may follow a post that landed just before a crash: look first.
-        if is_post && message.attempts > 1 {
-            match sender
-                .find_posted(&to, message.created_at - Duration::seconds(5))
-                .await
-            {
-                Ok(Some(id)) => {
-                    self.store.mark_sent(message, &id, self.clock.now()).await?;
-                    return Ok(Handled::Sent);
+        if paced {
+            let now = self.clock.now();
+            // The channel is held as long as the message's claim (renewed just before this).
+            let until =
+                chrono::DateTime::from_timestamp_millis(message.lease_until).unwrap_or(now + LEASE);
+            match pacing::reserve(&self.store, message, now, until).await? {
+                Slot::Taken(hold) => self.holding = Some(hold),
+                Slot::NotBefore(at) => {
+                    self.store.retry_later(message, at, None, false).await?;
+                    return Ok(Handled::Deferred);
                 }
-                Ok(None) => {}
-                // History we may not read (a channel joined only through chat:write.public)
-                // says nothing about the post; a transient failure is retried as usual.
-                Err(SendError::Permanent(reason)) => {
-                    tracing::info!(outbox = message.id.0, %reason, "history unreadable; posting");
-                }
-                Err(error) => return self.failed(message, error).await,
             }
         }
-        let result = send(sender.as_ref(), &to, &message.delivery, &content).await;
-        if paced {
-            self.last_post
-                .insert(message.channel_id.clone(), self.clock.now());
+        let attempt = attempt(sender.as_ref(), message, &content).await;
+        let finished = self.clock.now();
+        if let Some(hold) = self.holding.take() {
+            // Nothing was posted when the lookup found the post or failed: the channel is free.
+            let next = match &attempt {
+                Attempt::Sent(result) => pacing::next_slot(result, finished, MAX_RETRY_AFTER),
+                Attempt::Found(_) | Attempt::LookupFailed(_) => finished,
+            };
+            if next > finished + pacing::CHANNEL_GAP {
+                tracing::info!(outbox = message.id.0, channel = %message.channel_id, until = %next, "channel rate-limited: held for every replica");
+            }
+            pacing::release(&self.store, &hold, next).await?;
         }
-        match result {
-            Ok(id) => {
-                self.store.mark_sent(message, &id, self.clock.now()).await?;
+        match attempt {
+            Attempt::Found(id) | Attempt::Sent(Ok(id)) => {
+                self.store.mark_sent(message, &id, finished).await?;
                 tracing::info!(outbox = message.id.0, platform = %message.platform, channel = %message.channel_id, "message delivered");
                 Ok(Handled::Sent)
             }
-            Err(error) => self.failed(message, error).await,
+            Attempt::LookupFailed(error) | Attempt::Sent(Err(error)) => {
+                self.failed(message, error).await
+            }
         }
     }
 
-    /// Puts a post back until [`CHANNEL_GAP`] after the last post to its channel; whether it did.
-    async fn defer_for_pacing(
-        &self,
-        message: &OutboxMessage,
-        now: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        match self.last_post.get(&message.channel_id) {
-            Some(last) if now < *last + CHANNEL_GAP => {
-                self.store
-                    .retry_later(message, *last + CHANNEL_GAP, None, false)
-                    .await?;
-                Ok(true)
+    /// Frees the channel of a send cut short by a stop at once, so the replica that takes the
+    /// message over (it looks in the channel first) is not kept waiting.
+    async fn release_channel_at_stop(&mut self) {
+        if let Some(hold) = self.holding.take() {
+            let next = self.clock.now();
+            if let Err(error) = pacing::release(&self.store, &hold, next).await {
+                tracing::warn!(%error, "could not release a channel; its reservation will lapse");
             }
-            _ => Ok(false),
         }
     }
 
@@ -274,6 +265,43 @@ impl Content {
             .map(Content::Card)
             .map_err(|e| format!("card is not valid: {e}"))
     }
+}
+
+/// What one delivery attempt came to.
+enum Attempt {
+    /// A post from an earlier attempt was found in the channel: nothing was sent.
+    Found(String),
+    /// Looking for an earlier attempt's post failed: nothing was sent.
+    LookupFailed(SendError),
+    /// The message was handed to the platform, with this result.
+    Sent(Result<String, SendError>),
+}
+
+/// Sends `message`; a second attempt at a post first looks for the first one in the channel,
+/// as it may have landed just before a crash.
+async fn attempt(sender: &dyn Sender, message: &OutboxMessage, content: &Content) -> Attempt {
+    let to = Destination {
+        tenant: message.tenant,
+        channel: &message.channel_id,
+        idempotency_key: &message.idempotency_key,
+    };
+    let is_post = matches!(message.delivery, Delivery::Post | Delivery::Reply(_));
+    if is_post && message.attempts > 1 {
+        match sender
+            .find_posted(&to, message.created_at - Duration::seconds(5))
+            .await
+        {
+            Ok(Some(id)) => return Attempt::Found(id),
+            Ok(None) => {}
+            // History we may not read (a channel joined only through chat:write.public)
+            // says nothing about the post; a transient failure is retried as usual.
+            Err(SendError::Permanent(reason)) => {
+                tracing::info!(outbox = message.id.0, %reason, "history unreadable; posting");
+            }
+            Err(error) => return Attempt::LookupFailed(error),
+        }
+    }
+    Attempt::Sent(send(sender, &to, &message.delivery, content).await)
 }
 
 /// Hands one message to its platform's sender.

@@ -6,6 +6,8 @@
 
 mod feed_standin;
 mod helpers;
+mod replica_checks;
+mod replica_set;
 mod slack_events;
 mod slack_install;
 mod slack_standin;
@@ -31,9 +33,11 @@ mod library;
 mod limits;
 mod outcomes;
 mod pace_reminders;
+mod pacing;
 mod persistence;
 mod process;
 mod prompts;
+mod replicas;
 mod rituals;
 mod scheduler;
 mod settings;

@@ -24,6 +24,8 @@ pub struct Call {
     pub user: String,
     /// The arguments: the JSON body, or the form as a JSON object.
     pub body: Value,
+    /// When the stand-in received it, by the system clock.
+    pub at: std::time::SystemTime,
 }
 
 /// How the stand-in answers one call to a method, instead of succeeding.
@@ -129,6 +131,11 @@ impl SlackStandIn {
             .collect()
     }
 
+    /// The messages that were actually posted, in order, each with the `ts` Slack gave it.
+    pub fn posted(&self) -> Vec<Value> {
+        self.inner.lock().expect("posted").posted.clone()
+    }
+
     /// Adds messages someone else posted in `channel`, as history shows them.
     pub fn others_posted(&self, channel: &str, count: usize) {
         let mut inner = self.inner.lock().expect("inner");
@@ -231,6 +238,7 @@ async fn answer(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Response {
+    let at = std::time::SystemTime::now();
     let inner = &state.inner;
     let args = arguments(headers, body);
     let script = {
@@ -240,6 +248,7 @@ async fn answer(
             authorization: authorization(headers),
             user: String::new(),
             body: args.clone(),
+            at,
         });
         let script = inner.scripts.get_mut(&method).and_then(VecDeque::pop_front);
         if let Some(Scripted::LandThenDrop) = script {
@@ -383,6 +392,7 @@ async fn users_info(
         authorization: authorization(&headers),
         user: user.clone(),
         body: Value::Null,
+        at: std::time::SystemTime::now(),
     });
     state.called.notify_waiters();
     if user == "USLOW" {
