@@ -53,36 +53,45 @@ impl Store {
         detail: ReportDetail,
     ) -> StoreResult<OrgData> {
         let t = tenant.0;
-        let teams: Vec<(i64, String)> =
-            sqlx::query_as("SELECT id, name FROM teams WHERE tenant_id = $1 ORDER BY name, id")
-                .bind(t)
-                .fetch_all(&self.read)
-                .await?;
-        let people: Vec<(i64, String, String)> =
-            sqlx::query_as("SELECT id, display_name, user_id FROM people WHERE tenant_id = $1")
-                .bind(t)
-                .fetch_all(&self.read)
-                .await?;
-        let capabilities: Vec<(i64, String, Option<String>)> =
-            sqlx::query_as("SELECT id, name, family FROM capabilities WHERE tenant_id = $1")
-                .bind(t)
-                .fetch_all(&self.read)
-                .await?;
-        let members: Vec<(i64, i64, String, i64, Option<i64>)> = sqlx::query_as(
+        let teams = sqlx::query_as::<_, (i64, String)>(
+            "SELECT id, name FROM teams WHERE tenant_id = $1 ORDER BY name, id",
+        )
+        .bind(t)
+        .fetch_all(&self.read);
+        let people = sqlx::query_as::<_, (i64, String, String)>(
+            "SELECT id, display_name, user_id FROM people WHERE tenant_id = $1",
+        )
+        .bind(t)
+        .fetch_all(&self.read);
+        let capabilities = sqlx::query_as::<_, (i64, String, Option<String>)>(
+            "SELECT id, name, family FROM capabilities WHERE tenant_id = $1",
+        )
+        .bind(t)
+        .fetch_all(&self.read);
+        let members = sqlx::query_as::<_, (i64, i64, String, i64, Option<i64>)>(
             "SELECT team_id, person_id, role, joined_at, left_at FROM team_members \
              WHERE tenant_id = $1 AND joined_at < $2",
         )
         .bind(t)
         .bind(millis(until))
-        .fetch_all(&self.read)
-        .await?;
+        .fetch_all(&self.read);
+        let (teams, people, capabilities, members) =
+            tokio::try_join!(teams, people, capabilities, members)?;
         let names: HashMap<PersonId, String> = people
             .iter()
             .map(|(id, name, _)| (PersonId(*id), name.clone()))
             .collect();
-        let (mut history, hours) = self
-            .events(tenant, window_from, until, &names, detail)
-            .await?;
+        // The reads are independent, and each waits on its own connection (on SQLite, its own
+        // thread): run together, the log's replay overlaps the rest instead of following it.
+        let (events, absences, occurrences, interventions, budgets, settings) = tokio::try_join!(
+            self.events(tenant, window_from, until, &names, detail),
+            self.absences_from(tenant, absences_from),
+            self.occurrence_records(tenant, None, window_from, until, &names),
+            self.intervention_records(tenant),
+            self.all_budget_uses(tenant),
+            self.settings(tenant),
+        )?;
+        let (mut history, hours) = events;
         for member in members {
             history.stint(stint(member)?);
         }
@@ -108,15 +117,13 @@ impl Store {
                 .map(|(id, name, _)| (CapabilityId(id), name))
                 .collect(),
             history: history.finish(families),
-            absences: self.absences_from(tenant, absences_from).await?,
-            occurrences: self
-                .occurrence_records(tenant, None, window_from, until, &names)
-                .await?,
-            interventions: self.intervention_records(tenant).await?,
+            absences,
+            occurrences,
+            interventions,
             hours,
             people: names,
-            budgets: self.all_budget_uses(tenant).await?,
-            currency: self.settings(tenant).await?.currency,
+            budgets,
+            currency: settings.currency,
         })
     }
 
