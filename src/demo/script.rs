@@ -413,3 +413,112 @@ fn next_digest(now: DateTime<Utc>) -> Result<DateTime<Utc>, DemoError> {
         .map(|at| at + Duration::seconds(5))
         .ok_or_else(|| DemoError::Schedule("the digest's schedule never comes round".to_owned()))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::unwrap_used)]
+
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::demo::stage::Scratch;
+    use crate::demo::transcript::Shown;
+    use crate::domain::clock::ManualClock;
+
+    /// A platform that answers every command but never shows what Cadence posts.
+    struct Mute {
+        stage: Stage,
+    }
+
+    #[async_trait]
+    impl Chat for Mute {
+        fn platform(&self) -> &'static str {
+            "nowhere"
+        }
+        fn route(&self, _request: Request) -> &'static str {
+            "POST /nowhere"
+        }
+        fn stage(&mut self) -> &mut Stage {
+            &mut self.stage
+        }
+        async fn command(
+            &mut self,
+            who: Person,
+            text: &str,
+            expect: &[Expect],
+        ) -> Result<Played, DemoError> {
+            // Says exactly what each command step waits for, and nothing else.
+            let mut seen = vec![Seen::did(who.name, text.to_owned())];
+            for expect in expect {
+                if let Expect::Told(words) = expect {
+                    let to = who.name.to_owned();
+                    seen.push(Seen::plain(
+                        Shown::Private { to },
+                        vec![(*words).to_owned()],
+                    ));
+                }
+            }
+            let missing = super::super::transcript::unmet(expect, &seen);
+            Ok(Played { seen, missing })
+        }
+        async fn click(
+            &mut self,
+            _who: Person,
+            _card: &Seen,
+            _verb: Verb,
+            _picks: Picks,
+            _expect: &[Expect],
+        ) -> Result<Played, DemoError> {
+            unreachable!("the story stops before any click")
+        }
+        async fn submit(
+            &mut self,
+            _who: Person,
+            _form: &Seen,
+            _answers: &[(&str, String)],
+            _expect: &[Expect],
+        ) -> Result<Played, DemoError> {
+            unreachable!("the story stops before any form")
+        }
+        async fn settle(&mut self, expect: &[Expect]) -> Result<Played, DemoError> {
+            Ok(Played {
+                seen: Vec::new(),
+                missing: super::super::transcript::unmet(expect, &[]),
+            })
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_prompt_that_never_arrives_ends_the_story_at_its_step() {
+        let scratch = Scratch::new().expect("scratch directory");
+        let mut config = Config::for_database(scratch.database_url());
+        config
+            .hook_secrets
+            .set(crate::domain::event::Source::Jira, "demo-test-secret");
+        let clock = Arc::new(ManualClock::new(opening(Utc::now()).expect("opening")));
+        let stage = Stage::start(config, clock, "demo-test-secret".to_owned())
+            .await
+            .expect("stage");
+        let mut chat = Mute { stage };
+        let mut out = Vec::new();
+        let played = {
+            let mut transcript = Transcript::new(&mut out);
+            play(&mut chat, &mut transcript).await
+        };
+        chat.stage.stop().await;
+        let shown = String::from_utf8(out).expect("text");
+        match played {
+            Err(DemoError::Step { step, wanted, .. }) => {
+                assert_eq!(step, 5, "{shown}");
+                assert_eq!(wanted, "a new card with a `gap` button");
+            }
+            other => panic!("expected the retro step to fail, got {other:?}\n{shown}"),
+        }
+        assert!(
+            shown.contains("━━ 5. Jira closes the sprint") && shown.contains("Jira: sprint"),
+            "the transcript shows how far it got: {shown}"
+        );
+        assert!(!shown.contains("━━ 6."), "{shown}");
+    }
+}

@@ -20,6 +20,7 @@ mod catalogue;
 mod commissions;
 mod crash;
 mod decisions;
+mod demo;
 mod export;
 mod fault;
 mod feeds;
