@@ -8,7 +8,8 @@
 //! as code: `cadence apply cadence.toml`. [`calendar`] reads iCalendar files and expands their
 //! recurring events, with no store or HTTP of its own; [`audit`] is the attention audit built on
 //! it (`cadence audit PATH…`). [`catalogue`] brings modules into the library in bulk, from an
-//! LMS's CSV export (`cadence import modules`) or `cadence.toml`.
+//! LMS's CSV export (`cadence import modules`) or `cadence.toml`. [`demo`] plays one sprint
+//! against the real server and loopback stand-ins of the platforms (`cadence demo`).
 
 pub mod app;
 pub mod apply;
@@ -17,6 +18,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod config;
 pub mod crypto;
+pub mod demo;
 pub mod domain;
 pub(crate) mod error;
 pub mod healthcheck;

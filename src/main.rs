@@ -74,6 +74,14 @@ enum Command {
     /// key is put first (older keys stay in the list until this has run); secrets stored before
     /// encryption was turned on are sealed for the first time.
     RotateKey,
+    /// Play one sprint against the real server on loopback, with a throw-away database and a
+    /// loopback stand-in for Slack (or Teams), and print the channel as people would read it.
+    /// Needs no configuration and no network.
+    Demo {
+        /// Play it on Microsoft Teams (Bot Framework activities and Adaptive Cards).
+        #[arg(long)]
+        teams: bool,
+    },
     /// Erase a person's personal data from a workspace: their id and name, free text they wrote
     /// or that names them, and messages about them. Decisions stay, with an anonymised actor and
     /// subject. Restart running servers afterwards so none remembers the id.
@@ -209,6 +217,10 @@ async fn main() -> anyhow::Result<()> {
     if let Some(Command::Healthcheck { url }) = &cli.command {
         return healthcheck(url.as_deref()).await;
     }
+    if let Some(Command::Demo { teams }) = &cli.command {
+        // Self-contained: no configuration, its own database and stand-ins.
+        return demo(*teams).await;
+    }
     if let Some(Command::Audit(args)) = &cli.command {
         // Reads files and prints: needs neither configuration nor a database, unless saved.
         return audit(args).await;
@@ -236,7 +248,7 @@ async fn main() -> anyhow::Result<()> {
             post,
         } => digest(config, &team, workspace.as_deref(), post).await,
         // Answered above, before the configuration is read.
-        Command::Healthcheck { .. } => Ok(()),
+        Command::Healthcheck { .. } | Command::Demo { .. } => Ok(()),
         Command::Audit(args) => audit(&args).await,
         Command::Report(command) => report(config, command).await,
         Command::Export { workspace, team } => export(config, workspace, team).await,
@@ -472,6 +484,25 @@ async fn report_workspace(
                 .join(", ")
         ),
     }
+}
+
+/// `cadence demo [--teams]`: the transcript on standard output. Logs only when `RUST_LOG` asks
+/// for them, so the story is not interleaved with the service's own lines.
+async fn demo(teams: bool) -> anyhow::Result<()> {
+    use cadence::demo::{self, DemoPlatform};
+    if std::env::var_os("RUST_LOG").is_some() {
+        cadence::telemetry::init(cadence::config::LogFormat::Text);
+    }
+    let platform = if teams {
+        DemoPlatform::Teams
+    } else {
+        DemoPlatform::Slack
+    };
+    let mut out = std::io::stdout();
+    demo::run(platform, &mut out)
+        .await
+        .context("the demo stopped")?;
+    Ok(())
 }
 
 /// `cadence healthcheck [--url URL]`: reads only `CADENCE_LISTEN`, so a check never fails on

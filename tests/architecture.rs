@@ -160,6 +160,23 @@ fn no_module_depends_on_what_the_architecture_rules_out() {
 }
 
 #[test]
+fn nothing_depends_on_the_demo() {
+    // `cadence demo` is an edge like main.rs and app.rs: it wires the application and drives
+    // it; no layer may reach for its stand-ins or renderers.
+    let edges = graph();
+    assert!(
+        edges.get("demo").is_some_and(|deps| deps.contains("app")),
+        "the demo is found and runs the app: {edges:?}"
+    );
+    let users: Vec<&String> = edges
+        .iter()
+        .filter(|(from, deps)| from.as_str() != "demo" && deps.contains("demo"))
+        .map(|(from, _)| from)
+        .collect();
+    assert!(users.is_empty(), "these depend on the demo: {users:?}");
+}
+
+#[test]
 fn the_outbox_names_no_platform() {
     let outbound = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/outbound");
     let mut files = Vec::new();

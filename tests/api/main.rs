@@ -23,6 +23,7 @@ mod catalogue;
 mod commissions;
 mod crash;
 mod decisions;
+mod demo;
 mod export;
 mod fault;
 mod feeds;
