@@ -19,10 +19,11 @@ CREATE TABLE slack_installations (
     revoked_at            BIGINT
 );
 
--- The `state` of each install started at `/slack/install`: single use, expiring. A replica
--- other than the one that started the install may finish it.
-CREATE TABLE oauth_states (
+-- The install `state`s already used. A state carries its own expiry and MAC, so nothing is
+-- written when an install starts; this makes each state work once, whichever replica gets the
+-- callback. Rows past their expiry are cleared as new ones come.
+CREATE TABLE oauth_states_used (
     nonce      TEXT   PRIMARY KEY,
     expires_at BIGINT NOT NULL,
-    used_at    BIGINT
+    used_at    BIGINT NOT NULL
 );

@@ -1,7 +1,9 @@
 //! `SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET`: the app's OAuth credentials, which turn on the
 //! multi-workspace install (`/slack/install`). Both or neither; the install's redirect address
 //! is built from `CADENCE_PUBLIC_URL`, and what the installed workspaces send is verified with
-//! `SLACK_SIGNING_SECRET`, so both must be set too.
+//! `SLACK_SIGNING_SECRET`, so both must be set too. `SLACK_BOT_TOKEN` belongs to one workspace:
+//! with the install on, every workspace (that one too) is served with its own installation's
+//! token, so setting both is refused rather than risking one workspace's token for another.
 
 use secrecy::SecretString;
 
@@ -56,6 +58,15 @@ pub(super) fn slack_oauth(
         return Err(ConfigError {
             variable: "CADENCE_PUBLIC_URL",
             problem: format!("`{public_url}` is not an http(s) address"),
+        });
+    }
+    if get("SLACK_BOT_TOKEN").is_some() {
+        return Err(ConfigError {
+            variable: "SLACK_BOT_TOKEN",
+            problem: "set with SLACK_CLIENT_ID: choose one. For many workspaces, unset \
+                      SLACK_BOT_TOKEN and install Cadence in its workspace at /slack/install \
+                      like any other; for one, unset SLACK_CLIENT_ID and SLACK_CLIENT_SECRET"
+                .to_owned(),
         });
     }
     if !signing_secret_set {
@@ -123,6 +134,15 @@ mod tests {
         ])
         .expect_err("no signing secret");
         assert_eq!(no_signing.variable, "SLACK_SIGNING_SECRET");
+        let both = read(&[
+            ("SLACK_CLIENT_ID", "1"),
+            ("SLACK_CLIENT_SECRET", "s"),
+            ("CADENCE_PUBLIC_URL", "https://c.example"),
+            ("SLACK_SIGNING_SECRET", "sig"),
+            ("SLACK_BOT_TOKEN", "xoxb-1"),
+        ])
+        .expect_err("both modes");
+        assert_eq!(both.variable, "SLACK_BOT_TOKEN");
         let ftp = read(&[
             ("SLACK_CLIENT_ID", "1"),
             ("SLACK_CLIENT_SECRET", "s"),

@@ -1,5 +1,5 @@
 //! Slack workspaces installed through OAuth v2, with their tokens as the caller sealed them, and
-//! the single-use `state` of installs under way. An uninstalled workspace keeps its row, marked
+//! the install `state`s already used. An uninstalled workspace keeps its row, marked
 //! revoked, until it installs Cadence again.
 
 use chrono::{DateTime, Utc};
@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 use super::{Store, StoreResult, from_millis, millis};
 use crate::domain::ids::TenantId;
 
-/// One workspace's (or one organisation's) installation of Cadence.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One workspace's (or one organisation's) installation of Cadence. Its `Debug` hides the
+/// tokens, which are plain text when no key seals them.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SlackInstallation {
     /// The tenant: the workspace, or the organisation for an org-wide install.
     pub tenant: TenantId,
@@ -36,6 +37,24 @@ pub struct SlackInstallation {
     pub installed_at: DateTime<Utc>,
     /// When Slack said the app was uninstalled or its tokens revoked.
     pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl std::fmt::Debug for SlackInstallation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SlackInstallation")
+            .field("tenant", &self.tenant)
+            .field("team_id", &self.team_id)
+            .field("enterprise_id", &self.enterprise_id)
+            .field("is_enterprise_install", &self.is_enterprise_install)
+            .field("app_id", &self.app_id)
+            .field("bot_user_id", &self.bot_user_id)
+            .field("scope", &self.scope)
+            .field("token_expires_at", &self.token_expires_at)
+            .field("installed_by", &self.installed_by)
+            .field("installed_at", &self.installed_at)
+            .field("revoked_at", &self.revoked_at)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SlackInstallation {
@@ -226,35 +245,26 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Remembers the nonce of an install just started, valid until `expires_at`; states long
-    /// past their expiry are cleared on the way.
-    pub async fn open_oauth_state(
+    /// Uses up the install state `nonce` (valid until `expires_at`): whether this is its first
+    /// use. It can be used once, by whichever replica gets the callback; states past their
+    /// expiry, which nothing accepts any more, are cleared on the way.
+    pub async fn use_oauth_state(
         &self,
         nonce: &str,
         expires_at: DateTime<Utc>,
         at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        sqlx::query("DELETE FROM oauth_states WHERE expires_at < $1")
-            .bind(millis(at - chrono::Duration::days(1)))
+    ) -> StoreResult<bool> {
+        sqlx::query("DELETE FROM oauth_states_used WHERE expires_at < $1")
+            .bind(millis(at))
             .execute(&self.write)
             .await?;
-        sqlx::query("INSERT INTO oauth_states (nonce, expires_at) VALUES ($1, $2)")
-            .bind(nonce)
-            .bind(millis(expires_at))
-            .execute(&self.write)
-            .await?;
-        Ok(())
-    }
-
-    /// Uses up the install state `nonce`: whether it was open, unexpired and unused. It can be
-    /// used once, by whichever replica gets the callback.
-    pub async fn use_oauth_state(&self, nonce: &str, at: DateTime<Utc>) -> StoreResult<bool> {
         let done = sqlx::query(
-            "UPDATE oauth_states SET used_at = $1 \
-             WHERE nonce = $2 AND used_at IS NULL AND expires_at > $1",
+            "INSERT INTO oauth_states_used (nonce, expires_at, used_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (nonce) DO NOTHING",
         )
-        .bind(millis(at))
         .bind(nonce)
+        .bind(millis(expires_at))
+        .bind(millis(at))
         .execute(&self.write)
         .await?;
         Ok(done.rows_affected() == 1)

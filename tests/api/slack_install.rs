@@ -382,4 +382,100 @@ crate::for_each_database! {
         crate::forget::forget(&app, &["--user", "UINSTALLER", "--workspace", "T2"]).expect("forget");
         assert_eq!(app.count("SELECT COUNT(*) FROM slack_installations WHERE installed_by IS NULL").await, 1);
     }
+
+    two_replicas_refreshing_at_once_lose_nothing(db) {
+        let Some((app, slack, clock)) = installable(db, Sealer::default()).await else { return };
+        let mut grant = workspace_grant("T2", "Borealis", "xoxe.xoxb-first");
+        grant["refresh_token"] = json!("xoxe-1-refresh-one");
+        grant["expires_in"] = json!(43_200);
+        slack.grant("code-T2", grant);
+        // The refresh token works once, as Slack's do: the replica that comes second is refused.
+        slack.grant("xoxe-1-refresh-one", json!({
+            "access_token": "xoxe.xoxb-second", "token_type": "bot",
+            "refresh_token": "xoxe-1-refresh-two", "expires_in": 43_200
+        }));
+        install(&app, "code-T2").await;
+        let second = app.another_instance().await;
+        // Past the first token's expiry: every call needs the new one.
+        clock.advance(chrono::Duration::hours(12) + chrono::Duration::minutes(5));
+        home_opened(&app, &clock, "T2", None, "Ev1").await;
+        home_opened(&app, &clock, "T2", None, "Ev2").await;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while published_with(&slack).len() < 2 {
+            assert!(tokio::time::Instant::now() < deadline, "published {:?}", published_with(&slack));
+            tokio::join!(app.drain(), async {
+                second.drain().await.expect("the second replica drains");
+            });
+            // A message put back after a refused refresh is retried a little later.
+            clock.advance(chrono::Duration::minutes(1));
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(published_with(&slack), ["Bearer xoxe.xoxb-second", "Bearer xoxe.xoxb-second"]);
+        assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE state = 'dead'").await, 0);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM slack_installations WHERE refresh_token = 'plain:xoxe-1-refresh-two'").await,
+            1
+        );
+        second.stop().await;
+    }
+
+    what_slack_says_is_escaped_on_the_page(db) {
+        let Some((app, _slack, _clock)) = installable(db, Sealer::default()).await else { return };
+        let started = start_install(&app).await;
+        let (status, page) = callback(
+            &app,
+            &format!("error=%3Cscript%3Ealert(1)%3C/script%3E&state={}", started.state),
+            Some(&started.cookie),
+        )
+        .await;
+        assert_eq!(status, 400);
+        assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{page}");
+        assert!(!page.contains("<script>"), "{page}");
+    }
+
+    a_refresh_token_spent_by_another_replica_yields_that_replicas_token(db) {
+        use cadence::platform::slack::oauth::SlackOAuth;
+        use cadence::platform::slack::tokens::SlackTokens;
+        use crate::slack_standin::Scripted;
+
+        let Some((app, slack, clock)) = installable(db, Sealer::default()).await else { return };
+        let mut grant = workspace_grant("T2", "Borealis", "xoxe.xoxb-first");
+        grant["refresh_token"] = json!("xoxe-1-refresh-one");
+        grant["expires_in"] = json!(43_200);
+        slack.grant("code-T2", grant);
+        slack.grant("xoxe-1-refresh-one", json!({
+            "access_token": "xoxe.xoxb-second", "token_type": "bot",
+            "refresh_token": "xoxe-1-refresh-two", "expires_in": 43_200
+        }));
+        install(&app, "code-T2").await;
+        clock.advance(chrono::Duration::hours(12) + chrono::Duration::minutes(5));
+
+        // Two replicas' token sources over one database. The first's refresh is answered
+        // slowly, so the second's, sent meanwhile, spends the refresh token first.
+        let store = cadence::store::Store::open(&app.db.url, cadence::store::IfMissing::Refuse).await.expect("store");
+        let tenant = store.find_tenant(cadence::domain::Platform::Slack, "T2").await.expect("read").expect("tenant");
+        let replica = || {
+            let oauth = SlackOAuth::new(
+                &slack.base_url,
+                CLIENT_ID,
+                secrecy::SecretString::from(CLIENT_SECRET),
+                &format!("{PUBLIC_URL}/slack/oauth/callback"),
+            )
+            .expect("client");
+            SlackTokens::new(store.clone(), Sealer::default(), Some(oauth), None, clock.clone())
+        };
+        let (first, second) = (replica(), replica());
+        slack.script("oauth.v2.access", [Scripted::Slow(Duration::from_millis(800))]);
+        let slow = tokio::spawn(async move { first.for_tenant(tenant).await });
+        slack.wait_for("oauth.v2.access", 2, Duration::from_secs(10)).await;
+        let fast = second.for_tenant(tenant).await.expect("the second replica refreshes");
+        let slow = slow.await.expect("task").expect("the first replica takes the stored token");
+        assert_eq!(fast.secret().expose_secret(), "xoxe.xoxb-second");
+        assert_eq!(slow.secret().expose_secret(), "xoxe.xoxb-second");
+        assert_eq!(slack.calls_to("oauth.v2.access").len(), 3, "install, then one refresh each");
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM slack_installations WHERE refresh_token = 'plain:xoxe-1-refresh-two'").await,
+            1
+        );
+    }
 }

@@ -38,6 +38,7 @@ pub async fn handle(
                 })?;
             let tenant = envelope["enterprise_id"]
                 .as_str()
+                .filter(|org| !org.is_empty())
                 .filter(|_| {
                     envelope["authorizations"][0]["is_enterprise_install"].as_bool() == Some(true)
                 })
@@ -48,6 +49,12 @@ pub async fn handle(
             span.record("platform", "slack");
             span.record("tenant", tenant);
             span.record("command", event_type);
+            // Losing access is acted on before the delivery is remembered: were the revocation
+            // to fail after it, Slack's retry would be taken for a repeat and never acted on.
+            // Revoking twice changes nothing.
+            if matches!(event_type, "app_uninstalled" | "tokens_revoked") {
+                lost_access(&state, tenant, &envelope["event"]).await?;
+            }
             let first = state
                 .store
                 .first_delivery(
@@ -67,9 +74,8 @@ pub async fn handle(
                 return Ok(StatusCode::OK.into_response());
             }
             match event_type {
-                "app_uninstalled" | "tokens_revoked" => {
-                    lost_access(&state, tenant, &envelope["event"]).await?;
-                }
+                // Acted on above, before the delivery was remembered.
+                "app_uninstalled" | "tokens_revoked" => {}
                 "app_home_opened" if envelope["event"]["tab"].as_str() == Some("home") => {
                     // Acknowledged now; the view is built and queued after the answer, like
                     // everything else that is posted. Opening the tab again publishes again.

@@ -2,7 +2,9 @@
 //! Slack's OAuth v2. The install page sets a cookie and links to Slack with a signed, expiring,
 //! single-use `state`; the callback checks that state against the cookie and the store, trades
 //! the `code` for the workspace's bot token and records it. These are pages people read in a
-//! browser, so every outcome, failures included, is a short plain page saying what to do.
+//! browser, so every outcome, failures included, is a short plain page saying what to do: the
+//! handlers answer a page of their own rather than an `AppError`, whose plain-text answers are
+//! written for the platforms' servers.
 //! <https://api.slack.com/authentication/oauth-v2>
 
 use axum::extract::{RawQuery, State};
@@ -28,22 +30,13 @@ pub async fn install(State(state): State<AppState>) -> Response {
     let Some(oauth) = &state.slack_oauth else {
         return not_configured();
     };
-    let now = state.clock.now();
-    let issued = match install_state::issue(oauth.client_secret(), now) {
+    let issued = match install_state::issue(oauth.client_secret(), state.clock.now()) {
         Ok(issued) => issued,
         Err(error) => {
             tracing::error!(%error, "no randomness for an install state");
             return unavailable();
         }
     };
-    if let Err(error) = state
-        .store
-        .open_oauth_state(&issued.nonce, issued.expires_at, now)
-        .await
-    {
-        tracing::warn!(%error, "could not record an install state");
-        return unavailable();
-    }
     let secure = if oauth.redirect_uri().starts_with("https://") {
         "; Secure"
     } else {
@@ -97,11 +90,15 @@ pub async fn callback(
         cookie,
         now,
     );
-    let nonce = match checked {
-        Ok(nonce) => nonce,
+    let checked = match checked {
+        Ok(checked) => checked,
         Err(problem) => return refused_state(problem),
     };
-    match state.store.use_oauth_state(&nonce, now).await {
+    match state
+        .store
+        .use_oauth_state(&checked.nonce, checked.expires_at, now)
+        .await
+    {
         Ok(true) => {}
         Ok(false) => return refused_state(StateProblem::Used),
         Err(error) => {
@@ -128,7 +125,15 @@ pub async fn callback(
         return finished(failed(StatusCode::BAD_REQUEST, "Slack sent no code."));
     };
     let grant = match oauth.exchange(code).await {
-        Ok(grant) => grant,
+        Ok(grant) if grant.token_type.as_deref().is_none_or(|t| t == "bot") => grant,
+        Ok(grant) => {
+            tracing::warn!(token_type = ?grant.token_type, "the install granted no bot token");
+            return finished(failed(
+                StatusCode::BAD_REQUEST,
+                "Slack granted no bot token: the app must have a bot user. \
+                 <a href=\"/slack/install\">Start again</a>.",
+            ));
+        }
         Err(OAuthError::Unreachable(reason)) => {
             tracing::warn!(%reason, "oauth.v2.access failed");
             return finished(failed(
@@ -159,8 +164,11 @@ pub async fn callback(
             );
             let name = installed.name.as_deref().unwrap_or(&installed.slack_id);
             let open = format!(
-                "https://slack.com/app_redirect?app={}&team={}",
-                installed.app_id, installed.slack_id
+                "https://slack.com/app_redirect?{}",
+                url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("app", &installed.app_id)
+                    .append_pair("team", &installed.slack_id)
+                    .finish()
             );
             finished(page(
                 StatusCode::OK,

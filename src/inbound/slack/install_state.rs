@@ -1,7 +1,8 @@
 //! The `state` of an install: `NONCE.EXPIRES.MAC`, a random nonce, when it expires (Unix
 //! seconds) and an HMAC-SHA256 of both under the app's client secret. The nonce is also set in a
 //! cookie on the browser that started the install, so a callback is accepted only from that
-//! browser; the store makes it single-use across replicas.
+//! browser; the store makes it single-use across replicas. Nothing is written when a state is
+//! issued, so the public install page cannot be used to fill the database.
 
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
@@ -56,14 +57,23 @@ pub(crate) fn issue(secret: &SecretString, now: DateTime<Utc>) -> Result<Issued,
     })
 }
 
-/// The nonce of `state` if it is one Cadence issued, unexpired, to the browser whose cookie
-/// holds `cookie_nonce`.
+/// A state that passed [`check`]: its nonce and when it expires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Checked {
+    /// The nonce, to be used up in the store.
+    pub nonce: String,
+    /// When the state stops being accepted.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `state` if it is one Cadence issued, unexpired, to the browser whose cookie holds
+/// `cookie_nonce`.
 pub(crate) fn check(
     secret: &SecretString,
     state: &str,
     cookie_nonce: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<String, StateProblem> {
+) -> Result<Checked, StateProblem> {
     let mut parts = state.split('.');
     let (Some(nonce), Some(expires), Some(mac), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -74,14 +84,21 @@ pub(crate) fn check(
     if !hmac_sha256_matches_hex(secret.expose_secret().as_bytes(), &[signed.as_bytes()], mac) {
         return Err(StateProblem::Forged);
     }
-    let expires: i64 = expires.parse().map_err(|_| StateProblem::Forged)?;
-    if expires <= now.timestamp() {
+    let expires_at = expires
+        .parse()
+        .ok()
+        .and_then(|seconds| DateTime::from_timestamp(seconds, 0))
+        .ok_or(StateProblem::Forged)?;
+    if expires_at <= now {
         return Err(StateProblem::Expired);
     }
     if cookie_nonce != Some(nonce) {
         return Err(StateProblem::OtherBrowser);
     }
-    Ok(nonce.to_owned())
+    Ok(Checked {
+        nonce: nonce.to_owned(),
+        expires_at,
+    })
 }
 
 /// The nonce in a request's `Cookie` header, if it carries Cadence's install cookie.
@@ -110,7 +127,13 @@ mod tests {
         let issued = issue(&secret(), at(1_000)).expect("random");
         assert_eq!(issued.nonce.len(), 32);
         let ok = check(&secret(), &issued.state, Some(&issued.nonce), at(1_599));
-        assert_eq!(ok, Ok(issued.nonce.clone()));
+        assert_eq!(
+            ok,
+            Ok(Checked {
+                nonce: issued.nonce.clone(),
+                expires_at: at(1_600)
+            })
+        );
         assert_eq!(
             check(&secret(), &issued.state, Some(&issued.nonce), at(1_600)),
             Err(StateProblem::Expired)

@@ -53,11 +53,15 @@ pub struct AuthedUser {
 }
 
 /// What `oauth.v2.access` grants: for an install, the workspace and its bot token; for a
-/// refresh, the new tokens (the workspace fields are then often absent).
-#[derive(Debug, Clone, Deserialize)]
+/// refresh, the new tokens (the workspace fields are then often absent). Its `Debug` hides the
+/// tokens.
+#[derive(Clone, Deserialize)]
 pub struct Grant {
     /// The bot token (`xoxb-…`, or `xoxe.xoxb-…` with token rotation).
     pub access_token: String,
+    /// `bot` for a bot token.
+    #[serde(default)]
+    pub token_type: Option<String>,
     /// Comma-separated scopes granted.
     #[serde(default)]
     pub scope: String,
@@ -85,6 +89,27 @@ pub struct Grant {
     /// With token rotation: seconds until the bot token expires.
     #[serde(default)]
     pub expires_in: Option<i64>,
+}
+
+impl std::fmt::Debug for Grant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Grant")
+            .field("access_token", &"[hidden]")
+            .field("token_type", &self.token_type)
+            .field("scope", &self.scope)
+            .field("bot_user_id", &self.bot_user_id)
+            .field("app_id", &self.app_id)
+            .field("team", &self.team)
+            .field("enterprise", &self.enterprise)
+            .field("is_enterprise_install", &self.is_enterprise_install)
+            .field("authed_user", &self.authed_user)
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "[hidden]"),
+            )
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
 }
 
 impl Grant {
@@ -240,6 +265,10 @@ mod tests {
         }))
         .expect("grant");
         assert_eq!(grant.tenant_id(), Some("E1"));
+        assert!(
+            !format!("{grant:?}").contains("xoxb-1"),
+            "Debug hides the token"
+        );
         assert_eq!(grant.tenant_name(), Some("Acme"));
         let workspace: Grant = serde_json::from_value(serde_json::json!({
             "access_token": "xoxb-1", "team": {"id": "T1", "name": "Atlas"},

@@ -25,6 +25,12 @@ use crate::store::{RefreshedTokens, SlackInstallation, Store, StoreError};
 const CACHE_FOR: Duration = Duration::from_secs(60);
 /// How long before it expires a rotating token is refreshed.
 const REFRESH_BEFORE: chrono::Duration = chrono::Duration::minutes(10);
+/// How long a refreshed token lasts when Slack does not say: twelve hours, Slack's documented
+/// lifetime of a rotating token.
+const DEFAULT_LIFETIME_SECONDS: i64 = 12 * 60 * 60;
+/// How many times a refresh's result is offered to the store when a re-seal (`rotate-key`)
+/// changed the stored refresh token's text meanwhile.
+const STORE_ATTEMPTS: usize = 3;
 
 /// A bot token and whose it is.
 #[derive(Debug, Clone)]
@@ -74,8 +80,11 @@ pub struct Installed {
 #[derive(Debug, Clone)]
 struct Cached {
     token: SecretString,
-    read_at: Instant,
-    expires_at: Option<DateTime<Utc>>,
+    /// Until when it is used without reading the database again.
+    fresh_until: Instant,
+    /// From when it is no longer used as it is: when it is due for a refresh, or, after a
+    /// refresh failed, when it expires.
+    use_until: Option<DateTime<Utc>>,
 }
 
 /// The bot tokens of every workspace Cadence serves.
@@ -87,8 +96,9 @@ pub struct SlackTokens {
     deployment: Option<SecretString>,
     clock: Arc<dyn Clock>,
     cache: Arc<Mutex<HashMap<TenantId, Cached>>>,
-    /// One refresh at a time in this process: a refresh token is spent by its first use.
-    refreshing: Arc<tokio::sync::Mutex<()>>,
+    /// One refresh at a time per workspace in this process: a refresh token is spent by its
+    /// first use. (Replicas settle it through the store.)
+    refreshing: Arc<Mutex<HashMap<TenantId, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 impl SlackTokens {
@@ -148,7 +158,7 @@ impl SlackTokens {
             self.refresh(installation).await?
         } else {
             let token = self.open(&installation.bot_token, tenant, "bot")?;
-            self.remember(tenant, &token, installation.token_expires_at);
+            self.remember(tenant, &token, refresh_due(installation.token_expires_at));
             token
         };
         Ok(WorkspaceToken::Installed(token))
@@ -224,46 +234,42 @@ impl SlackTokens {
         Ok(revoked)
     }
 
-    /// A new token for `installation`, from its refresh token; stored unless another replica
-    /// stored one first, whose token is then used.
+    /// A new token for `installation`, from its refresh token. When another replica refreshed
+    /// first (Slack then refuses the spent refresh token, or the store already holds a newer
+    /// pair), that replica's token is used.
     async fn refresh(&self, installation: SlackInstallation) -> Result<SecretString, SendError> {
         let tenant = installation.tenant;
-        let _one_at_a_time = self.refreshing.lock().await;
-        // Another task may have refreshed while this one waited.
-        let current = self
-            .store
-            .slack_installation(tenant)
-            .await
-            .map_err(retry)?
-            .unwrap_or(installation);
+        let lock = self.refresh_lock(tenant);
+        let _one_at_a_time = lock.lock().await;
+        // Another task or replica may have refreshed while this one waited.
+        let current = self.reread(tenant).await?.unwrap_or(installation);
         let now = self.clock.now();
         if !expires_soon(current.token_expires_at, now) {
             let token = self.open(&current.bot_token, tenant, "bot")?;
-            self.remember(tenant, &token, current.token_expires_at);
+            self.remember(tenant, &token, refresh_due(current.token_expires_at));
             return Ok(token);
         }
         let (Some(oauth), Some(sealed_refresh)) = (&self.oauth, &current.refresh_token) else {
-            return self.still_valid(&current, now, "no refresh token or client secret");
+            return self.fall_back(&current, now, "no refresh token or client secret");
         };
         let refresh_token = self.open(sealed_refresh, tenant, "refresh")?;
         let grant = match oauth.refresh(&refresh_token).await {
             Ok(grant) => grant,
             Err(OAuthError::Unreachable(reason)) => {
-                if current.token_expires_at.is_some_and(|at| at > now) {
-                    tracing::warn!(tenant = tenant.0, %reason, "token refresh failed; using the current token");
-                    return self.still_valid(&current, now, &reason);
-                }
-                return Err(SendError::Retry {
-                    after: None,
-                    reason: format!("token refresh: {reason}"),
-                });
+                tracing::warn!(tenant = tenant.0, %reason, "token refresh failed");
+                return self.fall_back(&current, now, &reason);
             }
             Err(OAuthError::Refused(reason)) => {
+                // Spent by another replica's refresh? Then the store holds its result.
+                if let Some(newer) = self.refreshed_elsewhere(&current).await? {
+                    return Ok(newer);
+                }
                 tracing::warn!(tenant = tenant.0, %reason, "Slack refused the token refresh");
-                return self.still_valid(&current, now, &reason);
+                return self.fall_back(&current, now, &reason);
             }
         };
-        let expires_at = now + chrono::Duration::seconds(grant.expires_in.unwrap_or(43_200));
+        let lifetime = grant.expires_in.unwrap_or(DEFAULT_LIFETIME_SECONDS);
+        let expires_at = now + chrono::Duration::seconds(lifetime);
         let fresh_refresh = grant
             .refresh_token
             .as_deref()
@@ -281,35 +287,104 @@ impl SlackTokens {
             refresh_token: &new_refresh,
             expires_at,
         };
-        let stored = self
-            .store
-            .refresh_slack_tokens(tenant, sealed_refresh, tokens)
-            .await
-            .map_err(retry)?;
-        if !stored {
-            tracing::info!(
-                tenant = tenant.0,
-                "another replica refreshed the token first"
-            );
-        }
+        self.store_refreshed(&current, &refresh_token, tokens)
+            .await?;
         let token = SecretString::from(grant.access_token);
-        self.remember(tenant, &token, Some(expires_at));
+        self.remember(tenant, &token, refresh_due(Some(expires_at)));
         Ok(token)
     }
 
-    /// The installation's current token while it has not expired; else why not.
-    fn still_valid(
+    /// Stores a refresh's tokens over the pair `current` held. The store compares the sealed
+    /// refresh token; when its text changed because `rotate-key` sealed the same token again,
+    /// the tokens are offered again against the new text. When it holds another token, another
+    /// replica refreshed first and its pair stays.
+    async fn store_refreshed(
+        &self,
+        current: &SlackInstallation,
+        spent: &SecretString,
+        tokens: RefreshedTokens<'_>,
+    ) -> Result<(), SendError> {
+        let tenant = current.tenant;
+        let mut was = current.refresh_token.clone().unwrap_or_default();
+        for _ in 0..STORE_ATTEMPTS {
+            let stored = self
+                .store
+                .refresh_slack_tokens(tenant, &was, tokens)
+                .await
+                .map_err(retry)?;
+            if stored {
+                return Ok(());
+            }
+            let Some(now) = self.reread(tenant).await?.and_then(|i| i.refresh_token) else {
+                break;
+            };
+            let same = self
+                .open(&now, tenant, "refresh")
+                .is_ok_and(|t| t.expose_secret() == spent.expose_secret());
+            if !same {
+                tracing::info!(
+                    tenant = tenant.0,
+                    "another replica refreshed the token first"
+                );
+                return Ok(());
+            }
+            was = now;
+        }
+        Err(SendError::Retry {
+            after: None,
+            reason: "the refreshed token could not be stored".to_owned(),
+        })
+    }
+
+    /// The bot token another replica stored since `current` was read, if one did.
+    async fn refreshed_elsewhere(
+        &self,
+        current: &SlackInstallation,
+    ) -> Result<Option<SecretString>, SendError> {
+        let Some(now) = self.reread(current.tenant).await? else {
+            return Ok(None);
+        };
+        if now.bot_token == current.bot_token || now.revoked_at.is_some() {
+            return Ok(None);
+        }
+        let token = self.open(&now.bot_token, now.tenant, "bot")?;
+        self.remember(now.tenant, &token, refresh_due(now.token_expires_at));
+        Ok(Some(token))
+    }
+
+    /// The current token when a refresh failed, while it has not expired (kept for a minute,
+    /// so the refresh is not tried again at every call); else a retry, in case the failure
+    /// passes or another replica refreshes.
+    fn fall_back(
         &self,
         installation: &SlackInstallation,
         now: DateTime<Utc>,
         reason: &str,
     ) -> Result<SecretString, SendError> {
-        if installation.token_expires_at.is_some_and(|at| at <= now) {
-            return Err(SendError::Permanent(format!(
-                "the workspace's token expired and could not be refreshed: {reason}"
-            )));
+        let expires_at = installation.token_expires_at;
+        if expires_at.is_some_and(|at| at <= now) {
+            return Err(SendError::Retry {
+                after: None,
+                reason: format!(
+                    "the workspace's token expired and could not be refreshed: {reason}"
+                ),
+            });
         }
-        self.open(&installation.bot_token, installation.tenant, "bot")
+        let token = self.open(&installation.bot_token, installation.tenant, "bot")?;
+        self.remember(installation.tenant, &token, expires_at);
+        Ok(token)
+    }
+
+    async fn reread(&self, tenant: TenantId) -> Result<Option<SlackInstallation>, SendError> {
+        self.store.slack_installation(tenant).await.map_err(retry)
+    }
+
+    fn refresh_lock(&self, tenant: TenantId) -> Arc<tokio::sync::Mutex<()>> {
+        match self.refreshing.lock() {
+            Ok(mut locks) => locks.entry(tenant).or_default().clone(),
+            // A poisoned map only loses the in-process serialising; the store still settles it.
+            Err(_) => Arc::default(),
+        }
     }
 
     fn open(&self, sealed: &str, tenant: TenantId, which: &str) -> Result<SecretString, SendError> {
@@ -321,18 +396,19 @@ impl SlackTokens {
     fn cached(&self, tenant: TenantId, now: DateTime<Utc>) -> Option<SecretString> {
         let cache = self.cache.lock().ok()?;
         let cached = cache.get(&tenant)?;
-        let fresh = cached.read_at.elapsed() < CACHE_FOR && !expires_soon(cached.expires_at, now);
-        fresh.then(|| cached.token.clone())
+        let usable =
+            Instant::now() < cached.fresh_until && cached.use_until.is_none_or(|until| now < until);
+        usable.then(|| cached.token.clone())
     }
 
-    fn remember(&self, tenant: TenantId, token: &SecretString, expires_at: Option<DateTime<Utc>>) {
+    fn remember(&self, tenant: TenantId, token: &SecretString, use_until: Option<DateTime<Utc>>) {
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(
                 tenant,
                 Cached {
                     token: token.clone(),
-                    read_at: Instant::now(),
-                    expires_at,
+                    fresh_until: Instant::now() + CACHE_FOR,
+                    use_until,
                 },
             );
         }
@@ -347,6 +423,11 @@ impl SlackTokens {
 
 fn context(tenant: TenantId, which: &str) -> Vec<u8> {
     SlackInstallation::token_context(tenant, which)
+}
+
+/// When a token expiring at `expires_at` is due for a refresh.
+fn refresh_due(expires_at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    expires_at.map(|at| at - REFRESH_BEFORE)
 }
 
 fn expires_soon(expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
