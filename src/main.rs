@@ -499,10 +499,11 @@ async fn demo(teams: bool) -> anyhow::Result<()> {
         DemoPlatform::Slack
     };
     let mut out = std::io::stdout();
-    demo::run(platform, &mut out)
-        .await
-        .context("the demo stopped")?;
-    Ok(())
+    match demo::run(platform, &mut out).await {
+        // The reader stopped reading (`cadence demo | head`): nothing is wrong with the story.
+        Err(demo::DemoError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        done => done.context("the demo stopped"),
+    }
 }
 
 /// `cadence healthcheck [--url URL]`: reads only `CADENCE_LISTEN`, so a check never fails on

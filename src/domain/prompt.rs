@@ -458,7 +458,7 @@ pub fn with_outcome(card: &Card, lines: &[Text], close: bool) -> Card {
     }
     if close {
         parts.push(Part::Note(vec![
-            Text::new().plain("Closed: this prompt has what it asked for."),
+            Text::new().plain("Closed: nothing more to record here."),
         ]));
     }
     Card {

@@ -222,8 +222,9 @@ impl Store {
         .bind(millis(until))
         .fetch_all(&self.read)
         .await?;
-        // The outbox has no index by occurrence: its sent nudges are counted in one pass, from
-        // the window's start on, and matched to the occurrences below.
+        // The window's nudges are found by their own partial index (`outbox_nudges`; the term
+        // `LIKE 'nudge:%'` must stay as the index spells it for the planners to use it), counted
+        // per occurrence in one pass, and matched to the occurrences below.
         let nudges: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT x.occurrence_id, COUNT(*) FROM outbox x \
              WHERE x.tenant_id = $1 AND x.created_at >= $2 AND x.occurrence_id IS NOT NULL \
