@@ -376,7 +376,11 @@ async fn measure(server: &Server, dir: &Path, seconds: u64, connections: usize) 
                 .env("CADENCE_LISTEN", format!("127.0.0.1:{port}"))
                 .env("SLACK_SIGNING_SECRET", SECRET)
                 .env("CADENCE_ADMINS", "UADMIN")
+                // Log lines are discarded, whichever stream a build writes them to (standard
+                // error since reports went to standard output): writing them to the benchmark's
+                // own output would measure the terminal or file behind it.
                 .stdout(Stdio::null())
+                .stderr(Stdio::null())
                 .spawn()
                 .expect("start cadence");
             let process = Killed(child);
