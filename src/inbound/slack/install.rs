@@ -16,6 +16,7 @@ use super::install_state::{self, COOKIE, StateProblem};
 use crate::audit::html::{STYLE, esc};
 use crate::inbound::AppState;
 use crate::platform::slack::oauth::OAuthError;
+use crate::platform::slack::tokens::Installed;
 
 /// What Slack's redirect carries.
 #[derive(Debug, Default, Deserialize)]
@@ -134,25 +135,7 @@ pub async fn callback(
                  <a href=\"/slack/install\">Start again</a>.",
             ));
         }
-        Err(OAuthError::Unreachable(reason)) => {
-            tracing::warn!(%reason, "oauth.v2.access failed");
-            return finished(failed(
-                StatusCode::BAD_GATEWAY,
-                "Slack could not be reached to finish the install. \
-                 <a href=\"/slack/install\">Start again</a> in a minute.",
-            ));
-        }
-        Err(OAuthError::Refused(reason)) => {
-            tracing::info!(%reason, "Slack refused the install code");
-            return finished(failed(
-                StatusCode::BAD_REQUEST,
-                &format!(
-                    "Slack refused to finish the install (<code>{}</code>). \
-                     <a href=\"/slack/install\">Start again</a>.",
-                    esc(&reason)
-                ),
-            ));
-        }
+        Err(error) => return finished(exchange_failed(error)),
     };
     match state.slack_tokens.install(&grant, now).await {
         Ok(installed) => {
@@ -162,30 +145,60 @@ pub async fn callback(
                 org_wide = grant.is_enterprise_install,
                 "Cadence installed"
             );
-            let name = installed.name.as_deref().unwrap_or(&installed.slack_id);
-            let open = format!(
-                "https://slack.com/app_redirect?{}",
-                url::form_urlencoded::Serializer::new(String::new())
-                    .append_pair("app", &installed.app_id)
-                    .append_pair("team", &installed.slack_id)
-                    .finish()
-            );
-            finished(page(
-                StatusCode::OK,
-                "Cadence is installed",
-                &format!(
-                    "<p>Cadence is installed in <b>{}</b>.</p>\
-                     <p><a class=\"button\" href=\"{}\">Open Cadence in Slack</a></p>\
-                     <p class=\"why\">In a team's channel, type <code>/cadence help</code> to \
-                     set the team up.</p>",
-                    esc(name),
-                    esc(&open)
-                ),
-            ))
+            finished(installed_page(&installed))
         }
         Err(error) => {
             tracing::error!(%error, "could not record an install");
             finished(unavailable())
+        }
+    }
+}
+
+/// The page after an install: where Cadence now is, and how to begin.
+fn installed_page(installed: &Installed) -> Response {
+    let name = installed.name.as_deref().unwrap_or(&installed.slack_id);
+    let open = format!(
+        "https://slack.com/app_redirect?{}",
+        url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("app", &installed.app_id)
+            .append_pair("team", &installed.slack_id)
+            .finish()
+    );
+    page(
+        StatusCode::OK,
+        "Cadence is installed",
+        &format!(
+            "<p>Cadence is installed in <b>{}</b>.</p>\
+             <p><a class=\"button\" href=\"{}\">Open Cadence in Slack</a></p>\
+             <p class=\"why\">In a team's channel, type <code>/cadence help</code> to \
+             set the team up.</p>",
+            esc(name),
+            esc(&open)
+        ),
+    )
+}
+
+/// Slack could not be reached to trade the code, or refused it.
+fn exchange_failed(error: OAuthError) -> Response {
+    match error {
+        OAuthError::Unreachable(reason) => {
+            tracing::warn!(%reason, "oauth.v2.access failed");
+            failed(
+                StatusCode::BAD_GATEWAY,
+                "Slack could not be reached to finish the install. \
+                 <a href=\"/slack/install\">Start again</a> in a minute.",
+            )
+        }
+        OAuthError::Refused(reason) => {
+            tracing::info!(%reason, "Slack refused the install code");
+            failed(
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "Slack refused to finish the install (<code>{}</code>). \
+                     <a href=\"/slack/install\">Start again</a>.",
+                    esc(&reason)
+                ),
+            )
         }
     }
 }
