@@ -87,7 +87,7 @@ impl Server {
         store.migrate().await?;
         if !config.sealer.encrypts() {
             tracing::warn!(
-                "{} is not set: secrets Cadence stores (tenants' event-source secrets) are kept \
+                "{} is not set: secrets Cadence stores (event-source secrets, Slack installation tokens) are kept \
                  unencrypted; set it to encrypt them at rest",
                 crate::crypto::KEYS_VARIABLE
             );
