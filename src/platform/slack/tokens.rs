@@ -135,17 +135,7 @@ impl SlackTokens {
         }
         let installation = self.store.slack_installation(tenant).await.map_err(retry)?;
         let Some(installation) = installation else {
-            return self
-                .deployment
-                .clone()
-                .map(WorkspaceToken::Deployment)
-                .ok_or_else(|| {
-                    SendError::Permanent(
-                    "Cadence is not installed in this workspace (install it at /slack/install, \
-                     or set SLACK_BOT_TOKEN)"
-                        .to_owned(),
-                )
-                });
+            return self.not_installed();
         };
         if installation.revoked_at.is_some() {
             return Err(SendError::Permanent(
@@ -173,14 +163,23 @@ impl SlackTokens {
             .map_err(retry)?;
         match tenant {
             Some(tenant) => self.for_tenant(tenant).await,
-            None => self
-                .deployment
-                .clone()
-                .map(WorkspaceToken::Deployment)
-                .ok_or_else(|| {
-                    SendError::Permanent("Cadence is not installed in this workspace".to_owned())
-                }),
+            None => self.not_installed(),
         }
+    }
+
+    /// For a workspace without an installation: the deployment's `SLACK_BOT_TOKEN` (the
+    /// single-workspace mode), or why there is no token.
+    fn not_installed(&self) -> Result<WorkspaceToken, SendError> {
+        self.deployment
+            .clone()
+            .map(WorkspaceToken::Deployment)
+            .ok_or_else(|| {
+                SendError::Permanent(
+                    "Cadence is not installed in this workspace (install it at /slack/install, \
+                     or set SLACK_BOT_TOKEN)"
+                        .to_owned(),
+                )
+            })
     }
 
     /// Records what an install granted: the tenant's token, sealed, replacing any earlier
@@ -193,10 +192,10 @@ impl SlackTokens {
         let slack_id = grant.tenant_id().ok_or(InstallError::NoWorkspace)?;
         let tenant = self.store.tenant(Platform::Slack, slack_id, at).await?;
         let refresh_token = match &grant.refresh_token {
-            Some(refresh) => Some(
-                self.sealer
-                    .seal_text(refresh, &context(tenant, "refresh"))?,
-            ),
+            Some(refresh) => Some(self.sealer.seal_text(
+                refresh,
+                &SlackInstallation::token_context(tenant, "refresh"),
+            )?),
             None => None,
         };
         let installation = SlackInstallation {
@@ -207,9 +206,10 @@ impl SlackTokens {
             app_id: grant.app_id.clone(),
             bot_user_id: grant.bot_user_id.clone(),
             scope: grant.scope.clone(),
-            bot_token: self
-                .sealer
-                .seal_text(&grant.access_token, &context(tenant, "bot"))?,
+            bot_token: self.sealer.seal_text(
+                &grant.access_token,
+                &SlackInstallation::token_context(tenant, "bot"),
+            )?,
             refresh_token,
             token_expires_at: grant.expires_in.map(|s| at + chrono::Duration::seconds(s)),
             installed_by: grant.authed_user.as_ref().map(|u| u.id.clone()),
@@ -276,11 +276,17 @@ impl SlackTokens {
             .unwrap_or(refresh_token.expose_secret());
         let new_bot = self
             .sealer
-            .seal_text(&grant.access_token, &context(tenant, "bot"))
+            .seal_text(
+                &grant.access_token,
+                &SlackInstallation::token_context(tenant, "bot"),
+            )
             .map_err(permanent)?;
         let new_refresh = self
             .sealer
-            .seal_text(fresh_refresh, &context(tenant, "refresh"))
+            .seal_text(
+                fresh_refresh,
+                &SlackInstallation::token_context(tenant, "refresh"),
+            )
             .map_err(permanent)?;
         let tokens = RefreshedTokens {
             bot_token: &new_bot,
@@ -389,7 +395,7 @@ impl SlackTokens {
 
     fn open(&self, sealed: &str, tenant: TenantId, which: &str) -> Result<SecretString, SendError> {
         self.sealer
-            .open_text(sealed, &context(tenant, which))
+            .open_text(sealed, &SlackInstallation::token_context(tenant, which))
             .map_err(|e| SendError::Permanent(format!("the stored {which} token: {e}")))
     }
 
@@ -419,10 +425,6 @@ impl SlackTokens {
             cache.remove(&tenant);
         }
     }
-}
-
-fn context(tenant: TenantId, which: &str) -> Vec<u8> {
-    SlackInstallation::token_context(tenant, which)
 }
 
 /// When a token expiring at `expires_at` is due for a refresh.
