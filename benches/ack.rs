@@ -33,7 +33,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Connection, SqlitePool};
 
 mod support;
-use support::{Killed, peak_rss_mb, percentile};
+use support::{Killed, cpu_seconds, peak_rss_mb, percentile};
 
 const SECRET: &str = "bench-signing-secret";
 const MEMBERS: usize = 12;
@@ -296,9 +296,9 @@ fn free_port() -> u16 {
         .expect("port")
 }
 
-fn print(name: &str, f: &Figures, rows: i64, rss: Option<f64>) {
+fn print(name: &str, f: &Figures, rows: i64, rss: Option<f64>, cpu_us: Option<f64>) {
     println!(
-        "{name:<8} requests {:>7}  errors {:>3}  {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>7.2} ms  rows written {:>7}  peak RSS {}",
+        "{name:<8} requests {:>7}  errors {:>3}  {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>7.2} ms  rows written {:>7}  CPU/request {}  peak RSS {}",
         f.requests,
         f.errors,
         f.rps,
@@ -306,6 +306,9 @@ fn print(name: &str, f: &Figures, rows: i64, rss: Option<f64>) {
         f.p99_ms,
         f.max_ms,
         rows,
+        cpu_us
+            .map(|c| format!("{c:.0} µs"))
+            .unwrap_or_else(|| "n/a".to_owned()),
         rss.map(|r| format!("{r:.1} MB"))
             .unwrap_or_else(|| "n/a".to_owned())
     );
@@ -330,11 +333,20 @@ fn main() {
     runtime.block_on(bench());
 }
 
-/// One server's run: its figures, the rows it wrote, its peak memory.
+/// One server's run: its figures, the rows it wrote, its peak memory, and the CPU time it
+/// used per acknowledged request while measured.
 struct Measured {
     figures: Figures,
     rows: i64,
     rss: Option<f64>,
+    cpu_us: Option<f64>,
+}
+
+/// The server's CPU time per acknowledged request between `before` and now, in µs.
+fn cpu_per_request(pid: u32, before: Option<f64>, figures: &Figures) -> Option<f64> {
+    let used = cpu_seconds(pid)? - before?;
+    let acknowledged = (figures.requests - figures.errors) as f64;
+    (acknowledged > 0.0).then(|| used * 1e6 / acknowledged)
 }
 
 /// Which server a run measures.
@@ -389,10 +401,17 @@ async fn measure(server: &Server, dir: &Path, seconds: u64, connections: usize) 
             set_up_team(&url).await;
             warm_up(&url, connections).await;
             let before = count(&db, "decisions").await;
+            let cpu = cpu_seconds(process.0.id());
             let figures = load(&url, seconds, connections).await;
+            let cpu_us = cpu_per_request(process.0.id(), cpu, &figures);
             let rss = peak_rss_mb(process.0.id());
             let rows = count(&db, "decisions").await - before;
-            Measured { figures, rows, rss }
+            Measured {
+                figures,
+                rows,
+                rss,
+                cpu_us,
+            }
         }
         Server::Bare { synchronous, .. } => {
             let me = std::env::current_exe().expect("own path");
@@ -408,10 +427,17 @@ async fn measure(server: &Server, dir: &Path, seconds: u64, connections: usize) 
             wait_until_up(&url).await;
             warm_up(&url, connections).await;
             let before = count(&db, "acks").await;
+            let cpu = cpu_seconds(process.0.id());
             let figures = load(&url, seconds, connections).await;
+            let cpu_us = cpu_per_request(process.0.id(), cpu, &figures);
             let rss = peak_rss_mb(process.0.id());
             let rows = count(&db, "acks").await - before;
-            Measured { figures, rows, rss }
+            Measured {
+                figures,
+                rows,
+                rss,
+                cpu_us,
+            }
         }
     }
 }
@@ -494,6 +520,7 @@ async fn bench() {
                 &measured.figures,
                 measured.rows,
                 measured.rss,
+                measured.cpu_us,
             );
             let acknowledged = (measured.figures.requests - measured.figures.errors) as i64;
             durable &= acknowledged == measured.rows;
