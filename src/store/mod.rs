@@ -363,9 +363,14 @@ async fn sqlite_pool(
                 // WAL lets readers run beside the writer. FULL sync makes every commit durable
                 // against power loss too, not just process crashes: an acknowledged decision is
                 // never lost. Group commit pays that fsync once per batch, not per decision.
+                // Temporary data stays in memory: a multi-row insert inside a transaction keeps
+                // a statement journal (a copy of every page it changes, to undo that statement
+                // alone), which SQLite otherwise spills to a new file in /var/tmp once it
+                // passes 64 KiB — a file created, written and deleted on every group commit.
                 conn.execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 2000;",
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 2000; \
+                     PRAGMA temp_store = MEMORY;",
                 )
                 .await?;
                 Ok(())
