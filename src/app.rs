@@ -268,7 +268,7 @@ pub fn state(config: &Config, store: Store, clock: Arc<dyn Clock>) -> Result<App
     )
     .with_sources(config.sealer.clone(), config.public_url.as_deref());
     let senders = senders(config, &store, &clock, &slack_tokens)?;
-    Ok(AppState {
+    Ok(AppState::new(inbound::Shared {
         senders,
         slack_signing_secret: config.slack.as_ref().map(|s| s.signing_secret.clone()),
         slack_tokens,
@@ -283,7 +283,7 @@ pub fn state(config: &Config, store: Store, clock: Arc<dyn Clock>) -> Result<App
         wake_events: Arc::new(Notify::new()),
         wake_outbox,
         recorded: crate::telemetry::prometheus(),
-    })
+    }))
 }
 
 /// Folds recorded histogram samples into their buckets every few seconds, so memory stays flat

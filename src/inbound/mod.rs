@@ -12,7 +12,7 @@ mod state;
 pub mod teams;
 pub mod verify;
 
-pub use state::AppState;
+pub use state::{AppState, Shared};
 
 /// The largest request body accepted. Slack's payloads are a few KiB; anything near this is not
 /// from a platform.

@@ -1,6 +1,5 @@
 //! What every handler is handed: the configuration, the store, the use cases and the
-//! platforms' verifiers. Built once by the application and cloned per request (every field is
-//! a cheap handle).
+//! platforms' verifiers. Built once by the application; every request clones one pointer to it.
 
 use std::sync::Arc;
 
@@ -18,9 +17,29 @@ use crate::platform::slack::users::SlackDirectory;
 use crate::service::Commands;
 use crate::store::Store;
 
-/// Shared state handed to every handler.
+/// Shared state handed to every handler: one reference-counted [`Shared`], so that the clone
+/// each request takes is one atomic increment rather than one per field.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    /// Shares `shared` with every handler.
+    pub fn new(shared: Shared) -> Self {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+#[derive(Debug)]
+pub struct Shared {
     /// Verifies everything Slack sends; `None` refuses every Slack request.
     pub slack_signing_secret: Option<SecretString>,
     /// Each Slack workspace's bot token: records installs and revocations.
