@@ -354,7 +354,8 @@ pub fn router(state: AppState) -> Router {
                 .get("x-request-id")
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default();
-            // tenant, user and command are filled in by the handlers once they know them.
+            // tenant, user, command and the decision recorded are filled in by the handlers once
+            // they know them.
             tracing::info_span!(
                 "request",
                 method = %request.method(),
@@ -364,6 +365,7 @@ pub fn router(state: AppState) -> Router {
                 tenant = tracing::field::Empty,
                 user = tracing::field::Empty,
                 command = tracing::field::Empty,
+                decision = tracing::field::Empty,
             )
         })
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));

@@ -164,7 +164,10 @@ pub(super) async fn record_in(
         }
         Err(e) => return Err(e.into()),
     };
-    tracing::info!(decision = id.0, %kind, team = ?team_id, "decision recorded");
+    // The request's own log line names the decision; a second line per command would double
+    // what every decision costs to log.
+    tracing::Span::current().record("decision", id.0);
+    tracing::debug!(decision = id.0, %kind, team = ?team_id, "decision recorded");
     if queued {
         scope.commands.wake_outbox();
     }
