@@ -17,7 +17,7 @@ use crate::domain::decision::{Absence, Decision, NewDecision, Target};
 use crate::domain::event::Selector;
 use crate::domain::ids::{CapabilityId, PersonId, TenantId};
 use crate::domain::{DecisionSource, name_key};
-use crate::store::{NewRitual, NewTeam, Role, Store, StoreError, Team};
+use crate::store::{Freshness, NewRitual, NewTeam, Role, Store, StoreError, Team};
 
 /// What only the database can tell: a home channel the file gives a team that already belongs
 /// to a team the file does not move elsewhere.
@@ -37,12 +37,13 @@ pub(super) async fn check_against_store(
         let Some(channel) = team.channel else {
             continue;
         };
-        let Some((owner, _)) = store
-            .team_by_channel_with_roles(tenant, channel, &[])
+        let Some(roster) = store
+            .channel_roster(tenant, channel, Freshness::Fresh)
             .await?
         else {
             continue;
         };
+        let owner = &roster.team;
         if name_key(&owner.name) == name_key(team.name) {
             continue;
         }
@@ -345,6 +346,7 @@ impl Writer<'_> {
                     follow_up: None,
                     idempotency_key: None,
                     at: self.at,
+                    roster: None,
                 })
                 .await?;
             summary.decisions += 1;
@@ -392,6 +394,7 @@ impl Writer<'_> {
                     follow_up: None,
                     idempotency_key: None,
                     at: self.at,
+                    roster: None,
                 })
                 .await?;
             stored.push(*dates);

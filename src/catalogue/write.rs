@@ -188,6 +188,7 @@ async fn write_all(
                 follow_up: None,
                 idempotency_key: None,
                 at,
+                roster: None,
             }),
             Err(invalid) => problems.push(problem(module, invalid.0)),
         }

@@ -27,6 +27,8 @@ id_type!(
     DecisionId,
     /// A learning module in a tenant's library.
     ModuleId,
+    /// A tenant's roster version, bumped by the database on every change to a team or membership.
+    RosterVersion,
 );
 
 id_type!(

@@ -32,7 +32,7 @@ use crate::domain::clock::Clock;
 use crate::domain::command::{self, Command};
 use crate::domain::text::Text;
 use crate::domain::{DecisionSource, Platform};
-use crate::store::{Store, StoreError};
+use crate::store::{Freshness, Store, StoreError};
 use scope::{Scope, Stop, finish};
 
 pub use cards::{CardInput, CardOutcome};
@@ -129,7 +129,31 @@ impl Commands {
         if let Command::Help { topic } = &line.command {
             return Ok(views::help(topic.as_deref()));
         }
-        let scope = scope::Scope::open(self, invocation, &line.command.people()).await?;
+        // A decision first takes its channel's team and roster from memory. Its write refuses
+        // it if that roster was stale, and a refusal may have been read off a stale roster too:
+        // either way the command runs once more against the stored roster.
+        match self.run_line(invocation, &line, Freshness::Cached).await {
+            Ok((reply, false)) => Ok(reply),
+            Ok((reply, true)) if !matches!(reply.outcome, Outcome::Refused | Outcome::Invalid) => {
+                Ok(reply)
+            }
+            Ok((_, true)) | Err(StoreError::Stale) => self
+                .run_line(invocation, &line, Freshness::Fresh)
+                .await
+                .map(|(reply, _)| reply),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Runs a parsed command; says too whether it read a roster that may have come from memory.
+    async fn run_line(
+        &self,
+        invocation: &Invocation,
+        line: &command::CommandLine,
+        rosters: Freshness,
+    ) -> Result<(Reply, bool), StoreError> {
+        let scope =
+            scope::Scope::open_with(self, invocation, &line.command.people(), rosters).await?;
         let team = line.team.as_deref();
         let reply = match &line.command {
             Command::Help { topic } => views::help(topic.as_deref()),
@@ -175,7 +199,7 @@ impl Commands {
             | Command::SourceRemove { .. } => finish(sources::run(&scope, &line.command).await)?,
             decision => finish(decide(&scope, team, decision).await)?,
         };
-        Ok(reply)
+        Ok((reply, scope.used_cached_roster()))
     }
 
     fn is_configured_admin(&self, user_id: &str) -> bool {

@@ -3,17 +3,19 @@
 //! read their own profile, request tracks and record their own absences).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 
 use super::{Commands, Invocation, Reply};
 use crate::domain::card::Card;
 use crate::domain::command::UserRef;
-use crate::domain::ids::{PersonId, TeamId, TenantId};
+use crate::domain::ids::{PersonId, RosterVersion, TenantId};
 use crate::domain::similar::closest;
 use crate::domain::text::Text;
-use crate::store::{Capability, Delivery, NewMessage, Person, Role, StoreError, Team};
+use crate::store::{
+    Capability, Delivery, Freshness, NewMessage, Person, Role, Roster, StoreError, Team,
+};
 
 /// Why a command stops early: a reply to the author, or a store failure.
 #[derive(Debug)]
@@ -57,16 +59,11 @@ pub struct Scope<'a> {
     pub actor: Person,
     /// The people the command names, resolved when the scope opened.
     mentioned: HashMap<String, Person>,
-    /// Roles learnt together with the channel's team, to save a query per person.
-    known_roles: Mutex<Option<KnownRoles>>,
-}
-
-/// Roles in one team of the people asked about; anyone asked but absent is not a member.
-#[derive(Debug)]
-struct KnownRoles {
-    team: TeamId,
-    asked: Vec<PersonId>,
-    roles: HashMap<PersonId, Role>,
+    /// Whether a decision's team and roster may come from memory (see `store/rosters.rs`).
+    rosters: Freshness,
+    /// The roster learnt together with the channel's team, to save a query per person, and
+    /// whether it may have come from memory.
+    roster: Mutex<Option<(Arc<Roster>, Freshness)>>,
 }
 
 impl<'a> Scope<'a> {
@@ -76,6 +73,17 @@ impl<'a> Scope<'a> {
         commands: &'a Commands,
         invocation: &'a Invocation,
         people: &[&UserRef],
+    ) -> Result<Self, StoreError> {
+        Self::open_with(commands, invocation, people, Freshness::Fresh).await
+    }
+
+    /// The same, with `rosters` saying whether a decision may take its team and roster from
+    /// memory.
+    pub async fn open_with(
+        commands: &'a Commands,
+        invocation: &'a Invocation,
+        people: &[&UserRef],
+        rosters: Freshness,
     ) -> Result<Self, StoreError> {
         let now = commands.clock.now();
         let tenant = commands
@@ -104,7 +112,8 @@ impl<'a> Scope<'a> {
             tenant,
             actor,
             mentioned,
-            known_roles: Mutex::new(None),
+            rosters,
+            roster: Mutex::new(None),
         })
     }
 
@@ -168,6 +177,33 @@ impl<'a> Scope<'a> {
     /// The team a command is for: `team:NAME` if given, else the channel's team, else the one
     /// team the author manages or belongs to.
     pub async fn team(&self, named: Option<&str>) -> Result<Team, Stop> {
+        self.team_with(named, Freshness::Fresh).await
+    }
+
+    /// The team a decision is for, found as [`Scope::team`] finds it; the channel's team and
+    /// roster may come from memory, since recording the decision checks they are current.
+    pub async fn team_to_decide(&self, named: Option<&str>) -> Result<Team, Stop> {
+        self.team_with(named, self.rosters).await
+    }
+
+    /// The roster version a decision for `team` was authorised against, if its roster may have
+    /// come from memory: the store refuses the decision if the roster has changed since.
+    pub fn roster_checked(&self, team: &Team) -> Option<RosterVersion> {
+        let known = self.roster.lock().ok()?;
+        match known.as_ref() {
+            Some((roster, Freshness::Cached)) if roster.team.id == team.id => Some(roster.version),
+            _ => None,
+        }
+    }
+
+    /// Whether this command read a roster that may have come from memory.
+    pub fn used_cached_roster(&self) -> bool {
+        self.roster
+            .lock()
+            .is_ok_and(|known| matches!(known.as_ref(), Some((_, Freshness::Cached))))
+    }
+
+    async fn team_with(&self, named: Option<&str>, freshness: Freshness) -> Result<Team, Stop> {
         let store = self.store();
         if let Some(name) = named {
             if let Some(team) = store.team_by_name(self.tenant, name).await? {
@@ -183,22 +219,16 @@ impl<'a> Scope<'a> {
             }
             return Err(Reply::invalid(text.plain(" Nothing was recorded.")).into());
         }
-        if let Some(channel) = &self.invocation.channel_id {
-            let mut asked: Vec<PersonId> = vec![self.actor.id];
-            asked.extend(self.mentioned.values().map(|p| p.id));
-            if let Some((team, roles)) = store
-                .team_by_channel_with_roles(self.tenant, channel, &asked)
+        if let Some(channel) = &self.invocation.channel_id
+            && let Some(roster) = store
+                .channel_roster(self.tenant, channel, freshness)
                 .await?
-            {
-                if let Ok(mut known) = self.known_roles.lock() {
-                    *known = Some(KnownRoles {
-                        team: team.id,
-                        asked,
-                        roles,
-                    });
-                }
-                return Ok(team);
+        {
+            let team = roster.team.clone();
+            if let Ok(mut known) = self.roster.lock() {
+                *known = Some((roster, freshness));
             }
+            return Ok(team);
         }
         let mine = store.teams_of(self.tenant, self.actor.id).await?;
         let managed: Vec<&Team> = mine
@@ -233,14 +263,13 @@ impl<'a> Scope<'a> {
         self.role_of(team, self.actor.id).await
     }
 
-    /// A person's current role in `team`, from what the team query learnt or from the store.
+    /// A person's current role in `team`, from the roster the team query learnt or from the
+    /// store.
     async fn role_of(&self, team: &Team, person: PersonId) -> Result<Option<Role>, Stop> {
-        if let Ok(known) = self.known_roles.lock()
-            && let Some(known) = known
-                .as_ref()
-                .filter(|k| k.team == team.id && k.asked.contains(&person))
+        if let Ok(known) = self.roster.lock()
+            && let Some((roster, _)) = known.as_ref().filter(|(r, _)| r.team.id == team.id)
         {
-            return Ok(known.roles.get(&person).copied());
+            return Ok(roster.roles.get(&person).copied());
         }
         Ok(self.store().role_in(team, person).await?)
     }

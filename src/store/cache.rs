@@ -4,14 +4,15 @@
 //! display name is refreshed from every request that carries one). The one exception is a
 //! capability's description and family, which `cadence apply` may change: the process that
 //! changes them refreshes its own cache, and another running server shows the old text until it
-//! restarts — the id, which is what lookups need, never changes. Anything else that changes —
-//! teams, roles, levels, targets, absences — is always read from the database.
+//! restarts — the id, which is what lookups need, never changes. A channel's team and roster
+//! does change; it is kept only for decisions, whose write checks it is still current. Anything
+//! else that changes — levels, targets, absences — is always read from the database.
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
-use super::{Capability, Person};
+use super::{Capability, Person, Roster};
 use crate::domain::Platform;
 use crate::domain::ids::TenantId;
 
@@ -41,6 +42,13 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
             map.insert(key, value);
         }
     }
+
+    /// Forgets every value `keep` says no to.
+    pub fn retain(&self, keep: impl FnMut(&K, &mut V) -> bool) {
+        if let Ok(mut map) = self.map.write() {
+            map.retain(keep);
+        }
+    }
 }
 
 /// The store's caches.
@@ -52,4 +60,7 @@ pub struct Caches {
     pub people: Cache<(TenantId, String), Person>,
     /// (tenant, name key) → capability.
     pub capabilities: Cache<(TenantId, String), Capability>,
+    /// (tenant, channel) → the channel's team and roster, checked by the write of every
+    /// decision made with it (see `rosters.rs`).
+    pub rosters: Cache<(TenantId, String), Arc<Roster>>,
 }

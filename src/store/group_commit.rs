@@ -14,6 +14,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::decisions::{write_decision, write_decisions};
 use super::inbox::{NewInboxEntry, insert_inbox};
+use super::rosters;
 use super::{StoreError, StoreResult};
 use crate::domain::decision::NewDecision;
 use crate::domain::ids::DecisionId;
@@ -98,6 +99,15 @@ async fn run(pool: AnyPool, mut queue: mpsc::Receiver<Job>) {
     }
 }
 
+/// What became of a batch.
+enum Batch {
+    /// It was committed.
+    Committed(Written),
+    /// Nothing was committed: these jobs (`true`) hold decisions authorised against a roster
+    /// that has changed since.
+    Stale(Vec<bool>),
+}
+
 /// What a batch wrote, in job order within each kind.
 struct Written {
     decisions: Vec<DecisionId>,
@@ -142,7 +152,28 @@ impl Job {
 }
 
 async fn commit(pool: &AnyPool, batch: &mut Vec<Job>) {
-    match write_batch(pool, batch).await {
+    let written = loop {
+        match write_batch(pool, batch).await {
+            // Decisions authorised against a roster that has changed since were rolled back
+            // with the whole batch: their callers are told, and the rest is written again.
+            Ok(Batch::Stale(stale)) => {
+                let jobs = std::mem::take(batch);
+                for (job, stale) in jobs.into_iter().zip(stale) {
+                    if stale {
+                        job.fail(StoreError::Stale);
+                    } else {
+                        batch.push(job);
+                    }
+                }
+                if batch.is_empty() {
+                    return;
+                }
+            }
+            Ok(Batch::Committed(written)) => break Ok(written),
+            Err(error) => break Err(error),
+        }
+    };
+    match written {
         Ok(written) => {
             let mut decisions = written.decisions.into_iter();
             let mut events = written.events.into_iter();
@@ -194,16 +225,20 @@ fn missing() -> StoreError {
     StoreError::Corrupt("the batch wrote fewer rows than it was given".to_owned())
 }
 
-async fn write_batch(pool: &AnyPool, batch: &[Job]) -> StoreResult<Written> {
-    // Decisions in job order, so the ids can be handed back in the same order.
-    let decisions: Vec<&NewDecision> = batch
-        .iter()
-        .flat_map(|job| match job {
-            Job::Decision(d, _) => std::slice::from_ref(d.as_ref()).iter().collect::<Vec<_>>(),
-            Job::Decisions(ds, _) => ds.iter().collect(),
-            Job::Event(..) => Vec::new(),
-        })
-        .collect();
+async fn write_batch(pool: &AnyPool, batch: &[Job]) -> StoreResult<Batch> {
+    // Decisions in job order, so the ids can be handed back in the same order, each with the
+    // index of its job.
+    let mut decisions: Vec<&NewDecision> = Vec::with_capacity(batch.len());
+    let mut owners: Vec<usize> = Vec::with_capacity(batch.len());
+    for (index, job) in batch.iter().enumerate() {
+        let written: &[NewDecision] = match job {
+            Job::Decision(d, _) => std::slice::from_ref(d.as_ref()),
+            Job::Decisions(ds, _) => ds,
+            Job::Event(..) => &[],
+        };
+        decisions.extend(written);
+        owners.extend(std::iter::repeat_n(index, written.len()));
+    }
     let events: Vec<&NewInboxEntry> = batch
         .iter()
         .filter_map(|job| match job {
@@ -217,16 +252,26 @@ async fn write_batch(pool: &AnyPool, batch: &[Job]) -> StoreResult<Written> {
     } else {
         write_decisions(&mut tx, &decisions).await?
     };
+    // Checked after the writes, while the transaction holds the write lock.
+    let stale = rosters::stale(&mut tx, &decisions).await?;
+    if stale.contains(&true) {
+        // Dropping the transaction rolls it back.
+        let mut jobs = vec![false; batch.len()];
+        for (owner, stale) in owners.into_iter().zip(stale) {
+            jobs[owner] |= stale;
+        }
+        return Ok(Batch::Stale(jobs));
+    }
     let new_events = if events.is_empty() {
         Vec::new()
     } else {
         insert_inbox(&mut tx, &events).await?
     };
     tx.commit().await?;
-    Ok(Written {
+    Ok(Batch::Committed(Written {
         decisions: decision_ids,
         events: new_events,
-    })
+    }))
 }
 
 /// Writes decisions in a transaction of their own.
@@ -236,6 +281,7 @@ async fn write_alone(pool: &AnyPool, decisions: &[NewDecision]) -> StoreResult<V
     for decision in decisions {
         ids.push(write_decision(&mut tx, decision).await?);
     }
+    rosters::refuse_stale(&mut tx, &decisions.iter().collect::<Vec<_>>()).await?;
     tx.commit().await?;
     Ok(ids)
 }

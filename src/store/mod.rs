@@ -35,6 +35,7 @@ mod people;
 mod platform_events;
 mod profile;
 mod rituals;
+mod rosters;
 mod settings;
 mod teams;
 mod tracks;
@@ -70,6 +71,7 @@ pub use pacing::{ChannelKey, Reservation};
 pub use people::Person;
 pub use profile::{LevelRow, Profile, TrackRow};
 pub use rituals::{NewRitual, Ritual};
+pub use rosters::{Freshness, Roster};
 pub use teams::{Membership, NewTeam, Role, Team};
 pub use tracks::{PacedEnrolment, TrackPlan};
 
@@ -115,6 +117,10 @@ pub enum StoreError {
     /// This very click, form or request was recorded before; nothing more was written.
     #[error("already recorded")]
     Replayed,
+    /// The decision was authorised against a cached roster that has changed since; nothing
+    /// was written, and the caller decides again against the stored roster.
+    #[error("the team's roster changed while the decision was made")]
+    Stale,
     /// The database failed a write for everyone waiting on it; nothing was committed.
     #[error("database unavailable: {0}")]
     Unavailable(String),

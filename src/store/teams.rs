@@ -1,7 +1,5 @@
 //! Teams and their membership: who manages, who belongs, which channel is home.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::{Any, Transaction};
@@ -43,7 +41,7 @@ impl Role {
         }
     }
 
-    fn parse(stored: &str) -> StoreResult<Self> {
+    pub(super) fn parse(stored: &str) -> StoreResult<Self> {
         match stored {
             "manager" => Ok(Role::Manager),
             "member" => Ok(Role::Member),
@@ -61,22 +59,11 @@ pub struct Membership {
     pub role: Role,
 }
 
-type TeamRow = (i64, i64, String, String, Option<String>);
-
-/// A team's columns followed by one member's id and role (both null when nobody matched).
-type TeamRoleRow = (
-    i64,
-    i64,
-    String,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<String>,
-);
+pub(super) type TeamRow = (i64, i64, String, String, Option<String>);
 
 const TEAM_COLUMNS: &str = "id, tenant_id, name, tz, home_channel";
 
-fn team_from_row((id, tenant, name, tz, home_channel): TeamRow) -> StoreResult<Team> {
+pub(super) fn team_from_row((id, tenant, name, tz, home_channel): TeamRow) -> StoreResult<Team> {
     Ok(Team {
         id: TeamId(id),
         tenant: TenantId(tenant),
@@ -93,51 +80,6 @@ pub(super) fn time_zone(name: &str) -> StoreResult<Tz> {
 }
 
 impl Store {
-    /// The team whose home channel this is, with the current roles of those of `people` who
-    /// belong to it: one query for the facts every command in a team's channel needs first.
-    pub async fn team_by_channel_with_roles(
-        &self,
-        tenant: TenantId,
-        channel: &str,
-        people: &[PersonId],
-    ) -> StoreResult<Option<(Team, HashMap<PersonId, Role>)>> {
-        let placeholders: Vec<String> = (0..people.len()).map(|i| format!("${}", i + 3)).collect();
-        let sql = format!(
-            "SELECT t.id, t.tenant_id, t.name, t.tz, t.home_channel, m.person_id, m.role FROM teams t \
-             LEFT JOIN team_members m ON m.team_id = t.id AND m.left_at IS NULL AND m.person_id IN ({}) \
-             WHERE t.tenant_id = $1 AND t.home_channel = $2 ORDER BY t.id",
-            if placeholders.is_empty() {
-                "NULL".to_owned()
-            } else {
-                placeholders.join(", ")
-            }
-        );
-        let mut query = sqlx::query_as(&sql).bind(tenant.0).bind(channel);
-        for person in people {
-            query = query.bind(person.0);
-        }
-        let rows: Vec<TeamRoleRow> = query.fetch_all(&self.read).await?;
-        let Some(first) = rows.first() else {
-            return Ok(None);
-        };
-        let team_id = first.0;
-        let mut roles = HashMap::new();
-        let mut team = None;
-        for (id, tenant, name, tz, home, person, role) in rows {
-            // Two teams sharing a channel is prevented on creation; take the oldest regardless.
-            if id != team_id {
-                continue;
-            }
-            if let (Some(person), Some(role)) = (person, role) {
-                roles.insert(PersonId(person), Role::parse(&role)?);
-            }
-            if team.is_none() {
-                team = Some(team_from_row((id, tenant, name, tz, home))?);
-            }
-        }
-        Ok(team.map(|team| (team, roles)))
-    }
-
     /// The team with this id, within the tenant.
     pub async fn team_by_id(&self, tenant: TenantId, id: TeamId) -> StoreResult<Option<Team>> {
         let row: Option<TeamRow> = sqlx::query_as(&format!(

@@ -196,6 +196,7 @@ mod together {
             follow_up: None,
             idempotency_key: None,
             at: chrono::Utc::now(),
+            roster: None,
         }
     }
 

@@ -389,13 +389,35 @@ impl TestApp {
 
     /// Sends `/cadence TEXT` as `user` of workspace `team` in `channel`, signed.
     pub async fn command_in(&self, team: &str, channel: &str, user: &str, text: &str) -> Answer {
+        self.command_to(&self.base, team, channel, user, text).await
+    }
+
+    /// Sends `/cadence TEXT` as `user` in Atlas's channel to another server on this database.
+    pub async fn command_via(&self, server: &Server, user: &str, text: &str) -> Answer {
+        let base = format!("http://{}", server.addr());
+        self.command_to(&base, "T1", "CATLAS", user, text).await
+    }
+
+    async fn command_to(
+        &self,
+        base: &str,
+        team: &str,
+        channel: &str,
+        user: &str,
+        text: &str,
+    ) -> Answer {
         let body = command_body(team, channel, user, text);
         let ts = self.clock.now().timestamp();
-        let headers = [
-            ("x-slack-request-timestamp", ts.to_string()),
-            ("x-slack-signature", sign(SECRET, ts, body.as_bytes())),
-        ];
-        let response = self.post("/slack/commands", &headers, &body).await;
+        let response = self
+            .client
+            .post(format!("{base}/slack/commands"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-slack-request-timestamp", ts.to_string())
+            .header("x-slack-signature", sign(SECRET, ts, body.as_bytes()))
+            .body(body)
+            .send()
+            .await
+            .expect("request is sent");
         let status = response.status().as_u16();
         let text = response.text().await.expect("body");
         match serde_json::from_str::<serde_json::Value>(&text) {

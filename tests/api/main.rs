@@ -40,6 +40,7 @@ mod process;
 mod prompts;
 mod replicas;
 mod rituals;
+mod rosters;
 mod scheduler;
 mod settings;
 mod signatures;

@@ -45,6 +45,7 @@ fn level(
         follow_up: None,
         idempotency_key: None,
         at: chrono::Utc::now(),
+        roster: None,
     }
 }
 

@@ -15,7 +15,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::DecisionKind;
-use super::ids::{CapabilityId, DecisionId, OccurrenceId, PersonId, TeamId, TenantId};
+use super::ids::{
+    CapabilityId, DecisionId, OccurrenceId, PersonId, RosterVersion, TeamId, TenantId,
+};
 pub use answers::{Allocation, BudgetAnswer, BudgetRequest, CommissionAnswer};
 pub use payload::{
     Absence, BindRitual, BudgetSet, Coach, Commission, Criteria, Gap, HoursAllocated, Intervene,
@@ -217,6 +219,9 @@ pub struct NewDecision {
     pub idempotency_key: Option<String>,
     /// When.
     pub at: DateTime<Utc>,
+    /// The roster version the author's right was checked against, when that check read a
+    /// cached roster: the store refuses the decision as stale if the roster changed since.
+    pub roster: Option<RosterVersion>,
 }
 
 impl NewDecision {

@@ -90,6 +90,7 @@ pub(super) async fn bind(
             follow_up: None,
             idempotency_key: input.interaction_key.clone(),
             at: scope.now(),
+            roster: None,
         })
         .await;
     match recorded {

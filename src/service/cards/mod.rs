@@ -241,6 +241,7 @@ async fn record_answer(
             follow_up: answer.follow_up,
             idempotency_key: input.interaction_key.clone(),
             at: scope.now(),
+            roster: None,
         })
         .await;
     match recorded {

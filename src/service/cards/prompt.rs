@@ -215,6 +215,7 @@ pub(super) async fn record(
                     .map(|key| format!("{key}#{i}")),
             },
             at: scope.now(),
+            roster: None,
         })
         .collect();
     match scope.store().record_all(&decisions).await {

@@ -68,6 +68,7 @@ pub(super) async fn snooze(
         follow_up,
         idempotency_key: input.interaction_key.clone(),
         at: scope.now(),
+        roster: None,
     };
     match scope.store().record_all(&[decision]).await {
         Ok(_) => {}

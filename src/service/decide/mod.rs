@@ -86,7 +86,7 @@ pub(super) async fn team_for(
     named_team: Option<&str>,
     right: Right,
 ) -> Result<Team, Stop> {
-    let team = scope.team(named_team).await?;
+    let team = scope.team_to_decide(named_team).await?;
     authorise(scope, &team, right).await?;
     Ok(team)
 }
@@ -141,6 +141,7 @@ pub(super) async fn record_in(
             follow_up: draft.follow_up,
             idempotency_key: scope.invocation.request_key.clone(),
             at: scope.now(),
+            roster: team.and_then(|t| scope.roster_checked(t)),
         })
         .await;
     let id = match recorded {

@@ -50,12 +50,26 @@ impl Store {
     /// Appends a decision and applies its effect in one transaction: both or neither. A
     /// decision whose idempotency key was recorded before writes nothing and is answered with
     /// [`StoreError::Replayed`].
+    ///
+    /// A decision authorised against a cached roster (`roster` set) is refused with
+    /// [`StoreError::Stale`] if the tenant's roster has changed since; the tenant's cached
+    /// rosters are then dropped, so the caller's retry reads them again.
     pub async fn record(&self, decision: &NewDecision) -> StoreResult<DecisionId> {
-        if let Some(writer) = &self.group_commit {
-            return writer.record(decision).await;
+        let recorded = match &self.group_commit {
+            Some(writer) => writer.record(decision).await,
+            None => self.record_alone(decision).await,
+        };
+        if matches!(recorded, Err(StoreError::Stale)) {
+            self.forget_rosters(decision.tenant);
         }
+        recorded
+    }
+
+    /// Records a decision in a transaction of its own (PostgreSQL, which has no group commit).
+    async fn record_alone(&self, decision: &NewDecision) -> StoreResult<DecisionId> {
         let mut tx = self.write.begin().await?;
         let id = write_decision(&mut tx, decision).await?;
+        super::rosters::refuse_stale(&mut tx, &[decision]).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -70,6 +84,7 @@ impl Store {
         for decision in decisions {
             ids.push(write_decision(&mut tx, decision).await?);
         }
+        super::rosters::refuse_stale(&mut tx, &decisions.iter().collect::<Vec<_>>()).await?;
         tx.commit().await?;
         Ok(ids)
     }
