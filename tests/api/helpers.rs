@@ -371,9 +371,20 @@ impl TestApp {
         headers: &[(&str, String)],
         body: &str,
     ) -> reqwest::Response {
+        self.post_to(&self.base, path, headers, body).await
+    }
+
+    /// POSTs a raw body to `path` of the server at `base` with the given headers.
+    async fn post_to(
+        &self,
+        base: &str,
+        path: &str,
+        headers: &[(&str, String)],
+        body: &str,
+    ) -> reqwest::Response {
         let mut request = self
             .client
-            .post(format!("{}{path}", self.base))
+            .post(format!("{base}{path}"))
             .body(body.to_owned());
         if !headers
             .iter()
@@ -408,16 +419,11 @@ impl TestApp {
     ) -> Answer {
         let body = command_body(team, channel, user, text);
         let ts = self.clock.now().timestamp();
-        let response = self
-            .client
-            .post(format!("{base}/slack/commands"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("x-slack-request-timestamp", ts.to_string())
-            .header("x-slack-signature", sign(SECRET, ts, body.as_bytes()))
-            .body(body)
-            .send()
-            .await
-            .expect("request is sent");
+        let headers = [
+            ("x-slack-request-timestamp", ts.to_string()),
+            ("x-slack-signature", sign(SECRET, ts, body.as_bytes())),
+        ];
+        let response = self.post_to(base, "/slack/commands", &headers, &body).await;
         let status = response.status().as_u16();
         let text = response.text().await.expect("body");
         match serde_json::from_str::<serde_json::Value>(&text) {
