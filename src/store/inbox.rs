@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use sqlx::{Any, Transaction};
 
+use super::multi_row::{self, MultiRowSql};
 use super::rituals::Ritual;
 use super::{Store, StoreError, StoreResult, from_millis, millis};
 use crate::domain::event::{Source, SourceEvent};
@@ -218,7 +219,14 @@ pub(super) async fn start_occurrence(
     Ok(Some(occurrence))
 }
 
-/// Inserts inbox rows in one statement; for each entry, whether it was new. A delivery seen
+/// The inbox insert, a chunk of rows at a time.
+static INSERT_INBOX: MultiRowSql = MultiRowSql::new(
+    "INSERT INTO inbox (source, delivery_id, event, received_at, tenant_id)",
+    5,
+    "ON CONFLICT (source, delivery_id) DO NOTHING RETURNING source, delivery_id",
+);
+
+/// Inserts inbox rows, a chunk per statement; for each entry, whether it was new. A delivery seen
 /// before, or twice in this batch, is not new.
 pub(super) async fn insert_inbox(
     tx: &mut Transaction<'_, Any>,
@@ -231,14 +239,9 @@ pub(super) async fn insert_inbox(
         .filter(|e| seen.insert((e.source, e.delivery_id.clone())))
         .collect();
     let mut new = HashSet::new();
-    if !firsts.is_empty() {
-        let sql = format!(
-            "INSERT INTO inbox (source, delivery_id, event, received_at, tenant_id) VALUES {} \
-             ON CONFLICT (source, delivery_id) DO NOTHING RETURNING source, delivery_id",
-            super::values_placeholders(firsts.len(), 5)
-        );
-        let mut query = sqlx::query_as::<_, (String, String)>(&sql);
-        for entry in &firsts {
+    for chunk in firsts.chunks(multi_row::ROWS) {
+        let mut query = sqlx::query_as::<_, (String, String)>(INSERT_INBOX.for_rows(chunk.len()));
+        for entry in chunk {
             let event = serde_json::to_string(&entry.event)
                 .map_err(|e| StoreError::Corrupt(format!("event does not serialise: {e}")))?;
             query = query
@@ -248,7 +251,7 @@ pub(super) async fn insert_inbox(
                 .bind(millis(entry.received_at))
                 .bind(entry.tenant.map(|t| t.0));
         }
-        new = query.fetch_all(&mut **tx).await?.into_iter().collect();
+        new.extend(query.fetch_all(&mut **tx).await?);
     }
     // Only the first of several identical deliveries in one batch can be the new one.
     let mut answered = HashSet::new();

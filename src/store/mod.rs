@@ -27,6 +27,7 @@ mod installations;
 mod jobs;
 mod lease;
 mod modules;
+mod multi_row;
 mod occurrences;
 mod outbox;
 mod outcomes;
@@ -403,19 +404,6 @@ fn sqlite_url_with_create(url: &str) -> String {
     } else {
         format!("{url}?mode=rwc")
     }
-}
-
-/// `($1, $2), ($3, $4)` for `rows` rows of `columns` parameters.
-pub(crate) fn values_placeholders(rows: usize, columns: usize) -> String {
-    let rows: Vec<String> = (0..rows)
-        .map(|row| {
-            let params: Vec<String> = (1..=columns)
-                .map(|col| format!("${}", row * columns + col))
-                .collect();
-            format!("({})", params.join(", "))
-        })
-        .collect();
-    rows.join(", ")
 }
 
 /// Milliseconds since the Unix epoch, the stored form of every instant.

@@ -4,6 +4,7 @@
 
 use sqlx::{Any, Transaction};
 
+use super::super::multi_row::{self, MultiRowSql};
 use super::super::{StoreError, StoreResult, millis};
 use super::budget;
 use crate::domain::budget::Drawn;
@@ -315,32 +316,33 @@ pub(super) async fn set_levels(
     tx: &mut Transaction<'_, Any>,
     changes: &[LevelChange<'_>],
 ) -> StoreResult<()> {
-    if changes.is_empty() {
-        return Ok(());
+    for chunk in changes.chunks(multi_row::ROWS) {
+        let mut query = sqlx::query(SET_LEVELS.for_rows(chunk.len()));
+        for c in chunk {
+            query = query
+                .bind(c.person)
+                .bind(c.capability)
+                .bind(c.tenant)
+                .bind(c.level)
+                .bind(c.evidence)
+                .bind(c.set_by)
+                .bind(c.decision)
+                .bind(c.at);
+        }
+        query.execute(&mut **tx).await?;
     }
-    let sql = format!(
-        "INSERT INTO person_levels (person_id, capability_id, tenant_id, level, evidence, set_by, \
-         decision_id, set_at) VALUES {} \
-         ON CONFLICT (person_id, capability_id) DO UPDATE SET level = excluded.level, \
-         evidence = excluded.evidence, set_by = excluded.set_by, \
-         decision_id = excluded.decision_id, set_at = excluded.set_at",
-        super::super::values_placeholders(changes.len(), 8)
-    );
-    let mut query = sqlx::query(&sql);
-    for c in changes {
-        query = query
-            .bind(c.person)
-            .bind(c.capability)
-            .bind(c.tenant)
-            .bind(c.level)
-            .bind(c.evidence)
-            .bind(c.set_by)
-            .bind(c.decision)
-            .bind(c.at);
-    }
-    query.execute(&mut **tx).await?;
     Ok(())
 }
+
+/// The upsert of people's levels, a chunk of rows at a time.
+static SET_LEVELS: MultiRowSql = MultiRowSql::new(
+    "INSERT INTO person_levels (person_id, capability_id, tenant_id, level, evidence, set_by, \
+     decision_id, set_at)",
+    8,
+    "ON CONFLICT (person_id, capability_id) DO UPDATE SET level = excluded.level, \
+     evidence = excluded.evidence, set_by = excluded.set_by, \
+     decision_id = excluded.decision_id, set_at = excluded.set_at",
+);
 
 /// The track's id, creating the track on first mention.
 async fn track_id(

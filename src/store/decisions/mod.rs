@@ -15,6 +15,7 @@ mod tracks;
 
 use sqlx::{Any, Transaction};
 
+use super::multi_row::{self, MultiRowSql};
 use super::{Store, StoreError, StoreResult, from_millis, millis};
 use crate::domain::DecisionSource;
 use crate::domain::budget::{answer_notice, budget_request_card};
@@ -315,19 +316,33 @@ fn follow_up_card(card: &FollowUpCard, id: DecisionId) -> serde_json::Value {
     }
 }
 
-/// Inserts decision rows in one statement and returns their ids in the order given.
+/// The decision insert, a chunk of rows at a time.
+static INSERT_DECISIONS: MultiRowSql = MultiRowSql::new(
+    "INSERT INTO decisions (tenant_id, team_id, kind, actor_person_id, subject_person_id, \
+     capability_id, channel_id, source, payload, created_at, occurrence_id, \
+     reverts_decision_id, idempotency_key)",
+    13,
+    "ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id",
+);
+
+/// Inserts decision rows, a chunk per statement, and returns their ids in the order given.
 async fn insert_decisions(
     tx: &mut Transaction<'_, Any>,
     decisions: &[&NewDecision],
 ) -> StoreResult<Vec<DecisionId>> {
-    let sql = format!(
-        "INSERT INTO decisions (tenant_id, team_id, kind, actor_person_id, subject_person_id, \
-         capability_id, channel_id, source, payload, created_at, occurrence_id, \
-         reverts_decision_id, idempotency_key) VALUES {} \
-         ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id",
-        super::values_placeholders(decisions.len(), 13)
-    );
-    let mut query = sqlx::query_as::<_, (i64,)>(&sql);
+    let mut ids = Vec::with_capacity(decisions.len());
+    for chunk in decisions.chunks(multi_row::ROWS) {
+        ids.extend(insert_chunk(tx, chunk).await?);
+    }
+    Ok(ids)
+}
+
+/// Inserts at most [`multi_row::ROWS`] decision rows in one statement.
+async fn insert_chunk(
+    tx: &mut Transaction<'_, Any>,
+    decisions: &[&NewDecision],
+) -> StoreResult<Vec<DecisionId>> {
+    let mut query = sqlx::query_as::<_, (i64,)>(INSERT_DECISIONS.for_rows(decisions.len()));
     for decision in decisions {
         let reverts = match &decision.decision {
             Decision::Undo(undo) => Some(undo.reverts.0),
