@@ -7,11 +7,13 @@ pub(crate) mod health;
 pub(crate) mod hooks;
 pub(crate) mod listen;
 pub(crate) mod metrics;
+mod request_id;
 pub mod slack;
 mod state;
 pub mod teams;
 pub mod verify;
 
+pub(crate) use request_id::ProcessRequestIds;
 pub use state::{AppState, Shared};
 
 /// The largest request body accepted. Slack's payloads are a few KiB; anything near this is not
