@@ -1,6 +1,7 @@
 //! Logging and metrics set up in one place: human text by default, JSON lines when asked; one
 //! Prometheus recorder per process, which `GET /metrics` renders.
 
+use std::io::IsTerminal;
 use std::sync::OnceLock;
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -17,6 +18,9 @@ pub fn init(format: LogFormat) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colours only for a person at a terminal: a log file or collector gets plain text,
+        // and every line is cheaper to write.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false);
     // A second call (tests, tools) keeps the first subscriber; that is fine.
     let _ = match format {
