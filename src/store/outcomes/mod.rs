@@ -191,37 +191,45 @@ impl Store {
         names: &HashMap<PersonId, String>,
     ) -> StoreResult<Vec<OccurrenceRecord>> {
         // The team's own occurrences are found through its rituals, so a digest reads a few
-        // rows, not the tenant's week.
+        // rows, not the tenant's week. The team is a parameter, not part of the text: every
+        // team's digest then runs the same prepared statements.
         let window = match team {
-            Some(team) => format!(
+            Some(_) => {
                 "o.tenant_id = $1 AND o.happened_at >= $2 AND o.happened_at < $3 \
-                 AND o.ritual_id IN (SELECT id FROM rituals WHERE tenant_id = $1 AND team_id = {})",
-                team.0
-            ),
-            None => "o.tenant_id = $1 AND o.happened_at >= $2 AND o.happened_at < $3".to_owned(),
+                 AND o.ritual_id IN (SELECT id FROM rituals WHERE tenant_id = $1 AND team_id = $4)"
+            }
+            None => "o.tenant_id = $1 AND o.happened_at >= $2 AND o.happened_at < $3",
         };
-        let occurrences: Vec<(i64, i64, String, String, String, i64)> = sqlx::query_as(&format!(
+        let team = team.map(|t| t.0);
+        let occurrences_sql = format!(
             "SELECT o.id, r.team_id, r.name, r.kind, o.title, o.happened_at FROM occurrences o \
              JOIN rituals r ON r.id = o.ritual_id AND r.tenant_id = o.tenant_id \
              WHERE {window} AND r.artefact <> 'none' ORDER BY o.happened_at, o.id"
-        ))
-        .bind(tenant.0)
-        .bind(millis(from))
-        .bind(millis(until))
-        .fetch_all(&self.read)
-        .await?;
-        let decisions: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(&format!(
+        );
+        let mut occurrences =
+            sqlx::query_as::<_, (i64, i64, String, String, String, i64)>(&occurrences_sql)
+                .bind(tenant.0)
+                .bind(millis(from))
+                .bind(millis(until));
+        if let Some(team) = team {
+            occurrences = occurrences.bind(team);
+        }
+        let occurrences = occurrences.fetch_all(&self.read).await?;
+        let decisions_sql = format!(
             "SELECT d.occurrence_id, d.id, d.kind, d.actor_person_id, d.created_at \
              FROM occurrences o CROSS JOIN decisions d \
              WHERE {window} AND d.tenant_id = o.tenant_id AND d.occurrence_id = o.id \
                AND d.kind <> 'undo' AND d.created_at < $3 AND {}",
             not_undone(self.backend())
-        ))
-        .bind(tenant.0)
-        .bind(millis(from))
-        .bind(millis(until))
-        .fetch_all(&self.read)
-        .await?;
+        );
+        let mut decisions = sqlx::query_as::<_, (i64, i64, String, i64, i64)>(&decisions_sql)
+            .bind(tenant.0)
+            .bind(millis(from))
+            .bind(millis(until));
+        if let Some(team) = team {
+            decisions = decisions.bind(team);
+        }
+        let decisions = decisions.fetch_all(&self.read).await?;
         // The window's nudges are found by their own partial index (`outbox_nudges`; the term
         // `LIKE 'nudge:%'` must stay as the index spells it for the planners to use it), counted
         // per occurrence in one pass, and matched to the occurrences below.
