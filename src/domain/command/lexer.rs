@@ -153,7 +153,12 @@ impl Lexer {
         let mut units = Vec::new();
         for piece in text.pieces() {
             match piece {
-                Piece::Text(typed) => units.extend(typed.chars().map(Unit::Char)),
+                Piece::Text(typed) => {
+                    // `chars()` promises only a quarter of the bytes; reserve for all of them
+                    // so a command is read into one allocation, not several.
+                    units.reserve(typed.len());
+                    units.extend(typed.chars().map(Unit::Char));
+                }
                 other => units.push(Unit::Piece(other.clone())),
             }
         }
