@@ -3,7 +3,7 @@
 -- which serves every lookup it served. Undos and ritual decisions are a small share of the log:
 -- their indexes now hold only the rows that have the column, and every query that uses them
 -- compares the column with `=` or asks for `IS NOT NULL`, which is what lets the planner use a
--- partial index.
+-- partial index. (A SQLite database is served by one process, which runs this before serving.)
 DROP INDEX decisions_by_subject;
 DROP INDEX decisions_by_reverted;
 CREATE INDEX decisions_by_reverted ON decisions (reverts_decision_id)
