@@ -18,9 +18,12 @@ pub fn init(format: LogFormat) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        // Colours only for a person at a terminal: a log file or collector gets plain text,
-        // and every line is cheaper to write.
-        .with_ansi(std::io::stderr().is_terminal())
+        // Colours only for a person at a terminal who has not asked for none (`NO_COLOR`): a log
+        // file or collector gets plain text, and every line is cheaper to write.
+        .with_ansi(
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        )
         .with_target(false);
     // A second call (tests, tools) keeps the first subscriber; that is fine.
     let _ = match format {
