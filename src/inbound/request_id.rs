@@ -19,16 +19,19 @@ pub(crate) struct ProcessRequestIds {
 }
 
 impl ProcessRequestIds {
-    /// A new prefix. Without the system's random source, the prefix falls back to the process
-    /// id and start time, which still tells replicas apart.
+    /// A new prefix. Without the system's random source, the prefix falls back to the start
+    /// time in nanoseconds mixed with the process id: replicas started together still differ.
     pub(crate) fn new() -> Self {
         let mut bytes = [0u8; 8];
         let random = getrandom::fill(&mut bytes).map(|()| u64::from_le_bytes(bytes));
         let prefix = random.unwrap_or_else(|_| {
             let started = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            (u64::from(std::process::id()) << 32) ^ started
+                .map_or(0, |d| d.as_nanos());
+            // Only the low 64 bits of the nanoseconds matter here; they are the ones that vary.
+            #[allow(clippy::cast_possible_truncation)]
+            let started = started as u64;
+            started ^ u64::from(std::process::id()).rotate_left(40)
         });
         ProcessRequestIds {
             prefix: format!("{prefix:016x}").into(),
@@ -78,7 +81,7 @@ mod tests {
     }
 
     #[test]
-    fn two_processes_get_different_prefixes() {
+    fn each_maker_draws_its_own_prefix() {
         let a = ProcessRequestIds::new();
         let b = ProcessRequestIds::new();
         assert_ne!(a.prefix, b.prefix);

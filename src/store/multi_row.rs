@@ -30,8 +30,9 @@ impl MultiRowSql {
         }
     }
 
-    /// The SQL for `rows` rows (1 to [`ROWS`]).
+    /// The SQL for `rows` rows (1 to [`ROWS`]; callers cut their rows with `chunks(ROWS)`).
     pub(crate) fn for_rows(&self, rows: usize) -> &str {
+        debug_assert!((1..=ROWS).contains(&rows), "{rows} rows in one statement");
         let built = self.built.get_or_init(|| {
             (1..=ROWS)
                 .map(|n| {

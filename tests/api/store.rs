@@ -310,6 +310,113 @@ async fn decisions_recorded_together_stand_or_fall_together(db: Db) {
     );
 }
 
+/// A batch larger than one multi-row statement (16 rows): the ids come back in the order given
+/// and increasing, every row and its level change is stored, the last change to a level wins,
+/// and a key repeated in a later statement of the batch refuses the whole batch.
+async fn a_batch_of_many_statements_keeps_its_order_and_stands_or_falls_whole(db: Db) {
+    let Some((_db, store)) = store(db).await else {
+        return;
+    };
+    let now = chrono::Utc::now();
+    let tenant = store
+        .tenant(Platform::Slack, "T1", now)
+        .await
+        .expect("tenant");
+    let boss = store
+        .person(tenant, "UBOSS", None, now)
+        .await
+        .expect("boss");
+    let mut people = Vec::new();
+    for n in 0..10 {
+        let id = format!("UP{n}");
+        people.push(store.person(tenant, &id, None, now).await.expect("person"));
+    }
+    let member_ids: Vec<PersonId> = people.iter().map(|p| p.id).collect();
+    let team = store
+        .create_team(
+            tenant,
+            NewTeam {
+                name: "Atlas",
+                tz: chrono_tz::Tz::UTC,
+                home_channel: None,
+                managers: &[boss.id],
+                members: &member_ids,
+            },
+            now,
+        )
+        .await
+        .expect("team");
+    let cap = store
+        .add_capability(tenant, "run EBR", None, None, now)
+        .await
+        .expect("capability");
+    // 40 decisions over 10 people: three statements, and each person's level changes four
+    // times, the last time to mastery.
+    let levels = [
+        Level::Learning,
+        Level::Practising,
+        Level::Learning,
+        Level::Mastery,
+    ];
+    let batch: Vec<NewDecision> = (0..40)
+        .map(|n| {
+            let person = member_ids[n % 10];
+            level(tenant, team.id, boss.id, person, cap.id, levels[n / 10], n)
+        })
+        .collect();
+    let ids = store.record_all(&batch).await.expect("recorded");
+    assert_eq!(ids.len(), 40);
+    assert!(
+        ids.windows(2).all(|w| w[0].0 < w[1].0),
+        "ids in order: {ids:?}"
+    );
+    let log = store.decisions_of(tenant, team.id).await.expect("log");
+    assert_eq!(log.len(), 40);
+    for (n, (recorded, id)) in log.iter().zip(&ids).enumerate() {
+        assert_eq!(recorded.id, *id);
+        let Decision::Level(set) = &recorded.decision else {
+            panic!("not a level: {:?}", recorded.decision);
+        };
+        assert_eq!(set.evidence.as_deref(), Some(format!("#{n}").as_str()));
+    }
+    let today = now.date_naive();
+    let coverage = store.coverage_inputs(&team, today).await.expect("coverage");
+    let masters = coverage
+        .masters
+        .iter()
+        .filter(|m| m.capability == cap.id)
+        .count();
+    assert_eq!(masters, 10, "the last change to each level stands");
+
+    // The 36th repeats the 3rd's key: nothing of this batch is kept.
+    let mut keyed: Vec<NewDecision> = (0..40)
+        .map(|n| {
+            let mut d = level(
+                tenant,
+                team.id,
+                boss.id,
+                member_ids[n % 10],
+                cap.id,
+                Level::Learning,
+                100 + n,
+            );
+            d.idempotency_key = Some(format!("key-{n}"));
+            d
+        })
+        .collect();
+    keyed[35].idempotency_key = Some("key-2".into());
+    assert!(store.record_all(&keyed).await.is_err());
+    assert_eq!(
+        store
+            .decisions_of(tenant, team.id)
+            .await
+            .expect("log")
+            .len(),
+        40,
+        "the refused batch wrote nothing"
+    );
+}
+
 /// A replica that claims a job and dies loses it when its lease runs out: another claims it,
 /// finishes it, and the first one's late write is refused and writes nothing.
 async fn a_job_whose_lease_ran_out_is_finished_by_another_worker_once(db: Db) {
@@ -426,5 +533,6 @@ store_suite!(
     tenants_are_distinct_per_platform_and_workspace,
     the_database_refuses_rows_that_cross_tenants,
     decisions_recorded_together_stand_or_fall_together,
+    a_batch_of_many_statements_keeps_its_order_and_stands_or_falls_whole,
     a_job_whose_lease_ran_out_is_finished_by_another_worker_once,
 );

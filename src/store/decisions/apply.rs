@@ -241,8 +241,8 @@ async fn record_absence(
     Ok(())
 }
 
-/// Applies a batch: level changes in one statement (the common effect under load), the rest one
-/// by one, in order.
+/// Applies a batch: level changes in multi-row statements (the common effect under load), the
+/// rest one by one, in order.
 pub(super) async fn apply_all(
     tx: &mut Transaction<'_, Any>,
     decisions: &[&NewDecision],
@@ -311,7 +311,8 @@ pub(super) struct LevelChange<'a> {
     pub(super) at: i64,
 }
 
-/// Upserts levels in one statement; at most one change per person and capability.
+/// Upserts levels, [`multi_row::ROWS`] to a statement; at most one change per person and
+/// capability in `changes`, so no statement touches a row twice.
 pub(super) async fn set_levels(
     tx: &mut Transaction<'_, Any>,
     changes: &[LevelChange<'_>],

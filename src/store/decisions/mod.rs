@@ -211,8 +211,8 @@ pub(super) async fn write_decision(
     Ok(id)
 }
 
-/// Appends decisions with their effects inside `tx`, using one statement for all decision rows
-/// and one for all level changes, the common effect. Returns ids in the order given.
+/// Appends decisions with their effects inside `tx`, in multi-row statements for the decision
+/// rows and for the level changes, the common effect. Returns ids in the order given.
 pub(super) async fn write_decisions(
     tx: &mut Transaction<'_, Any>,
     decisions: &[&NewDecision],
