@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use cadence::domain::decision::{Decision, LevelSet, NewDecision};
-use cadence::domain::ids::{CapabilityId, PersonId};
+use cadence::domain::ids::{CapabilityId, PersonId, TenantId};
 use cadence::domain::{DecisionKind, DecisionSource, Level, Platform};
-use cadence::store::{NewTeam, Store};
+use cadence::store::{NewTeam, Store, Team};
 use serde_json::json;
 
 use crate::helpers::{Db, TestDb};
@@ -49,32 +49,35 @@ fn level(
     }
 }
 
-async fn concurrent_decisions_are_all_committed_and_one_bad_one_fails_alone(db: Db) {
-    let Some((_db, store)) = store(db).await else {
-        return;
-    };
-    let now = chrono::Utc::now();
+/// Tenant T1's team Atlas (home channel C1): manager `UM`, members `U0`, `U1`, …, and the
+/// tenant's capability "run EBR".
+struct Atlas {
+    tenant: TenantId,
+    manager: PersonId,
+    members: Vec<PersonId>,
+    team: Team,
+    capability: CapabilityId,
+}
+
+async fn atlas(store: &Store, members: usize, now: chrono::DateTime<chrono::Utc>) -> Atlas {
     let tenant = store
         .tenant(Platform::Slack, "T1", now)
         .await
         .expect("tenant");
-    let actor = store
+    let manager = store
         .person(tenant, "UM", Some("manager"), now)
         .await
-        .expect("actor");
-    let people: Vec<PersonId> = {
-        let mut ids = Vec::new();
-        for i in 0..8 {
-            ids.push(
-                store
-                    .person(tenant, &format!("U{i}"), None, now)
-                    .await
-                    .expect("person")
-                    .id,
-            );
-        }
-        ids
-    };
+        .expect("manager");
+    let mut ids = Vec::new();
+    for i in 0..members {
+        ids.push(
+            store
+                .person(tenant, &format!("U{i}"), None, now)
+                .await
+                .expect("person")
+                .id,
+        );
+    }
     let team = store
         .create_team(
             tenant,
@@ -82,17 +85,39 @@ async fn concurrent_decisions_are_all_committed_and_one_bad_one_fails_alone(db: 
                 name: "Atlas",
                 tz: chrono_tz::Tz::UTC,
                 home_channel: Some("C1"),
-                managers: &[actor.id],
-                members: &people,
+                managers: &[manager.id],
+                members: &ids,
             },
             now,
         )
         .await
         .expect("team");
-    let cap = store
+    let capability = store
         .add_capability(tenant, "run EBR", None, None, now)
         .await
-        .expect("capability");
+        .expect("capability")
+        .id;
+    Atlas {
+        tenant,
+        manager: manager.id,
+        members: ids,
+        team,
+        capability,
+    }
+}
+
+async fn concurrent_decisions_are_all_committed_and_one_bad_one_fails_alone(db: Db) {
+    let Some((_db, store)) = store(db).await else {
+        return;
+    };
+    let now = chrono::Utc::now();
+    let Atlas {
+        tenant,
+        manager,
+        members: people,
+        team,
+        capability,
+    } = atlas(&store, 8, now).await;
 
     let store = Arc::new(store);
     let mut tasks = Vec::new();
@@ -106,9 +131,9 @@ async fn concurrent_decisions_are_all_committed_and_one_bad_one_fails_alone(db: 
         let decision = level(
             tenant,
             team.id,
-            actor.id,
+            manager,
             person,
-            cap.id,
+            capability,
             Level::ALL[n % 4],
             n,
         );
@@ -252,40 +277,28 @@ async fn decisions_recorded_together_stand_or_fall_together(db: Db) {
         return;
     };
     let now = chrono::Utc::now();
-    let tenant = store
-        .tenant(Platform::Slack, "T1", now)
-        .await
-        .expect("tenant");
-    let boss = store
-        .person(tenant, "UBOSS", None, now)
-        .await
-        .expect("boss");
-    let bob = store.person(tenant, "UBOB", None, now).await.expect("bob");
-    let team = store
-        .create_team(
-            tenant,
-            NewTeam {
-                name: "Atlas",
-                tz: chrono_tz::Tz::UTC,
-                home_channel: None,
-                managers: &[boss.id],
-                members: &[bob.id],
-            },
-            now,
-        )
-        .await
-        .expect("team");
-    let cap = store
-        .add_capability(tenant, "run EBR", None, None, now)
-        .await
-        .expect("capability");
-    let good = level(tenant, team.id, boss.id, bob.id, cap.id, Level::Mastery, 1);
+    let Atlas {
+        tenant,
+        manager,
+        members,
+        team,
+        capability,
+    } = atlas(&store, 1, now).await;
+    let good = level(
+        tenant,
+        team.id,
+        manager,
+        members[0],
+        capability,
+        Level::Mastery,
+        1,
+    );
     let bad = level(
         tenant,
         team.id,
-        boss.id,
+        manager,
         PersonId(999_999),
-        cap.id,
+        capability,
         Level::Mastery,
         2,
     );
@@ -318,38 +331,13 @@ async fn a_batch_of_many_statements_keeps_its_order_and_stands_or_falls_whole(db
         return;
     };
     let now = chrono::Utc::now();
-    let tenant = store
-        .tenant(Platform::Slack, "T1", now)
-        .await
-        .expect("tenant");
-    let boss = store
-        .person(tenant, "UBOSS", None, now)
-        .await
-        .expect("boss");
-    let mut people = Vec::new();
-    for n in 0..10 {
-        let id = format!("UP{n}");
-        people.push(store.person(tenant, &id, None, now).await.expect("person"));
-    }
-    let member_ids: Vec<PersonId> = people.iter().map(|p| p.id).collect();
-    let team = store
-        .create_team(
-            tenant,
-            NewTeam {
-                name: "Atlas",
-                tz: chrono_tz::Tz::UTC,
-                home_channel: None,
-                managers: &[boss.id],
-                members: &member_ids,
-            },
-            now,
-        )
-        .await
-        .expect("team");
-    let cap = store
-        .add_capability(tenant, "run EBR", None, None, now)
-        .await
-        .expect("capability");
+    let Atlas {
+        tenant,
+        manager,
+        members: member_ids,
+        team,
+        capability,
+    } = atlas(&store, 10, now).await;
     // 40 decisions over 10 people: three statements, and each person's level changes four
     // times, the last time to mastery.
     let levels = [
@@ -361,7 +349,15 @@ async fn a_batch_of_many_statements_keeps_its_order_and_stands_or_falls_whole(db
     let batch: Vec<NewDecision> = (0..40)
         .map(|n| {
             let person = member_ids[n % 10];
-            level(tenant, team.id, boss.id, person, cap.id, levels[n / 10], n)
+            level(
+                tenant,
+                team.id,
+                manager,
+                person,
+                capability,
+                levels[n / 10],
+                n,
+            )
         })
         .collect();
     let ids = store.record_all(&batch).await.expect("recorded");
@@ -384,7 +380,7 @@ async fn a_batch_of_many_statements_keeps_its_order_and_stands_or_falls_whole(db
     let masters = coverage
         .masters
         .iter()
-        .filter(|m| m.capability == cap.id)
+        .filter(|m| m.capability == capability)
         .count();
     assert_eq!(masters, 10, "the last change to each level stands");
 
@@ -394,9 +390,9 @@ async fn a_batch_of_many_statements_keeps_its_order_and_stands_or_falls_whole(db
             let mut d = level(
                 tenant,
                 team.id,
-                boss.id,
+                manager,
                 member_ids[n % 10],
-                cap.id,
+                capability,
                 Level::Learning,
                 100 + n,
             );
