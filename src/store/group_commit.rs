@@ -12,7 +12,7 @@
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
-use super::decisions::{write_decision, write_decisions};
+use super::decisions::{write_alone, write_decisions};
 use super::inbox::{NewInboxEntry, insert_inbox};
 use super::rosters;
 use super::{StoreError, StoreResult};
@@ -272,18 +272,6 @@ async fn write_batch(pool: &AnyPool, batch: &[Job]) -> StoreResult<Batch> {
         decisions: decision_ids,
         events: new_events,
     }))
-}
-
-/// Writes decisions in a transaction of their own.
-async fn write_alone(pool: &AnyPool, decisions: &[NewDecision]) -> StoreResult<Vec<DecisionId>> {
-    let mut tx = pool.begin().await?;
-    let mut ids = Vec::with_capacity(decisions.len());
-    for decision in decisions {
-        ids.push(write_decision(&mut tx, decision).await?);
-    }
-    rosters::refuse_stale(&mut tx, &decisions.iter().collect::<Vec<_>>()).await?;
-    tx.commit().await?;
-    Ok(ids)
 }
 
 async fn write_one_event(pool: &AnyPool, entry: &NewInboxEntry) -> StoreResult<bool> {

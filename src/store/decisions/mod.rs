@@ -13,7 +13,7 @@ mod library;
 mod revert;
 mod tracks;
 
-use sqlx::{Any, Transaction};
+use sqlx::{Any, AnyPool, Transaction};
 
 use super::multi_row::{self, MultiRowSql};
 use super::{Store, StoreError, StoreResult, from_millis, millis};
@@ -68,26 +68,19 @@ impl Store {
 
     /// Records a decision in a transaction of its own (PostgreSQL, which has no group commit).
     async fn record_alone(&self, decision: &NewDecision) -> StoreResult<DecisionId> {
-        let mut tx = self.write.begin().await?;
-        let id = write_decision(&mut tx, decision).await?;
-        super::rosters::refuse_stale(&mut tx, &[decision]).await?;
-        tx.commit().await?;
-        Ok(id)
+        write_alone(&self.write, std::slice::from_ref(decision))
+            .await?
+            .first()
+            .copied()
+            .ok_or_else(|| StoreError::Corrupt("a decision was written without an id".to_owned()))
     }
 
     /// Appends several decisions with their effects in one transaction: all or none.
     pub async fn record_all(&self, decisions: &[NewDecision]) -> StoreResult<Vec<DecisionId>> {
-        if let Some(writer) = &self.group_commit {
-            return writer.record_all(decisions).await;
+        match &self.group_commit {
+            Some(writer) => writer.record_all(decisions).await,
+            None => write_alone(&self.write, decisions).await,
         }
-        let mut tx = self.write.begin().await?;
-        let mut ids = Vec::with_capacity(decisions.len());
-        for decision in decisions {
-            ids.push(write_decision(&mut tx, decision).await?);
-        }
-        super::rosters::refuse_stale(&mut tx, &decisions.iter().collect::<Vec<_>>()).await?;
-        tx.commit().await?;
-        Ok(ids)
     }
 
     /// A team's decisions, oldest first.
@@ -209,6 +202,23 @@ pub(super) async fn write_decision(
     apply::apply(tx, decision, id).await?;
     follow_up(tx, decision, id).await?;
     Ok(id)
+}
+
+/// Writes decisions with their effects in a transaction of their own, one statement each: all
+/// or none, and refused as [`StoreError::Stale`] if any was authorised against a roster that
+/// has changed since.
+pub(super) async fn write_alone(
+    pool: &AnyPool,
+    decisions: &[NewDecision],
+) -> StoreResult<Vec<DecisionId>> {
+    let mut tx = pool.begin().await?;
+    let mut ids = Vec::with_capacity(decisions.len());
+    for decision in decisions {
+        ids.push(write_decision(&mut tx, decision).await?);
+    }
+    super::rosters::refuse_stale(&mut tx, &decisions.iter().collect::<Vec<_>>()).await?;
+    tx.commit().await?;
+    Ok(ids)
 }
 
 /// Appends decisions with their effects inside `tx`, in multi-row statements for the decision
