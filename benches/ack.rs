@@ -9,6 +9,10 @@
 //! The servers alternate, each in a fresh process and database, over two rounds; every round
 //! prints each server's figures and Cadence's throughput ratio to the bare `NORMAL` handler.
 //!
+//! With `CADENCE_TEST_DATABASE_URL` set, the same rounds then run on PostgreSQL: each server on a
+//! new database on that server (dropped afterwards), Cadence as deployed and the bare handler with
+//! a pool of sixteen, both at the server's defaults (`synchronous_commit = on`, durable).
+//!
 //! Run: `cargo bench --bench ack`. `BENCH_SECONDS`, `BENCH_CONNECTIONS` and `BENCH_ROUNDS`
 //! override 20, 64 and 2. `BENCH_BASELINE_BIN=PATH` adds another `cadence` binary (an earlier
 //! commit's release build) to each round, for before/after comparisons in the same run.
@@ -16,7 +20,6 @@
 // A measuring tool, not the service: failing loudly on a broken set-up is what we want here.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -30,10 +33,10 @@ use cadence::inbound::slack::signature::{sign, verify};
 use secrecy::SecretString;
 use serde::Deserialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Connection, SqlitePool};
+use sqlx::{PgPool, SqlitePool};
 
 mod support;
-use support::{Killed, cpu_seconds, peak_rss_mb, percentile};
+use support::{Database, Killed, cpu_seconds, peak_rss_mb, percentile, postgres_admin};
 
 const SECRET: &str = "bench-signing-secret";
 const MEMBERS: usize = 12;
@@ -50,9 +53,20 @@ struct Form {
 
 #[derive(Clone)]
 struct Bare {
-    pool: SqlitePool,
+    pool: BarePool,
     secret: SecretString,
 }
+
+/// The bare handler's database, as a naive service would open it.
+#[derive(Clone)]
+enum BarePool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// One insert of the command, on either database.
+const BARE_INSERT: &str =
+    "INSERT INTO acks (team_id, user_id, channel_id, text, created_at) VALUES ($1, $2, $3, $4, $5)";
 
 /// The bare handler: the same signature check and form parse, then one insert.
 async fn bare_handler(
@@ -67,16 +81,27 @@ async fn bare_handler(
     let Ok(form) = serde_urlencoded::from_bytes::<Form>(&body) else {
         return (StatusCode::BAD_REQUEST, String::new());
     };
-    let inserted = sqlx::query(
-        "INSERT INTO acks (team_id, user_id, channel_id, text, created_at) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(&form.team_id)
-    .bind(&form.user_id)
-    .bind(&form.channel_id)
-    .bind(&form.text)
-    .bind(chrono::Utc::now().timestamp_millis())
-    .execute(&bare.pool)
-    .await;
+    let created_at = chrono::Utc::now().timestamp_millis();
+    let inserted = match &bare.pool {
+        BarePool::Sqlite(pool) => sqlx::query(BARE_INSERT)
+            .bind(&form.team_id)
+            .bind(&form.user_id)
+            .bind(&form.channel_id)
+            .bind(&form.text)
+            .bind(created_at)
+            .execute(pool)
+            .await
+            .map(drop),
+        BarePool::Postgres(pool) => sqlx::query(BARE_INSERT)
+            .bind(&form.team_id)
+            .bind(&form.user_id)
+            .bind(&form.channel_id)
+            .bind(&form.text)
+            .bind(created_at)
+            .execute(pool)
+            .await
+            .map(drop),
+    };
     match inserted {
         Ok(_) => (
             StatusCode::OK,
@@ -86,25 +111,41 @@ async fn bare_handler(
     }
 }
 
-async fn run_bare_server(db: &str, addr: &str, synchronous: &str) {
-    let synchronous = match synchronous {
-        "full" => SqliteSynchronous::Full,
-        _ => SqliteSynchronous::Normal,
+/// Serves the bare handler on `addr` over `url`: an SQLite file (WAL, a pool of four, at this
+/// `synchronous` setting) or a PostgreSQL database (a pool of sixteen, the server's defaults).
+async fn run_bare_server(url: &str, addr: &str, synchronous: &str) {
+    let pool = if url.starts_with("postgres") {
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(16)
+            .connect(url)
+            .await
+            .expect("bare db");
+        sqlx::query("CREATE TABLE IF NOT EXISTS acks (id BIGSERIAL PRIMARY KEY, team_id TEXT, user_id TEXT, channel_id TEXT, text TEXT, created_at BIGINT)")
+            .execute(&pool)
+            .await
+            .expect("bare schema");
+        BarePool::Postgres(pool)
+    } else {
+        let synchronous = match synchronous {
+            "full" => SqliteSynchronous::Full,
+            _ => SqliteSynchronous::Normal,
+        };
+        let options = SqliteConnectOptions::new()
+            .filename(url.trim_start_matches("sqlite://"))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(synchronous);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .expect("bare db");
+        sqlx::query("CREATE TABLE IF NOT EXISTS acks (id INTEGER PRIMARY KEY, team_id TEXT, user_id TEXT, channel_id TEXT, text TEXT, created_at BIGINT)")
+            .execute(&pool)
+            .await
+            .expect("bare schema");
+        BarePool::Sqlite(pool)
     };
-    let options = SqliteConnectOptions::new()
-        .filename(db)
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(synchronous);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(4)
-        .connect_with(options)
-        .await
-        .expect("bare db");
-    sqlx::query("CREATE TABLE IF NOT EXISTS acks (id INTEGER PRIMARY KEY, team_id TEXT, user_id TEXT, channel_id TEXT, text TEXT, created_at BIGINT)")
-        .execute(&pool)
-        .await
-        .expect("bare schema");
     let app = Router::new()
         .route("/slack/commands", post(bare_handler))
         .with_state(Bare {
@@ -278,17 +319,6 @@ async fn wait_until_up(url: &str) {
     panic!("server at {url} did not come up");
 }
 
-async fn count(db: &Path, table: &str) -> i64 {
-    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
-        .await
-        .expect("open db");
-    let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(&mut conn)
-        .await
-        .expect("count");
-    n
-}
-
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -369,22 +399,28 @@ impl Server {
     }
 }
 
-async fn measure(server: &Server, dir: &Path, seconds: u64, connections: usize) -> Measured {
-    let db = dir.join(format!("{}-{}.db", server.name(), free_port()));
+/// Runs `server` on a fresh `database` under the load; the database is dropped afterwards.
+async fn measure(
+    server: &Server,
+    database: Database,
+    seconds: u64,
+    connections: usize,
+) -> Measured {
+    let url = database.url();
     let port = free_port();
-    match server {
+    let (process, endpoint, table) = match server {
         Server::Cadence { binary, .. } => {
             // A configured database must exist before `serve`: `migrate` creates it.
             let migrated = Command::new(binary)
                 .arg("migrate")
-                .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+                .env("DATABASE_URL", &url)
                 .stdout(Stdio::null())
                 .status()
                 .expect("cadence migrate");
             assert!(migrated.success(), "cadence migrate failed");
             let child = Command::new(binary)
                 .arg("serve")
-                .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+                .env("DATABASE_URL", &url)
                 .env("CADENCE_LISTEN", format!("127.0.0.1:{port}"))
                 .env("SLACK_SIGNING_SECRET", SECRET)
                 .env("CADENCE_ADMINS", "UADMIN")
@@ -396,49 +432,41 @@ async fn measure(server: &Server, dir: &Path, seconds: u64, connections: usize) 
                 .spawn()
                 .expect("start cadence");
             let process = Killed(child);
-            let url = format!("http://127.0.0.1:{port}/slack/commands");
+            let endpoint = format!("http://127.0.0.1:{port}/slack/commands");
             wait_until_up(&format!("http://127.0.0.1:{port}/healthz")).await;
-            set_up_team(&url).await;
-            warm_up(&url, connections).await;
-            let before = count(&db, "decisions").await;
-            let cpu = cpu_seconds(process.0.id());
-            let figures = load(&url, seconds, connections).await;
-            let cpu_us = cpu_per_request(process.0.id(), cpu, &figures);
-            let rss = peak_rss_mb(process.0.id());
-            let rows = count(&db, "decisions").await - before;
-            Measured {
-                figures,
-                rows,
-                rss,
-                cpu_us,
-            }
+            set_up_team(&endpoint).await;
+            (process, endpoint, "decisions")
         }
         Server::Bare { synchronous, .. } => {
             let me = std::env::current_exe().expect("own path");
             let child = Command::new(me)
                 .arg("--bare")
-                .arg(&db)
+                .arg(&url)
                 .arg(format!("127.0.0.1:{port}"))
                 .arg(synchronous)
                 .spawn()
                 .expect("start bare server");
             let process = Killed(child);
-            let url = format!("http://127.0.0.1:{port}/slack/commands");
-            wait_until_up(&url).await;
-            warm_up(&url, connections).await;
-            let before = count(&db, "acks").await;
-            let cpu = cpu_seconds(process.0.id());
-            let figures = load(&url, seconds, connections).await;
-            let cpu_us = cpu_per_request(process.0.id(), cpu, &figures);
-            let rss = peak_rss_mb(process.0.id());
-            let rows = count(&db, "acks").await - before;
-            Measured {
-                figures,
-                rows,
-                rss,
-                cpu_us,
-            }
+            let endpoint = format!("http://127.0.0.1:{port}/slack/commands");
+            wait_until_up(&endpoint).await;
+            (process, endpoint, "acks")
         }
+    };
+    let counted = format!("SELECT COUNT(*) FROM {table}");
+    warm_up(&endpoint, connections).await;
+    let before = database.count(&counted).await;
+    let cpu = cpu_seconds(process.0.id());
+    let figures = load(&endpoint, seconds, connections).await;
+    let cpu_us = cpu_per_request(process.0.id(), cpu, &figures);
+    let rss = peak_rss_mb(process.0.id());
+    let rows = database.count(&counted).await - before;
+    drop(process);
+    database.remove().await;
+    Measured {
+        figures,
+        rows,
+        rss,
+        cpu_us,
     }
 }
 
@@ -478,12 +506,47 @@ async fn bench() {
     let connections = setting("BENCH_CONNECTIONS", 64) as usize;
     let rounds = setting("BENCH_ROUNDS", 2);
     let dir = tempfile::tempdir().expect("temp dir");
+    let postgres = postgres_admin();
     println!(
-        "ack benchmark: {connections} connections, {seconds} s each, {rounds} rounds, SQLite, loopback, {} cores",
+        "ack benchmark: {connections} connections, {seconds} s each, {rounds} rounds, SQLite{}, loopback, {} cores",
+        if postgres.is_some() {
+            " then PostgreSQL"
+        } else {
+            " (set CADENCE_TEST_DATABASE_URL for PostgreSQL too)"
+        },
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(0)
     );
+    let baseline = std::env::var("BENCH_BASELINE_BIN").ok();
+    if let Some(binary) = &baseline {
+        println!("baseline: {binary}");
+    }
+    let mut durable = true;
+    durable &= rounds_on(
+        "SQLite",
+        &servers(baseline.as_deref(), true),
+        rounds,
+        || async { Database::sqlite(dir.path(), &format!("ack-{}", free_port())) },
+        (seconds, connections),
+    )
+    .await;
+    if let Some(admin) = &postgres {
+        durable &= rounds_on(
+            "PostgreSQL",
+            &servers(baseline.as_deref(), false),
+            rounds,
+            || Database::postgres(admin, "cadence_ack"),
+            (seconds, connections),
+        )
+        .await;
+    }
+    println!("every acknowledged request written, in every run: {durable}");
+}
+
+/// The servers one round measures, in order: Cadence and the bare handler, then the baseline
+/// when given, then (on SQLite) the bare handler at `synchronous = FULL`.
+fn servers(baseline: Option<&str>, sqlite: bool) -> Vec<Server> {
     let mut servers = vec![
         Server::Cadence {
             name: "cadence",
@@ -494,27 +557,49 @@ async fn bench() {
             synchronous: "normal",
         },
     ];
-    if let Ok(binary) = std::env::var("BENCH_BASELINE_BIN") {
-        println!("baseline: {binary}");
+    if let Some(binary) = baseline {
         servers.push(Server::Cadence {
             name: "baseline",
-            binary,
+            binary: binary.to_owned(),
         });
     }
-    servers.push(Server::Bare {
-        name: "bare-full",
-        synchronous: "full",
-    });
+    if sqlite {
+        servers.push(Server::Bare {
+            name: "bare-full",
+            synchronous: "full",
+        });
+    }
+    servers
+}
+
+/// `rounds` rounds of `servers` on `kind`, each server on a fresh database from `fresh`; whether
+/// every acknowledged request was written.
+async fn rounds_on<F, Fut>(
+    kind: &str,
+    servers: &[Server],
+    rounds: u64,
+    fresh: F,
+    (seconds, connections): (u64, usize),
+) -> bool
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Database>,
+{
     println!(
-        "cadence and baseline commit with synchronous = FULL; bare at NORMAL, bare-full at FULL"
+        "{kind}: {}",
+        if kind == "SQLite" {
+            "cadence and baseline commit with synchronous = FULL; bare at NORMAL, bare-full at FULL"
+        } else {
+            "every server at the server's defaults (synchronous_commit = on)"
+        }
     );
     let mut durable = true;
     for round in 1..=rounds {
-        println!("round {round}");
+        println!("{kind} round {round}");
         let mut cadence_rps = None;
         let mut bare_rps = None;
-        for server in &servers {
-            let measured = measure(server, dir.path(), seconds, connections).await;
+        for server in servers {
+            let measured = measure(server, fresh().await, seconds, connections).await;
             print(
                 server.name(),
                 &measured.figures,
@@ -532,10 +617,10 @@ async fn bench() {
         }
         if let (Some(cadence), Some(bare)) = (cadence_rps, bare_rps) {
             println!(
-                "round {round}: throughput ratio cadence/bare (NORMAL): {:.2}",
+                "{kind} round {round}: throughput ratio cadence/bare: {:.2}",
                 cadence / bare
             );
         }
     }
-    println!("every acknowledged request written, in every run: {durable}");
+    durable
 }

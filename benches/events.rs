@@ -15,6 +15,10 @@
 //!    the same load. Cadence and the bare handler alternate over two rounds; each round prints
 //!    the throughput ratio.
 //!
+//! With `CADENCE_TEST_DATABASE_URL` set, (1) and (3) then run on PostgreSQL too: each server on a
+//! new database on that server (dropped afterwards), the bare handler with a pool of sixteen at
+//! the server's defaults (`synchronous_commit = on`).
+//!
 //! Run: `cargo bench --bench events`. `BENCH_SECONDS`, `BENCH_CONNECTIONS` and `BENCH_ROUNDS`
 //! override 20, 64 and 2.
 
@@ -22,7 +26,6 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -38,7 +41,7 @@ use cadence::store::{NewRitual, NewTeam, Store};
 use serde_json::{Value, json};
 
 mod support;
-use support::{Killed, peak_rss_mb, percentile};
+use support::{Database, Killed, peak_rss_mb, percentile, postgres_admin};
 
 const SECRET: &str = "bench-jira-secret";
 const BOARDS: usize = 50;
@@ -80,10 +83,8 @@ async fn slack_stand_in() -> (String, Received) {
     (format!("http://{addr}/api/"), received)
 }
 
-async fn set_up(db: &Path) {
-    let store = Store::connect(&format!("sqlite://{}", db.display()))
-        .await
-        .unwrap();
+async fn set_up(database: &Database) {
+    let store = Store::connect(&database.url()).await.unwrap();
     store.migrate().await.unwrap();
     let now = chrono::Utc::now();
     let tenant = store.tenant(Platform::Slack, "T1", now).await.unwrap();
@@ -129,7 +130,7 @@ async fn set_up(db: &Path) {
     store.close().await;
 }
 
-async fn start(db: &Path, slack: &str) -> (Killed, String) {
+async fn start(database: &Database, slack: &str) -> (Killed, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -137,7 +138,7 @@ async fn start(db: &Path, slack: &str) -> (Killed, String) {
         .port();
     let child = Command::new(env!("CARGO_BIN_EXE_cadence"))
         .arg("serve")
-        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("DATABASE_URL", database.url())
         .env("CADENCE_LISTEN", format!("127.0.0.1:{port}"))
         .env("JIRA_WEBHOOK_SECRET", SECRET)
         .env("SLACK_SIGNING_SECRET", "unused")
@@ -183,15 +184,6 @@ async fn send(client: &reqwest::Client, base: &str, sprint: usize) -> Result<(),
     } else {
         Err(format!("HTTP {}", response.status()))
     }
-}
-
-async fn count(db: &Path, sql: &str) -> i64 {
-    use sqlx::Connection;
-    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
-        .await
-        .unwrap();
-    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&mut conn).await.unwrap();
-    n
 }
 
 /// What a load of signed deliveries gave: latencies of the acknowledged ones (µs, sorted), the
@@ -268,32 +260,34 @@ async fn drive(base: &str, seconds: u64, connections: usize) -> Load {
     }
 }
 
-/// Cadence acknowledging deliveries while its processor and outbox run; returns req/s.
-async fn acknowledgement(seconds: u64, connections: usize) -> f64 {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cadence.db");
-    set_up(&db).await;
+/// Cadence acknowledging deliveries on `database` while its processor and outbox run; returns
+/// req/s.
+async fn acknowledgement(database: Database, seconds: u64, connections: usize) -> f64 {
+    set_up(&database).await;
     let (slack, _) = slack_stand_in().await;
-    let (cadence, base) = start(&db, &slack).await;
+    let (cadence, base) = start(&database, &slack).await;
     let load = drive(&base, seconds, connections).await;
     let acknowledged = load.latencies.len() as i64;
     // Let the processor catch up, then count what the acknowledged events became.
     let draining = Instant::now();
     for _ in 0..3000 {
-        if count(&db, "SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL").await == 0 {
+        if database
+            .count("SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL")
+            .await
+            == 0
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let drained = draining.elapsed().as_secs_f64();
     let rss = peak_rss_mb(cadence.0.id());
-    let inbox = count(&db, "SELECT COUNT(*) FROM inbox").await;
-    let prompts = count(
-        &db,
-        "SELECT COUNT(*) FROM outbox WHERE idempotency_key LIKE 'prompt:%'",
-    )
-    .await;
+    let inbox = database.count("SELECT COUNT(*) FROM inbox").await;
+    let prompts = database
+        .count("SELECT COUNT(*) FROM outbox WHERE idempotency_key LIKE 'prompt:%'")
+        .await;
     drop(cadence);
+    database.remove().await;
     println!(
         "cadence: {}, peak RSS {}",
         load.summary(),
@@ -308,9 +302,20 @@ async fn acknowledgement(seconds: u64, connections: usize) -> f64 {
     load.rps()
 }
 
+/// The bare handler's database, as a naive service would open it.
+#[derive(Clone)]
+enum BarePool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// One insert of the delivery, on either database.
+const BARE_INSERT: &str = "INSERT INTO deliveries (delivery_id, body, received_at) VALUES ($1, $2, $3) \
+     ON CONFLICT (delivery_id) DO NOTHING";
+
 /// The bare handler: verify Jira's signature, keep the delivery with one insert, answer 200.
 async fn bare_handler(
-    State(pool): State<sqlx::SqlitePool>,
+    State(pool): State<BarePool>,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> axum::http::StatusCode {
@@ -328,43 +333,64 @@ async fn bare_handler(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let inserted = sqlx::query(
-        "INSERT INTO deliveries (delivery_id, body, received_at) VALUES (?, ?, ?) \
-         ON CONFLICT (delivery_id) DO NOTHING",
-    )
-    .bind(delivery)
-    .bind(body.to_vec())
-    .bind(chrono::Utc::now().timestamp_millis())
-    .execute(&pool)
-    .await;
+    let received_at = chrono::Utc::now().timestamp_millis();
+    let inserted = match &pool {
+        BarePool::Sqlite(pool) => sqlx::query(BARE_INSERT)
+            .bind(delivery)
+            .bind(body.to_vec())
+            .bind(received_at)
+            .execute(pool)
+            .await
+            .map(drop),
+        BarePool::Postgres(pool) => sqlx::query(BARE_INSERT)
+            .bind(delivery)
+            .bind(body.to_vec())
+            .bind(received_at)
+            .execute(pool)
+            .await
+            .map(drop),
+    };
     match inserted {
         Ok(_) => StatusCode::OK,
         Err(_) => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 
-/// Serves the bare handler on `addr` over the SQLite file `db` (WAL, `synchronous = NORMAL`,
-/// a pool of four), as a naive service would.
-async fn run_bare_server(db: &str, addr: &str) {
+/// Serves the bare handler on `addr` over `url`, as a naive service would: an SQLite file (WAL,
+/// `synchronous = NORMAL`, a pool of four) or a PostgreSQL database (a pool of sixteen, the
+/// server's defaults).
+async fn run_bare_server(url: &str, addr: &str) {
     use sqlx::sqlite::{
         SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
     };
-    let options = SqliteConnectOptions::new()
-        .filename(db)
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(4)
-        .connect_with(options)
-        .await
-        .unwrap();
-    sqlx::query(
-        "CREATE TABLE IF NOT EXISTS deliveries (delivery_id TEXT PRIMARY KEY, body BLOB, received_at BIGINT)",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
+    let schema = |bytes: &str| {
+        format!(
+            "CREATE TABLE IF NOT EXISTS deliveries \
+             (delivery_id TEXT PRIMARY KEY, body {bytes}, received_at BIGINT)"
+        )
+    };
+    let pool = if url.starts_with("postgres") {
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(16)
+            .connect(url)
+            .await
+            .unwrap();
+        sqlx::query(&schema("BYTEA")).execute(&pool).await.unwrap();
+        BarePool::Postgres(pool)
+    } else {
+        let options = SqliteConnectOptions::new()
+            .filename(url.trim_start_matches("sqlite://"))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .unwrap();
+        sqlx::query(&schema("BLOB")).execute(&pool).await.unwrap();
+        BarePool::Sqlite(pool)
+    };
     let app = Router::new()
         .route("/hooks/jira", post(bare_handler))
         .with_state(pool);
@@ -372,10 +398,8 @@ async fn run_bare_server(db: &str, addr: &str) {
     axum::serve(listener, app).await.unwrap();
 }
 
-/// The bare handler under the same load, in its own process; returns req/s.
-async fn bare_acknowledgement(seconds: u64, connections: usize) -> f64 {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("bare.db");
+/// The bare handler on `database` under the same load, in its own process; returns req/s.
+async fn bare_acknowledgement(database: Database, seconds: u64, connections: usize) -> f64 {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -383,7 +407,7 @@ async fn bare_acknowledgement(seconds: u64, connections: usize) -> f64 {
         .port();
     let child = Command::new(std::env::current_exe().unwrap())
         .arg("--bare")
-        .arg(&db)
+        .arg(database.url())
         .arg(format!("127.0.0.1:{port}"))
         .spawn()
         .unwrap();
@@ -398,8 +422,9 @@ async fn bare_acknowledgement(seconds: u64, connections: usize) -> f64 {
     }
     let load = drive(&base, seconds, connections).await;
     let rss = peak_rss_mb(bare.0.id());
-    let rows = count(&db, "SELECT COUNT(*) FROM deliveries").await;
+    let rows = database.count("SELECT COUNT(*) FROM deliveries").await;
     drop(bare);
+    database.remove().await;
     println!(
         "bare:    {}, rows {rows}, peak RSS {}",
         load.summary(),
@@ -411,10 +436,10 @@ async fn bare_acknowledgement(seconds: u64, connections: usize) -> f64 {
 
 async fn to_prompt() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cadence.db");
-    set_up(&db).await;
+    let database = Database::sqlite(dir.path(), "cadence");
+    set_up(&database).await;
     let (slack, received) = slack_stand_in().await;
-    let (cadence, base) = start(&db, &slack).await;
+    let (cadence, base) = start(&database, &slack).await;
     let client = reqwest::Client::new();
     let mut acked: HashMap<usize, Instant> = HashMap::new();
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
@@ -467,17 +492,45 @@ fn main() {
     let connections = setting("BENCH_CONNECTIONS", 64) as usize;
     let rounds = setting("BENCH_ROUNDS", 2);
     let runtime = tokio::runtime::Runtime::new().unwrap();
+    let postgres = postgres_admin();
     println!(
-        "events benchmark: {connections} connections, {seconds} s, {rounds} rounds, SQLite, loopback"
+        "events benchmark: {connections} connections, {seconds} s, {rounds} rounds, SQLite{}, loopback",
+        if postgres.is_some() {
+            " then PostgreSQL"
+        } else {
+            " (set CADENCE_TEST_DATABASE_URL for PostgreSQL too)"
+        }
     );
-    for round in 1..=rounds {
-        println!("round {round}");
-        let cadence = runtime.block_on(acknowledgement(seconds, connections));
-        let bare = runtime.block_on(bare_acknowledgement(seconds, connections));
-        println!(
-            "round {round}: throughput ratio cadence/bare (NORMAL): {:.2}",
-            cadence / bare
-        );
+    let dir = tempfile::tempdir().unwrap();
+    for postgres in [None].into_iter().chain(postgres.map(Some)) {
+        let kind = if postgres.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        };
+        for round in 1..=rounds {
+            println!("{kind} round {round}");
+            let database = |name: &'static str| {
+                let postgres = postgres.clone();
+                let dir = dir.path().to_owned();
+                async move {
+                    match postgres {
+                        None => Database::sqlite(&dir, &format!("{name}-{round}")),
+                        Some(admin) => Database::postgres(&admin, "cadence_events").await,
+                    }
+                }
+            };
+            let cadence = runtime.block_on(async {
+                acknowledgement(database("cadence").await, seconds, connections).await
+            });
+            let bare = runtime.block_on(async {
+                bare_acknowledgement(database("bare").await, seconds, connections).await
+            });
+            println!(
+                "{kind} round {round}: throughput ratio cadence/bare: {:.2}",
+                cadence / bare
+            );
+        }
     }
     runtime.block_on(to_prompt());
 }

@@ -1,4 +1,5 @@
-//! Pieces both benchmarks use: a child process killed on drop, peak memory, percentiles.
+//! Pieces the benchmarks share: a child process killed on drop, peak memory, percentiles, CPU
+//! time, and a fresh database for each run.
 
 use std::process::Child;
 
@@ -40,4 +41,113 @@ pub fn cpu_seconds(pid: u32) -> Option<f64> {
     let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
     // Linux reports them in USER_HZ, 100 per second on every architecture it runs on.
     Some(ticks / 100.0)
+}
+
+/// A fresh, empty database for one server's run: an SQLite file in a scratch directory, or a
+/// new database on the PostgreSQL server `CADENCE_TEST_DATABASE_URL` names, dropped when done.
+// Each benchmark compiles this module; only some run on both databases.
+#[allow(dead_code)]
+pub enum Database {
+    /// A file that does not exist yet.
+    Sqlite(std::path::PathBuf),
+    /// A database created on the server `admin` points at, named `name`.
+    Postgres { admin: String, name: String },
+}
+
+#[allow(dead_code)]
+impl Database {
+    /// A new SQLite file `name` in `dir`.
+    pub fn sqlite(dir: &std::path::Path, name: &str) -> Database {
+        Database::Sqlite(dir.join(format!("{name}.db")))
+    }
+
+    /// A new database `{prefix}_{pid}_{n}` on the server `admin` points at.
+    pub async fn postgres(admin: &str, prefix: &str) -> Database {
+        use sqlx::Connection;
+        static CREATED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = CREATED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("{prefix}_{}_{n}", std::process::id());
+        let mut conn = sqlx::PgConnection::connect(admin)
+            .await
+            .expect("connect to CADENCE_TEST_DATABASE_URL");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("create a scratch database");
+        Database::Postgres {
+            admin: admin.to_owned(),
+            name,
+        }
+    }
+
+    /// Which database this is, for the printed figures.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Database::Sqlite(_) => "SQLite",
+            Database::Postgres { .. } => "PostgreSQL",
+        }
+    }
+
+    /// The URL a server connects with.
+    pub fn url(&self) -> String {
+        match self {
+            Database::Sqlite(path) => format!("sqlite://{}", path.display()),
+            Database::Postgres { admin, name } => {
+                let (base, query) = admin.split_once('?').unwrap_or((admin, ""));
+                let (server, _) = base
+                    .rsplit_once('/')
+                    .expect("CADENCE_TEST_DATABASE_URL needs a database path");
+                let query = if query.is_empty() {
+                    String::new()
+                } else {
+                    format!("?{query}")
+                };
+                format!("{server}/{name}{query}")
+            }
+        }
+    }
+
+    /// The number `sql` (a `SELECT COUNT(*) …`) answers.
+    pub async fn count(&self, sql: &str) -> i64 {
+        use sqlx::Connection;
+        let (n,): (i64,) = match self {
+            Database::Sqlite(_) => {
+                let mut conn = sqlx::SqliteConnection::connect(&self.url())
+                    .await
+                    .expect("open the SQLite file");
+                sqlx::query_as(sql).fetch_one(&mut conn).await
+            }
+            Database::Postgres { .. } => {
+                let mut conn = sqlx::PgConnection::connect(&self.url())
+                    .await
+                    .expect("connect to the scratch database");
+                sqlx::query_as(sql).fetch_one(&mut conn).await
+            }
+        }
+        .expect("count");
+        n
+    }
+
+    /// Drops a PostgreSQL database (an SQLite file goes with its directory).
+    pub async fn remove(self) {
+        use sqlx::Connection;
+        if let Database::Postgres { admin, name } = self {
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("connect to CADENCE_TEST_DATABASE_URL");
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut conn)
+                .await
+                .expect("drop the scratch database");
+        }
+    }
+}
+
+/// The databases the acknowledgement benchmarks run on: SQLite, and PostgreSQL too when
+/// `CADENCE_TEST_DATABASE_URL` names a server (its URL, for [`Database::postgres`]).
+#[allow(dead_code)]
+pub fn postgres_admin() -> Option<String> {
+    std::env::var("CADENCE_TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
 }

@@ -1873,18 +1873,6 @@ pub async fn write(url: &str, org: &Org, run_at: DateTime<Utc>) -> Counts {
 // ---------------------------------------------------------------------------------------------
 // A scratch PostgreSQL database.
 
-/// The URL of database `name` on the server `admin` points at.
-pub fn postgres_url(admin: &str, name: &str) -> String {
-    let (base, query) = match admin.split_once('?') {
-        Some((base, query)) => (base, format!("?{query}")),
-        None => (admin, String::new()),
-    };
-    let (server, _) = base
-        .rsplit_once('/')
-        .expect("CADENCE_TEST_DATABASE_URL needs a database path");
-    format!("{server}/{name}{query}")
-}
-
 /// Runs `run` with the URL of a fresh database `{prefix}_<unix seconds>` on the server `admin`
 /// points at, then prints the database's size and drops it, also when `run` panicked (the
 /// panic then goes on); with `BENCH_KEEP=1` it is kept, and its URL printed.
@@ -1904,7 +1892,11 @@ pub fn with_scratch_postgres<T>(admin: &str, prefix: &str, run: impl FnOnce(&str
             .await
             .unwrap();
     });
-    let url = postgres_url(admin, &name);
+    let url = crate::support::Database::Postgres {
+        admin: admin.to_owned(),
+        name: name.clone(),
+    }
+    .url();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&url)));
     runtime.block_on(async {
         let mut conn = sqlx::PgConnection::connect(admin).await.unwrap();
