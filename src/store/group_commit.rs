@@ -1,12 +1,15 @@
-//! Group commit for SQLite: writes on the acknowledgement path (decisions, received events) are
-//! queued to one writer task that commits whatever has queued up in a single transaction.
+//! Group commit: writes on the acknowledgement path (decisions, received events) are queued to
+//! one writer task per process that commits whatever has queued up in a single transaction.
 //!
-//! SQLite has one writer at a time, and every statement is a hand-off to the connection's
-//! thread. Committing each write alone makes concurrent requests queue behind each other's
-//! BEGIN, COMMIT and fsync; committing them together amortises all three across the batch.
-//! Each caller is answered only after the transaction holding its write has committed, so an
-//! acknowledged write is durable exactly as before. If the database refuses a batch (a
-//! constraint), its writes are retried one by one so one bad write cannot fail its neighbours;
+//! Committing each write alone costs every request its own BEGIN, statements, COMMIT and
+//! fsync. SQLite has one writer at a time, and every statement is a hand-off to the
+//! connection's thread, so concurrent requests queue behind each other's; PostgreSQL answers
+//! each statement in a round trip and a server process of its own. Committing them together
+//! amortises all of it across the batch, in multi-row statements. Each caller is answered only
+//! after the transaction holding its write has committed, so an acknowledged write is durable
+//! exactly as before. If the database refuses a batch (a constraint), or gives it up because of
+//! other transactions (a PostgreSQL deadlock or serialization failure between replicas), its
+//! writes are retried one by one, so one bad write or one collision cannot fail its neighbours;
 //! any other failure answers the whole batch with the error at once.
 
 use sqlx::AnyPool;
@@ -198,8 +201,9 @@ async fn commit(pool: &AnyPool, batch: &mut Vec<Job>) {
                 }
             }
         }
-        // A write the database (or a guarded effect) refuses must not fail its neighbours.
-        Err(refusal) if refusal.is_refusal() && batch.len() > 1 => {
+        // A write the database (or a guarded effect) refuses must not fail its neighbours, and
+        // a batch that collided with another replica's may well pass in smaller pieces.
+        Err(refusal) if (refusal.is_refusal() || is_contention(&refusal)) && batch.len() > 1 => {
             tracing::warn!(error = %refusal, size = batch.len(), "batch refused; committing its writes one by one");
             for job in batch.drain(..) {
                 job.write_alone(pool).await;
@@ -218,6 +222,17 @@ async fn commit(pool: &AnyPool, batch: &mut Vec<Job>) {
                 job.fail(StoreError::Unavailable(reason.clone()));
             }
         }
+    }
+}
+
+/// Whether PostgreSQL gave the transaction up because of concurrent ones: a deadlock
+/// (`40P01`) or a serialization failure (`40001`). Writing its parts again may succeed.
+fn is_contention(error: &StoreError) -> bool {
+    match error {
+        StoreError::Database(sqlx::Error::Database(e)) => {
+            matches!(e.code().as_deref(), Some("40P01" | "40001"))
+        }
+        _ => false,
     }
 }
 

@@ -56,13 +56,7 @@ pub struct OccurrencePlan<'a> {
 impl Store {
     /// Keeps a verified event; `false` when this delivery was received before (a retry).
     pub async fn receive(&self, entry: NewInboxEntry) -> StoreResult<bool> {
-        if let Some(writer) = &self.group_commit {
-            return writer.receive(entry).await;
-        }
-        let mut tx = self.write.begin().await?;
-        let new = insert_inbox(&mut tx, &[&entry]).await?;
-        tx.commit().await?;
-        Ok(new.first().copied().unwrap_or(false))
+        self.group_commit.receive(entry).await
     }
 
     /// The oldest events not yet processed.

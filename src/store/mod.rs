@@ -188,7 +188,7 @@ pub struct Store {
     write: AnyPool,
     backend: Backend,
     caches: Arc<cache::Caches>,
-    group_commit: Option<group_commit::GroupCommit>,
+    group_commit: group_commit::GroupCommit,
     /// The SQLite file, watched for removal or replacement.
     file: Option<Arc<file::DatabaseFile>>,
     /// Whether opening the store created its SQLite file.
@@ -234,7 +234,7 @@ impl Store {
             // reader opens it.
             let write = sqlite_pool(&url, 1, watched.clone()).await?;
             let read = sqlite_pool(&url, 4, watched.clone()).await?;
-            let group_commit = Some(group_commit::GroupCommit::start(write.clone()));
+            let group_commit = group_commit::GroupCommit::start(write.clone());
             Ok(Store {
                 read,
                 write,
@@ -252,10 +252,10 @@ impl Store {
                 .await?;
             Ok(Store {
                 read: pool.clone(),
+                group_commit: group_commit::GroupCommit::start(pool.clone()),
                 write: pool,
                 backend: Backend::Postgres,
                 caches: Arc::default(),
-                group_commit: None,
                 file: None,
                 created: false,
             })
@@ -323,7 +323,7 @@ impl Store {
         if let Some(changed) = self.file.as_ref().and_then(|f| f.changed()) {
             return Err(StoreError::Unavailable(changed));
         }
-        if self.group_commit.as_ref().is_some_and(|w| !w.is_running()) {
+        if !self.group_commit.is_running() {
             return Ok(false);
         }
         let applied: Vec<(i64,)> =

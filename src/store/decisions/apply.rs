@@ -269,13 +269,24 @@ pub(super) async fn apply_all(
             }
             _ => {
                 // Keep the order: pending level changes land before anything that may read them.
-                set_levels(tx, &levels).await?;
+                set_levels_in_key_order(tx, &mut levels).await?;
                 levels.clear();
                 apply(tx, decision, *id).await?;
             }
         }
     }
-    set_levels(tx, &levels).await
+    set_levels_in_key_order(tx, &mut levels).await
+}
+
+/// Upserts `levels` sorted by person and capability. Every batch then locks the rows it
+/// changes in one order, so two replicas' batches on PostgreSQL wait for each other instead of
+/// deadlocking.
+async fn set_levels_in_key_order(
+    tx: &mut Transaction<'_, Any>,
+    levels: &mut [LevelChange<'_>],
+) -> StoreResult<()> {
+    levels.sort_unstable_by_key(|l| (l.person, l.capability));
+    set_levels(tx, levels).await
 }
 
 fn needs(decision: &NewDecision, what: &str) -> StoreError {

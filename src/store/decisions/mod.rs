@@ -56,31 +56,16 @@ impl Store {
     /// [`StoreError::Stale`] if the tenant's roster has changed since; the tenant's cached
     /// rosters are then dropped, so the caller's retry reads them again.
     pub async fn record(&self, decision: &NewDecision) -> StoreResult<DecisionId> {
-        let recorded = match &self.group_commit {
-            Some(writer) => writer.record(decision).await,
-            None => self.record_alone(decision).await,
-        };
+        let recorded = self.group_commit.record(decision).await;
         if matches!(recorded, Err(StoreError::Stale)) {
             self.forget_rosters(decision.tenant);
         }
         recorded
     }
 
-    /// Records a decision in a transaction of its own (PostgreSQL, which has no group commit).
-    async fn record_alone(&self, decision: &NewDecision) -> StoreResult<DecisionId> {
-        write_alone(&self.write, std::slice::from_ref(decision))
-            .await?
-            .first()
-            .copied()
-            .ok_or_else(|| StoreError::Corrupt("a decision was written without an id".to_owned()))
-    }
-
     /// Appends several decisions with their effects in one transaction: all or none.
     pub async fn record_all(&self, decisions: &[NewDecision]) -> StoreResult<Vec<DecisionId>> {
-        match &self.group_commit {
-            Some(writer) => writer.record_all(decisions).await,
-            None => write_alone(&self.write, decisions).await,
-        }
+        self.group_commit.record_all(decisions).await
     }
 
     /// A team's decisions, oldest first.
