@@ -10,6 +10,10 @@ use crate::domain::coverage::{CapabilityTarget, CoverageInputs, Learner, Master}
 use crate::domain::decision::{Decision, TrackStatus};
 use crate::domain::ids::{CapabilityId, PersonId, TenantId};
 
+/// A level changed since a cutoff: person, capability, the person's name, and the kind and
+/// payload of the latest level decision before the cutoff, if there was one.
+type ChangedLevel = (i64, i64, String, Option<String>, Option<String>);
+
 /// One of a person's levels.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LevelRow {
@@ -187,48 +191,45 @@ impl Store {
         .bind(cutoff)
         .fetch_all(&self.read)
         .await?;
-        // Level changes since the cutoff, for members then: these pairs are read as they were.
-        let changed: Vec<(i64, Option<i64>, String)> = sqlx::query_as(&format!(
-            "SELECT DISTINCT d.subject_person_id, d.capability_id, p.display_name \
-             FROM team_members m CROSS JOIN decisions d CROSS JOIN people p \
-             WHERE {members_then} AND d.tenant_id = $1 AND d.subject_person_id = m.person_id \
-               AND d.created_at >= $3 AND d.kind IN ('level', 'certify') \
-               AND p.id = d.subject_person_id"
+        // Level changes since the cutoff, for members then: these pairs are read as they were,
+        // from the latest level decision before the cutoff that was not undone (`before_id`).
+        // One statement however many levels changed, instead of a lookup for each.
+        // `+u.tenant_id` keeps SQLite off the tenant's indexes for the undo check, so it finds
+        // an undo by `decisions_by_reverted` instead of walking the tenant's log.
+        let changed: Vec<ChangedLevel> = sqlx::query_as(&format!(
+            "SELECT c.person_id, c.capability_id, c.display_name, b.kind, b.payload FROM ( \
+               SELECT pairs.person_id, pairs.capability_id, pairs.display_name, \
+                 (SELECT e.id FROM decisions e WHERE e.tenant_id = $1 \
+                    AND e.subject_person_id = pairs.person_id \
+                    AND e.capability_id = pairs.capability_id AND e.created_at < $3 \
+                    AND e.kind IN ('level', 'certify') \
+                    AND NOT EXISTS (SELECT 1 FROM decisions u WHERE +u.tenant_id = e.tenant_id \
+                                    AND u.reverts_decision_id = e.id) \
+                  ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS before_id \
+               FROM (SELECT DISTINCT d.subject_person_id AS person_id, d.capability_id, \
+                            p.display_name \
+                     FROM team_members m CROSS JOIN decisions d CROSS JOIN people p \
+                     WHERE {members_then} AND d.tenant_id = $1 \
+                       AND d.subject_person_id = m.person_id AND d.created_at >= $3 \
+                       AND d.kind IN ('level', 'certify') AND d.capability_id IS NOT NULL \
+                       AND p.id = d.subject_person_id) pairs \
+             ) c LEFT JOIN decisions b ON b.id = c.before_id AND b.tenant_id = $1"
         ))
         .bind(tenant)
         .bind(team.id.0)
         .bind(cutoff)
         .fetch_all(&self.read)
         .await?;
-        let changed: Vec<(i64, i64, String)> = changed
-            .into_iter()
-            .filter_map(|(person, capability, name)| capability.map(|c| (person, c, name)))
-            .collect();
         let mut result: Vec<(i64, i64, String)> = current
             .into_iter()
             .filter(|(capability, person, _)| {
                 !changed
                     .iter()
-                    .any(|(p, c, _)| p == person && c == capability)
+                    .any(|(p, c, ..)| p == person && c == capability)
             })
             .collect();
-        for (person, capability, name) in changed {
-            // `+u.tenant_id` keeps SQLite off the tenant's indexes for the undo check, so it finds
-            // an undo by `decisions_by_reverted` instead of walking the tenant's log.
-            let before: Option<(String, String)> = sqlx::query_as(
-                "SELECT kind, payload FROM decisions d WHERE tenant_id = $1 AND subject_person_id = $2 \
-                 AND capability_id = $3 AND created_at < $4 AND kind IN ('level', 'certify') \
-                 AND NOT EXISTS (SELECT 1 FROM decisions u WHERE +u.tenant_id = d.tenant_id \
-                                 AND u.reverts_decision_id = d.id) \
-                 ORDER BY created_at DESC, id DESC LIMIT 1",
-            )
-            .bind(tenant)
-            .bind(person)
-            .bind(capability)
-            .bind(cutoff)
-            .fetch_optional(&self.read)
-            .await?;
-            let was_master = before.is_some_and(|(kind, payload)| {
+        for (person, capability, name, kind, payload) in changed {
+            let was_master = kind.zip(payload).is_some_and(|(kind, payload)| {
                 let decision = serde_json::from_str(&payload)
                     .ok()
                     .and_then(|payload| Decision::from_stored(&kind, payload).ok());

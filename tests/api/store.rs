@@ -505,6 +505,91 @@ async fn a_job_whose_lease_ran_out_is_finished_by_another_worker_once(db: Db) {
     );
 }
 
+/// The digest's "since last week" reads who was at mastery a week ago from the level decisions
+/// before then: a level changed since is read as the newest standing decision before the
+/// cutoff left it, and an undone decision counts as never made.
+async fn who_was_at_mastery_a_week_ago_is_read_from_the_decisions_before_then(db: Db) {
+    let Some((_db, store)) = store(db).await else {
+        return;
+    };
+    let now = chrono::Utc::now();
+    let days_ago = |days: i64| now - chrono::Duration::days(days);
+    let Atlas {
+        tenant,
+        manager,
+        members,
+        team,
+        capability,
+    } = atlas(&store, 5, days_ago(30)).await;
+    let at = |mut decision: NewDecision, days: i64| {
+        decision.at = days_ago(days);
+        decision
+    };
+    let set = |person: usize, to: Level, days: i64| {
+        at(
+            level(
+                tenant,
+                team.id,
+                manager,
+                members[person],
+                capability,
+                to,
+                person,
+            ),
+            days,
+        )
+    };
+    // U0: mastery ten days ago, practising two days ago: a master then, not now.
+    // U1: mastery ten days ago, undone the next day; mastery again two days ago: a master now only.
+    // U2: learning ten days ago, mastery two days ago: a master now only.
+    // U3: mastery ten days ago, unchanged since: a master then and now.
+    // U4: practising two days ago, nothing before: neither.
+    for decision in [
+        set(0, Level::Mastery, 10),
+        set(1, Level::Mastery, 10),
+        set(2, Level::Learning, 10),
+        set(3, Level::Mastery, 10),
+    ] {
+        store.record(&decision).await.expect("level");
+    }
+    let undone = store
+        .decisions_of(tenant, team.id)
+        .await
+        .expect("read")
+        .into_iter()
+        .find(|d| d.subject_user_id.as_deref() == Some("U1"))
+        .expect("U1's decision");
+    let mut undo = set(1, Level::Mastery, 9);
+    undo.decision = Decision::Undo(cadence::domain::decision::Undo {
+        reverts: undone.id,
+        kind: DecisionKind::Level,
+    });
+    store.record(&undo).await.expect("undo");
+    for decision in [
+        set(0, Level::Practising, 2),
+        set(1, Level::Mastery, 2),
+        set(2, Level::Mastery, 2),
+        set(4, Level::Practising, 2),
+    ] {
+        store.record(&decision).await.expect("level");
+    }
+
+    let inputs = store
+        .coverage_inputs(&team, now.date_naive())
+        .await
+        .expect("coverage inputs");
+    let mut then: Vec<PersonId> = inputs.masters_week_ago.iter().map(|m| m.person).collect();
+    then.sort();
+    assert_eq!(then, vec![members[0], members[3]], "a week ago: U0 and U3");
+    let mut masters: Vec<PersonId> = inputs.masters.iter().map(|m| m.person).collect();
+    masters.sort();
+    assert_eq!(
+        masters,
+        vec![members[1], members[2], members[3]],
+        "now: U1, U2 and U3"
+    );
+}
+
 async fn connect(url: &str) -> sqlx::AnyPool {
     sqlx::any::install_default_drivers();
     sqlx::AnyPool::connect(url).await.expect("connect")
@@ -531,4 +616,5 @@ store_suite!(
     decisions_recorded_together_stand_or_fall_together,
     a_batch_of_many_statements_keeps_its_order_and_stands_or_falls_whole,
     a_job_whose_lease_ran_out_is_finished_by_another_worker_once,
+    who_was_at_mastery_a_week_ago_is_read_from_the_decisions_before_then,
 );
