@@ -52,17 +52,15 @@ impl Store {
     ) -> StoreResult<HashMap<TeamId, BudgetUse>> {
         let q = quarter.to_string();
         let only = team.map(|t| t.0);
-        let budgets: Vec<(i64, Option<i64>, Option<i64>)> = sqlx::query_as(
-            "SELECT team_id, hours_centi, spend FROM team_budgets \
-             WHERE tenant_id = $1 AND quarter = $2 AND ($3 IS NULL OR team_id = $3)",
-        )
-        .bind(tenant.0)
-        .bind(&q)
-        .bind(only)
-        .fetch_all(&self.read)
-        .await?;
-        let drawn: Vec<(i64, String, i64)> = sqlx::query_as(
-            "SELECT team_id, drawn, CAST(SUM(amount) AS BIGINT) FROM budget_draws \
+        // Budgets and what was drawn, in one statement (the weekly digest reads this for every
+        // team): a budget row has no `drawn` and carries its hours and spend; a draw row names
+        // what was drawn and carries the sum in the hours column.
+        let rows: Vec<(i64, Option<String>, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT team_id, CAST(NULL AS TEXT), hours_centi, spend FROM team_budgets \
+             WHERE tenant_id = $1 AND quarter = $2 AND ($3 IS NULL OR team_id = $3) \
+             UNION ALL \
+             SELECT team_id, drawn, CAST(SUM(amount) AS BIGINT), CAST(NULL AS BIGINT) \
+             FROM budget_draws \
              WHERE tenant_id = $1 AND quarter = $2 AND ($3 IS NULL OR team_id = $3) \
              GROUP BY team_id, drawn",
         )
@@ -72,18 +70,17 @@ impl Store {
         .fetch_all(&self.read)
         .await?;
         let mut uses: HashMap<TeamId, BudgetUse> = HashMap::new();
-        for (team, hours, spend) in budgets {
+        for (team, drawn, amount, spend) in rows {
             let entry = uses
                 .entry(TeamId(team))
                 .or_insert_with(|| BudgetUse::none(quarter));
-            entry.hours_centi = hours.map(unsigned);
-            entry.spend = spend.map(unsigned);
-        }
-        for (team, kind, amount) in drawn {
-            let entry = uses
-                .entry(TeamId(team))
-                .or_insert_with(|| BudgetUse::none(quarter));
-            add_drawn(entry, &kind, amount);
+            match drawn {
+                None => {
+                    entry.hours_centi = amount.map(unsigned);
+                    entry.spend = spend.map(unsigned);
+                }
+                Some(kind) => add_drawn(entry, &kind, amount.unwrap_or(0)),
+            }
         }
         Ok(uses)
     }

@@ -67,15 +67,19 @@ impl Store {
             .open_interventions(team, Some(today + Duration::days(7)), 1000)
             .await?;
 
-        let hours: Option<(Option<i64>,)> = sqlx::query_as(
-            "SELECT CAST(SUM(hours_centi) AS BIGINT) FROM learning_hours \
-             WHERE tenant_id = $1 AND team_id = $2 AND created_at >= $3 AND created_at < $4",
+        // The week's learning hours and the track requests waiting, in one round trip.
+        let (hours, requests): (Option<i64>, i64) = sqlx::query_as(
+            "SELECT (SELECT CAST(SUM(hours_centi) AS BIGINT) FROM learning_hours \
+                     WHERE tenant_id = $1 AND team_id = $2 AND created_at >= $3 \
+                       AND created_at < $4), \
+                    (SELECT COUNT(*) FROM track_enrolments \
+                     WHERE tenant_id = $1 AND team_id = $2 AND status = 'requested')",
         )
         .bind(tenant)
         .bind(team_id)
         .bind(millis(since))
         .bind(millis(now))
-        .fetch_optional(&self.read)
+        .fetch_one(&self.read)
         .await?;
 
         let missing: Vec<(String, String, String)> = sqlx::query_as(
@@ -90,15 +94,6 @@ impl Store {
         .bind(millis(since))
         .bind(millis(now))
         .fetch_all(&self.read)
-        .await?;
-
-        let requests: (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM track_enrolments \
-             WHERE tenant_id = $1 AND team_id = $2 AND status = 'requested'",
-        )
-        .bind(tenant)
-        .bind(team_id)
-        .fetch_one(&self.read)
         .await?;
 
         let quarter = crate::domain::outcomes::Quarter::containing(now.date_naive());
@@ -118,7 +113,7 @@ impl Store {
             coverage,
             decisions,
             interventions,
-            learning_hours_centi: hours.and_then(|(h,)| h).unwrap_or(0),
+            learning_hours_centi: hours.unwrap_or(0),
             missing_artefacts: missing
                 .into_iter()
                 .map(|(ritual, title, artefact)| MissingArtefact {
@@ -127,7 +122,7 @@ impl Store {
                     artefact,
                 })
                 .collect(),
-            pending_track_requests: usize::try_from(requests.0).unwrap_or(0),
+            pending_track_requests: usize::try_from(requests).unwrap_or(0),
             participation: Participation::of(
                 &self
                     .occurrence_records(team.tenant, Some(team.id), since, now, &Default::default())

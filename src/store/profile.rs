@@ -71,17 +71,30 @@ impl Store {
         .bind(team.id.0)
         .fetch_all(&self.read)
         .await?;
-        let masters: Vec<(i64, i64, String)> = sqlx::query_as(
-            "SELECT l.capability_id, p.id, p.display_name \
+        // Current members' levels, masters and learners in one round trip, by name.
+        let levels: Vec<(i64, i64, String, String)> = sqlx::query_as(
+            "SELECT l.capability_id, p.id, p.display_name, l.level \
              FROM team_members m CROSS JOIN person_levels l CROSS JOIN people p \
              WHERE m.team_id = $2 AND m.left_at IS NULL AND l.person_id = m.person_id \
-               AND l.tenant_id = $1 AND l.level = 'mastery' AND p.id = l.person_id \
+               AND l.tenant_id = $1 AND l.level IN ('learning', 'practising', 'mastery') \
+               AND p.id = l.person_id \
              ORDER BY p.display_name",
         )
         .bind(tenant)
         .bind(team.id.0)
         .fetch_all(&self.read)
         .await?;
+        let mut masters: Vec<(i64, i64, String)> = Vec::new();
+        let mut learning: Vec<(i64, i64, String, Level)> = Vec::new();
+        for (capability, person, name, level) in levels {
+            match level
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("level `{level}`")))?
+            {
+                Level::Mastery => masters.push((capability, person, name)),
+                level => learning.push((capability, person, name, level)),
+            }
+        }
         let absences: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT a.person_id, a.starts_on, a.ends_on FROM team_members m CROSS JOIN absences a \
              WHERE m.team_id = $2 AND m.left_at IS NULL AND a.tenant_id = $1 \
@@ -130,31 +143,16 @@ impl Store {
         let masters = masters.into_iter().map(master).collect();
         let tracked: std::collections::HashSet<i64> =
             capabilities.iter().map(|c| c.capability.0).collect();
-        let learners: Vec<(i64, i64, String, String)> = sqlx::query_as(
-            "SELECT l.capability_id, p.id, p.display_name, l.level \
-             FROM team_members m CROSS JOIN person_levels l CROSS JOIN people p \
-             WHERE m.team_id = $2 AND m.left_at IS NULL AND l.person_id = m.person_id \
-               AND l.tenant_id = $1 AND l.level IN ('learning', 'practising') AND p.id = l.person_id \
-             ORDER BY p.display_name",
-        )
-        .bind(tenant)
-        .bind(team.id.0)
-        .fetch_all(&self.read)
-        .await?;
-        let learners = learners
+        let learners = learning
             .into_iter()
             .filter(|(capability, ..)| tracked.contains(capability))
-            .map(|(capability, person, name, level)| {
-                Ok(Learner {
-                    capability: CapabilityId(capability),
-                    person: PersonId(person),
-                    name,
-                    level: level
-                        .parse()
-                        .map_err(|_| StoreError::Corrupt(format!("level `{level}`")))?,
-                })
+            .map(|(capability, person, name, level)| Learner {
+                capability: CapabilityId(capability),
+                person: PersonId(person),
+                name,
+                level,
             })
-            .collect::<StoreResult<_>>()?;
+            .collect();
         Ok(CoverageInputs {
             capabilities,
             masters,
