@@ -8,8 +8,9 @@
 //! [`RosterVersion`] (bumped by database triggers on every write to `teams` or `team_members`),
 //! a decision authorised against a cached roster carries that version, and the write refuses
 //! it with [`StoreError::Stale`] once the version has moved on. The check runs after the
-//! decision's rows are written and before the commit, while the transaction holds the write
-//! lock, so nothing can change the roster between the check and the commit.
+//! decision's rows are written and before the commit, under a lock (SQLite's write lock, a
+//! share lock on the tenant's row in PostgreSQL) that keeps the roster from changing between
+//! the check and the commit.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -17,7 +18,7 @@ use std::sync::Arc;
 use sqlx::{Any, Transaction};
 
 use super::teams::{TeamRow, team_from_row};
-use super::{Role, Store, StoreError, StoreResult, Team};
+use super::{Backend, Role, Store, StoreError, StoreResult, Team};
 use crate::domain::decision::NewDecision;
 use crate::domain::ids::{PersonId, RosterVersion, TenantId};
 
@@ -126,8 +127,15 @@ fn roster_from_rows(rows: Vec<RosterRow>) -> StoreResult<Option<Roster>> {
 
 /// Which of `decisions` were authorised against a roster version their tenant has moved past.
 /// Run inside the writing transaction, after its writes.
+///
+/// On SQLite the transaction holds the database's only write lock, so no roster can change
+/// before it commits. On PostgreSQL another replica (or `cadence apply`) may be changing a
+/// roster at the same moment: the version is read `FOR SHARE`, which waits for a roster change
+/// in flight and then reads its version, and keeps any new one from committing (the triggers'
+/// `UPDATE tenants` waits for this lock) until this transaction has.
 pub(super) async fn stale(
     tx: &mut Transaction<'_, Any>,
+    backend: Backend,
     decisions: &[&NewDecision],
 ) -> StoreResult<Vec<bool>> {
     let tenants: HashSet<TenantId> = decisions
@@ -137,7 +145,11 @@ pub(super) async fn stale(
         .collect();
     let mut current = HashMap::with_capacity(tenants.len());
     for tenant in tenants {
-        let (version,): (i64,) = sqlx::query_as("SELECT roster_version FROM tenants WHERE id = $1")
+        let sql = match backend {
+            Backend::Sqlite => "SELECT roster_version FROM tenants WHERE id = $1",
+            Backend::Postgres => "SELECT roster_version FROM tenants WHERE id = $1 FOR SHARE",
+        };
+        let (version,): (i64,) = sqlx::query_as(sql)
             .bind(tenant.0)
             .fetch_one(&mut **tx)
             .await?;
@@ -155,9 +167,10 @@ pub(super) async fn stale(
 /// Refuses the decisions in `tx` as stale if any was authorised against an older roster.
 pub(super) async fn refuse_stale(
     tx: &mut Transaction<'_, Any>,
+    backend: Backend,
     decisions: &[&NewDecision],
 ) -> StoreResult<()> {
-    if stale(tx, decisions).await?.contains(&true) {
+    if stale(tx, backend, decisions).await?.contains(&true) {
         return Err(StoreError::Stale);
     }
     Ok(())

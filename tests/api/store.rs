@@ -1,5 +1,5 @@
 //! The store on its own, on SQLite and PostgreSQL: migrations, readiness, the append-only log,
-//! and concurrent decisions (SQLite's group commit included).
+//! and concurrent decisions through the group commit.
 
 use std::sync::Arc;
 
@@ -520,7 +520,7 @@ async fn who_was_at_mastery_a_week_ago_is_read_from_the_decisions_before_then(db
         members,
         team,
         capability,
-    } = atlas(&store, 5, days_ago(30)).await;
+    } = atlas(&store, 7, days_ago(30)).await;
     let at = |mut decision: NewDecision, days: i64| {
         decision.at = days_ago(days);
         decision
@@ -544,11 +544,19 @@ async fn who_was_at_mastery_a_week_ago_is_read_from_the_decisions_before_then(db
     // U2: learning ten days ago, mastery two days ago: a master now only.
     // U3: mastery ten days ago, unchanged since: a master then and now.
     // U4: practising two days ago, nothing before: neither.
+    // U5: mastery twelve days ago, practising nine days ago, learning two days ago: neither
+    //     (the latest decision before the cutoff counts, not the first).
+    // U6: learning twelve days ago, mastery nine days ago, practising two days ago: a master
+    //     then, not now.
     for decision in [
+        set(5, Level::Mastery, 12),
+        set(6, Level::Learning, 12),
         set(0, Level::Mastery, 10),
         set(1, Level::Mastery, 10),
         set(2, Level::Learning, 10),
         set(3, Level::Mastery, 10),
+        set(5, Level::Practising, 9),
+        set(6, Level::Mastery, 9),
     ] {
         store.record(&decision).await.expect("level");
     }
@@ -570,6 +578,8 @@ async fn who_was_at_mastery_a_week_ago_is_read_from_the_decisions_before_then(db
         set(1, Level::Mastery, 2),
         set(2, Level::Mastery, 2),
         set(4, Level::Practising, 2),
+        set(5, Level::Learning, 2),
+        set(6, Level::Practising, 2),
     ] {
         store.record(&decision).await.expect("level");
     }
@@ -580,7 +590,11 @@ async fn who_was_at_mastery_a_week_ago_is_read_from_the_decisions_before_then(db
         .expect("coverage inputs");
     let mut then: Vec<PersonId> = inputs.masters_week_ago.iter().map(|m| m.person).collect();
     then.sort();
-    assert_eq!(then, vec![members[0], members[3]], "a week ago: U0 and U3");
+    assert_eq!(
+        then,
+        vec![members[0], members[3], members[6]],
+        "a week ago: U0, U3 and U6"
+    );
     let mut masters: Vec<PersonId> = inputs.masters.iter().map(|m| m.person).collect();
     masters.sort();
     assert_eq!(
