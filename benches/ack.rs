@@ -461,7 +461,7 @@ async fn measure(
     let rss = peak_rss_mb(process.0.id());
     let rows = database.count(&counted).await - before;
     drop(process);
-    database.remove().await;
+    drop(database);
     Measured {
         figures,
         rows,

@@ -287,7 +287,7 @@ async fn acknowledgement(database: Database, seconds: u64, connections: usize) -
         .count("SELECT COUNT(*) FROM outbox WHERE idempotency_key LIKE 'prompt:%'")
         .await;
     drop(cadence);
-    database.remove().await;
+    drop(database);
     println!(
         "cadence: {}, peak RSS {}",
         load.summary(),
@@ -424,7 +424,7 @@ async fn bare_acknowledgement(database: Database, seconds: u64, connections: usi
     let rss = peak_rss_mb(bare.0.id());
     let rows = database.count("SELECT COUNT(*) FROM deliveries").await;
     drop(bare);
-    database.remove().await;
+    drop(database);
     println!(
         "bare:    {}, rows {rows}, peak RSS {}",
         load.summary(),

@@ -127,18 +127,32 @@ impl Database {
         .expect("count");
         n
     }
+}
 
-    /// Drops a PostgreSQL database (an SQLite file goes with its directory).
-    pub async fn remove(self) {
+impl Drop for Database {
+    /// Drops a PostgreSQL database, also when a run panicked (an SQLite file goes with its
+    /// directory). From a thread of its own, as the caller may be inside a runtime.
+    fn drop(&mut self) {
         use sqlx::Connection;
-        if let Database::Postgres { admin, name } = self {
-            let mut conn = sqlx::PgConnection::connect(&admin)
-                .await
-                .expect("connect to CADENCE_TEST_DATABASE_URL");
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut conn)
-                .await
-                .expect("drop the scratch database");
+        let Database::Postgres { admin, name } = self else {
+            return;
+        };
+        let (admin, name) = (admin.clone(), name.clone());
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let mut conn = sqlx::PgConnection::connect(&admin).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await?;
+                Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop the scratch database {}", self.url());
         }
     }
 }
