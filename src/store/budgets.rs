@@ -20,6 +20,10 @@ pub enum RequestStatus {
     Declined,
 }
 
+/// A row of a team's budget (`drawn` is null; hours and spend) or of what was drawn from it
+/// (what was drawn; the sum in the hours column): team, drawn, hours or sum, spend.
+type BudgetOrDraw = (i64, Option<String>, Option<i64>, Option<i64>);
+
 impl Store {
     /// `team`'s budgets for `quarter` and what was drawn from them; unset budgets are `None`.
     pub async fn budget_use(
@@ -55,7 +59,7 @@ impl Store {
         // Budgets and what was drawn, in one statement (the weekly digest reads this for every
         // team): a budget row has no `drawn` and carries its hours and spend; a draw row names
         // what was drawn and carries the sum in the hours column.
-        let rows: Vec<(i64, Option<String>, Option<i64>, Option<i64>)> = sqlx::query_as(
+        let rows: Vec<BudgetOrDraw> = sqlx::query_as(
             "SELECT team_id, CAST(NULL AS TEXT), hours_centi, spend FROM team_budgets \
              WHERE tenant_id = $1 AND quarter = $2 AND ($3 IS NULL OR team_id = $3) \
              UNION ALL \
