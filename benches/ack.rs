@@ -33,10 +33,10 @@ use cadence::inbound::slack::signature::{sign, verify};
 use secrecy::SecretString;
 use serde::Deserialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
 
 mod support;
-use support::{Database, Killed, cpu_seconds, peak_rss_mb, percentile, postgres_admin};
+use support::execute_on;
+use support::{BarePool, Database, Killed, cpu_seconds, peak_rss_mb, percentile, postgres_admin};
 
 const SECRET: &str = "bench-signing-secret";
 const MEMBERS: usize = 12;
@@ -57,13 +57,6 @@ struct Bare {
     secret: SecretString,
 }
 
-/// The bare handler's database, as a naive service would open it.
-#[derive(Clone)]
-enum BarePool {
-    Sqlite(SqlitePool),
-    Postgres(PgPool),
-}
-
 /// One insert of the command, on either database.
 const BARE_INSERT: &str =
     "INSERT INTO acks (team_id, user_id, channel_id, text, created_at) VALUES ($1, $2, $3, $4, $5)";
@@ -82,26 +75,15 @@ async fn bare_handler(
         return (StatusCode::BAD_REQUEST, String::new());
     };
     let created_at = chrono::Utc::now().timestamp_millis();
-    let inserted = match &bare.pool {
-        BarePool::Sqlite(pool) => sqlx::query(BARE_INSERT)
+    let inserted = execute_on!(
+        &bare.pool,
+        sqlx::query(BARE_INSERT)
             .bind(&form.team_id)
             .bind(&form.user_id)
             .bind(&form.channel_id)
             .bind(&form.text)
             .bind(created_at)
-            .execute(pool)
-            .await
-            .map(drop),
-        BarePool::Postgres(pool) => sqlx::query(BARE_INSERT)
-            .bind(&form.team_id)
-            .bind(&form.user_id)
-            .bind(&form.channel_id)
-            .bind(&form.text)
-            .bind(created_at)
-            .execute(pool)
-            .await
-            .map(drop),
-    };
+    );
     match inserted {
         Ok(_) => (
             StatusCode::OK,

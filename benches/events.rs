@@ -41,7 +41,8 @@ use cadence::store::{NewRitual, NewTeam, Store};
 use serde_json::{Value, json};
 
 mod support;
-use support::{Database, Killed, peak_rss_mb, percentile, postgres_admin};
+use support::execute_on;
+use support::{BarePool, Database, Killed, peak_rss_mb, percentile, postgres_admin};
 
 const SECRET: &str = "bench-jira-secret";
 const BOARDS: usize = 50;
@@ -302,13 +303,6 @@ async fn acknowledgement(database: Database, seconds: u64, connections: usize) -
     load.rps()
 }
 
-/// The bare handler's database, as a naive service would open it.
-#[derive(Clone)]
-enum BarePool {
-    Sqlite(sqlx::SqlitePool),
-    Postgres(sqlx::PgPool),
-}
-
 /// One insert of the delivery, on either database.
 const BARE_INSERT: &str = "INSERT INTO deliveries (delivery_id, body, received_at) VALUES ($1, $2, $3) \
      ON CONFLICT (delivery_id) DO NOTHING";
@@ -334,22 +328,13 @@ async fn bare_handler(
         .unwrap_or_default()
         .to_owned();
     let received_at = chrono::Utc::now().timestamp_millis();
-    let inserted = match &pool {
-        BarePool::Sqlite(pool) => sqlx::query(BARE_INSERT)
+    let inserted = execute_on!(
+        &pool,
+        sqlx::query(BARE_INSERT)
             .bind(delivery)
             .bind(body.to_vec())
             .bind(received_at)
-            .execute(pool)
-            .await
-            .map(drop),
-        BarePool::Postgres(pool) => sqlx::query(BARE_INSERT)
-            .bind(delivery)
-            .bind(body.to_vec())
-            .bind(received_at)
-            .execute(pool)
-            .await
-            .map(drop),
-    };
+    );
     match inserted {
         Ok(_) => StatusCode::OK,
         Err(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -165,3 +165,24 @@ pub fn postgres_admin() -> Option<String> {
         .ok()
         .filter(|url| !url.is_empty())
 }
+
+/// A bare handler's database, opened as a naive service would.
+#[allow(dead_code)]
+#[derive(Clone)]
+pub enum BarePool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// Executes `query` on a [`BarePool`]: the query is written once and typed for each database.
+#[allow(unused_macros)]
+macro_rules! execute_on {
+    ($pool:expr, $query:expr) => {
+        match $pool {
+            $crate::support::BarePool::Sqlite(pool) => $query.execute(pool).await.map(drop),
+            $crate::support::BarePool::Postgres(pool) => $query.execute(pool).await.map(drop),
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use execute_on;
