@@ -7,7 +7,7 @@ use sqlx::{Any, Transaction};
 
 use super::multi_row::{self, MultiRowSql};
 use super::rituals::Ritual;
-use super::{Store, StoreError, StoreResult, from_millis, millis};
+use super::{Backend, Store, StoreError, StoreResult, from_millis, millis};
 use crate::domain::event::{Source, SourceEvent};
 use crate::domain::ids::{InboxId, OccurrenceId, TenantId};
 
@@ -234,7 +234,9 @@ pub(super) async fn insert_inbox(
         .collect();
     let mut new = HashSet::new();
     for chunk in firsts.chunks(multi_row::ROWS) {
-        let mut query = sqlx::query_as::<_, (String, String)>(INSERT_INBOX.for_rows(chunk.len()));
+        let mut query = sqlx::query_as::<_, (String, String)>(
+            INSERT_INBOX.for_rows(Backend::of(tx), chunk.len()),
+        );
         for entry in chunk {
             let event = serde_json::to_string(&entry.event)
                 .map_err(|e| StoreError::Corrupt(format!("event does not serialise: {e}")))?;

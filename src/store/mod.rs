@@ -92,6 +92,16 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// The database `connection` talks to.
+    pub(crate) fn of(connection: &sqlx::AnyConnection) -> Backend {
+        match connection.backend_name() {
+            "PostgreSQL" => Backend::Postgres,
+            _ => Backend::Sqlite,
+        }
+    }
+}
+
 /// Why a store operation failed. Callers decide on these variants; none of them names sqlx.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -1,45 +1,61 @@
 //! Multi-row `INSERT … VALUES (…), (…)` statements, cut into chunks of a fixed size.
 //!
 //! A batch of writes goes to the database in as few statements as possible, but not in one
-//! statement of any size: SQLite looks up each numbered parameter's name by walking the list of
-//! all of them (quadratic in the statement's parameters; with 13 columns and 60 rows it was a
-//! fifth of the writer's time), and every distinct row count is a new statement to prepare and
-//! cache. Chunks of at most [`ROWS`] rows bound both, and their SQL is built once per row count.
+//! statement of any size: every distinct row count is a new statement to prepare and cache.
+//! Chunks of at most [`ROWS`] rows bound that, and their SQL is built once per row count.
+//!
+//! Parameters are written the way each database binds them cheaply. PostgreSQL gets numbered
+//! ones (`$1`, `$2`). SQLite gets anonymous ones (`?`): it reads `$1` as a *name*, and sqlx
+//! binds a named parameter by asking SQLite for each one's name, which walks the list of all of
+//! them — quadratic in a statement's parameters, and a tenth of the group-commit writer's time
+//! with 13 columns and 16 rows. Anonymous parameters are bound in order, which is the order
+//! the callers bind them in.
 
 use std::sync::OnceLock;
+
+use super::Backend;
 
 /// Rows in one statement, at most.
 pub(crate) const ROWS: usize = 16;
 
-/// One statement's SQL for every row count from 1 to [`ROWS`], built on first use.
+/// One statement's SQL for every row count from 1 to [`ROWS`], on each database, built on first
+/// use.
 pub(crate) struct MultiRowSql {
     head: &'static str,
     columns: usize,
     tail: &'static str,
-    built: OnceLock<Vec<String>>,
+    numbered: OnceLock<Vec<String>>,
+    anonymous: OnceLock<Vec<String>>,
 }
 
 impl MultiRowSql {
-    /// `{head} VALUES ($1, …), (…) {tail}` with `columns` parameters per row.
+    /// `{head} VALUES (…), (…) {tail}` with `columns` parameters per row. The tail must not
+    /// hold parameters of its own: on SQLite they are bound in the order they appear.
     pub(crate) const fn new(head: &'static str, columns: usize, tail: &'static str) -> Self {
         MultiRowSql {
             head,
             columns,
             tail,
-            built: OnceLock::new(),
+            numbered: OnceLock::new(),
+            anonymous: OnceLock::new(),
         }
     }
 
-    /// The SQL for `rows` rows (1 to [`ROWS`]; callers cut their rows with `chunks(ROWS)`).
-    pub(crate) fn for_rows(&self, rows: usize) -> &str {
+    /// The SQL for `rows` rows (1 to [`ROWS`]; callers cut their rows with `chunks(ROWS)`) on
+    /// `backend`.
+    pub(crate) fn for_rows(&self, backend: Backend, rows: usize) -> &str {
         debug_assert!((1..=ROWS).contains(&rows), "{rows} rows in one statement");
-        let built = self.built.get_or_init(|| {
+        let (cell, style) = match backend {
+            Backend::Postgres => (&self.numbered, Placeholders::Numbered),
+            Backend::Sqlite => (&self.anonymous, Placeholders::Anonymous),
+        };
+        let built = cell.get_or_init(|| {
             (1..=ROWS)
                 .map(|n| {
                     format!(
                         "{} VALUES {} {}",
                         self.head,
-                        placeholders(n, self.columns),
+                        style.rows(n, self.columns),
                         self.tail
                     )
                 })
@@ -51,17 +67,31 @@ impl MultiRowSql {
     }
 }
 
-/// `($1, $2), ($3, $4)` for `rows` rows of `columns` parameters.
-fn placeholders(rows: usize, columns: usize) -> String {
-    let rows: Vec<String> = (0..rows)
-        .map(|row| {
-            let params: Vec<String> = (1..=columns)
-                .map(|col| format!("${}", row * columns + col))
-                .collect();
-            format!("({})", params.join(", "))
-        })
-        .collect();
-    rows.join(", ")
+/// How a statement's parameters are written.
+#[derive(Clone, Copy)]
+enum Placeholders {
+    /// `$1, $2`: PostgreSQL's.
+    Numbered,
+    /// `?, ?`: SQLite binds them in order without looking their names up.
+    Anonymous,
+}
+
+impl Placeholders {
+    /// `($1, $2), ($3, $4)` or `(?, ?), (?, ?)` for `rows` rows of `columns` parameters.
+    fn rows(self, rows: usize, columns: usize) -> String {
+        let rows: Vec<String> = (0..rows)
+            .map(|row| {
+                let params: Vec<String> = (1..=columns)
+                    .map(|col| match self {
+                        Placeholders::Numbered => format!("${}", row * columns + col),
+                        Placeholders::Anonymous => "?".to_owned(),
+                    })
+                    .collect();
+                format!("({})", params.join(", "))
+            })
+            .collect();
+        rows.join(", ")
+    }
 }
 
 #[cfg(test)]
@@ -71,19 +101,31 @@ mod tests {
     static SQL: MultiRowSql = MultiRowSql::new("INSERT INTO t (a, b)", 2, "RETURNING id");
 
     #[test]
-    fn numbers_parameters_row_by_row() {
+    fn numbers_parameters_row_by_row_on_postgres() {
         assert_eq!(
-            SQL.for_rows(1),
+            SQL.for_rows(Backend::Postgres, 1),
             "INSERT INTO t (a, b) VALUES ($1, $2) RETURNING id"
         );
         assert_eq!(
-            SQL.for_rows(3),
+            SQL.for_rows(Backend::Postgres, 3),
             "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4), ($5, $6) RETURNING id"
         );
-        assert!(SQL.for_rows(ROWS).ends_with(&format!(
+        assert!(SQL.for_rows(Backend::Postgres, ROWS).ends_with(&format!(
             "(${}, ${}) RETURNING id",
             2 * ROWS - 1,
             2 * ROWS
         )));
+    }
+
+    #[test]
+    fn leaves_parameters_anonymous_on_sqlite() {
+        assert_eq!(
+            SQL.for_rows(Backend::Sqlite, 3),
+            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?), (?, ?) RETURNING id"
+        );
+        assert_eq!(
+            SQL.for_rows(Backend::Sqlite, ROWS).matches('?').count(),
+            2 * ROWS
+        );
     }
 }

@@ -5,7 +5,7 @@
 use sqlx::{Any, Transaction};
 
 use super::super::multi_row::{self, MultiRowSql};
-use super::super::{StoreError, StoreResult, millis};
+use super::super::{Backend, StoreError, StoreResult, millis};
 use super::budget;
 use crate::domain::budget::Drawn;
 use crate::domain::decision::{
@@ -329,7 +329,7 @@ pub(super) async fn set_levels(
     changes: &[LevelChange<'_>],
 ) -> StoreResult<()> {
     for chunk in changes.chunks(multi_row::ROWS) {
-        let mut query = sqlx::query(SET_LEVELS.for_rows(chunk.len()));
+        let mut query = sqlx::query(SET_LEVELS.for_rows(Backend::of(tx), chunk.len()));
         for c in chunk {
             query = query
                 .bind(c.person)

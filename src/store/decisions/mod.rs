@@ -16,7 +16,7 @@ mod tracks;
 use sqlx::{Any, AnyPool, Transaction};
 
 use super::multi_row::{self, MultiRowSql};
-use super::{Store, StoreError, StoreResult, from_millis, millis};
+use super::{Backend, Store, StoreError, StoreResult, from_millis, millis};
 use crate::domain::DecisionSource;
 use crate::domain::budget::{answer_notice, budget_request_card};
 use crate::domain::commission::{answer_notice as commission_notice, commission_card};
@@ -338,7 +338,8 @@ async fn insert_chunk(
     tx: &mut Transaction<'_, Any>,
     decisions: &[&NewDecision],
 ) -> StoreResult<Vec<DecisionId>> {
-    let mut query = sqlx::query_as::<_, (i64,)>(INSERT_DECISIONS.for_rows(decisions.len()));
+    let mut query =
+        sqlx::query_as::<_, (i64,)>(INSERT_DECISIONS.for_rows(Backend::of(tx), decisions.len()));
     for decision in decisions {
         let reverts = match &decision.decision {
             Decision::Undo(undo) => Some(undo.reverts.0),
