@@ -8,6 +8,9 @@
 //! per commit, as a naive service runs) and, as an extra row, at `FULL` (as durable as Cadence).
 //! The servers alternate, each in a fresh process and database, over two rounds; every round
 //! prints each server's figures and Cadence's throughput ratio to the bare `NORMAL` handler.
+//! The load comes from `support::lean`, a client as frugal as wrk (raw HTTP/1.1 on keep-alive
+//! connections), so that the servers, not the client, have the machine's cores; each row also
+//! prints the client's own CPU time per request.
 //!
 //! With `CADENCE_TEST_DATABASE_URL` set, the same rounds then run on PostgreSQL: each server on a
 //! new database on that server (dropped afterwards), Cadence as deployed and the bare handler with
@@ -36,7 +39,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 mod support;
 use support::execute_on;
-use support::{BarePool, Database, Killed, cpu_seconds, peak_rss_mb, percentile, postgres_admin};
+use support::{
+    BarePool, Database, Killed, cpu_seconds, lean, peak_rss_mb, percentile, postgres_admin,
+};
 
 const SECRET: &str = "bench-signing-secret";
 const MEMBERS: usize = 12;
@@ -196,13 +201,9 @@ struct Figures {
 }
 
 async fn load(url: &str, seconds: u64, connections: usize) -> Figures {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(connections)
-        .build()
-        .expect("client");
     let url = Arc::new(url.to_owned());
     let started = Instant::now();
-    let results = drive(&client, &url, Duration::from_secs(seconds), connections).await;
+    let results = drive(&url, Duration::from_secs(seconds), connections).await;
     let elapsed = started.elapsed().as_secs_f64();
     let mut latencies: Vec<u32> = results
         .iter()
@@ -223,12 +224,7 @@ async fn load(url: &str, seconds: u64, connections: usize) -> Figures {
 
 /// Opens the connections and warms caches for a second; not counted.
 async fn warm_up(url: &str, connections: usize) {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(connections)
-        .build()
-        .expect("client");
     drive(
-        &client,
         &Arc::new(url.to_owned()),
         Duration::from_secs(1),
         connections,
@@ -236,21 +232,19 @@ async fn warm_up(url: &str, connections: usize) {
     .await;
 }
 
-async fn drive(
-    client: &reqwest::Client,
-    url: &Arc<String>,
-    length: Duration,
-    connections: usize,
-) -> Vec<(Vec<u32>, usize)> {
+/// `connections` workers, each on its own connection, sending one command after another until
+/// `length` has passed; each worker's latencies and error count.
+async fn drive(url: &Arc<String>, length: Duration, connections: usize) -> Vec<(Vec<u32>, usize)> {
     let deadline = Instant::now() + length;
+    let (host, path) = host_and_path(url);
     let mut tasks = Vec::new();
     for worker in 0..connections {
-        let client = client.clone();
-        let url = url.clone();
+        let (host, path) = (host.clone(), path.clone());
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::with_capacity(16_384);
             let mut errors = 0;
             let mut n = worker;
+            let mut connection = lean::Connection::open(&host).await.expect("connect");
             while Instant::now() < deadline {
                 n += connections;
                 let member = format!("UM{}", n % MEMBERS);
@@ -261,20 +255,17 @@ async fn drive(
                 );
                 let form = body("T1", "CATLAS", "UMANAGER", &text);
                 let started = Instant::now();
-                match send(&client, &url, form).await {
-                    Ok(answer) if !answer.contains("Nothing was recorded") => latencies
+                match post_signed(&mut connection, &path, &form).await {
+                    Ok(()) => latencies
                         .push(started.elapsed().as_micros().min(u128::from(u32::MAX)) as u32),
-                    Ok(answer) => {
-                        if errors == 0 {
-                            eprintln!("unexpected answer: {answer}");
-                        }
-                        errors += 1
-                    }
                     Err(e) => {
                         if errors == 0 {
                             eprintln!("request failed: {e}");
                         }
-                        errors += 1
+                        errors += 1;
+                        if let Ok(fresh) = lean::Connection::open(&host).await {
+                            connection = fresh;
+                        }
                     }
                 }
             }
@@ -289,6 +280,52 @@ async fn drive(
     }
     out
 }
+
+/// `127.0.0.1:PORT` and `/path` of `http://127.0.0.1:PORT/path`.
+fn host_and_path(url: &str) -> (String, String) {
+    let rest = url.trim_start_matches("http://");
+    let slash = rest.find('/').unwrap_or(rest.len());
+    (rest[..slash].to_owned(), rest[slash..].to_owned())
+}
+
+/// Sends one signed command on the lean client; an error unless it was recorded.
+async fn post_signed(
+    connection: &mut lean::Connection,
+    path: &str,
+    form: &str,
+) -> Result<(), String> {
+    let now = chrono::Utc::now().timestamp();
+    let ts = now.to_string();
+    let signature = sign(SECRET, now, form.as_bytes());
+    let answer = connection
+        .post(
+            path,
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("x-slack-request-timestamp", &ts),
+                ("x-slack-signature", &signature),
+            ],
+            form.as_bytes(),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let refused = answer
+        .body
+        .windows(NOT_RECORDED.len())
+        .any(|w| w == NOT_RECORDED.as_bytes());
+    if answer.status == 200 && !refused {
+        Ok(())
+    } else {
+        Err(format!(
+            "HTTP {}: {}",
+            answer.status,
+            String::from_utf8_lossy(answer.body)
+        ))
+    }
+}
+
+/// What Cadence's answer says when it did not record a command.
+const NOT_RECORDED: &str = "Nothing was recorded";
 
 async fn wait_until_up(url: &str) {
     let client = reqwest::Client::new();
@@ -308,9 +345,16 @@ fn free_port() -> u16 {
         .expect("port")
 }
 
-fn print(name: &str, f: &Figures, rows: i64, rss: Option<f64>, cpu_us: Option<f64>) {
+fn print(
+    name: &str,
+    f: &Figures,
+    rows: i64,
+    rss: Option<f64>,
+    cpu_us: Option<f64>,
+    client_us: Option<f64>,
+) {
     println!(
-        "{name:<8} requests {:>7}  errors {:>3}  {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>7.2} ms  rows written {:>7}  CPU/request {}  peak RSS {}",
+        "{name:<8} requests {:>7}  errors {:>3}  {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>7.2} ms  rows written {:>7}  CPU/request {}  peak RSS {}  client CPU/request {}",
         f.requests,
         f.errors,
         f.rps,
@@ -322,6 +366,9 @@ fn print(name: &str, f: &Figures, rows: i64, rss: Option<f64>, cpu_us: Option<f6
             .map(|c| format!("{c:.0} µs"))
             .unwrap_or_else(|| "n/a".to_owned()),
         rss.map(|r| format!("{r:.1} MB"))
+            .unwrap_or_else(|| "n/a".to_owned()),
+        client_us
+            .map(|c| format!("{c:.0} µs"))
             .unwrap_or_else(|| "n/a".to_owned())
     );
 }
@@ -352,6 +399,8 @@ struct Measured {
     rows: i64,
     rss: Option<f64>,
     cpu_us: Option<f64>,
+    /// The load client's own CPU time per acknowledged request, in µs.
+    client_us: Option<f64>,
 }
 
 /// The server's CPU time per acknowledged request between `before` and now, in µs.
@@ -438,8 +487,10 @@ async fn measure(
     warm_up(&endpoint, connections).await;
     let before = database.count(&counted).await;
     let cpu = cpu_seconds(process.0.id());
+    let client = cpu_seconds(std::process::id());
     let figures = load(&endpoint, seconds, connections).await;
     let cpu_us = cpu_per_request(process.0.id(), cpu, &figures);
+    let client_us = cpu_per_request(std::process::id(), client, &figures);
     let rss = peak_rss_mb(process.0.id());
     let rows = database.count(&counted).await - before;
     drop(process);
@@ -449,6 +500,7 @@ async fn measure(
         rows,
         rss,
         cpu_us,
+        client_us,
     }
 }
 
@@ -588,6 +640,7 @@ where
                 measured.rows,
                 measured.rss,
                 measured.cpu_us,
+                measured.client_us,
             );
             let acknowledged = (measured.figures.requests - measured.figures.errors) as i64;
             durable &= acknowledged == measured.rows;

@@ -19,6 +19,9 @@
 //! new database on that server (dropped afterwards), the bare handler with a pool of sixteen at
 //! the server's defaults (`synchronous_commit = on`).
 //!
+//! The load comes from `support::lean`, a client as frugal as wrk, so that the servers, not the
+//! client, have the machine's cores.
+//!
 //! Run: `cargo bench --bench events`. `BENCH_SECONDS`, `BENCH_CONNECTIONS` and `BENCH_ROUNDS`
 //! override 20, 64 and 2.
 
@@ -42,7 +45,7 @@ use serde_json::{Value, json};
 
 mod support;
 use support::execute_on;
-use support::{BarePool, Database, Killed, peak_rss_mb, percentile, postgres_admin};
+use support::{BarePool, Database, Killed, lean, peak_rss_mb, percentile, postgres_admin};
 
 const SECRET: &str = "bench-jira-secret";
 const BOARDS: usize = 50;
@@ -165,25 +168,32 @@ async fn start(database: &Database, slack: &str) -> (Killed, String) {
     panic!("cadence did not start");
 }
 
-async fn send(client: &reqwest::Client, base: &str, sprint: usize) -> Result<(), String> {
+async fn send(connection: &mut lean::Connection, sprint: usize) -> Result<(), String> {
     let body = format!(
         r#"{{"timestamp":1763974633000,"webhookEvent":"sprint_closed","sprint":{{"id":{sprint},"state":"closed","name":"Sprint {sprint}","completeDate":"2026-11-24T08:57:13.542Z","originBoardId":{}}}}}"#,
         sprint % BOARDS
     );
-    let signature = hmac_sha256_hex(SECRET.as_bytes(), &[body.as_bytes()]);
-    let response = client
-        .post(format!("{base}/hooks/jira"))
-        .header("content-type", "application/json")
-        .header("x-hub-signature", format!("sha256={signature}"))
-        .header("x-atlassian-webhook-identifier", format!("bench-{sprint}"))
-        .body(body)
-        .send()
+    let signature = format!(
+        "sha256={}",
+        hmac_sha256_hex(SECRET.as_bytes(), &[body.as_bytes()])
+    );
+    let delivery = format!("bench-{sprint}");
+    let answer = connection
+        .post(
+            "/hooks/jira",
+            &[
+                ("content-type", "application/json"),
+                ("x-hub-signature", &signature),
+                ("x-atlassian-webhook-identifier", &delivery),
+            ],
+            body.as_bytes(),
+        )
         .await
         .map_err(|e| e.to_string())?;
-    if response.status() == 200 {
+    if answer.status == 200 {
         Ok(())
     } else {
-        Err(format!("HTTP {}", response.status()))
+        Err(format!("HTTP {}", answer.status))
     }
 }
 
@@ -217,20 +227,18 @@ impl Load {
 /// Signed `sprint_closed` deliveries, each a new sprint, to `base` over `connections`
 /// connections for `seconds`.
 async fn drive(base: &str, seconds: u64, connections: usize) -> Load {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(connections)
-        .build()
-        .unwrap();
+    let host = base.trim_start_matches("http://").to_owned();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
     for worker in 0..connections {
-        let (client, base) = (client.clone(), base.to_owned());
+        let host = host.clone();
         tasks.push(tokio::spawn(async move {
             let (mut latencies, mut errors, mut n) = (Vec::new(), 0usize, worker);
+            let mut connection = lean::Connection::open(&host).await.unwrap();
             while Instant::now() < deadline {
                 let sent = Instant::now();
-                match send(&client, &base, n).await {
+                match send(&mut connection, n).await {
                     Ok(()) => {
                         latencies.push(sent.elapsed().as_micros().min(u128::from(u32::MAX)) as u32)
                     }
@@ -239,6 +247,9 @@ async fn drive(base: &str, seconds: u64, connections: usize) -> Load {
                             eprintln!("request failed: {e}");
                         }
                         errors += 1;
+                        if let Ok(fresh) = lean::Connection::open(&host).await {
+                            connection = fresh;
+                        }
                     }
                 }
                 n += connections;
@@ -425,12 +436,14 @@ async fn to_prompt() {
     set_up(&database).await;
     let (slack, received) = slack_stand_in().await;
     let (cadence, base) = start(&database, &slack).await;
-    let client = reqwest::Client::new();
+    let mut connection = lean::Connection::open(base.trim_start_matches("http://"))
+        .await
+        .unwrap();
     let mut acked: HashMap<usize, Instant> = HashMap::new();
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
     for sprint in 1..=200 {
         ticker.tick().await;
-        if send(&client, &base, sprint).await.is_ok() {
+        if send(&mut connection, sprint).await.is_ok() {
             acked.insert(sprint, Instant::now());
         }
     }

@@ -3,6 +3,10 @@
 
 use std::process::Child;
 
+// Each benchmark compiles this module; only the load benchmarks use the lean client.
+#[allow(dead_code)]
+pub mod lean;
+
 /// A child process, killed and reaped when dropped.
 pub struct Killed(pub Child);
 
