@@ -12,12 +12,6 @@ use cadence::domain::clock::{Clock, SystemClock};
 use cadence::service::digest;
 use cadence::store::{IfMissing, Store};
 
-/// mimalloc instead of the system allocator: a request allocates and frees many small buffers
-/// across threads (the form, the command, the reply, the batch it joins), and glibc's malloc
-/// spent about a sixth of the service's CPU on them under the acknowledgement benchmark.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Capability planning inside the rituals your team already runs.
 #[derive(Debug, Parser)]
 #[command(name = "cadence", version, about)]
