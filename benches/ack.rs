@@ -24,7 +24,6 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -201,9 +200,8 @@ struct Figures {
 }
 
 async fn load(url: &str, seconds: u64, connections: usize) -> Figures {
-    let url = Arc::new(url.to_owned());
     let started = Instant::now();
-    let results = drive(&url, Duration::from_secs(seconds), connections).await;
+    let results = drive(url, Duration::from_secs(seconds), connections).await;
     let elapsed = started.elapsed().as_secs_f64();
     let mut latencies: Vec<u32> = results
         .iter()
@@ -224,17 +222,12 @@ async fn load(url: &str, seconds: u64, connections: usize) -> Figures {
 
 /// Opens the connections and warms caches for a second; not counted.
 async fn warm_up(url: &str, connections: usize) {
-    drive(
-        &Arc::new(url.to_owned()),
-        Duration::from_secs(1),
-        connections,
-    )
-    .await;
+    drive(url, Duration::from_secs(1), connections).await;
 }
 
 /// `connections` workers, each on its own connection, sending one command after another until
 /// `length` has passed; each worker's latencies and error count.
-async fn drive(url: &Arc<String>, length: Duration, connections: usize) -> Vec<(Vec<u32>, usize)> {
+async fn drive(url: &str, length: Duration, connections: usize) -> Vec<(Vec<u32>, usize)> {
     let deadline = Instant::now() + length;
     let (host, path) = host_and_path(url);
     let mut tasks = Vec::new();

@@ -18,7 +18,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::decisions::{write_alone, write_decisions};
 use super::inbox::{NewInboxEntry, insert_inbox};
 use super::rosters;
-use super::{Backend, StoreError, StoreResult};
+use super::{StoreError, StoreResult};
 use crate::domain::decision::NewDecision;
 use crate::domain::ids::DecisionId;
 
@@ -46,9 +46,9 @@ pub struct GroupCommit {
 impl GroupCommit {
     /// Starts the writer task on `pool` (SQLite's one writer connection, or PostgreSQL's pool,
     /// of which it holds one connection at a time).
-    pub fn start(pool: AnyPool, backend: Backend) -> Self {
+    pub fn start(pool: AnyPool) -> Self {
         let (jobs, queue) = mpsc::channel(QUEUE);
-        tokio::spawn(run(Writer { pool, backend }, queue));
+        tokio::spawn(run(pool, queue));
         GroupCommit { jobs }
     }
 
@@ -89,13 +89,7 @@ fn writer_gone() -> StoreError {
     StoreError::Unavailable("the database writer has stopped".to_owned())
 }
 
-/// Where the writer task writes.
-struct Writer {
-    pool: AnyPool,
-    backend: Backend,
-}
-
-async fn run(writer: Writer, mut queue: mpsc::Receiver<Job>) {
+async fn run(pool: AnyPool, mut queue: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = queue.recv().await {
         batch.push(first);
@@ -105,7 +99,7 @@ async fn run(writer: Writer, mut queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        commit(&writer, &mut batch).await;
+        commit(&pool, &mut batch).await;
     }
 }
 
@@ -142,18 +136,17 @@ impl Job {
     }
 
     /// Writes this job alone, in its own transaction, and answers the caller.
-    async fn write_alone(self, writer: &Writer) {
-        let (pool, backend) = (&writer.pool, writer.backend);
+    async fn write_alone(self, pool: &AnyPool) {
         match self {
             Job::Decision(decision, done) => {
                 let _ = done.send(
-                    write_alone(pool, backend, std::slice::from_ref(decision.as_ref()))
+                    write_alone(pool, std::slice::from_ref(decision.as_ref()))
                         .await
                         .and_then(|ids| ids.first().copied().ok_or_else(missing)),
                 );
             }
             Job::Decisions(decisions, done) => {
-                let _ = done.send(write_alone(pool, backend, &decisions).await);
+                let _ = done.send(write_alone(pool, &decisions).await);
             }
             Job::Event(entry, done) => {
                 let _ = done.send(write_one_event(pool, &entry).await);
@@ -162,9 +155,9 @@ impl Job {
     }
 }
 
-async fn commit(writer: &Writer, batch: &mut Vec<Job>) {
+async fn commit(pool: &AnyPool, batch: &mut Vec<Job>) {
     let written = loop {
-        match write_batch(writer, batch).await {
+        match write_batch(pool, batch).await {
             // Decisions authorised against a roster that has changed since were rolled back
             // with the whole batch: their callers are told, and the rest is written again.
             Ok(Batch::Stale(stale)) => {
@@ -214,7 +207,7 @@ async fn commit(writer: &Writer, batch: &mut Vec<Job>) {
         Err(refusal) if (refusal.is_refusal() || is_contention(&refusal)) && batch.len() > 1 => {
             tracing::warn!(error = %refusal, size = batch.len(), "batch refused; committing its writes one by one");
             for job in batch.drain(..) {
-                job.write_alone(writer).await;
+                job.write_alone(pool).await;
             }
         }
         Err(error) if batch.len() == 1 => {
@@ -223,7 +216,7 @@ async fn commit(writer: &Writer, batch: &mut Vec<Job>) {
             if let Some(job) = batch.pop() {
                 if is_contention(&error) {
                     tracing::warn!(%error, "write collided with another transaction; trying it again");
-                    job.write_alone(writer).await;
+                    job.write_alone(pool).await;
                 } else {
                     job.fail(error);
                 }
@@ -254,7 +247,7 @@ fn missing() -> StoreError {
     StoreError::Corrupt("the batch wrote fewer rows than it was given".to_owned())
 }
 
-async fn write_batch(writer: &Writer, batch: &[Job]) -> StoreResult<Batch> {
+async fn write_batch(pool: &AnyPool, batch: &[Job]) -> StoreResult<Batch> {
     // Decisions in job order, so the ids can be handed back in the same order, each with the
     // index of its job.
     let mut decisions: Vec<&NewDecision> = Vec::with_capacity(batch.len());
@@ -275,7 +268,7 @@ async fn write_batch(writer: &Writer, batch: &[Job]) -> StoreResult<Batch> {
             Job::Decision(..) | Job::Decisions(..) => None,
         })
         .collect();
-    let mut tx = writer.pool.begin().await?;
+    let mut tx = pool.begin().await?;
     let decision_ids = if decisions.is_empty() {
         Vec::new()
     } else {
@@ -283,7 +276,7 @@ async fn write_batch(writer: &Writer, batch: &[Job]) -> StoreResult<Batch> {
     };
     // Checked after the writes, so no roster can change between the check and the commit
     // (SQLite's write lock; on PostgreSQL the tenant row's share lock, see `rosters::stale`).
-    let stale = rosters::stale(&mut tx, writer.backend, &decisions).await?;
+    let stale = rosters::stale(&mut tx, &decisions).await?;
     if stale.contains(&true) {
         // Dropping the transaction rolls it back.
         let mut jobs = vec![false; batch.len()];

@@ -244,7 +244,7 @@ impl Store {
             // reader opens it.
             let write = sqlite_pool(&url, 1, watched.clone()).await?;
             let read = sqlite_pool(&url, 4, watched.clone()).await?;
-            let group_commit = group_commit::GroupCommit::start(write.clone(), Backend::Sqlite);
+            let group_commit = group_commit::GroupCommit::start(write.clone());
             Ok(Store {
                 read,
                 write,
@@ -262,7 +262,7 @@ impl Store {
                 .await?;
             Ok(Store {
                 read: pool.clone(),
-                group_commit: group_commit::GroupCommit::start(pool.clone(), Backend::Postgres),
+                group_commit: group_commit::GroupCommit::start(pool.clone()),
                 write: pool,
                 backend: Backend::Postgres,
                 caches: Arc::default(),

@@ -135,7 +135,6 @@ fn roster_from_rows(rows: Vec<RosterRow>) -> StoreResult<Option<Roster>> {
 /// `UPDATE tenants` waits for this lock) until this transaction has.
 pub(super) async fn stale(
     tx: &mut Transaction<'_, Any>,
-    backend: Backend,
     decisions: &[&NewDecision],
 ) -> StoreResult<Vec<bool>> {
     let tenants: HashSet<TenantId> = decisions
@@ -145,7 +144,7 @@ pub(super) async fn stale(
         .collect();
     let mut current = HashMap::with_capacity(tenants.len());
     for tenant in tenants {
-        let sql = match backend {
+        let sql = match Backend::of(tx) {
             Backend::Sqlite => "SELECT roster_version FROM tenants WHERE id = $1",
             Backend::Postgres => "SELECT roster_version FROM tenants WHERE id = $1 FOR SHARE",
         };
@@ -167,10 +166,9 @@ pub(super) async fn stale(
 /// Refuses the decisions in `tx` as stale if any was authorised against an older roster.
 pub(super) async fn refuse_stale(
     tx: &mut Transaction<'_, Any>,
-    backend: Backend,
     decisions: &[&NewDecision],
 ) -> StoreResult<()> {
-    if stale(tx, backend, decisions).await?.contains(&true) {
+    if stale(tx, decisions).await?.contains(&true) {
         return Err(StoreError::Stale);
     }
     Ok(())

@@ -194,7 +194,6 @@ pub(super) async fn write_decision(
 /// has changed since.
 pub(super) async fn write_alone(
     pool: &AnyPool,
-    backend: super::Backend,
     decisions: &[NewDecision],
 ) -> StoreResult<Vec<DecisionId>> {
     let mut tx = pool.begin().await?;
@@ -202,7 +201,7 @@ pub(super) async fn write_alone(
     for decision in decisions {
         ids.push(write_decision(&mut tx, decision).await?);
     }
-    super::rosters::refuse_stale(&mut tx, backend, &decisions.iter().collect::<Vec<_>>()).await?;
+    super::rosters::refuse_stale(&mut tx, &decisions.iter().collect::<Vec<_>>()).await?;
     tx.commit().await?;
     Ok(ids)
 }
