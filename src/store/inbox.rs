@@ -220,20 +220,32 @@ static INSERT_INBOX: MultiRowSql = MultiRowSql::new(
     "ON CONFLICT (source, delivery_id) DO NOTHING RETURNING source, delivery_id",
 );
 
+/// The first of each delivery in `entries`, ordered by source and delivery id.
+///
+/// Inserted in that order, two transactions holding the same deliveries (one delivery sent to
+/// two replicas at once, as platforms do on a retry) take their unique-key locks in the same
+/// order: the second waits for the first and then finds the rows there, where inserting in
+/// arrival order could have each wait for the other until PostgreSQL broke the deadlock.
+/// Entries in one batch arrived within one commit of each other, so their ids' order among
+/// themselves says nothing about which arrived first.
+fn distinct_in_key_order<'a>(entries: &[&'a NewInboxEntry]) -> Vec<&'a NewInboxEntry> {
+    let mut distinct: Vec<&NewInboxEntry> = entries.to_vec();
+    // A stable sort keeps identical deliveries in arrival order, so `dedup_by` keeps the first.
+    distinct.sort_by(|a, b| (a.source, &a.delivery_id).cmp(&(b.source, &b.delivery_id)));
+    distinct.dedup_by(|later, earlier| {
+        later.source == earlier.source && later.delivery_id == earlier.delivery_id
+    });
+    distinct
+}
+
 /// Inserts inbox rows, a chunk per statement; for each entry, whether it was new. A delivery seen
 /// before, or twice in this batch, is not new.
 pub(super) async fn insert_inbox(
     tx: &mut Transaction<'_, Any>,
     entries: &[&NewInboxEntry],
 ) -> StoreResult<Vec<bool>> {
-    let mut seen = HashSet::new();
-    let firsts: Vec<&NewInboxEntry> = entries
-        .iter()
-        .copied()
-        .filter(|e| seen.insert((e.source, e.delivery_id.clone())))
-        .collect();
     let mut new = HashSet::new();
-    for chunk in firsts.chunks(multi_row::ROWS) {
+    for chunk in distinct_in_key_order(entries).chunks(multi_row::ROWS) {
         let mut query = sqlx::query_as::<_, (String, String)>(
             INSERT_INBOX.for_rows(Backend::of(tx), chunk.len()),
         );
@@ -258,4 +270,55 @@ pub(super) async fn insert_inbox(
             new.contains(&key) && answered.insert(key)
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn entry(source: Source, delivery_id: &str, title: &str) -> NewInboxEntry {
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 30, 12, 0, 0)
+            .single()
+            .unwrap_or_default();
+        NewInboxEntry {
+            source,
+            delivery_id: delivery_id.to_owned(),
+            event: SourceEvent {
+                source,
+                name: "sprint_closed".to_owned(),
+                subject: "sprint:1".to_owned(),
+                title: title.to_owned(),
+                attributes: Default::default(),
+                at,
+            },
+            received_at: at,
+            tenant: None,
+        }
+    }
+
+    #[test]
+    fn deliveries_go_in_key_order_and_the_first_of_a_repeat_is_kept() {
+        let entries = [
+            entry(Source::Jira, "d-3", "first d-3"),
+            entry(Source::Github, "d-9", "github"),
+            entry(Source::Jira, "d-1", "d-1"),
+            entry(Source::Jira, "d-3", "second d-3"),
+        ];
+        let refs: Vec<&NewInboxEntry> = entries.iter().collect();
+        let ordered: Vec<(Source, &str, &str)> = distinct_in_key_order(&refs)
+            .into_iter()
+            .map(|e| (e.source, e.delivery_id.as_str(), e.event.title.as_str()))
+            .collect();
+        assert_eq!(
+            ordered,
+            [
+                (Source::Jira, "d-1", "d-1"),
+                (Source::Jira, "d-3", "first d-3"),
+                (Source::Github, "d-9", "github"),
+            ]
+        );
+    }
 }
