@@ -1,21 +1,28 @@
-//! Request ids for `x-request-id`: this process's random prefix and a counter.
+//! Request ids for `x-request-id`: this process's random prefix and a scrambled counter.
 //!
 //! An id only has to tell one request's log lines from another's, across replicas too; it is
 //! not a secret. A UUID per request asked the kernel for random bytes on every request, a
 //! measurable share of the acknowledgement path; one random prefix per process and a counter
-//! are as unique for this purpose and cost an increment.
+//! are as unique for this purpose and cost an increment. The counter goes out through a keyed
+//! hash (SipHash, keyed at start), because the id is sent back to every caller and a plain
+//! count would tell anyone how many requests the process has served. Two of the first hundred
+//! million ids of one process share a hash with odds of about 1 in 3,700; a rare shared id
+//! only merges two requests' log lines.
 
+use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::http::{HeaderValue, Request};
 use tower_http::request_id::{MakeRequestId, RequestId};
 
-/// Makes `{prefix}-{n}` ids: a random 64-bit prefix chosen at start and a counter from 1.
+/// Makes `{prefix}-{hash}` ids: a random 64-bit prefix chosen at start and the keyed hash of a
+/// counter from 1.
 #[derive(Debug, Clone)]
 pub(crate) struct ProcessRequestIds {
     prefix: Arc<str>,
     next: Arc<AtomicU64>,
+    scramble: RandomState,
 }
 
 impl ProcessRequestIds {
@@ -36,6 +43,7 @@ impl ProcessRequestIds {
         ProcessRequestIds {
             prefix: format!("{prefix:016x}").into(),
             next: Arc::new(AtomicU64::new(1)),
+            scramble: RandomState::new(),
         }
     }
 }
@@ -43,7 +51,8 @@ impl ProcessRequestIds {
 impl MakeRequestId for ProcessRequestIds {
     fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
-        HeaderValue::try_from(format!("{}-{n}", self.prefix))
+        let shown = self.scramble.hash_one(n);
+        HeaderValue::try_from(format!("{}-{shown:016x}", self.prefix))
             .ok()
             .map(RequestId::new)
     }
@@ -74,10 +83,23 @@ mod tests {
             first.split_once('-').map(|p| p.0),
             second.split_once('-').map(|p| p.0)
         );
+        // The count of requests served does not show.
         assert!(
-            first.ends_with("-1") && second.ends_with("-2"),
+            !first.ends_with("-1") && !second.ends_with("-2"),
             "{first} {second}"
         );
+        assert_eq!(first.split_once('-').map(|p| p.1.len()), Some(16));
+    }
+
+    #[test]
+    fn many_ids_of_one_process_are_all_distinct() {
+        let mut ids = ProcessRequestIds::new();
+        let request = Request::new(());
+        let made: std::collections::HashSet<String> = (0..20_000)
+            .filter_map(|_| ids.make_request_id(&request))
+            .filter_map(|id| id.into_header_value().to_str().ok().map(str::to_owned))
+            .collect();
+        assert_eq!(made.len(), 20_000);
     }
 
     #[test]
