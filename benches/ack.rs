@@ -8,6 +8,9 @@
 //! per commit, as a naive service runs) and, as an extra row, at `FULL` (as durable as Cadence).
 //! The servers alternate, each in a fresh process and database, over two rounds; every round
 //! prints each server's figures and Cadence's throughput ratio to the bare `NORMAL` handler.
+//! A third row, `ceiling`, is the same signature check and form parse answered without any
+//! database: no server that writes what it acknowledges can beat it on this machine and client,
+//! so it bounds what any ratio to the bare handler can reach.
 //! The load comes from `support::lean`, a client as frugal as wrk (raw HTTP/1.1 on keep-alive
 //! connections), so that the servers, not the client, have the machine's cores; each row also
 //! prints the client's own CPU time per request.
@@ -95,6 +98,36 @@ async fn bare_handler(
         ),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, String::new()),
     }
+}
+
+/// The ceiling: the bare handler's signature check and form parse, and nothing written.
+async fn ceiling_handler(
+    State(secret): State<SecretString>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, String) {
+    let now = chrono::Utc::now().timestamp();
+    if verify(Some(&secret), &headers, &body, now).is_err() {
+        return (StatusCode::UNAUTHORIZED, String::new());
+    }
+    if serde_urlencoded::from_bytes::<Form>(&body).is_err() {
+        return (StatusCode::BAD_REQUEST, String::new());
+    }
+    (
+        StatusCode::OK,
+        r#"{"response_type":"ephemeral","text":"ok"}"#.to_owned(),
+    )
+}
+
+/// Serves the ceiling handler on `addr`.
+async fn run_ceiling_server(addr: &str) {
+    let app = Router::new()
+        .route("/slack/commands", post(ceiling_handler))
+        .with_state(SecretString::from(SECRET));
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .expect("ceiling bind");
+    axum::serve(listener, app).await.expect("ceiling serve");
 }
 
 /// Serves the bare handler on `addr` over `url`: an SQLite file (WAL, a pool of four, at this
@@ -341,7 +374,7 @@ fn free_port() -> u16 {
 fn print(
     name: &str,
     f: &Figures,
-    rows: i64,
+    rows: Option<i64>,
     rss: Option<f64>,
     cpu_us: Option<f64>,
     client_us: Option<f64>,
@@ -354,7 +387,8 @@ fn print(
         f.p50_ms,
         f.p99_ms,
         f.max_ms,
-        rows,
+        rows.map(|r| r.to_string())
+            .unwrap_or_else(|| "-".to_owned()),
         cpu_us
             .map(|c| format!("{c:.0} µs"))
             .unwrap_or_else(|| "n/a".to_owned()),
@@ -374,6 +408,10 @@ fn main() {
         runtime.block_on(run_bare_server(db, addr, synchronous));
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == "--ceiling") {
+        runtime.block_on(run_ceiling_server(&args[i + 1]));
+        return;
+    }
     if args.iter().any(|a| a == "--list") {
         // `cargo test` lists benches; there is nothing to list.
         return;
@@ -389,7 +427,8 @@ fn main() {
 /// used per acknowledged request while measured.
 struct Measured {
     figures: Figures,
-    rows: i64,
+    /// None for the ceiling, which writes nothing.
+    rows: Option<i64>,
     rss: Option<f64>,
     cpu_us: Option<f64>,
     /// The load client's own CPU time per acknowledged request, in µs.
@@ -413,12 +452,15 @@ enum Server {
         name: &'static str,
         synchronous: &'static str,
     },
+    /// The ceiling handler: nothing written.
+    Ceiling,
 }
 
 impl Server {
     fn name(&self) -> &'static str {
         match self {
             Server::Cadence { name, .. } | Server::Bare { name, .. } => name,
+            Server::Ceiling => "ceiling",
         }
     }
 }
@@ -459,7 +501,7 @@ async fn measure(
             let endpoint = format!("http://127.0.0.1:{port}/slack/commands");
             wait_until_up(&format!("http://127.0.0.1:{port}/healthz")).await;
             set_up_team(&endpoint).await;
-            (process, endpoint, "decisions")
+            (process, endpoint, Some("decisions"))
         }
         Server::Bare { synchronous, .. } => {
             let me = std::env::current_exe().expect("own path");
@@ -473,19 +515,37 @@ async fn measure(
             let process = Killed(child);
             let endpoint = format!("http://127.0.0.1:{port}/slack/commands");
             wait_until_up(&endpoint).await;
-            (process, endpoint, "acks")
+            (process, endpoint, Some("acks"))
+        }
+        Server::Ceiling => {
+            let me = std::env::current_exe().expect("own path");
+            let child = Command::new(me)
+                .arg("--ceiling")
+                .arg(format!("127.0.0.1:{port}"))
+                .spawn()
+                .expect("start ceiling server");
+            let process = Killed(child);
+            let endpoint = format!("http://127.0.0.1:{port}/slack/commands");
+            wait_until_up(&endpoint).await;
+            (process, endpoint, None)
         }
     };
-    let counted = format!("SELECT COUNT(*) FROM {table}");
+    let counted = table.map(|table| format!("SELECT COUNT(*) FROM {table}"));
     warm_up(&endpoint, connections).await;
-    let before = database.count(&counted).await;
+    let before = match &counted {
+        Some(counted) => database.count(counted).await,
+        None => 0,
+    };
     let cpu = cpu_seconds(process.0.id());
     let client = cpu_seconds(std::process::id());
     let figures = load(&endpoint, seconds, connections).await;
     let cpu_us = cpu_per_request(process.0.id(), cpu, &figures);
     let client_us = cpu_per_request(std::process::id(), client, &figures);
     let rss = peak_rss_mb(process.0.id());
-    let rows = database.count(&counted).await - before;
+    let rows = match &counted {
+        Some(counted) => Some(database.count(counted).await - before),
+        None => None,
+    };
     drop(process);
     drop(database);
     Measured {
@@ -572,7 +632,7 @@ async fn bench() {
 }
 
 /// The servers one round measures, in order: Cadence and the bare handler, then the baseline
-/// when given, then (on SQLite) the bare handler at `synchronous = FULL`.
+/// when given, then (on SQLite) the bare handler at `synchronous = FULL` and the ceiling.
 fn servers(baseline: Option<&str>, sqlite: bool) -> Vec<Server> {
     let mut servers = vec![
         Server::Cadence {
@@ -595,6 +655,7 @@ fn servers(baseline: Option<&str>, sqlite: bool) -> Vec<Server> {
             name: "bare-full",
             synchronous: "full",
         });
+        servers.push(Server::Ceiling);
     }
     servers
 }
@@ -625,6 +686,7 @@ where
         println!("{kind} round {round}");
         let mut cadence_rps = None;
         let mut bare_rps = None;
+        let mut ceiling_rps = None;
         for server in servers {
             let measured = measure(server, fresh().await, seconds, connections).await;
             print(
@@ -636,10 +698,13 @@ where
                 measured.client_us,
             );
             let acknowledged = (measured.figures.requests - measured.figures.errors) as i64;
-            durable &= acknowledged == measured.rows;
+            if let Some(rows) = measured.rows {
+                durable &= acknowledged == rows;
+            }
             match server.name() {
                 "cadence" => cadence_rps = Some(measured.figures.rps),
                 "bare" => bare_rps = Some(measured.figures.rps),
+                "ceiling" => ceiling_rps = Some(measured.figures.rps),
                 _ => {}
             }
         }
@@ -647,6 +712,12 @@ where
             println!(
                 "{kind} round {round}: throughput ratio cadence/bare: {:.2}",
                 cadence / bare
+            );
+        }
+        if let (Some(ceiling), Some(bare)) = (ceiling_rps, bare_rps) {
+            println!(
+                "{kind} round {round}: throughput ratio ceiling/bare (what no writing server can beat): {:.2}",
+                ceiling / bare
             );
         }
     }
