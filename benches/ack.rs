@@ -8,7 +8,7 @@
 //! per commit, as a naive service runs) and, as an extra row, at `FULL` (as durable as Cadence).
 //! The servers alternate, each in a fresh process and database, over two rounds; every round
 //! prints each server's figures and Cadence's throughput ratio to the bare `NORMAL` handler.
-//! A third row, `ceiling`, is the same signature check and form parse answered without any
+//! Another row, `ceiling`, is the same signature check and form parse answered without any
 //! database: no server that writes what it acknowledges can beat it on this machine and client,
 //! so it bounds what any ratio to the bare handler can reach.
 //! The load comes from `support::lean`, a client as frugal as wrk (raw HTTP/1.1 on keep-alive
@@ -68,18 +68,31 @@ struct Bare {
 const BARE_INSERT: &str =
     "INSERT INTO acks (team_id, user_id, channel_id, text, created_at) VALUES ($1, $2, $3, $4, $5)";
 
+/// What the bare and ceiling handlers answer a command they took.
+const TAKEN: &str = r#"{"response_type":"ephemeral","text":"ok"}"#;
+
+/// The check the bare and ceiling handlers share: Slack's signature, then the form.
+fn signed_form(
+    secret: &SecretString,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Form, (StatusCode, String)> {
+    let now = chrono::Utc::now().timestamp();
+    if verify(Some(secret), headers, body, now).is_err() {
+        return Err((StatusCode::UNAUTHORIZED, String::new()));
+    }
+    serde_urlencoded::from_bytes::<Form>(body).map_err(|_| (StatusCode::BAD_REQUEST, String::new()))
+}
+
 /// The bare handler: the same signature check and form parse, then one insert.
 async fn bare_handler(
     State(bare): State<Bare>,
     headers: HeaderMap,
     body: Bytes,
 ) -> (StatusCode, String) {
-    let now = chrono::Utc::now().timestamp();
-    if verify(Some(&bare.secret), &headers, &body, now).is_err() {
-        return (StatusCode::UNAUTHORIZED, String::new());
-    }
-    let Ok(form) = serde_urlencoded::from_bytes::<Form>(&body) else {
-        return (StatusCode::BAD_REQUEST, String::new());
+    let form = match signed_form(&bare.secret, &headers, &body) {
+        Ok(form) => form,
+        Err(refused) => return refused,
     };
     let created_at = chrono::Utc::now().timestamp_millis();
     let inserted = execute_on!(
@@ -92,10 +105,7 @@ async fn bare_handler(
             .bind(created_at)
     );
     match inserted {
-        Ok(_) => (
-            StatusCode::OK,
-            r#"{"response_type":"ephemeral","text":"ok"}"#.to_owned(),
-        ),
+        Ok(_) => (StatusCode::OK, TAKEN.to_owned()),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, String::new()),
     }
 }
@@ -106,17 +116,10 @@ async fn ceiling_handler(
     headers: HeaderMap,
     body: Bytes,
 ) -> (StatusCode, String) {
-    let now = chrono::Utc::now().timestamp();
-    if verify(Some(&secret), &headers, &body, now).is_err() {
-        return (StatusCode::UNAUTHORIZED, String::new());
+    match signed_form(&secret, &headers, &body) {
+        Ok(_) => (StatusCode::OK, TAKEN.to_owned()),
+        Err(refused) => refused,
     }
-    if serde_urlencoded::from_bytes::<Form>(&body).is_err() {
-        return (StatusCode::BAD_REQUEST, String::new());
-    }
-    (
-        StatusCode::OK,
-        r#"{"response_type":"ephemeral","text":"ok"}"#.to_owned(),
-    )
 }
 
 /// Serves the ceiling handler on `addr`.
@@ -504,29 +507,13 @@ async fn measure(
             (process, endpoint, Some("decisions"))
         }
         Server::Bare { synchronous, .. } => {
-            let me = std::env::current_exe().expect("own path");
-            let child = Command::new(me)
-                .arg("--bare")
-                .arg(&url)
-                .arg(format!("127.0.0.1:{port}"))
-                .arg(synchronous)
-                .spawn()
-                .expect("start bare server");
-            let process = Killed(child);
-            let endpoint = format!("http://127.0.0.1:{port}/slack/commands");
-            wait_until_up(&endpoint).await;
+            let addr = format!("127.0.0.1:{port}");
+            let (process, endpoint) = start_own(&["--bare", &url, &addr, synchronous], port).await;
             (process, endpoint, Some("acks"))
         }
         Server::Ceiling => {
-            let me = std::env::current_exe().expect("own path");
-            let child = Command::new(me)
-                .arg("--ceiling")
-                .arg(format!("127.0.0.1:{port}"))
-                .spawn()
-                .expect("start ceiling server");
-            let process = Killed(child);
-            let endpoint = format!("http://127.0.0.1:{port}/slack/commands");
-            wait_until_up(&endpoint).await;
+            let addr = format!("127.0.0.1:{port}");
+            let (process, endpoint) = start_own(&["--ceiling", &addr], port).await;
             (process, endpoint, None)
         }
     };
@@ -555,6 +542,20 @@ async fn measure(
         cpu_us,
         client_us,
     }
+}
+
+/// Starts this benchmark binary as one of its own servers (`--bare …` or `--ceiling …`) on
+/// `port`; the process and its command endpoint, once it answers.
+async fn start_own(args: &[&str], port: u16) -> (Killed, String) {
+    let me = std::env::current_exe().expect("own path");
+    let child = Command::new(me)
+        .args(args)
+        .spawn()
+        .expect("start the benchmark's own server");
+    let process = Killed(child);
+    let endpoint = format!("http://127.0.0.1:{port}/slack/commands");
+    wait_until_up(&endpoint).await;
+    (process, endpoint)
 }
 
 /// An admin sets the team up from chat; its manager (not an admin) then records the decisions.
