@@ -22,7 +22,7 @@ pub(crate) const ROWS: usize = 16;
 /// use.
 pub(crate) struct MultiRowSql {
     head: &'static str,
-    columns: usize,
+    row: Row,
     tail: &'static str,
     numbered: OnceLock<Vec<String>>,
     anonymous: OnceLock<Vec<String>>,
@@ -34,7 +34,25 @@ impl MultiRowSql {
     pub(crate) const fn new(head: &'static str, columns: usize, tail: &'static str) -> Self {
         MultiRowSql {
             head,
-            columns,
+            row: Row::Columns(columns),
+            tail,
+            numbered: OnceLock::new(),
+            anonymous: OnceLock::new(),
+        }
+    }
+
+    /// `{head} VALUES {row}, {row} {tail}` where `row` is written out in full, e.g.
+    /// `(?, ?, 'pending', (SELECT platform FROM tenants WHERE id = ?))`: each `?` is one
+    /// parameter, numbered on PostgreSQL in order. For rows that hold constants or subqueries
+    /// beside their parameters.
+    pub(crate) const fn with_row(
+        head: &'static str,
+        row: &'static str,
+        tail: &'static str,
+    ) -> Self {
+        MultiRowSql {
+            head,
+            row: Row::Written(row),
             tail,
             numbered: OnceLock::new(),
             anonymous: OnceLock::new(),
@@ -55,7 +73,7 @@ impl MultiRowSql {
                     format!(
                         "{} VALUES {} {}",
                         self.head,
-                        style.rows(n, self.columns),
+                        style.rows(n, self.row),
                         self.tail
                     )
                 })
@@ -65,6 +83,15 @@ impl MultiRowSql {
             .get(rows.clamp(1, ROWS) - 1)
             .map_or("", String::as_str)
     }
+}
+
+/// What one row of `VALUES` is.
+#[derive(Clone, Copy)]
+enum Row {
+    /// Only parameters, this many.
+    Columns(usize),
+    /// Written out, with `?` for each parameter.
+    Written(&'static str),
 }
 
 /// How a statement's parameters are written.
@@ -77,20 +104,26 @@ enum Placeholders {
 }
 
 impl Placeholders {
-    /// `($1, $2), ($3, $4)` or `(?, ?), (?, ?)` for `rows` rows of `columns` parameters.
-    fn rows(self, rows: usize, columns: usize) -> String {
-        let rows: Vec<String> = (0..rows)
-            .map(|row| {
-                let params: Vec<String> = (1..=columns)
-                    .map(|col| match self {
-                        Placeholders::Numbered => format!("${}", row * columns + col),
-                        Placeholders::Anonymous => "?".to_owned(),
-                    })
-                    .collect();
-                format!("({})", params.join(", "))
-            })
-            .collect();
-        rows.join(", ")
+    /// `($1, $2), ($3, $4)` or `(?, ?), (?, ?)` for `rows` rows like `row`.
+    fn rows(self, rows: usize, row: Row) -> String {
+        let written = match row {
+            Row::Columns(columns) => format!("({})", vec!["?"; columns].join(", ")),
+            Row::Written(row) => row.to_owned(),
+        };
+        let all = vec![written.as_str(); rows].join(", ");
+        match self {
+            Placeholders::Anonymous => all,
+            Placeholders::Numbered => {
+                let mut numbered = String::with_capacity(all.len() * 2);
+                for (n, part) in all.split('?').enumerate() {
+                    if n > 0 {
+                        numbered.push_str(&format!("${n}"));
+                    }
+                    numbered.push_str(part);
+                }
+                numbered
+            }
+        }
     }
 }
 
@@ -126,6 +159,26 @@ mod tests {
         assert_eq!(
             SQL.for_rows(Backend::Sqlite, ROWS).matches('?').count(),
             2 * ROWS
+        );
+    }
+
+    static WRITTEN: MultiRowSql = MultiRowSql::with_row(
+        "INSERT INTO t (a, b, c)",
+        "(?, 'x', (SELECT p FROM u WHERE id = ?))",
+        "",
+    );
+
+    #[test]
+    fn a_written_row_keeps_its_constants_and_numbers_its_parameters() {
+        assert_eq!(
+            WRITTEN.for_rows(Backend::Postgres, 2),
+            "INSERT INTO t (a, b, c) VALUES ($1, 'x', (SELECT p FROM u WHERE id = $2)), \
+             ($3, 'x', (SELECT p FROM u WHERE id = $4)) "
+        );
+        assert_eq!(
+            WRITTEN.for_rows(Backend::Sqlite, 2),
+            "INSERT INTO t (a, b, c) VALUES (?, 'x', (SELECT p FROM u WHERE id = ?)), \
+             (?, 'x', (SELECT p FROM u WHERE id = ?)) "
         );
     }
 }
