@@ -366,7 +366,13 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if marked.rows_affected() == 1 {
-            super::inbox::start_occurrence(&mut tx, plan, None, &card, at).await?;
+            super::starts::start_occurrences(
+                &mut tx,
+                &[super::starts::Start { plan, inbox: None }],
+                &card,
+                at,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(true)

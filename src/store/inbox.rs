@@ -1,12 +1,13 @@
 //! The inbox of verified events, and turning one into occurrences and queued prompts.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sqlx::{Any, Transaction};
 
 use super::multi_row::{self, MultiRowSql};
 use super::rituals::Ritual;
+use super::starts::{Start, start_occurrences};
 use super::{Backend, Store, StoreError, StoreResult, from_millis, millis};
 use crate::domain::event::{Source, SourceEvent};
 use crate::domain::ids::{InboxId, OccurrenceId, TenantId};
@@ -95,10 +96,19 @@ impl Store {
         at: DateTime<Utc>,
     ) -> StoreResult<Vec<OccurrenceId>> {
         let mut tx = self.write.begin().await?;
-        let mut created = Vec::new();
-        for (inbox, plans) in events {
-            created.extend(complete(&mut tx, *inbox, plans, &card, at).await?);
-        }
+        // A second processor racing on the same events gets none of them here.
+        let claimed = claim(&mut tx, events, at).await?;
+        let starts: Vec<Start<'_, '_>> = events
+            .iter()
+            .filter(|(inbox, _)| claimed.contains(inbox))
+            .flat_map(|(inbox, plans)| {
+                plans.iter().map(|plan| Start {
+                    plan,
+                    inbox: Some(*inbox),
+                })
+            })
+            .collect();
+        let created = start_occurrences(&mut tx, &starts, &card, at).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -127,90 +137,43 @@ impl Store {
     }
 }
 
-/// Claims one event and creates its occurrences and prompts inside `tx`.
-async fn complete(
+/// The events of `events` no other processor has claimed, claimed inside `tx`: each marked
+/// processed with how many rituals it matched. One statement per chunk of events with the same
+/// count, so a pass makes one or two, not one per event.
+async fn claim(
     tx: &mut Transaction<'_, Any>,
-    inbox: InboxId,
-    plans: &[OccurrencePlan<'_>],
-    card: &impl Fn(OccurrenceId, &OccurrencePlan<'_>) -> serde_json::Value,
+    events: &[(InboxId, Vec<OccurrencePlan<'_>>)],
     at: DateTime<Utc>,
-) -> StoreResult<Vec<OccurrenceId>> {
-    // Claim the row first: a second processor racing on the same event stops here.
-    let claimed = sqlx::query(
-        "UPDATE inbox SET processed_at = $1, matched = $2 WHERE id = $3 AND processed_at IS NULL",
-    )
-    .bind(millis(at))
-    .bind(i64::try_from(plans.len()).unwrap_or(i64::MAX))
-    .bind(inbox.0)
-    .execute(&mut **tx)
-    .await?;
-    if claimed.rows_affected() == 0 {
-        return Ok(Vec::new());
+) -> StoreResult<HashSet<InboxId>> {
+    let mut by_matched: BTreeMap<usize, Vec<InboxId>> = BTreeMap::new();
+    for (inbox, plans) in events {
+        by_matched.entry(plans.len()).or_default().push(*inbox);
     }
-    let mut created = Vec::new();
-    for plan in plans {
-        if let Some(occurrence) = start_occurrence(tx, plan, Some(inbox), card, at).await? {
-            created.push(occurrence);
+    let mut claimed = HashSet::with_capacity(events.len());
+    for (matched, ids) in by_matched {
+        for chunk in ids.chunks(multi_row::ROWS) {
+            let list: Vec<String> = (3..3 + chunk.len()).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "UPDATE inbox SET processed_at = $1, matched = $2 \
+                 WHERE processed_at IS NULL AND id IN ({}) RETURNING id",
+                list.join(", ")
+            );
+            let mut query = sqlx::query_as::<_, (i64,)>(&sql)
+                .bind(millis(at))
+                .bind(i64::try_from(matched).unwrap_or(i64::MAX));
+            for id in chunk {
+                query = query.bind(id.0);
+            }
+            claimed.extend(
+                query
+                    .fetch_all(&mut **tx)
+                    .await?
+                    .into_iter()
+                    .map(|(id,)| InboxId(id)),
+            );
         }
     }
-    Ok(created)
-}
-
-/// Creates the occurrence `plan` describes inside `tx`, queues its prompt and, when its ritual
-/// expects an artefact and nudges, schedules the one nudge. `None` when the ritual already has
-/// an occurrence for this subject (the event or schedule tick was seen before).
-pub(super) async fn start_occurrence(
-    tx: &mut Transaction<'_, Any>,
-    plan: &OccurrencePlan<'_>,
-    inbox: Option<InboxId>,
-    card: &impl Fn(OccurrenceId, &OccurrencePlan<'_>) -> serde_json::Value,
-    at: DateTime<Utc>,
-) -> StoreResult<Option<OccurrenceId>> {
-    let inserted: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO occurrences (tenant_id, ritual_id, subject, title, inbox_id, happened_at, \
-         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-         ON CONFLICT (ritual_id, subject) DO NOTHING RETURNING id",
-    )
-    .bind(plan.ritual.tenant.0)
-    .bind(plan.ritual.id.0)
-    .bind(plan.subject)
-    .bind(plan.title)
-    .bind(inbox.map(|i| i.0))
-    .bind(millis(plan.happened_at))
-    .bind(millis(at))
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some((occurrence,)) = inserted else {
-        return Ok(None);
-    };
-    let occurrence = OccurrenceId(occurrence);
-    super::outbox::enqueue(
-        tx,
-        &super::outbox::NewMessage {
-            tenant: plan.ritual.tenant,
-            idempotency_key: format!("prompt:{}", occurrence.0),
-            channel_id: &plan.ritual.channel_id,
-            delivery: super::outbox::Delivery::Post,
-            card: card(occurrence, plan),
-            occurrence: Some(occurrence),
-        },
-        at,
-    )
-    .await?;
-    if let Some(minutes) = plan.ritual.nudge_after_minutes
-        && plan.ritual.artefact != "none"
-    {
-        super::jobs::schedule_once(
-            tx,
-            plan.ritual.tenant,
-            super::jobs::JobKind::Nudge,
-            occurrence.0,
-            at + chrono::Duration::minutes(minutes),
-            at,
-        )
-        .await?;
-    }
-    Ok(Some(occurrence))
+    Ok(claimed)
 }
 
 /// The inbox insert, a chunk of rows at a time.

@@ -9,8 +9,9 @@
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{Any, Transaction};
 
+use super::multi_row::{self, MultiRowSql};
 use super::outbox::NewMessage;
-use super::{Store, StoreError, StoreResult, from_millis, millis};
+use super::{Backend, Store, StoreError, StoreResult, from_millis, millis};
 use crate::domain::ids::TenantId;
 
 /// What a job does.
@@ -266,26 +267,44 @@ pub(super) async fn complete_job_in(
     Ok(done.rows_affected() == 1)
 }
 
-/// Schedules a one-off job inside `tx`; an existing job for the same subject is left alone.
+/// A one-off job to schedule.
+pub(super) struct OneOff {
+    /// Whose.
+    pub(super) tenant: TenantId,
+    /// What it does.
+    pub(super) kind: JobKind,
+    /// The row it is about (an occurrence for a nudge).
+    pub(super) subject: i64,
+    /// When it runs.
+    pub(super) due: DateTime<Utc>,
+}
+
+/// The one-off job insert, a chunk of jobs at a time.
+static INSERT_ONE_OFFS: MultiRowSql = MultiRowSql::with_row(
+    "INSERT INTO jobs (tenant_id, kind, subject_id, due_at, attempts, created_at)",
+    "(?, ?, ?, ?, 0, ?)",
+    "ON CONFLICT (kind, subject_id) DO NOTHING",
+);
+
+/// Schedules one-off jobs inside `tx`, a chunk per statement; an existing job for the same
+/// subject is left alone.
 pub(super) async fn schedule_once(
     tx: &mut Transaction<'_, Any>,
-    tenant: TenantId,
-    kind: JobKind,
-    subject: i64,
-    due: DateTime<Utc>,
+    jobs: &[OneOff],
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO jobs (tenant_id, kind, subject_id, due_at, attempts, created_at) \
-         VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT (kind, subject_id) DO NOTHING",
-    )
-    .bind(tenant.0)
-    .bind(kind.as_str())
-    .bind(subject)
-    .bind(millis(due))
-    .bind(millis(at))
-    .execute(&mut **tx)
-    .await?;
+    for chunk in jobs.chunks(multi_row::ROWS) {
+        let mut query = sqlx::query(INSERT_ONE_OFFS.for_rows(Backend::of(tx), chunk.len()));
+        for job in chunk {
+            query = query
+                .bind(job.tenant.0)
+                .bind(job.kind.as_str())
+                .bind(job.subject)
+                .bind(millis(job.due))
+                .bind(millis(at));
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
@@ -305,7 +324,13 @@ impl Store {
         if !complete_job_in(&mut tx, job, next, at).await? {
             return Ok(false);
         }
-        super::inbox::start_occurrence(&mut tx, plan, None, &card, at).await?;
+        super::starts::start_occurrences(
+            &mut tx,
+            &[super::starts::Start { plan, inbox: None }],
+            &card,
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -38,6 +38,7 @@ mod profile;
 mod rituals;
 mod rosters;
 mod settings;
+mod starts;
 mod teams;
 mod tracks;
 

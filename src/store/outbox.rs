@@ -9,7 +9,8 @@
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{Any, Transaction};
 
-use super::{Store, StoreResult, millis};
+use super::multi_row::{self, MultiRowSql};
+use super::{Backend, Store, StoreResult, millis};
 use crate::domain::Platform;
 use crate::domain::ids::{OccurrenceId, OutboxId, TenantId};
 
@@ -145,31 +146,51 @@ type MessageRow = (
     Option<i64>,
 );
 
+/// The outbox insert, a chunk of messages at a time; a message takes its platform from its
+/// tenant.
+static INSERT_MESSAGES: MultiRowSql = MultiRowSql::with_row(
+    "INSERT INTO outbox (tenant_id, idempotency_key, platform, operation, channel_id, \
+     target_message, card, occurrence_id, state, attempts, next_attempt_at, created_at)",
+    "(?, ?, (SELECT platform FROM tenants WHERE id = ?), ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+    "ON CONFLICT (idempotency_key) DO NOTHING",
+);
+
 /// Queues a message inside `tx`; a key queued before is left as it is. Whether it was new.
 pub(super) async fn enqueue(
     tx: &mut Transaction<'_, Any>,
     message: &NewMessage<'_>,
     at: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let (operation, target) = message.delivery.parts();
-    let inserted = sqlx::query(
-        "INSERT INTO outbox (tenant_id, idempotency_key, platform, operation, channel_id, \
-         target_message, card, occurrence_id, state, attempts, next_attempt_at, created_at) \
-         VALUES ($1, $2, (SELECT platform FROM tenants WHERE id = $1), $3, $4, $5, $6, $7, \
-                 'pending', 0, $8, $8) \
-         ON CONFLICT (idempotency_key) DO NOTHING",
-    )
-    .bind(message.tenant.0)
-    .bind(message.idempotency_key.as_str())
-    .bind(operation)
-    .bind(message.channel_id)
-    .bind(target)
-    .bind(message.card.to_string())
-    .bind(message.occurrence.map(|o| o.0))
-    .bind(millis(at))
-    .execute(&mut **tx)
-    .await?;
-    Ok(inserted.rows_affected() == 1)
+    Ok(enqueue_all(tx, std::slice::from_ref(message), at).await? == 1)
+}
+
+/// Queues messages inside `tx`, a chunk per statement; keys queued before are left as they
+/// are. How many were new.
+pub(super) async fn enqueue_all(
+    tx: &mut Transaction<'_, Any>,
+    messages: &[NewMessage<'_>],
+    at: DateTime<Utc>,
+) -> StoreResult<u64> {
+    let mut new = 0;
+    for chunk in messages.chunks(multi_row::ROWS) {
+        let mut query = sqlx::query(INSERT_MESSAGES.for_rows(Backend::of(tx), chunk.len()));
+        for message in chunk {
+            let (operation, target) = message.delivery.parts();
+            query = query
+                .bind(message.tenant.0)
+                .bind(message.idempotency_key.as_str())
+                .bind(message.tenant.0)
+                .bind(operation)
+                .bind(message.channel_id)
+                .bind(target)
+                .bind(message.card.to_string())
+                .bind(message.occurrence.map(|o| o.0))
+                .bind(millis(at))
+                .bind(millis(at));
+        }
+        new += query.execute(&mut **tx).await?.rows_affected();
+    }
+    Ok(new)
 }
 
 impl Store {

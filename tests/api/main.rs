@@ -24,6 +24,7 @@ mod commissions;
 mod crash;
 mod decisions;
 mod demo;
+mod event_passes;
 mod export;
 mod fault;
 mod feeds;
