@@ -1,5 +1,7 @@
 //! Rituals and their triggers.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 
 use super::teams::Team;
@@ -366,12 +368,29 @@ impl Store {
         .bind(0_i64)
         .fetch_all(&self.read)
         .await?;
-        let mut rituals = Vec::with_capacity(rows.len());
-        for row in rows {
-            let triggers = self.triggers_of(TenantId(row.1), RitualId(row.0)).await?;
-            rituals.push(from_row(row, triggers)?);
+        // Every trigger of those rituals (of any source: a ritual matches on all of its own) in
+        // one query, not one per ritual: the event processor asks this on every pass.
+        let selectors: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT t.tenant_id, t.ritual_id, t.selector FROM ritual_triggers t \
+             WHERE t.ritual_id IN (SELECT ritual_id FROM ritual_triggers WHERE source = $1) \
+             ORDER BY t.id",
+        )
+        .bind(source.as_str())
+        .fetch_all(&self.read)
+        .await?;
+        let mut triggers: HashMap<(i64, i64), Vec<Selector>> = HashMap::new();
+        for (tenant, ritual, selector) in selectors {
+            triggers
+                .entry((tenant, ritual))
+                .or_default()
+                .push(parse_selector(&selector)?);
         }
-        Ok(rituals)
+        rows.into_iter()
+            .map(|row| {
+                let own = triggers.remove(&(row.1, row.0)).unwrap_or_default();
+                from_row(row, own)
+            })
+            .collect()
     }
 
     /// Every ritual with a schedule, in any tenant, with its team's time zone; paused ones
