@@ -210,22 +210,37 @@ impl Store {
         limit: i64,
         lease: Duration,
     ) -> StoreResult<Vec<OutboxMessage>> {
-        let sql = super::lease::Claim {
-            table: "outbox",
-            also_set: ", state = 'sending'",
-            due: "(state = 'pending' AND next_attempt_at <= $2) \
-                  OR (state = 'sending' AND lease_until < $2)",
-            order: "next_attempt_at, id",
-            returning: "id, tenant_id, platform, idempotency_key, operation, channel_id, \
-                        target_message, card, attempts, created_at, lease_until",
+        // Two claims, each a walk down the `(state, next_attempt_at)` index that stops after
+        // `limit` rows: messages whose lease ran out, then pending ones that are due. One claim
+        // of either (an `OR`) cannot use the index's order, so it read and sorted every due
+        // message, each time: 66 ms with a backlog of 100,000 prompts on PostgreSQL, against
+        // under 1 ms for these.
+        let mut rows = Vec::new();
+        for due in [
+            "state = 'sending' AND lease_until < $2",
+            "state = 'pending' AND next_attempt_at <= $2",
+        ] {
+            let left = limit - i64::try_from(rows.len()).unwrap_or(i64::MAX);
+            if left <= 0 {
+                break;
+            }
+            let sql = super::lease::Claim {
+                table: "outbox",
+                also_set: ", state = 'sending'",
+                due,
+                order: "next_attempt_at, id",
+                returning: "id, tenant_id, platform, idempotency_key, operation, channel_id, \
+                            target_message, card, attempts, created_at, lease_until",
+            }
+            .sql(self.backend);
+            let claimed: Vec<MessageRow> = sqlx::query_as(&sql)
+                .bind(millis(now + lease))
+                .bind(millis(now))
+                .bind(left)
+                .fetch_all(&self.write)
+                .await?;
+            rows.extend(claimed);
         }
-        .sql(self.backend);
-        let rows: Vec<MessageRow> = sqlx::query_as(&sql)
-            .bind(millis(now + lease))
-            .bind(millis(now))
-            .bind(limit)
-            .fetch_all(&self.write)
-            .await?;
         let mut messages = Vec::with_capacity(rows.len());
         for (
             id,
