@@ -23,7 +23,8 @@
 //! client, have the machine's cores.
 //!
 //! Run: `cargo bench --bench events`. `BENCH_SECONDS`, `BENCH_CONNECTIONS` and `BENCH_ROUNDS`
-//! override 20, 64 and 2.
+//! override 20, 64 and 2. `BENCH_BASELINE_BIN=PATH` adds another `cadence` binary (an earlier
+//! commit's release build) to each round, for before/after comparisons in the same run.
 
 // A measuring tool, not the service: failing loudly on a broken set-up is what we want here.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -48,6 +49,8 @@ use support::execute_on;
 use support::{BarePool, Database, Killed, lean, peak_rss_mb, percentile, postgres_admin};
 
 const SECRET: &str = "bench-jira-secret";
+/// The release binary this benchmark was built with.
+const CADENCE: &str = env!("CARGO_BIN_EXE_cadence");
 const BOARDS: usize = 50;
 
 /// When the stand-in received each prompt, by the sprint named in it.
@@ -134,13 +137,13 @@ async fn set_up(database: &Database) {
     store.close().await;
 }
 
-async fn start(database: &Database, slack: &str) -> (Killed, String) {
+async fn start(binary: &str, database: &Database, slack: &str) -> (Killed, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_cadence"))
+    let child = Command::new(binary)
         .arg("serve")
         .env("DATABASE_URL", database.url())
         .env("CADENCE_LISTEN", format!("127.0.0.1:{port}"))
@@ -272,12 +275,17 @@ async fn drive(base: &str, seconds: u64, connections: usize) -> Load {
     }
 }
 
-/// Cadence acknowledging deliveries on `database` while its processor and outbox run; returns
-/// req/s.
-async fn acknowledgement(database: Database, seconds: u64, connections: usize) -> f64 {
+/// Cadence (`binary`, printed as `name`) acknowledging deliveries on `database` while its
+/// processor and outbox run; returns req/s.
+async fn acknowledgement(
+    (binary, name): (&str, &str),
+    database: Database,
+    seconds: u64,
+    connections: usize,
+) -> f64 {
     set_up(&database).await;
     let (slack, _) = slack_stand_in().await;
-    let (cadence, base) = start(&database, &slack).await;
+    let (cadence, base) = start(binary, &database, &slack).await;
     let load = drive(&base, seconds, connections).await;
     let acknowledged = load.latencies.len() as i64;
     // Let the processor catch up, then count what the acknowledged events became.
@@ -301,7 +309,7 @@ async fn acknowledgement(database: Database, seconds: u64, connections: usize) -
     drop(cadence);
     drop(database);
     println!(
-        "cadence: {}, peak RSS {}",
+        "{name}: {}, peak RSS {}",
         load.summary(),
         rss.map(|r| format!("{r:.1} MB"))
             .unwrap_or_else(|| "n/a".into())
@@ -435,7 +443,7 @@ async fn to_prompt() {
     let database = Database::sqlite(dir.path(), "cadence");
     set_up(&database).await;
     let (slack, received) = slack_stand_in().await;
-    let (cadence, base) = start(&database, &slack).await;
+    let (cadence, base) = start(CADENCE, &database, &slack).await;
     let mut connection = lean::Connection::open(base.trim_start_matches("http://"))
         .await
         .unwrap();
@@ -489,6 +497,10 @@ fn main() {
     let seconds = setting("BENCH_SECONDS", 20);
     let connections = setting("BENCH_CONNECTIONS", 64) as usize;
     let rounds = setting("BENCH_ROUNDS", 2);
+    let baseline = std::env::var("BENCH_BASELINE_BIN").ok();
+    if let Some(binary) = &baseline {
+        println!("baseline: {binary}");
+    }
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let postgres = postgres_admin();
     println!(
@@ -519,11 +531,22 @@ fn main() {
                 }
             };
             let cadence = runtime.block_on(async {
-                acknowledgement(database("cadence").await, seconds, connections).await
+                let server = (CADENCE, "cadence");
+                acknowledgement(server, database("cadence").await, seconds, connections).await
             });
             let bare = runtime.block_on(async {
                 bare_acknowledgement(database("bare").await, seconds, connections).await
             });
+            if let Some(binary) = &baseline {
+                let baseline = runtime.block_on(async {
+                    let server = (binary.as_str(), "baseline");
+                    acknowledgement(server, database("baseline").await, seconds, connections).await
+                });
+                println!(
+                    "{kind} round {round}: throughput ratio baseline/bare: {:.2}",
+                    baseline / bare
+                );
+            }
             println!(
                 "{kind} round {round}: throughput ratio cadence/bare: {:.2}",
                 cadence / bare
