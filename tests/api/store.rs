@@ -604,6 +604,78 @@ async fn who_was_at_mastery_a_week_ago_is_read_from_the_decisions_before_then(db
     );
 }
 
+/// A claim takes messages whose lease ran out first, then due ones oldest first, up to its
+/// limit; a message not yet due, one held under a live lease and one sent are left alone.
+async fn an_outbox_claim_takes_lapsed_leases_then_due_messages_in_order(db: Db) {
+    use cadence::store::{Delivery, NewMessage};
+    let Some((_db, store)) = store(db).await else {
+        return;
+    };
+    let t0: chrono::DateTime<chrono::Utc> = "2026-11-30T09:00:00Z".parse().expect("t0");
+    let minute = chrono::Duration::minutes(1);
+    let tenant = store
+        .tenant(Platform::Slack, "T1", t0)
+        .await
+        .expect("tenant");
+    let queue = |key: &'static str, at| {
+        let store = store.clone();
+        async move {
+            let message = NewMessage {
+                tenant,
+                idempotency_key: key.to_owned(),
+                channel_id: "C1",
+                delivery: Delivery::Post,
+                card: json!({ "text": key }),
+                occurrence: None,
+            };
+            assert!(store.enqueue(&message, at).await.expect("queued"));
+        }
+    };
+    // "lapsing" is claimed with a short lease that then runs out, "held" with a long one.
+    for (key, at) in [
+        ("lapsing", t0),
+        ("held", t0),
+        ("second", t0 + minute * 2),
+        ("third", t0 + minute * 3),
+        ("fourth", t0 + minute * 4),
+    ] {
+        queue(key, at).await;
+    }
+    let lease = |seconds| chrono::Duration::seconds(seconds);
+    let first = store
+        .claim_due(t0 + lease(30), 1, lease(10))
+        .await
+        .expect("claim");
+    assert_eq!(first[0].idempotency_key, "lapsing");
+    let long = store
+        .claim_due(t0 + lease(35), 1, lease(3600))
+        .await
+        .expect("claim");
+    assert_eq!(long[0].idempotency_key, "held");
+    queue("later", t0 + minute * 60).await;
+    let now = t0 + minute * 5;
+    let claimed = store
+        .claim_due(now, 3, chrono::Duration::seconds(30))
+        .await
+        .expect("claim");
+    let keys: Vec<&str> = claimed.iter().map(|m| m.idempotency_key.as_str()).collect();
+    assert_eq!(keys, ["lapsing", "second", "third"]);
+    assert_eq!(
+        claimed[0].attempts, 2,
+        "the lapsed claim counts as a second attempt"
+    );
+    let rest = store
+        .claim_due(now, 10, chrono::Duration::seconds(30))
+        .await
+        .expect("claim");
+    let keys: Vec<&str> = rest.iter().map(|m| m.idempotency_key.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["fourth"],
+        "not \"held\" (leased) nor \"later\" (not due)"
+    );
+}
+
 async fn connect(url: &str) -> sqlx::AnyPool {
     sqlx::any::install_default_drivers();
     sqlx::AnyPool::connect(url).await.expect("connect")
@@ -631,4 +703,5 @@ store_suite!(
     a_batch_of_many_statements_keeps_its_order_and_stands_or_falls_whole,
     a_job_whose_lease_ran_out_is_finished_by_another_worker_once,
     who_was_at_mastery_a_week_ago_is_read_from_the_decisions_before_then,
+    an_outbox_claim_takes_lapsed_leases_then_due_messages_in_order,
 );
