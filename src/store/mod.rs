@@ -289,7 +289,17 @@ impl Store {
         if self.backend == Backend::Sqlite {
             self.migrate_outside_transactions(migrator).await?;
         }
-        migrator.run(&self.write).await?;
+        // Migrations newer than this build are not an error: a replica of the previous version
+        // that restarts during a rolling update finds them applied, and they are written so that
+        // it keeps working on them (docs/operations.md, Upgrades). The ones it knows are still
+        // checked against their checksums.
+        let tolerant = Migrator {
+            migrations: std::borrow::Cow::Borrowed(&migrator.migrations),
+            ignore_missing: true,
+            locking: migrator.locking,
+            no_tx: migrator.no_tx,
+        };
+        tolerant.run(&self.write).await?;
         Ok(())
     }
 
