@@ -144,6 +144,14 @@ async fn start(binary: &str, database: &Database, slack: &str) -> (Killed, Strin
         .local_addr()
         .unwrap()
         .port();
+    // The binary migrates its own database (`serve` does not create an SQLite file).
+    let migrated = Command::new(binary)
+        .arg("migrate")
+        .env("DATABASE_URL", database.url())
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(migrated.success(), "{binary} migrate failed");
     let child = Command::new(binary)
         .arg("serve")
         .env("DATABASE_URL", database.url())
