@@ -366,13 +366,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if marked.rows_affected() == 1 {
-            super::starts::start_occurrences(
-                &mut tx,
-                &[super::starts::Start { plan, inbox: None }],
-                &card,
-                at,
-            )
-            .await?;
+            super::starts::start_scheduled(&mut tx, plan, &card, at).await?;
         }
         tx.commit().await?;
         Ok(true)

@@ -324,13 +324,7 @@ impl Store {
         if !complete_job_in(&mut tx, job, next, at).await? {
             return Ok(false);
         }
-        super::starts::start_occurrences(
-            &mut tx,
-            &[super::starts::Start { plan, inbox: None }],
-            &card,
-            at,
-        )
-        .await?;
+        super::starts::start_scheduled(&mut tx, plan, &card, at).await?;
         tx.commit().await?;
         Ok(true)
     }

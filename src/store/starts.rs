@@ -100,3 +100,15 @@ pub(super) async fn start_occurrences(
     schedule_once(tx, &nudges, at).await?;
     Ok(created)
 }
+
+/// Starts the one occurrence a schedule's tick or a feed's entry describes (no event started
+/// it), as [`start_occurrences`] does.
+pub(super) async fn start_scheduled(
+    tx: &mut Transaction<'_, Any>,
+    plan: &OccurrencePlan<'_>,
+    card: &impl Fn(OccurrenceId, &OccurrencePlan<'_>) -> serde_json::Value,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    start_occurrences(tx, &[Start { plan, inbox: None }], card, at).await?;
+    Ok(())
+}
