@@ -150,6 +150,21 @@ impl Condition {
         let Some(actual) = attributes.get(&self.key) else {
             return false;
         };
+        // The processor tests every ritual's conditions against every event: ASCII text (board
+        // ids, most titles) is compared in place; only other text is lower-cased into copies,
+        // which is what gives Unicode its full case rules.
+        if actual.is_ascii() && self.value.is_ascii() {
+            let (actual, wanted) = (actual.as_bytes(), self.value.as_bytes());
+            return match self.test {
+                Test::Equals => actual.eq_ignore_ascii_case(wanted),
+                Test::Contains => {
+                    wanted.is_empty()
+                        || actual
+                            .windows(wanted.len())
+                            .any(|window| window.eq_ignore_ascii_case(wanted))
+                }
+            };
+        }
         let (actual, wanted) = (actual.to_lowercase(), self.value.to_lowercase());
         match self.test {
             Test::Equals => actual == wanted,
@@ -324,6 +339,25 @@ mod tests {
             "ics:feed~atlas:started",
         ] {
             assert!(bad.parse::<Selector>().is_err(), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Comparing ASCII text in place gives what lower-cased copies give.
+        #[test]
+        fn conditions_compare_as_lower_cased_copies_would(
+            actual in "[a-zA-Z0-9 _-]{0,12}|[a-zA-ZÄÖÉéäöΣσς ]{0,8}",
+            wanted in "[a-zA-Z0-9 _-]{0,4}|[a-zA-ZÄÖÉéäöΣσς ]{0,3}",
+        ) {
+            let attributes = BTreeMap::from([("topic".to_owned(), actual.clone())]);
+            let (actual, lower) = (actual.to_lowercase(), wanted.to_lowercase());
+            for (test, expected) in [
+                (Test::Equals, actual == lower),
+                (Test::Contains, actual.contains(&lower)),
+            ] {
+                let condition = Condition { key: "topic".into(), test, value: wanted.clone() };
+                proptest::prop_assert_eq!(condition.holds(&attributes), expected);
+            }
         }
     }
 
