@@ -95,7 +95,11 @@ impl BackgroundJob for EventProcessor {
     }
 
     async fn run_once(&mut self, _shutdown: &CancellationToken) -> StoreResult<Ran> {
+        let started = std::time::Instant::now();
         let processed = self.pass().await?;
+        if processed > 0 {
+            self.give_way(started.elapsed()).await;
+        }
         if let Err(error) = self.purge().await {
             tracing::warn!(%error, "purging unmatched events failed");
         }

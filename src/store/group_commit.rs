@@ -57,6 +57,12 @@ impl GroupCommit {
         !self.jobs.is_closed()
     }
 
+    /// How many writes are queued and not yet taken into a batch: requests waiting for their
+    /// acknowledgement behind the transaction the writer is committing.
+    pub fn waiting(&self) -> usize {
+        self.jobs.max_capacity() - self.jobs.capacity()
+    }
+
     /// Records a decision; returns once it is committed.
     pub async fn record(&self, decision: &NewDecision) -> StoreResult<DecisionId> {
         let (done, committed) = oneshot::channel();

@@ -278,6 +278,12 @@ impl Store {
         self.created
     }
 
+    /// Whether requests are waiting for the writer to acknowledge their writes (decisions,
+    /// received events): background work that can wait gives way while they do.
+    pub fn acknowledgements_waiting(&self) -> bool {
+        self.group_commit.waiting() > 0
+    }
+
     /// Which database this is.
     pub fn backend(&self) -> Backend {
         self.backend

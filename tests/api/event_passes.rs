@@ -1,7 +1,8 @@
 //! One pass of the event processor in the store, on SQLite and PostgreSQL: a batch of events is
 //! claimed, and its occurrences, prompts and nudges written, a few statements for the whole
 //! batch; each ritual and subject gets one occurrence however often it comes in the batch, and a
-//! second replica holding the same batch writes nothing.
+//! second replica holding the same batch writes nothing. Deliveries queued behind the writer
+//! are seen as acknowledgements waiting, which the processor gives way to.
 
 use std::collections::BTreeMap;
 
@@ -261,6 +262,51 @@ async fn a_replica_holding_the_same_batch_writes_nothing(db: Db) {
     first.close().await;
 }
 
+/// What the event processor gives way to: deliveries queued for the writer behind the batch it
+/// is writing, seen while the writer is held and not once it is released.
+async fn acknowledgements_wait_while_the_writer_is_held(db: Db) {
+    let Some(test_db) = TestDb::new(db).await else {
+        return;
+    };
+    let store = store_with_rituals(&test_db).await;
+    assert!(!store.acknowledgements_waiting());
+    let lock = crate::helpers::hold_the_database(&test_db.url, "inbox").await;
+    // One delivery at a time until one queues behind the batch the writer is stuck on (the
+    // first ones may all go into that batch).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut deliveries = Vec::new();
+    while !store.acknowledgements_waiting() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no delivery queued behind the held writer"
+        );
+        let n = u32::try_from(deliveries.len()).expect("few");
+        let store = store.clone();
+        let entry = NewInboxEntry {
+            source: Source::Jira,
+            delivery_id: format!("queued-{n}"),
+            event: sprint_closed(12, 100 + n),
+            received_at: t0(),
+            tenant: None,
+        };
+        deliveries.push(tokio::spawn(async move { store.receive(entry).await }));
+        for _ in 0..16 {
+            tokio::task::yield_now().await;
+        }
+    }
+    drop(lock);
+    let queued = deliveries.len();
+    for delivery in deliveries {
+        assert!(delivery.await.expect("task").expect("kept"));
+    }
+    assert!(!store.acknowledgements_waiting());
+    assert_eq!(
+        count(&test_db.url, "SELECT COUNT(*) FROM inbox").await,
+        i64::try_from(queued).expect("count")
+    );
+    store.close().await;
+}
+
 macro_rules! pass_suite {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
@@ -277,4 +323,5 @@ macro_rules! pass_suite {
 pass_suite!(
     a_pass_writes_each_ritual_and_subject_once,
     a_replica_holding_the_same_batch_writes_nothing,
+    acknowledgements_wait_while_the_writer_is_held,
 );

@@ -500,6 +500,28 @@ pub async fn count(url: &str, sql: &str) -> i64 {
     n
 }
 
+/// Holds the database at `url` busy until the returned connection is dropped: SQLite's write
+/// lock, or on PostgreSQL an exclusive lock on `tables` (a comma-separated list).
+pub async fn hold_the_database(url: &str, tables: &str) -> sqlx::AnyConnection {
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(url).await.expect("connect");
+    let statements = if url.starts_with("sqlite") {
+        vec!["BEGIN IMMEDIATE".to_owned()]
+    } else {
+        vec![
+            "BEGIN".to_owned(),
+            format!("LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE"),
+        ]
+    };
+    for statement in statements {
+        sqlx::raw_sql(&statement)
+            .execute(&mut conn)
+            .await
+            .expect("lock");
+    }
+    conn
+}
+
 /// A slash-command form body as Slack sends it: each call has its own `trigger_id`, as each
 /// invocation does in Slack, so two identical commands are two requests, not a replay.
 pub fn command_body(team: &str, channel: &str, user: &str, text: &str) -> String {
