@@ -160,7 +160,10 @@ async fn start(binary: &str, database: &Database, slack: &str) -> (Killed, Strin
         .env("SLACK_SIGNING_SECRET", "unused")
         .env("SLACK_BOT_TOKEN", "xoxb-bench")
         .env("SLACK_API_BASE_URL", slack)
+        // Log lines (one per request) are discarded, as in the ack benchmark: writing them into
+        // the benchmark's own output would measure the file or terminal behind it.
         .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let killed = Killed(child);
