@@ -96,17 +96,21 @@ async fn store_with_rituals(db: &TestDb) -> Store {
     store
 }
 
+/// The `n`th Jira delivery of a test, carrying `event`.
+fn delivery(n: usize, event: SourceEvent) -> NewInboxEntry {
+    NewInboxEntry {
+        source: Source::Jira,
+        delivery_id: format!("delivery-{n}"),
+        event,
+        received_at: t0(),
+        tenant: None,
+    }
+}
+
 /// Keeps `events` in the inbox, each under its own delivery id, and reads them back pending.
 async fn received(store: &Store, events: Vec<SourceEvent>) -> Vec<PendingEvent> {
     for (n, event) in events.into_iter().enumerate() {
-        let entry = NewInboxEntry {
-            source: Source::Jira,
-            delivery_id: format!("delivery-{n}"),
-            event,
-            received_at: t0(),
-            tenant: None,
-        };
-        assert!(store.receive(entry).await.expect("received"));
+        assert!(store.receive(delivery(n, event)).await.expect("received"));
     }
     store.pending_events(50).await.expect("pending")
 }
@@ -280,15 +284,9 @@ async fn acknowledgements_wait_while_the_writer_is_held(db: Db) {
             std::time::Instant::now() < deadline,
             "no delivery queued behind the held writer"
         );
-        let n = u32::try_from(deliveries.len()).expect("few");
+        let n = deliveries.len();
+        let entry = delivery(n, sprint_closed(12, 100 + u32::try_from(n).expect("few")));
         let store = store.clone();
-        let entry = NewInboxEntry {
-            source: Source::Jira,
-            delivery_id: format!("queued-{n}"),
-            event: sprint_closed(12, 100 + n),
-            received_at: t0(),
-            tenant: None,
-        };
         deliveries.push(tokio::spawn(async move { store.receive(entry).await }));
         for _ in 0..16 {
             tokio::task::yield_now().await;
