@@ -94,11 +94,15 @@ impl BackgroundJob for EventProcessor {
         Duration::from_millis(500)
     }
 
-    async fn run_once(&mut self, _shutdown: &CancellationToken) -> StoreResult<Ran> {
+    async fn run_once(&mut self, shutdown: &CancellationToken) -> StoreResult<Ran> {
         let started = std::time::Instant::now();
         let processed = self.pass().await?;
         if processed > 0 {
-            self.give_way(started.elapsed()).await;
+            // A stop does not wait out the pause: the next pass is not going to run.
+            tokio::select! {
+                () = self.give_way(started.elapsed()) => {}
+                () = shutdown.cancelled() => {}
+            }
         }
         if let Err(error) = self.purge().await {
             tracing::warn!(%error, "purging unmatched events failed");
