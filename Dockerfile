@@ -16,6 +16,8 @@ WORKDIR /src
 
 # Only what the release binary is built from; .dockerignore keeps target/ and the rest out.
 COPY Cargo.toml Cargo.lock build.rs ./
+# The allocator's build-time settings (see .cargo/config.toml).
+COPY .cargo ./.cargo
 COPY src ./src
 COPY migrations ./migrations
 # Cargo reads every target named in Cargo.toml, so the benchmarks' sources come along too.
