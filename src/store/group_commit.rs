@@ -12,13 +12,15 @@
 //! writes are retried one by one, so one bad write or one collision cannot fail its neighbours;
 //! any other failure answers the whole batch with the error at once.
 
+mod pipelined;
+
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
 use super::decisions::{write_alone, write_decisions};
 use super::inbox::{NewInboxEntry, insert_inbox};
 use super::rosters;
-use super::{StoreError, StoreResult};
+use super::{Backend, StoreError, StoreResult};
 use crate::domain::decision::NewDecision;
 use crate::domain::ids::DecisionId;
 
@@ -46,9 +48,9 @@ pub struct GroupCommit {
 impl GroupCommit {
     /// Starts the writer task on `pool` (SQLite's one writer connection, or PostgreSQL's pool,
     /// of which it holds one connection at a time).
-    pub fn start(pool: AnyPool) -> Self {
+    pub fn start(pool: AnyPool, backend: Backend) -> Self {
         let (jobs, queue) = mpsc::channel(QUEUE);
-        tokio::spawn(run(pool, queue));
+        tokio::spawn(run(pool, backend, queue));
         GroupCommit { jobs }
     }
 
@@ -95,7 +97,7 @@ fn writer_gone() -> StoreError {
     StoreError::Unavailable("the database writer has stopped".to_owned())
 }
 
-async fn run(pool: AnyPool, mut queue: mpsc::Receiver<Job>) {
+async fn run(pool: AnyPool, backend: Backend, mut queue: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = queue.recv().await {
         batch.push(first);
@@ -105,7 +107,7 @@ async fn run(pool: AnyPool, mut queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        commit(&pool, &mut batch).await;
+        commit(&pool, backend, &mut batch).await;
     }
 }
 
@@ -161,9 +163,9 @@ impl Job {
     }
 }
 
-async fn commit(pool: &AnyPool, batch: &mut Vec<Job>) {
+async fn commit(pool: &AnyPool, backend: Backend, batch: &mut Vec<Job>) {
     let written = loop {
-        match write_batch(pool, batch).await {
+        match write_batch(pool, backend, batch).await {
             // Decisions authorised against a roster that has changed since were rolled back
             // with the whole batch: their callers are told, and the rest is written again.
             Ok(Batch::Stale(stale)) => {
@@ -253,48 +255,73 @@ fn missing() -> StoreError {
     StoreError::Corrupt("the batch wrote fewer rows than it was given".to_owned())
 }
 
-async fn write_batch(pool: &AnyPool, batch: &[Job]) -> StoreResult<Batch> {
-    // Decisions in job order, so the ids can be handed back in the same order, each with the
-    // index of its job.
-    let mut decisions: Vec<&NewDecision> = Vec::with_capacity(batch.len());
-    let mut owners: Vec<usize> = Vec::with_capacity(batch.len());
-    for (index, job) in batch.iter().enumerate() {
-        let written: &[NewDecision] = match job {
-            Job::Decision(d, _) => std::slice::from_ref(d.as_ref()),
-            Job::Decisions(ds, _) => ds,
-            Job::Event(..) => &[],
-        };
-        decisions.extend(written);
-        owners.extend(std::iter::repeat_n(index, written.len()));
+/// A batch's writes by kind: decisions in job order, so the ids can be handed back in the same
+/// order, each with the index of its job; and received events.
+struct Parts<'a> {
+    decisions: Vec<&'a NewDecision>,
+    owners: Vec<usize>,
+    events: Vec<&'a NewInboxEntry>,
+    jobs: usize,
+}
+
+impl<'a> Parts<'a> {
+    fn of(batch: &'a [Job]) -> Self {
+        let mut decisions: Vec<&NewDecision> = Vec::with_capacity(batch.len());
+        let mut owners: Vec<usize> = Vec::with_capacity(batch.len());
+        let mut events: Vec<&NewInboxEntry> = Vec::new();
+        for (index, job) in batch.iter().enumerate() {
+            let written: &[NewDecision] = match job {
+                Job::Decision(d, _) => std::slice::from_ref(d.as_ref()),
+                Job::Decisions(ds, _) => ds,
+                Job::Event(e, _) => {
+                    events.push(e);
+                    &[]
+                }
+            };
+            decisions.extend(written);
+            owners.extend(std::iter::repeat_n(index, written.len()));
+        }
+        Parts {
+            decisions,
+            owners,
+            events,
+            jobs: batch.len(),
+        }
     }
-    let events: Vec<&NewInboxEntry> = batch
-        .iter()
-        .filter_map(|job| match job {
-            Job::Event(e, _) => Some(e),
-            Job::Decision(..) | Job::Decisions(..) => None,
-        })
-        .collect();
+
+    /// The batch's answer when the roster check found stale decisions (`stale`, in decision
+    /// order): the jobs holding one.
+    fn stale(&self, stale: Vec<bool>) -> Batch {
+        let mut jobs = vec![false; self.jobs];
+        for (owner, stale) in self.owners.iter().zip(stale) {
+            jobs[*owner] |= stale;
+        }
+        Batch::Stale(jobs)
+    }
+}
+
+async fn write_batch(pool: &AnyPool, backend: Backend, batch: &[Job]) -> StoreResult<Batch> {
+    let parts = Parts::of(batch);
+    if backend == Backend::Sqlite && pipelined::takes(&parts) {
+        return pipelined::write(pool, &parts).await;
+    }
     let mut tx = pool.begin().await?;
-    let decision_ids = if decisions.is_empty() {
+    let decision_ids = if parts.decisions.is_empty() {
         Vec::new()
     } else {
-        write_decisions(&mut tx, &decisions).await?
+        write_decisions(&mut tx, &parts.decisions).await?
     };
     // Checked after the writes, so no roster can change between the check and the commit
     // (SQLite's write lock; on PostgreSQL the tenant row's share lock, see `rosters::stale`).
-    let stale = rosters::stale(&mut tx, &decisions).await?;
+    let stale = rosters::stale(&mut tx, &parts.decisions).await?;
     if stale.contains(&true) {
         // Dropping the transaction rolls it back.
-        let mut jobs = vec![false; batch.len()];
-        for (owner, stale) in owners.into_iter().zip(stale) {
-            jobs[owner] |= stale;
-        }
-        return Ok(Batch::Stale(jobs));
+        return Ok(parts.stale(stale));
     }
-    let new_events = if events.is_empty() {
+    let new_events = if parts.events.is_empty() {
         Vec::new()
     } else {
-        insert_inbox(&mut tx, &events).await?
+        insert_inbox(&mut tx, &parts.events).await?
     };
     tx.commit().await?;
     Ok(Batch::Committed(Written {

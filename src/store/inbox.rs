@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{DateTime, Utc};
 use sqlx::{Any, Transaction};
 
-use super::multi_row::{self, MultiRowSql};
+use super::multi_row::{self, MultiRowSql, Params};
 use super::rituals::Ritual;
 use super::starts::{Start, start_occurrences};
 use super::{Backend, Store, StoreError, StoreResult, from_millis, millis};
@@ -177,7 +177,7 @@ async fn claim(
 }
 
 /// The inbox insert, a chunk of rows at a time.
-static INSERT_INBOX: MultiRowSql = MultiRowSql::new(
+pub(super) static INSERT_INBOX: MultiRowSql = MultiRowSql::new(
     "INSERT INTO inbox (source, delivery_id, event, received_at, tenant_id)",
     5,
     "ON CONFLICT (source, delivery_id) DO NOTHING RETURNING source, delivery_id",
@@ -191,7 +191,7 @@ static INSERT_INBOX: MultiRowSql = MultiRowSql::new(
 /// arrival order could have each wait for the other until PostgreSQL broke the deadlock.
 /// Entries in one batch arrived within one commit of each other, so their ids' order among
 /// themselves says nothing about which arrived first.
-fn distinct_in_key_order<'a>(entries: &[&'a NewInboxEntry]) -> Vec<&'a NewInboxEntry> {
+pub(super) fn distinct_in_key_order<'a>(entries: &[&'a NewInboxEntry]) -> Vec<&'a NewInboxEntry> {
     let mut distinct: Vec<&NewInboxEntry> = entries.to_vec();
     // A stable sort keeps identical deliveries in arrival order, so `dedup_by` keeps the first.
     distinct.sort_by(|a, b| (a.source, &a.delivery_id).cmp(&(b.source, &b.delivery_id)));
@@ -209,30 +209,51 @@ pub(super) async fn insert_inbox(
 ) -> StoreResult<Vec<bool>> {
     let mut new = HashSet::new();
     for chunk in distinct_in_key_order(entries).chunks(multi_row::ROWS) {
-        let mut query = sqlx::query_as::<_, (String, String)>(
-            INSERT_INBOX.for_rows(Backend::of(tx), chunk.len()),
-        );
+        let mut params = Params::default();
         for entry in chunk {
-            let event = serde_json::to_string(&entry.event)
-                .map_err(|e| StoreError::Corrupt(format!("event does not serialise: {e}")))?;
-            query = query
-                .bind(entry.source.as_str())
-                .bind(entry.delivery_id.as_str())
-                .bind(event)
-                .bind(millis(entry.received_at))
-                .bind(entry.tenant.map(|t| t.0));
+            push_inbox_row(&mut params, entry)?;
         }
-        new.extend(query.fetch_all(&mut **tx).await?);
+        let sql = INSERT_INBOX.for_rows(Backend::of(tx), chunk.len());
+        new.extend(
+            sqlx::query_as_with::<_, (String, String), _>(sql, params.finish()?)
+                .fetch_all(&mut **tx)
+                .await?,
+        );
     }
+    Ok(which_are_new(entries, &new))
+}
+
+/// Adds one row of [`INSERT_INBOX`]'s parameters.
+pub(super) fn push_inbox_row<'q>(
+    params: &mut Params<'q>,
+    entry: &'q NewInboxEntry,
+) -> StoreResult<()> {
+    let event = serde_json::to_string(&entry.event)
+        .map_err(|e| StoreError::Corrupt(format!("event does not serialise: {e}")))?;
+    params
+        .push(entry.source.as_str())
+        .push(entry.delivery_id.as_str())
+        .push(event)
+        .push(millis(entry.received_at))
+        .push(entry.tenant.map(|t| t.0));
+    Ok(())
+}
+
+/// For each entry, whether it was new: its (source, delivery id) came back from the insert
+/// (`inserted`), and no earlier entry of the batch was the same delivery.
+pub(super) fn which_are_new(
+    entries: &[&NewInboxEntry],
+    inserted: &HashSet<(String, String)>,
+) -> Vec<bool> {
     // Only the first of several identical deliveries in one batch can be the new one.
     let mut answered = HashSet::new();
-    Ok(entries
+    entries
         .iter()
         .map(|e| {
             let key = (e.source.as_str().to_owned(), e.delivery_id.clone());
-            new.contains(&key) && answered.insert(key)
+            inserted.contains(&key) && answered.insert(key)
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]

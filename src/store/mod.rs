@@ -245,7 +245,7 @@ impl Store {
             // reader opens it.
             let write = sqlite_pool(&url, 1, watched.clone()).await?;
             let read = sqlite_pool(&url, 4, watched.clone()).await?;
-            let group_commit = group_commit::GroupCommit::start(write.clone());
+            let group_commit = group_commit::GroupCommit::start(write.clone(), Backend::Sqlite);
             Ok(Store {
                 read,
                 write,
@@ -263,7 +263,7 @@ impl Store {
                 .await?;
             Ok(Store {
                 read: pool.clone(),
-                group_commit: group_commit::GroupCommit::start(pool.clone()),
+                group_commit: group_commit::GroupCommit::start(pool.clone(), Backend::Postgres),
                 write: pool,
                 backend: Backend::Postgres,
                 caches: Arc::default(),

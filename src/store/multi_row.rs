@@ -13,7 +13,12 @@
 
 use std::sync::OnceLock;
 
-use super::Backend;
+use sqlx::any::AnyArguments;
+use sqlx::encode::Encode;
+use sqlx::error::BoxDynError;
+use sqlx::{Any, Arguments, Type};
+
+use super::{Backend, StoreError, StoreResult};
 
 /// Rows in one statement, at most.
 pub(crate) const ROWS: usize = 16;
@@ -82,6 +87,37 @@ impl MultiRowSql {
         built
             .get(rows.clamp(1, ROWS) - 1)
             .map_or("", String::as_str)
+    }
+}
+
+/// A statement's parameters, added row by row in the order its SQL names them. Rows are added
+/// by functions shared between the statement run alone and the same statement sent with others
+/// in one go (see `group_commit::pipelined`).
+#[derive(Default)]
+pub(crate) struct Params<'q> {
+    args: AnyArguments<'q>,
+    /// The first value that did not encode; like `Query::bind`, it fails the statement.
+    error: Option<BoxDynError>,
+}
+
+impl<'q> Params<'q> {
+    /// Adds the next parameter.
+    pub(crate) fn push<T>(&mut self, value: T) -> &mut Self
+    where
+        T: 'q + Encode<'q, Any> + Type<Any>,
+    {
+        if self.error.is_none() {
+            self.error = self.args.add(value).err();
+        }
+        self
+    }
+
+    /// The parameters, for `sqlx::query_with`, or the first that did not encode.
+    pub(crate) fn finish(self) -> StoreResult<AnyArguments<'q>> {
+        match self.error {
+            None => Ok(self.args),
+            Some(error) => Err(StoreError::Database(sqlx::Error::Encode(error))),
+        }
     }
 }
 

@@ -154,13 +154,22 @@ pub(super) async fn stale(
             .await?;
         current.insert(tenant, RosterVersion(version));
     }
-    Ok(decisions
+    Ok(stale_against(decisions, &current))
+}
+
+/// Which of `decisions` were authorised against another roster version than their tenant's
+/// `current` one.
+pub(super) fn stale_against(
+    decisions: &[&NewDecision],
+    current: &HashMap<TenantId, RosterVersion>,
+) -> Vec<bool> {
+    decisions
         .iter()
         .map(|d| {
             d.roster
                 .is_some_and(|seen| current.get(&d.tenant) != Some(&seen))
         })
-        .collect())
+        .collect()
 }
 
 /// Refuses the decisions in `tx` as stale if any was authorised against an older roster.

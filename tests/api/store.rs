@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use cadence::domain::decision::{Decision, LevelSet, NewDecision};
+use cadence::domain::event::{Source, SourceEvent};
 use cadence::domain::ids::{CapabilityId, PersonId, TenantId};
 use cadence::domain::{DecisionKind, DecisionSource, Level, Platform};
-use cadence::store::{NewTeam, Store, Team};
+use cadence::store::{NewInboxEntry, NewTeam, Store, Team};
 use serde_json::json;
 
 use crate::helpers::{Db, TestDb};
@@ -689,6 +690,94 @@ async fn an_outbox_claim_takes_lapsed_leases_then_due_messages_in_order(db: Db) 
     );
 }
 
+/// Received events and level decisions arriving together share batches: every decision is
+/// recorded once with its level, every delivery is kept once, and of the copies of one delivery
+/// (a platform's retry racing the first) exactly one is told it is new.
+async fn events_and_decisions_arriving_together_are_each_written_once(db: Db) {
+    let Some((_db, store)) = store(db).await else {
+        return;
+    };
+    let now = chrono::Utc::now();
+    let Atlas {
+        tenant,
+        manager,
+        members: people,
+        team,
+        capability,
+    } = atlas(&store, 4, now).await;
+    let store = Arc::new(store);
+    let mut decisions = Vec::new();
+    let mut deliveries = Vec::new();
+    for n in 0..120usize {
+        let store = store.clone();
+        if n % 2 == 0 {
+            let decision = level(
+                tenant,
+                team.id,
+                manager,
+                people[(n / 2) % people.len()],
+                capability,
+                Level::Mastery,
+                n,
+            );
+            decisions.push(tokio::spawn(async move { store.record(&decision).await }));
+        } else {
+            // 60 deliveries of 20 distinct ids: each sent three times.
+            let entry = delivery(format!("d-{}", (n / 2) % 20), now);
+            deliveries.push(tokio::spawn(async move {
+                (entry.delivery_id.clone(), store.receive(entry).await)
+            }));
+        }
+    }
+    let mut ids = Vec::new();
+    for task in decisions {
+        ids.push(task.await.expect("task").expect("recorded"));
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 60, "every decision has its own id");
+    let mut new = std::collections::BTreeMap::<String, usize>::new();
+    for task in deliveries {
+        let (id, kept) = task.await.expect("task");
+        *new.entry(id).or_default() += usize::from(kept.expect("kept"));
+    }
+    assert_eq!(new.len(), 20);
+    assert!(
+        new.values().all(|n| *n == 1),
+        "one copy of each is new: {new:?}"
+    );
+    let log = store.decisions_of(tenant, team.id).await.expect("log");
+    assert_eq!(log.len(), 60);
+    assert_eq!(store.pending_events(1000).await.expect("inbox").len(), 20);
+    let coverage = store
+        .coverage_inputs(&team, now.date_naive())
+        .await
+        .expect("coverage");
+    assert_eq!(
+        coverage.masters.len(),
+        people.len(),
+        "each person's level was set"
+    );
+}
+
+/// A Jira `sprint_closed` delivery with the given id.
+fn delivery(id: String, at: chrono::DateTime<chrono::Utc>) -> NewInboxEntry {
+    NewInboxEntry {
+        source: Source::Jira,
+        delivery_id: id,
+        event: SourceEvent {
+            source: Source::Jira,
+            name: "sprint_closed".to_owned(),
+            subject: "sprint:1".to_owned(),
+            title: "Sprint 1".to_owned(),
+            attributes: Default::default(),
+            at,
+        },
+        received_at: at,
+        tenant: None,
+    }
+}
+
 async fn connect(url: &str) -> sqlx::AnyPool {
     sqlx::any::install_default_drivers();
     sqlx::AnyPool::connect(url).await.expect("connect")
@@ -717,4 +806,5 @@ store_suite!(
     a_job_whose_lease_ran_out_is_finished_by_another_worker_once,
     who_was_at_mastery_a_week_ago_is_read_from_the_decisions_before_then,
     an_outbox_claim_takes_lapsed_leases_then_due_messages_in_order,
+    events_and_decisions_arriving_together_are_each_written_once,
 );

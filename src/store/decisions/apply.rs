@@ -4,7 +4,7 @@
 
 use sqlx::{Any, Transaction};
 
-use super::super::multi_row::{self, MultiRowSql};
+use super::super::multi_row::{self, MultiRowSql, Params};
 use super::super::{Backend, StoreError, StoreResult, millis};
 use super::budget;
 use crate::domain::budget::Drawn;
@@ -252,20 +252,7 @@ pub(super) async fn apply_all(
     for (decision, id) in decisions.iter().zip(ids) {
         match &decision.decision {
             Decision::Level(set) | Decision::Certify(set) => {
-                let (person, capability) = (subject(decision)?, capability(decision)?);
-                // A later decision about the same person and capability wins; keep only it, so
-                // one statement never touches a row twice.
-                levels.retain(|l| !(l.person == person.0 && l.capability == capability.0));
-                levels.push(LevelChange {
-                    person: person.0,
-                    capability: capability.0,
-                    tenant: decision.tenant.0,
-                    level: set.level.as_str(),
-                    evidence: set.evidence.as_deref(),
-                    set_by: decision.actor.0,
-                    decision: id.0,
-                    at: millis(decision.at),
-                });
+                push_level(&mut levels, decision, set, *id)?;
             }
             _ => {
                 // Keep the order: pending level changes land before anything that may read them.
@@ -276,6 +263,55 @@ pub(super) async fn apply_all(
         }
     }
     set_levels_in_key_order(tx, &mut levels).await
+}
+
+/// The level changes of decisions that all set a level ([`is_level_only`]), sorted by person
+/// and capability, at most one per pair: the rows to upsert.
+pub(in crate::store) fn level_changes<'a>(
+    decisions: &[&'a NewDecision],
+    ids: &[DecisionId],
+) -> StoreResult<Vec<LevelChange<'a>>> {
+    let mut levels = Vec::with_capacity(decisions.len());
+    for (decision, id) in decisions.iter().zip(ids) {
+        match &decision.decision {
+            Decision::Level(set) | Decision::Certify(set) => {
+                push_level(&mut levels, decision, set, *id)?;
+            }
+            _ => return Err(needs(decision, "to set a level")),
+        }
+    }
+    levels.sort_unstable_by_key(|l| (l.person, l.capability));
+    Ok(levels)
+}
+
+/// Whether a decision's only effect is the level it sets: written by its row and one upsert.
+pub(in crate::store) fn is_level_only(decision: &NewDecision) -> bool {
+    matches!(decision.decision, Decision::Level(_) | Decision::Certify(_))
+        && decision.follow_up.is_none()
+        && !(decision.occurrence.is_some() && decision.decision.delivers_artefact())
+}
+
+/// Adds `set`'s change to `levels`. A later decision about the same person and capability
+/// wins; only it is kept, so one statement never touches a row twice.
+fn push_level<'a>(
+    levels: &mut Vec<LevelChange<'a>>,
+    decision: &'a NewDecision,
+    set: &'a LevelSet,
+    id: DecisionId,
+) -> StoreResult<()> {
+    let (person, capability) = (subject(decision)?, capability(decision)?);
+    levels.retain(|l| !(l.person == person.0 && l.capability == capability.0));
+    levels.push(LevelChange {
+        person: person.0,
+        capability: capability.0,
+        tenant: decision.tenant.0,
+        level: set.level.as_str(),
+        evidence: set.evidence.as_deref(),
+        set_by: decision.actor.0,
+        decision: id.0,
+        at: millis(decision.at),
+    });
+    Ok(())
 }
 
 /// Upserts `levels` sorted by person and capability. Every batch then locks the rows it
@@ -311,7 +347,7 @@ fn capability(decision: &NewDecision) -> StoreResult<CapabilityId> {
 }
 
 /// One row of `person_levels`.
-pub(super) struct LevelChange<'a> {
+pub(in crate::store) struct LevelChange<'a> {
     pub(super) person: i64,
     pub(super) capability: i64,
     pub(super) tenant: i64,
@@ -329,25 +365,35 @@ pub(super) async fn set_levels(
     changes: &[LevelChange<'_>],
 ) -> StoreResult<()> {
     for chunk in changes.chunks(multi_row::ROWS) {
-        let mut query = sqlx::query(SET_LEVELS.for_rows(Backend::of(tx), chunk.len()));
-        for c in chunk {
-            query = query
-                .bind(c.person)
-                .bind(c.capability)
-                .bind(c.tenant)
-                .bind(c.level)
-                .bind(c.evidence)
-                .bind(c.set_by)
-                .bind(c.decision)
-                .bind(c.at);
+        let mut params = Params::default();
+        for change in chunk {
+            push_level_row(&mut params, change);
         }
-        query.execute(&mut **tx).await?;
+        sqlx::query_with(
+            SET_LEVELS.for_rows(Backend::of(tx), chunk.len()),
+            params.finish()?,
+        )
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }
 
+/// Adds one row of [`SET_LEVELS`]'s parameters.
+pub(in crate::store) fn push_level_row<'q>(params: &mut Params<'q>, change: &LevelChange<'q>) {
+    params
+        .push(change.person)
+        .push(change.capability)
+        .push(change.tenant)
+        .push(change.level)
+        .push(change.evidence)
+        .push(change.set_by)
+        .push(change.decision)
+        .push(change.at);
+}
+
 /// The upsert of people's levels, a chunk of rows at a time.
-static SET_LEVELS: MultiRowSql = MultiRowSql::new(
+pub(in crate::store) static SET_LEVELS: MultiRowSql = MultiRowSql::new(
     "INSERT INTO person_levels (person_id, capability_id, tenant_id, level, evidence, set_by, \
      decision_id, set_at)",
     8,

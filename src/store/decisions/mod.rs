@@ -13,9 +13,11 @@ mod library;
 mod revert;
 mod tracks;
 
+pub(super) use apply::{SET_LEVELS, is_level_only, level_changes, push_level_row};
+
 use sqlx::{Any, AnyPool, Transaction};
 
-use super::multi_row::{self, MultiRowSql};
+use super::multi_row::{self, MultiRowSql, Params};
 use super::{Backend, Store, StoreError, StoreResult, from_millis, millis};
 use crate::domain::DecisionSource;
 use crate::domain::budget::{answer_notice, budget_request_card};
@@ -313,12 +315,25 @@ fn follow_up_card(card: &FollowUpCard, id: DecisionId) -> serde_json::Value {
 
 /// The decision insert, a chunk of rows at a time.
 static INSERT_DECISIONS: MultiRowSql = MultiRowSql::new(
-    "INSERT INTO decisions (tenant_id, team_id, kind, actor_person_id, subject_person_id, \
-     capability_id, channel_id, source, payload, created_at, occurrence_id, \
-     reverts_decision_id, idempotency_key)",
+    DECISIONS_INSERT_HEAD,
     13,
     "ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id",
 );
+
+/// The decision insert of SQLite's pipelined batches (`group_commit::pipelined`): each row also
+/// returns its tenant's roster version, read under the transaction's write lock, which no roster
+/// change can pass before the commit. Saves the separate read of [`super::rosters::stale`].
+pub(super) static INSERT_DECISIONS_READING_ROSTERS: MultiRowSql = MultiRowSql::new(
+    DECISIONS_INSERT_HEAD,
+    13,
+    "ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id, tenant_id, \
+     (SELECT roster_version FROM tenants WHERE tenants.id = decisions.tenant_id)",
+);
+
+/// The columns a decision row is inserted with, in [`push_decision_row`]'s order.
+const DECISIONS_INSERT_HEAD: &str = "INSERT INTO decisions (tenant_id, team_id, kind, \
+     actor_person_id, subject_person_id, capability_id, channel_id, source, payload, \
+     created_at, occurrence_id, reverts_decision_id, idempotency_key)";
 
 /// Inserts decision rows, a chunk per statement, and returns their ids in the order given.
 async fn insert_decisions(
@@ -337,34 +352,50 @@ async fn insert_chunk(
     tx: &mut Transaction<'_, Any>,
     decisions: &[&NewDecision],
 ) -> StoreResult<Vec<DecisionId>> {
-    let mut query =
-        sqlx::query_as::<_, (i64,)>(INSERT_DECISIONS.for_rows(Backend::of(tx), decisions.len()));
+    let mut params = Params::default();
     for decision in decisions {
-        let reverts = match &decision.decision {
-            Decision::Undo(undo) => Some(undo.reverts.0),
-            _ => None,
-        };
-        query = query
-            .bind(decision.tenant.0)
-            .bind(decision.team.map(|t| t.0))
-            .bind(decision.kind().as_str())
-            .bind(decision.actor.0)
-            .bind(decision.subject.map(|p| p.0))
-            .bind(decision.capability.map(|c| c.0))
-            .bind(decision.channel.as_deref())
-            .bind(decision.source.as_str())
-            .bind(decision.decision.payload().to_string())
-            .bind(millis(decision.at))
-            .bind(decision.occurrence.map(|o| o.0))
-            .bind(reverts)
-            .bind(decision.idempotency_key.as_deref());
+        push_decision_row(&mut params, decision);
     }
-    let mut ids: Vec<i64> = query
-        .fetch_all(&mut **tx)
-        .await?
-        .into_iter()
-        .map(|(id,)| id)
-        .collect();
+    let ids: Vec<i64> = sqlx::query_as_with::<_, (i64,), _>(
+        INSERT_DECISIONS.for_rows(Backend::of(tx), decisions.len()),
+        params.finish()?,
+    )
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .map(|(id,)| id)
+    .collect();
+    ids_in_order(ids, decisions)
+}
+
+/// Adds one row of [`INSERT_DECISIONS`]'s parameters.
+pub(super) fn push_decision_row<'q>(params: &mut Params<'q>, decision: &'q NewDecision) {
+    let reverts = match &decision.decision {
+        Decision::Undo(undo) => Some(undo.reverts.0),
+        _ => None,
+    };
+    params
+        .push(decision.tenant.0)
+        .push(decision.team.map(|t| t.0))
+        .push(decision.kind().as_str())
+        .push(decision.actor.0)
+        .push(decision.subject.map(|p| p.0))
+        .push(decision.capability.map(|c| c.0))
+        .push(decision.channel.as_deref())
+        .push(decision.source.as_str())
+        .push(decision.decision.payload().to_string())
+        .push(millis(decision.at))
+        .push(decision.occurrence.map(|o| o.0))
+        .push(reverts)
+        .push(decision.idempotency_key.as_deref());
+}
+
+/// The ids an insert of `decisions` returned, in the order the rows were given; refused as
+/// [`StoreError::Replayed`] when a row was skipped for an idempotency key recorded before.
+pub(super) fn ids_in_order(
+    mut ids: Vec<i64>,
+    decisions: &[&NewDecision],
+) -> StoreResult<Vec<DecisionId>> {
     if ids.len() < decisions.len() && decisions.iter().any(|d| d.idempotency_key.is_some()) {
         // A key recorded before: this click or form was recorded already. The transaction is
         // rolled back, so nothing of this attempt stays.
