@@ -137,17 +137,7 @@ async fn set_level(
     id: DecisionId,
     set: &LevelSet,
 ) -> StoreResult<()> {
-    let change = LevelChange {
-        person: subject(decision)?.0,
-        capability: capability(decision)?.0,
-        tenant: decision.tenant.0,
-        level: set.level.as_str(),
-        evidence: set.evidence.as_deref(),
-        set_by: decision.actor.0,
-        decision: id.0,
-        at: millis(decision.at),
-    };
-    set_levels(tx, &[change]).await
+    set_levels(tx, &[LevelChange::of(decision, set, id)?]).await
 }
 
 /// A planned intervention.
@@ -280,7 +270,7 @@ pub(in crate::store) fn level_changes<'a>(
             _ => return Err(needs(decision, "to set a level")),
         }
     }
-    levels.sort_unstable_by_key(|l| (l.person, l.capability));
+    sort_in_key_order(&mut levels);
     Ok(levels)
 }
 
@@ -299,18 +289,9 @@ fn push_level<'a>(
     set: &'a LevelSet,
     id: DecisionId,
 ) -> StoreResult<()> {
-    let (person, capability) = (subject(decision)?, capability(decision)?);
-    levels.retain(|l| !(l.person == person.0 && l.capability == capability.0));
-    levels.push(LevelChange {
-        person: person.0,
-        capability: capability.0,
-        tenant: decision.tenant.0,
-        level: set.level.as_str(),
-        evidence: set.evidence.as_deref(),
-        set_by: decision.actor.0,
-        decision: id.0,
-        at: millis(decision.at),
-    });
+    let change = LevelChange::of(decision, set, id)?;
+    levels.retain(|l| !(l.person == change.person && l.capability == change.capability));
+    levels.push(change);
     Ok(())
 }
 
@@ -321,8 +302,13 @@ async fn set_levels_in_key_order(
     tx: &mut Transaction<'_, Any>,
     levels: &mut [LevelChange<'_>],
 ) -> StoreResult<()> {
-    levels.sort_unstable_by_key(|l| (l.person, l.capability));
+    sort_in_key_order(levels);
     set_levels(tx, levels).await
+}
+
+/// Sorts level changes by person and capability, the order every batch locks their rows in.
+fn sort_in_key_order(levels: &mut [LevelChange<'_>]) {
+    levels.sort_unstable_by_key(|l| (l.person, l.capability));
 }
 
 fn needs(decision: &NewDecision, what: &str) -> StoreError {
@@ -356,6 +342,22 @@ pub(in crate::store) struct LevelChange<'a> {
     pub(super) set_by: i64,
     pub(super) decision: i64,
     pub(super) at: i64,
+}
+
+impl<'a> LevelChange<'a> {
+    /// The change `set` makes, recorded as decision `id`.
+    fn of(decision: &'a NewDecision, set: &'a LevelSet, id: DecisionId) -> StoreResult<Self> {
+        Ok(LevelChange {
+            person: subject(decision)?.0,
+            capability: capability(decision)?.0,
+            tenant: decision.tenant.0,
+            level: set.level.as_str(),
+            evidence: set.evidence.as_deref(),
+            set_by: decision.actor.0,
+            decision: id.0,
+            at: millis(decision.at),
+        })
+    }
 }
 
 /// Upserts levels, [`multi_row::ROWS`] to a statement; at most one change per person and
