@@ -4,6 +4,10 @@
 //! statement of any size: every distinct row count is a new statement to prepare and cache.
 //! Chunks of at most [`ROWS`] rows bound that, and their SQL is built once per row count.
 //!
+//! SQLite's writer also sends a batch's rows in statements of a few fixed sizes, padded with
+//! rows that are left out (see [`MultiRowSql::padded_for`]): one statement per kind of row
+//! however many rows a batch holds, and a handful of statement texts to prepare and keep.
+//!
 //! Parameters are written the way each database binds them cheaply. PostgreSQL gets numbered
 //! ones (`$1`, `$2`). SQLite gets anonymous ones (`?`): it reads `$1` as a *name*, and sqlx
 //! binds a named parameter by asking SQLite for each one's name, which walks the list of all of
@@ -23,6 +27,9 @@ use super::{Backend, StoreError, StoreResult};
 /// Rows in one statement, at most.
 pub(crate) const ROWS: usize = 16;
 
+/// Rows in one padded statement, at most; its sizes are the powers of two up to it.
+pub(crate) const PADDED_ROWS: usize = 64;
+
 /// One statement's SQL for every row count from 1 to [`ROWS`], on each database, built on first
 /// use.
 pub(crate) struct MultiRowSql {
@@ -31,6 +38,26 @@ pub(crate) struct MultiRowSql {
     tail: &'static str,
     numbered: OnceLock<Vec<String>>,
     anonymous: OnceLock<Vec<String>>,
+    padded: OnceLock<Vec<String>>,
+}
+
+/// A padded statement's SQL and the rows of padding its parameters need.
+pub(crate) struct Padded<'s> {
+    /// The statement.
+    pub(crate) sql: &'s str,
+    /// Rows of padding to bind after the real rows.
+    padding: usize,
+    /// Parameters in a row.
+    columns: usize,
+}
+
+impl Padded<'_> {
+    /// Binds the padding rows, every parameter NULL, after the real rows' parameters.
+    pub(crate) fn pad(&self, params: &mut Params<'_>) {
+        for _ in 0..self.padding * self.columns {
+            params.push(None::<i64>);
+        }
+    }
 }
 
 impl MultiRowSql {
@@ -43,6 +70,7 @@ impl MultiRowSql {
             tail,
             numbered: OnceLock::new(),
             anonymous: OnceLock::new(),
+            padded: OnceLock::new(),
         }
     }
 
@@ -61,6 +89,7 @@ impl MultiRowSql {
             tail,
             numbered: OnceLock::new(),
             anonymous: OnceLock::new(),
+            padded: OnceLock::new(),
         }
     }
 
@@ -88,6 +117,64 @@ impl MultiRowSql {
             .get(rows.clamp(1, ROWS) - 1)
             .map_or("", String::as_str)
     }
+
+    /// SQLite's statement for `rows` rows (1 to [`PADDED_ROWS`]) in the smallest size that
+    /// holds them, a power of two: the rows are selected from `VALUES` and the padding rows,
+    /// whose first parameter is NULL, are left out, so a batch of any size needs one of seven
+    /// statements instead of one per row count. SQLite reads a `VALUES` subquery as a
+    /// co-routine, in order, so the rows are inserted in the order given, as `VALUES` alone
+    /// inserts them (`tests/api/store.rs` holds the ids of a padded batch to that). Rows written out
+    /// in full are not padded (their column count is not known here): their statement is the
+    /// one for exactly `rows` rows, and each row count is a statement of its own.
+    pub(crate) fn padded_for(&self, rows: usize) -> Padded<'_> {
+        debug_assert!(
+            (1..=PADDED_ROWS).contains(&rows),
+            "{rows} rows in one statement"
+        );
+        let rows = rows.clamp(1, PADDED_ROWS);
+        let built = self.padded.get_or_init(|| match self.row {
+            Row::Columns(columns) => size_classes()
+                .map(|size| self.padded_sql(columns, size))
+                .collect(),
+            Row::Written(_) => (1..=PADDED_ROWS)
+                .map(|n| {
+                    let rows = Placeholders::Anonymous.rows(n, self.row);
+                    format!("{} VALUES {} {}", self.head, rows, self.tail)
+                })
+                .collect(),
+        });
+        let (index, padding, columns) = match self.row {
+            Row::Columns(columns) => {
+                let size = rows.next_power_of_two();
+                (size.trailing_zeros() as usize, size - rows, columns)
+            }
+            Row::Written(_) => (rows - 1, 0, 0),
+        };
+        Padded {
+            sql: built.get(index).map_or("", String::as_str),
+            padding,
+            columns,
+        }
+    }
+
+    /// `{head} SELECT column1, … FROM (VALUES (?, …), (?, …), …) WHERE column1 IS NOT NULL
+    /// {tail}`. The `WHERE` also keeps SQLite from reading a tail's `ON CONFLICT` as a join's
+    /// `ON`.
+    fn padded_sql(&self, columns: usize, size: usize) -> String {
+        let selected: Vec<String> = (1..=columns).map(|c| format!("column{c}")).collect();
+        format!(
+            "{} SELECT {} FROM (VALUES {}) WHERE column1 IS NOT NULL {}",
+            self.head,
+            selected.join(", "),
+            Placeholders::Anonymous.rows(size, self.row),
+            self.tail
+        )
+    }
+}
+
+/// The sizes of padded statements: 1, 2, 4, … [`PADDED_ROWS`].
+fn size_classes() -> impl Iterator<Item = usize> {
+    (0..=PADDED_ROWS.trailing_zeros()).map(|power| 1 << power)
 }
 
 /// A statement's parameters, added row by row in the order its SQL names them. Rows are added
@@ -196,6 +283,44 @@ mod tests {
             SQL.for_rows(Backend::Sqlite, ROWS).matches('?').count(),
             2 * ROWS
         );
+    }
+
+    #[test]
+    fn pads_to_the_next_power_of_two_and_keeps_the_order_given() {
+        let three = SQL.padded_for(3);
+        assert_eq!(
+            three.sql,
+            "INSERT INTO t (a, b) SELECT column1, column2 FROM (VALUES (?, ?), (?, ?), (?, ?), \
+             (?, ?)) WHERE column1 IS NOT NULL RETURNING id"
+        );
+        let mut params = Params::default();
+        for n in 0..3_i64 {
+            params.push(n).push(n);
+        }
+        three.pad(&mut params);
+        let args = params.finish().expect("encoded");
+        assert_eq!(args.len(), 8, "three rows and one row of padding");
+
+        assert_eq!(SQL.padded_for(4).sql, three.sql);
+        assert_eq!(SQL.padded_for(1).sql.matches('?').count(), 2);
+        assert_eq!(SQL.padded_for(33).sql, SQL.padded_for(PADDED_ROWS).sql);
+        assert_eq!(
+            SQL.padded_for(PADDED_ROWS).sql.matches('?').count(),
+            2 * PADDED_ROWS
+        );
+        let sizes: std::collections::HashSet<&str> =
+            (1..=PADDED_ROWS).map(|n| SQL.padded_for(n).sql).collect();
+        assert_eq!(sizes.len(), 7, "1, 2, 4, … 64 rows");
+    }
+
+    #[test]
+    fn written_rows_are_not_padded() {
+        let two = WRITTEN.padded_for(2);
+        assert_eq!(two.sql, WRITTEN.for_rows(Backend::Sqlite, 2));
+        let mut params = Params::default();
+        two.pad(&mut params);
+        assert_eq!(params.finish().expect("encoded").len(), 0);
+        assert_eq!(WRITTEN.padded_for(40).sql.matches('?').count(), 80);
     }
 
     static WRITTEN: MultiRowSql = MultiRowSql::with_row(

@@ -337,9 +337,10 @@ async fn decisions_recorded_together_stand_or_fall_together(db: Db) {
     );
 }
 
-/// A batch larger than one multi-row statement (16 rows): the ids come back in the order given
-/// and increasing, every row and its level change is stored, the last change to a level wins,
-/// and a key repeated in a later statement of the batch refuses the whole batch.
+/// A batch larger than one multi-row statement (16 rows on PostgreSQL, 64 padded rows on
+/// SQLite): the ids come back in the order given and increasing, every row and its level change
+/// is stored, the last change to a level wins, and a key repeated in a later statement of the
+/// batch refuses the whole batch.
 async fn a_batch_of_many_statements_keeps_its_order_and_stands_or_falls_whole(db: Db) {
     let Some((_db, store)) = store(db).await else {
         return;
@@ -352,15 +353,16 @@ async fn a_batch_of_many_statements_keeps_its_order_and_stands_or_falls_whole(db
         team,
         capability,
     } = atlas(&store, 10, now).await;
-    // 40 decisions over 10 people: three statements, and each person's level changes four
-    // times, the last time to mastery.
+    // 100 decisions over 10 people: seven statements on PostgreSQL, two on SQLite (64 rows
+    // and 36 padded to 64), and each person's level changes ten times, the last time to
+    // mastery.
     let levels = [
         Level::Learning,
         Level::Practising,
         Level::Learning,
         Level::Mastery,
     ];
-    let batch: Vec<NewDecision> = (0..40)
+    let batch: Vec<NewDecision> = (0..100)
         .map(|n| {
             let person = member_ids[n % 10];
             level(
@@ -369,19 +371,19 @@ async fn a_batch_of_many_statements_keeps_its_order_and_stands_or_falls_whole(db
                 manager,
                 person,
                 capability,
-                levels[n / 10],
+                levels[n / 25],
                 n,
             )
         })
         .collect();
     let ids = store.record_all(&batch).await.expect("recorded");
-    assert_eq!(ids.len(), 40);
+    assert_eq!(ids.len(), 100);
     assert!(
         ids.windows(2).all(|w| w[0].0 < w[1].0),
         "ids in order: {ids:?}"
     );
     let log = store.decisions_of(tenant, team.id).await.expect("log");
-    assert_eq!(log.len(), 40);
+    assert_eq!(log.len(), 100);
     for (n, (recorded, id)) in log.iter().zip(&ids).enumerate() {
         assert_eq!(recorded.id, *id);
         let Decision::Level(set) = &recorded.decision else {
@@ -398,8 +400,8 @@ async fn a_batch_of_many_statements_keeps_its_order_and_stands_or_falls_whole(db
         .count();
     assert_eq!(masters, 10, "the last change to each level stands");
 
-    // The 36th repeats the 3rd's key: nothing of this batch is kept.
-    let mut keyed: Vec<NewDecision> = (0..40)
+    // The 86th repeats the 3rd's key: nothing of this batch is kept.
+    let mut keyed: Vec<NewDecision> = (0..100)
         .map(|n| {
             let mut d = level(
                 tenant,
@@ -414,7 +416,7 @@ async fn a_batch_of_many_statements_keeps_its_order_and_stands_or_falls_whole(db
             d
         })
         .collect();
-    keyed[35].idempotency_key = Some("key-2".into());
+    keyed[85].idempotency_key = Some("key-2".into());
     assert!(store.record_all(&keyed).await.is_err());
     assert_eq!(
         store
@@ -422,7 +424,7 @@ async fn a_batch_of_many_statements_keeps_its_order_and_stands_or_falls_whole(db
             .await
             .expect("log")
             .len(),
-        40,
+        100,
         "the refused batch wrote nothing"
     );
 }

@@ -6,7 +6,10 @@
 //! received events, whose statements are known up front. Those go as multi-statement queries,
 //! with BEGIN IMMEDIATE riding on the first and COMMIT on the last, and with the roster check
 //! read by the decision insert itself: two trips for a batch of commands (the decision rows, then
-//! the levels with the commit) and one for a batch of events.
+//! the levels with the commit) and one for a batch of events. Rows go in padded statements of
+//! up to 64 rows (`MultiRowSql::padded_for`), so a batch of up to 64 commands needs no more
+//! trips than a batch of one, and the connection keeps a few statements prepared, not one per
+//! row count.
 //!
 //! What is written, and when a caller is answered, is exactly the general path's: one
 //! transaction per batch, committed before anyone is told.
@@ -24,7 +27,7 @@ use super::super::decisions::{
 use super::super::inbox::{INSERT_INBOX, distinct_in_key_order, push_inbox_row, which_are_new};
 use super::super::multi_row::{self, Params};
 use super::super::rosters::stale_against;
-use super::super::{Backend, StoreError, StoreResult};
+use super::super::{StoreError, StoreResult};
 use super::{Batch, Parts, Written};
 use crate::domain::decision::NewDecision;
 use crate::domain::ids::{DecisionId, RosterVersion, TenantId};
@@ -48,7 +51,7 @@ pub(super) async fn write(pool: &AnyPool, parts: &Parts<'_>) -> StoreResult<Batc
 async fn write_in(tx: &mut Pipelined, parts: &Parts<'_>) -> StoreResult<Batch> {
     let mut ids = Vec::with_capacity(parts.decisions.len());
     let mut versions = HashMap::new();
-    for chunk in parts.decisions.chunks(multi_row::ROWS) {
+    for chunk in parts.decisions.chunks(multi_row::PADDED_ROWS) {
         ids.extend(insert_decisions(tx, chunk, &mut versions).await?);
     }
     let stale = stale_against(&parts.decisions, &versions);
@@ -57,8 +60,8 @@ async fn write_in(tx: &mut Pipelined, parts: &Parts<'_>) -> StoreResult<Batch> {
     }
     let levels = level_changes(&parts.decisions, &ids)?;
     let events = distinct_in_key_order(&parts.events);
-    let level_chunks = levels.chunks(multi_row::ROWS);
-    let event_chunks = events.chunks(multi_row::ROWS);
+    let level_chunks = levels.chunks(multi_row::PADDED_ROWS);
+    let event_chunks = events.chunks(multi_row::PADDED_ROWS);
     let mut left = level_chunks.len() + event_chunks.len();
     for chunk in level_chunks {
         left -= 1;
@@ -66,8 +69,9 @@ async fn write_in(tx: &mut Pipelined, parts: &Parts<'_>) -> StoreResult<Batch> {
         for change in chunk {
             push_level_row(&mut params, change);
         }
-        let sql = SET_LEVELS.for_rows(Backend::Sqlite, chunk.len());
-        tx.run(sql, params, left == 0).await?;
+        let statement = SET_LEVELS.padded_for(chunk.len());
+        statement.pad(&mut params);
+        tx.run(statement.sql, params, left == 0).await?;
     }
     let mut inserted = HashSet::new();
     for chunk in event_chunks {
@@ -76,8 +80,9 @@ async fn write_in(tx: &mut Pipelined, parts: &Parts<'_>) -> StoreResult<Batch> {
         for entry in chunk {
             push_inbox_row(&mut params, entry)?;
         }
-        let sql = INSERT_INBOX.for_rows(Backend::Sqlite, chunk.len());
-        for row in tx.run(sql, params, left == 0).await? {
+        let statement = INSERT_INBOX.padded_for(chunk.len());
+        statement.pad(&mut params);
+        for row in tx.run(statement.sql, params, left == 0).await? {
             inserted.insert((row.try_get(0)?, row.try_get(1)?));
         }
     }
@@ -99,9 +104,10 @@ async fn insert_decisions(
     for decision in chunk {
         push_decision_row(&mut params, decision);
     }
-    let sql = INSERT_DECISIONS_READING_ROSTERS.for_rows(Backend::Sqlite, chunk.len());
+    let statement = INSERT_DECISIONS_READING_ROSTERS.padded_for(chunk.len());
+    statement.pad(&mut params);
     let mut ids = Vec::with_capacity(chunk.len());
-    for row in tx.run(sql, params, false).await? {
+    for row in tx.run(statement.sql, params, false).await? {
         ids.push(row.try_get::<i64, _>(0)?);
         versions.insert(TenantId(row.try_get(1)?), RosterVersion(row.try_get(2)?));
     }
