@@ -123,9 +123,10 @@ impl MultiRowSql {
     /// whose first parameter is NULL, are left out, so a batch of any size needs one of seven
     /// statements instead of one per row count. SQLite reads a `VALUES` subquery as a
     /// co-routine, in order, so the rows are inserted in the order given, as `VALUES` alone
-    /// inserts them (`tests/api/store.rs` holds the ids of a padded batch to that). Rows written out
-    /// in full are not padded (their column count is not known here): their statement is the
-    /// one for exactly `rows` rows, and each row count is a statement of its own.
+    /// inserts them (`tests/api/store.rs` holds the ids of a padded batch to that). Rows
+    /// written out in full are not padded (their column count is not known here): their
+    /// statement is the one for exactly `rows` rows, and each row count is a statement of its
+    /// own.
     pub(crate) fn padded_for(&self, rows: usize) -> Padded<'_> {
         debug_assert!(
             (1..=PADDED_ROWS).contains(&rows),
