@@ -121,12 +121,13 @@ impl MultiRowSql {
     /// SQLite's statement for `rows` rows (1 to [`PADDED_ROWS`]) in the smallest size that
     /// holds them, a power of two: the rows are selected from `VALUES` and the padding rows,
     /// whose first parameter is NULL, are left out, so a batch of any size needs one of seven
-    /// statements instead of one per row count. SQLite reads a `VALUES` subquery as a
-    /// co-routine, in order, so the rows are inserted in the order given, as `VALUES` alone
-    /// inserts them (`tests/api/store.rs` holds the ids of a padded batch to that). Rows
-    /// written out in full are not padded (their column count is not known here): their
-    /// statement is the one for exactly `rows` rows, and each row count is a statement of its
-    /// own.
+    /// statements instead of one per row count. A real row's first value must therefore never
+    /// be NULL (the callers' are a tenant, a person and an event's source). SQLite reads a
+    /// `VALUES` subquery as a co-routine, in order, so the rows are inserted in the order
+    /// given, as `VALUES` alone inserts them (`tests/api/store.rs` holds the ids of a padded
+    /// batch to that). Rows written out in full are not padded (their column count is not
+    /// known here): their statement is the one for exactly `rows` rows, and each row count is
+    /// a statement of its own.
     pub(crate) fn padded_for(&self, rows: usize) -> Padded<'_> {
         debug_assert!(
             (1..=PADDED_ROWS).contains(&rows),
