@@ -101,18 +101,7 @@ impl MultiRowSql {
             Backend::Postgres => (&self.numbered, Placeholders::Numbered),
             Backend::Sqlite => (&self.anonymous, Placeholders::Anonymous),
         };
-        let built = cell.get_or_init(|| {
-            (1..=ROWS)
-                .map(|n| {
-                    format!(
-                        "{} VALUES {} {}",
-                        self.head,
-                        style.rows(n, self.row),
-                        self.tail
-                    )
-                })
-                .collect()
-        });
+        let built = cell.get_or_init(|| (1..=ROWS).map(|n| self.values_sql(style, n)).collect());
         built
             .get(rows.clamp(1, ROWS) - 1)
             .map_or("", String::as_str)
@@ -139,10 +128,7 @@ impl MultiRowSql {
                 .map(|size| self.padded_sql(columns, size))
                 .collect(),
             Row::Written(_) => (1..=PADDED_ROWS)
-                .map(|n| {
-                    let rows = Placeholders::Anonymous.rows(n, self.row);
-                    format!("{} VALUES {} {}", self.head, rows, self.tail)
-                })
+                .map(|n| self.values_sql(Placeholders::Anonymous, n))
                 .collect(),
         });
         let (index, padding, columns) = match self.row {
@@ -157,6 +143,16 @@ impl MultiRowSql {
             padding,
             columns,
         }
+    }
+
+    /// `{head} VALUES {row}, {row} {tail}` for `rows` rows.
+    fn values_sql(&self, style: Placeholders, rows: usize) -> String {
+        format!(
+            "{} VALUES {} {}",
+            self.head,
+            style.rows(rows, self.row),
+            self.tail
+        )
     }
 
     /// `{head} SELECT column1, … FROM (VALUES (?, …), (?, …), …) WHERE column1 IS NOT NULL
@@ -288,7 +284,7 @@ mod tests {
     }
 
     #[test]
-    fn pads_to_the_next_power_of_two_and_keeps_the_order_given() {
+    fn pads_to_the_next_power_of_two() {
         let three = SQL.padded_for(3);
         assert_eq!(
             three.sql,
