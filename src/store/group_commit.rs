@@ -10,9 +10,13 @@
 //! exactly as before. If the database refuses a batch (a constraint), or gives it up because of
 //! other transactions (a PostgreSQL deadlock or serialization failure between replicas), its
 //! writes are retried one by one, so one bad write or one collision cannot fail its neighbours;
-//! any other failure answers the whole batch with the error at once.
+//! any other failure answers the whole batch with the error at once. On SQLite the writer also
+//! answers replayed slash commands itself, before the batch is written (`replays`).
 
 mod pipelined;
+mod replays;
+
+use std::collections::HashSet;
 
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
@@ -22,7 +26,9 @@ use super::inbox::{NewInboxEntry, insert_inbox};
 use super::rosters;
 use super::{Backend, StoreError, StoreResult};
 use crate::domain::decision::NewDecision;
-use crate::domain::ids::DecisionId;
+use crate::domain::ids::{DecisionId, TenantId};
+use replays::RecentCommands;
+pub use replays::command_key;
 
 /// The most writes committed in one transaction.
 const MAX_BATCH: usize = 128;
@@ -98,16 +104,108 @@ fn writer_gone() -> StoreError {
 }
 
 async fn run(pool: AnyPool, backend: Backend, mut queue: mpsc::Receiver<Job>) {
+    // SQLite's slash-command keys are not unique in the database: the writer catches their
+    // replays (see `replays`), from what it remembers once it has read where the database
+    // stands (at the first command, after migrations). PostgreSQL's unique index catches every
+    // replay, across replicas.
+    let mut recent: Option<RecentCommands> = None;
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while let Some(first) = queue.recv().await {
-        batch.push(first);
+    let mut held = Vec::new();
+    loop {
+        if held.is_empty() {
+            match queue.recv().await {
+                Some(first) => batch.push(first),
+                None => break,
+            }
+        } else {
+            batch.append(&mut held);
+        }
         while batch.len() < MAX_BATCH {
             match queue.try_recv() {
                 Ok(job) => batch.push(job),
                 Err(_) => break,
             }
         }
-        commit(&pool, backend, &mut batch).await;
+        if backend == Backend::Sqlite {
+            screen(&pool, &mut recent, &mut batch, &mut held).await;
+            if batch.is_empty() {
+                continue;
+            }
+        }
+        commit(&pool, backend, &mut batch, recent.as_mut()).await;
+    }
+}
+
+/// Answers the batch's replayed slash commands before it is written, and holds a job back to
+/// the next batch when it repeats the key of an earlier job in this one: it is answered as a
+/// replay once that job is committed, or written if that job is not.
+async fn screen(
+    pool: &AnyPool,
+    recent: &mut Option<RecentCommands>,
+    batch: &mut Vec<Job>,
+    held: &mut Vec<Job>,
+) {
+    if batch
+        .iter()
+        .all(|job| replays::command_keys(job.decisions()).is_empty())
+    {
+        return;
+    }
+    if recent.is_none() {
+        match RecentCommands::load(pool).await {
+            Ok(loaded) => *recent = Some(loaded),
+            // Until it can be read, every key is looked up.
+            Err(error) => tracing::warn!(%error, "could not read the newest slash command"),
+        }
+    }
+    let mut claimed: HashSet<(TenantId, String)> = HashSet::new();
+    for job in std::mem::take(batch) {
+        let keys: Vec<(TenantId, String)> = replays::command_keys(job.decisions())
+            .into_iter()
+            .map(|(tenant, key)| (tenant, key.to_owned()))
+            .collect();
+        if keys.iter().any(|key| claimed.contains(key)) {
+            held.push(job);
+            continue;
+        }
+        // One job repeating a key of its own: the database would keep one row of it.
+        if keys.iter().collect::<HashSet<_>>().len() < keys.len() {
+            job.fail(StoreError::Replayed);
+            continue;
+        }
+        match replayed(pool, recent.as_ref(), &keys).await {
+            Ok(false) => {
+                claimed.extend(keys);
+                batch.push(job);
+            }
+            Ok(true) => job.fail(StoreError::Replayed),
+            Err(error) => job.fail(error),
+        }
+    }
+}
+
+/// Whether any of `keys` is committed: the writer's memory vouches for most keys being new;
+/// the database is asked about the rest.
+async fn replayed(
+    pool: &AnyPool,
+    recent: Option<&RecentCommands>,
+    keys: &[(TenantId, String)],
+) -> StoreResult<bool> {
+    for (tenant, key) in keys {
+        let new = recent.is_some_and(|recent| recent.is_new(*tenant, key));
+        if !new && replays::recorded(pool, *tenant, key).await? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Notes the slash-command keys of committed decisions.
+fn remember(recent: Option<&mut RecentCommands>, decisions: &[NewDecision]) {
+    if let Some(recent) = recent {
+        for (tenant, key) in replays::command_keys(decisions) {
+            recent.remember(tenant, key);
+        }
     }
 }
 
@@ -143,27 +241,49 @@ impl Job {
         }
     }
 
-    /// Writes this job alone, in its own transaction, and answers the caller.
-    async fn write_alone(self, pool: &AnyPool) {
+    /// Writes this job alone, in its own transaction, and answers the caller; notes its
+    /// slash-command keys if it was committed.
+    async fn write_alone(self, pool: &AnyPool, recent: Option<&mut RecentCommands>) {
         match self {
             Job::Decision(decision, done) => {
-                let _ = done.send(
-                    write_alone(pool, std::slice::from_ref(decision.as_ref()))
-                        .await
-                        .and_then(|ids| ids.first().copied().ok_or_else(missing)),
-                );
+                let decisions = std::slice::from_ref(decision.as_ref());
+                let written = write_alone(pool, decisions)
+                    .await
+                    .and_then(|ids| ids.first().copied().ok_or_else(missing));
+                if written.is_ok() {
+                    remember(recent, decisions);
+                }
+                let _ = done.send(written);
             }
             Job::Decisions(decisions, done) => {
-                let _ = done.send(write_alone(pool, &decisions).await);
+                let written = write_alone(pool, &decisions).await;
+                if written.is_ok() {
+                    remember(recent, &decisions);
+                }
+                let _ = done.send(written);
             }
             Job::Event(entry, done) => {
                 let _ = done.send(write_one_event(pool, &entry).await);
             }
         }
     }
+
+    /// The decisions this job writes.
+    fn decisions(&self) -> &[NewDecision] {
+        match self {
+            Job::Decision(decision, _) => std::slice::from_ref(decision.as_ref()),
+            Job::Decisions(decisions, _) => decisions,
+            Job::Event(..) => &[],
+        }
+    }
 }
 
-async fn commit(pool: &AnyPool, backend: Backend, batch: &mut Vec<Job>) {
+async fn commit(
+    pool: &AnyPool,
+    backend: Backend,
+    batch: &mut Vec<Job>,
+    mut recent: Option<&mut RecentCommands>,
+) {
     let written = loop {
         match write_batch(pool, backend, batch).await {
             // Decisions authorised against a roster that has changed since were rolled back
@@ -187,6 +307,9 @@ async fn commit(pool: &AnyPool, backend: Backend, batch: &mut Vec<Job>) {
     };
     match written {
         Ok(written) => {
+            for job in batch.iter() {
+                remember(recent.as_deref_mut(), job.decisions());
+            }
             let mut decisions = written.decisions.into_iter();
             let mut events = written.events.into_iter();
             for job in batch.drain(..) {
@@ -215,7 +338,7 @@ async fn commit(pool: &AnyPool, backend: Backend, batch: &mut Vec<Job>) {
         Err(refusal) if (refusal.is_refusal() || is_contention(&refusal)) && batch.len() > 1 => {
             tracing::warn!(error = %refusal, size = batch.len(), "batch refused; committing its writes one by one");
             for job in batch.drain(..) {
-                job.write_alone(pool).await;
+                job.write_alone(pool, recent.as_deref_mut()).await;
             }
         }
         Err(error) if batch.len() == 1 => {
@@ -224,7 +347,7 @@ async fn commit(pool: &AnyPool, backend: Backend, batch: &mut Vec<Job>) {
             if let Some(job) = batch.pop() {
                 if is_contention(&error) {
                     tracing::warn!(%error, "write collided with another transaction; trying it again");
-                    job.write_alone(pool).await;
+                    job.write_alone(pool, recent).await;
                 } else {
                     job.fail(error);
                 }

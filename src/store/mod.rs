@@ -62,6 +62,7 @@ pub use feeds::{
     ClaimedFeed, FeedChanges, FeedFetched, FeedInstance, InstanceState, WantedInstance,
 };
 pub use forget::Erasure;
+pub use group_commit::command_key;
 pub use inbox::{NewInboxEntry, OccurrencePlan, PendingEvent};
 pub use installations::{RefreshedTokens, SlackInstallation};
 pub use jobs::{Job, JobKind, PlannedJob};

@@ -7,7 +7,7 @@ use cadence::domain::decision::{Decision, LevelSet, NewDecision};
 use cadence::domain::event::{Source, SourceEvent};
 use cadence::domain::ids::{CapabilityId, PersonId, TenantId};
 use cadence::domain::{DecisionKind, DecisionSource, Level, Platform};
-use cadence::store::{NewInboxEntry, NewTeam, Store, Team};
+use cadence::store::{NewInboxEntry, NewTeam, Store, StoreError, Team};
 use serde_json::json;
 
 use crate::helpers::{Db, TestDb};
@@ -429,6 +429,79 @@ async fn a_batch_of_many_statements_keeps_its_order_and_stands_or_falls_whole(db
     );
 }
 
+/// A slash command's key (its signed second and signature) is recorded once: a replay is
+/// refused while the writer remembers the key, after a restart, and once the writer has moved
+/// past the key's second; other signatures of the same second are new decisions. (SQLite keeps
+/// these keys out of its unique index and the writer catches the replays; PostgreSQL's unique
+/// index does. Both answer alike.)
+async fn a_replayed_slash_command_is_refused_from_memory_after_a_restart_and_from_the_past(db: Db) {
+    let Some((test_db, store)) = store(db).await else {
+        return;
+    };
+    let now = chrono::Utc::now();
+    let Atlas {
+        tenant,
+        manager,
+        members,
+        team,
+        capability,
+    } = atlas(&store, 1, now).await;
+    let second = now.timestamp();
+    let keyed = |key: String, n: usize| {
+        let mut d = level(
+            tenant,
+            team.id,
+            manager,
+            members[0],
+            capability,
+            Level::Learning,
+            n,
+        );
+        d.idempotency_key = Some(key);
+        d
+    };
+    let first = keyed(cadence::store::command_key(second, "v0=aa"), 1);
+    store.record(&first).await.expect("recorded");
+    let replayed = |r: Result<_, StoreError>| matches!(r, Err(StoreError::Replayed));
+    assert!(replayed(store.record(&first).await), "replayed at once");
+    let same_second = keyed(cadence::store::command_key(second, "v0=bb"), 2);
+    store.record(&same_second).await.expect("another signature");
+    // Signed a minute ago (Slack allows five): not in the writer's memory, asked of the index.
+    let late = keyed(cadence::store::command_key(second - 60, "v0=cc"), 3);
+    store.record(&late).await.expect("a late command");
+    assert!(replayed(store.record(&late).await), "a late replay");
+
+    // The writer moves on ten seconds, past what it remembers: the first key is looked up.
+    let later = keyed(cadence::store::command_key(second + 10, "v0=dd"), 4);
+    store.record(&later).await.expect("a later command");
+    assert!(
+        replayed(store.record(&first).await),
+        "replayed after the writer moved on"
+    );
+
+    // A restart remembers nothing: every replay is found in the database.
+    drop(store);
+    let store = Store::connect(&test_db.url).await.expect("reconnect");
+    for replay in [&first, &same_second, &late, &later] {
+        assert!(replayed(store.record(replay).await), "after a restart");
+    }
+    let after = keyed(cadence::store::command_key(second + 10, "v0=ee"), 5);
+    store
+        .record(&after)
+        .await
+        .expect("a new command after the restart");
+    assert!(replayed(store.record(&after).await));
+    assert_eq!(
+        store
+            .decisions_of(tenant, team.id)
+            .await
+            .expect("log")
+            .len(),
+        5,
+        "each command recorded once"
+    );
+}
+
 /// A replica that claims a job and dies loses it when its lease runs out: another claims it,
 /// finishes it, and the first one's late write is refused and writes nothing.
 async fn a_job_whose_lease_ran_out_is_finished_by_another_worker_once(db: Db) {
@@ -809,4 +882,5 @@ store_suite!(
     who_was_at_mastery_a_week_ago_is_read_from_the_decisions_before_then,
     an_outbox_claim_takes_lapsed_leases_then_due_messages_in_order,
     events_and_decisions_arriving_together_are_each_written_once,
+    a_replayed_slash_command_is_refused_from_memory_after_a_restart_and_from_the_past,
 );

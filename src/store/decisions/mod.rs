@@ -313,11 +313,21 @@ fn follow_up_card(card: &FollowUpCard, id: DecisionId) -> serde_json::Value {
     }
 }
 
-/// The decision insert, a chunk of rows at a time.
+/// The decision insert on PostgreSQL, a chunk of rows at a time.
 static INSERT_DECISIONS: MultiRowSql = MultiRowSql::new(
     DECISIONS_INSERT_HEAD,
     13,
     "ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id",
+);
+
+/// The decision insert on SQLite, whose unique index of keys leaves slash commands' out (their
+/// replays are caught by the writer, `group_commit::replays`): the conflict names the index by
+/// its condition.
+static INSERT_DECISIONS_SQLITE: MultiRowSql = MultiRowSql::new(
+    DECISIONS_INSERT_HEAD,
+    13,
+    "ON CONFLICT (tenant_id, idempotency_key) \
+     WHERE substr(idempotency_key, 1, 14) <> 'slack-command:' DO NOTHING RETURNING id",
 );
 
 /// The decision insert of SQLite's pipelined batches (`group_commit::pipelined`): each row also
@@ -326,7 +336,8 @@ static INSERT_DECISIONS: MultiRowSql = MultiRowSql::new(
 pub(super) static INSERT_DECISIONS_READING_ROSTERS: MultiRowSql = MultiRowSql::new(
     DECISIONS_INSERT_HEAD,
     13,
-    "ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id, tenant_id, \
+    "ON CONFLICT (tenant_id, idempotency_key) \
+     WHERE substr(idempotency_key, 1, 14) <> 'slack-command:' DO NOTHING RETURNING id, tenant_id, \
      (SELECT roster_version FROM tenants WHERE tenants.id = decisions.tenant_id)",
 );
 
@@ -356,8 +367,13 @@ async fn insert_chunk(
     for decision in decisions {
         push_decision_row(&mut params, decision);
     }
+    let backend = Backend::of(tx);
+    let statement = match backend {
+        Backend::Postgres => &INSERT_DECISIONS,
+        Backend::Sqlite => &INSERT_DECISIONS_SQLITE,
+    };
     let ids: Vec<i64> = sqlx::query_as_with::<_, (i64,), _>(
-        INSERT_DECISIONS.for_rows(Backend::of(tx), decisions.len()),
+        statement.for_rows(backend, decisions.len()),
         params.finish()?,
     )
     .fetch_all(&mut **tx)
