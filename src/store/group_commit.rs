@@ -132,7 +132,7 @@ async fn run(pool: AnyPool, backend: Backend, mut queue: mpsc::Receiver<Job>) {
                 continue;
             }
         }
-        commit(&pool, backend, &mut batch, recent.as_mut()).await;
+        commit(&pool, backend, &mut batch, &mut recent).await;
     }
 }
 
@@ -200,12 +200,24 @@ async fn replayed(
     Ok(false)
 }
 
-/// Notes the slash-command keys of committed decisions.
-fn remember(recent: Option<&mut RecentCommands>, decisions: &[NewDecision]) {
-    if let Some(recent) = recent {
-        for (tenant, key) in replays::command_keys(decisions) {
-            recent.remember(tenant, key);
+/// Notes the slash-command keys of decisions whose write ended with `outcome`: remembered if
+/// committed; if it is unknown whether they were (the connection failed at `COMMIT`, or after
+/// it), the memory is dropped, and read again from the database at the next command.
+fn settle<T>(
+    recent: &mut Option<RecentCommands>,
+    decisions: &[NewDecision],
+    outcome: &StoreResult<T>,
+) {
+    match outcome {
+        Ok(_) => {
+            if let Some(recent) = recent {
+                for (tenant, key) in replays::command_keys(decisions) {
+                    recent.remember(tenant, key);
+                }
+            }
         }
+        Err(error) if error.is_refusal() || matches!(error, StoreError::Stale) => {}
+        Err(_) => *recent = None,
     }
 }
 
@@ -243,23 +255,19 @@ impl Job {
 
     /// Writes this job alone, in its own transaction, and answers the caller; notes its
     /// slash-command keys if it was committed.
-    async fn write_alone(self, pool: &AnyPool, recent: Option<&mut RecentCommands>) {
+    async fn write_alone(self, pool: &AnyPool, recent: &mut Option<RecentCommands>) {
         match self {
             Job::Decision(decision, done) => {
                 let decisions = std::slice::from_ref(decision.as_ref());
                 let written = write_alone(pool, decisions)
                     .await
                     .and_then(|ids| ids.first().copied().ok_or_else(missing));
-                if written.is_ok() {
-                    remember(recent, decisions);
-                }
+                settle(recent, decisions, &written);
                 let _ = done.send(written);
             }
             Job::Decisions(decisions, done) => {
                 let written = write_alone(pool, &decisions).await;
-                if written.is_ok() {
-                    remember(recent, &decisions);
-                }
+                settle(recent, &decisions, &written);
                 let _ = done.send(written);
             }
             Job::Event(entry, done) => {
@@ -282,7 +290,7 @@ async fn commit(
     pool: &AnyPool,
     backend: Backend,
     batch: &mut Vec<Job>,
-    mut recent: Option<&mut RecentCommands>,
+    recent: &mut Option<RecentCommands>,
 ) {
     let written = loop {
         match write_batch(pool, backend, batch).await {
@@ -308,7 +316,7 @@ async fn commit(
     match written {
         Ok(written) => {
             for job in batch.iter() {
-                remember(recent.as_deref_mut(), job.decisions());
+                settle(recent, job.decisions(), &Ok(()));
             }
             let mut decisions = written.decisions.into_iter();
             let mut events = written.events.into_iter();
@@ -338,7 +346,7 @@ async fn commit(
         Err(refusal) if (refusal.is_refusal() || is_contention(&refusal)) && batch.len() > 1 => {
             tracing::warn!(error = %refusal, size = batch.len(), "batch refused; committing its writes one by one");
             for job in batch.drain(..) {
-                job.write_alone(pool, recent.as_deref_mut()).await;
+                job.write_alone(pool, recent).await;
             }
         }
         Err(error) if batch.len() == 1 => {
@@ -349,12 +357,18 @@ async fn commit(
                     tracing::warn!(%error, "write collided with another transaction; trying it again");
                     job.write_alone(pool, recent).await;
                 } else {
-                    job.fail(error);
+                    let failed: StoreResult<()> = Err(error);
+                    settle(recent, job.decisions(), &failed);
+                    if let Err(error) = failed {
+                        job.fail(error);
+                    }
                 }
             }
         }
         Err(error) => {
             tracing::error!(%error, size = batch.len(), "batch failed; nothing in it was committed");
+            // Whether a failure at `COMMIT` kept the batch is not known here.
+            *recent = None;
             let reason = error.to_string();
             for job in batch.drain(..) {
                 job.fail(StoreError::Unavailable(reason.clone()));

@@ -119,12 +119,13 @@ pub(super) async fn normalise(
 
 /// What makes this very request unique: its signature, which covers the body and the time,
 /// and the signed second, which bounds how long the same bytes can be replayed (the store's
-/// [`command_key`]).
+/// [`command_key`]). The signature's hex is read in either case, so the key takes it in lower
+/// case: the same request with its signature upper-cased is the same request.
 fn request_key(headers: &HeaderMap) -> Option<String> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let signature = header("x-slack-signature")?;
+    let signature = header("x-slack-signature")?.to_ascii_lowercase();
     let timestamp = header("x-slack-request-timestamp")?.parse().ok()?;
-    Some(command_key(timestamp, signature))
+    Some(command_key(timestamp, &signature))
 }
 
 /// How long after its arrival a command is answered at the latest, whatever is still running:

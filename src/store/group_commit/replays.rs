@@ -3,13 +3,14 @@
 //! A slash command's idempotency key is its signed second and its signature
 //! ([`command_key`]). Within a second the signatures are random, so a unique index on these
 //! keys put each command of a group commit on a page of its own: under the acknowledgement
-//! benchmark, 30 of the 57 pages a commit wrote to the WAL (3 with the index by second). Slack accepts a signature only within five minutes of its
-//! timestamp, so such a key can only come again for a few minutes. SQLite's migration 0019
-//! therefore leaves these keys out of the unique index and indexes them by second instead (an
-//! index that grows at its end), and the writer, the one process writing the file, remembers
-//! the keys it committed for the last [`HORIZON`] seconds of signed time. A command whose key
-//! it committed is answered as a replay; a key it can vouch for as new goes straight into the
-//! batch; anything else (an older second, a key it may have seen) is looked up in the index.
+//! benchmark, 30 of the 57 WAL frames a commit wrote (3 with the index by second). Slack
+//! accepts a signature only within five minutes of its timestamp, so such a key can only come
+//! again for a few minutes. SQLite's migration 0019 therefore leaves these keys out of the
+//! unique index and indexes them by second instead (an index that grows at its end), and the
+//! writer, the one process writing the file, remembers fingerprints of the keys it committed
+//! for the last [`HORIZON`] seconds of signed time. A key it can vouch for as new goes straight
+//! into the batch; any other (an older second, a fingerprint it holds) is looked up in the
+//! index, which decides whether it is a replay.
 //! Every other idempotency key, and every key on PostgreSQL, stays unique in the database.
 
 use std::collections::hash_map::RandomState;
