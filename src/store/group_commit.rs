@@ -147,7 +147,7 @@ async fn screen(
 ) {
     if batch
         .iter()
-        .all(|job| replays::command_keys(job.decisions()).is_empty())
+        .all(|job| replays::command_keys(job.decisions()).next().is_none())
     {
         return;
     }
@@ -161,7 +161,6 @@ async fn screen(
     let mut claimed: HashSet<(TenantId, String)> = HashSet::new();
     for job in std::mem::take(batch) {
         let keys: Vec<(TenantId, String)> = replays::command_keys(job.decisions())
-            .into_iter()
             .map(|(tenant, key)| (tenant, key.to_owned()))
             .collect();
         if keys.iter().any(|key| claimed.contains(key)) {
@@ -200,24 +199,34 @@ async fn replayed(
     Ok(false)
 }
 
-/// Notes the slash-command keys of decisions whose write ended with `outcome`: remembered if
-/// committed; if it is unknown whether they were (the connection failed at `COMMIT`, or after
-/// it), the memory is dropped, and read again from the database at the next command.
+/// Notes the slash-command keys of decisions whose write ended with `outcome`: see
+/// [`remember`] and [`forget_if_unsure`].
 fn settle<T>(
     recent: &mut Option<RecentCommands>,
     decisions: &[NewDecision],
     outcome: &StoreResult<T>,
 ) {
     match outcome {
-        Ok(_) => {
-            if let Some(recent) = recent {
-                for (tenant, key) in replays::command_keys(decisions) {
-                    recent.remember(tenant, key);
-                }
-            }
+        Ok(_) => remember(recent, decisions),
+        Err(error) => forget_if_unsure(recent, error),
+    }
+}
+
+/// Notes the slash-command keys of committed decisions.
+fn remember(recent: &mut Option<RecentCommands>, decisions: &[NewDecision]) {
+    if let Some(recent) = recent {
+        for (tenant, key) in replays::command_keys(decisions) {
+            recent.remember(tenant, key);
         }
-        Err(error) if error.is_refusal() || matches!(error, StoreError::Stale) => {}
-        Err(_) => *recent = None,
+    }
+}
+
+/// After a failed write: unless the database refused it (so nothing was committed), it is
+/// unknown whether it was (the connection failed at `COMMIT`, or after it), so the memory is
+/// dropped, and read again from the database at the next command.
+fn forget_if_unsure(recent: &mut Option<RecentCommands>, error: &StoreError) {
+    if !error.is_refusal() && !matches!(error, StoreError::Stale) {
+        *recent = None;
     }
 }
 
@@ -316,7 +325,7 @@ async fn commit(
     match written {
         Ok(written) => {
             for job in batch.iter() {
-                settle(recent, job.decisions(), &Ok(()));
+                remember(recent, job.decisions());
             }
             let mut decisions = written.decisions.into_iter();
             let mut events = written.events.into_iter();
@@ -357,18 +366,14 @@ async fn commit(
                     tracing::warn!(%error, "write collided with another transaction; trying it again");
                     job.write_alone(pool, recent).await;
                 } else {
-                    let failed: StoreResult<()> = Err(error);
-                    settle(recent, job.decisions(), &failed);
-                    if let Err(error) = failed {
-                        job.fail(error);
-                    }
+                    forget_if_unsure(recent, &error);
+                    job.fail(error);
                 }
             }
         }
         Err(error) => {
             tracing::error!(%error, size = batch.len(), "batch failed; nothing in it was committed");
-            // Whether a failure at `COMMIT` kept the batch is not known here.
-            *recent = None;
+            forget_if_unsure(recent, &error);
             let reason = error.to_string();
             for job in batch.drain(..) {
                 job.fail(StoreError::Unavailable(reason.clone()));

@@ -54,12 +54,11 @@ fn is_command_key(key: &str) -> bool {
 }
 
 /// The slash-command keys among `decisions`, with their tenants.
-pub(super) fn command_keys(decisions: &[NewDecision]) -> Vec<(TenantId, &str)> {
+pub(super) fn command_keys(decisions: &[NewDecision]) -> impl Iterator<Item = (TenantId, &str)> {
     decisions
         .iter()
         .filter_map(|d| Some((d.tenant, d.idempotency_key.as_deref()?)))
         .filter(|(_, key)| is_command_key(key))
-        .collect()
 }
 
 /// The keys the writer committed for the most recent seconds of signed time.
