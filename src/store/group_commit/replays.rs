@@ -7,14 +7,14 @@
 //! accepts a signature only within five minutes of its timestamp, so such a key can only come
 //! again for a few minutes. SQLite's migration 0019 therefore leaves these keys out of the
 //! unique index and indexes them by second instead (an index that grows at its end), and the
-//! writer, the one process writing the file, remembers fingerprints of the keys it committed
-//! for the last [`HORIZON`] seconds of signed time. A key it can vouch for as new goes straight
-//! into the batch; any other (an older second, a fingerprint it holds) is looked up in the
-//! index, which decides whether it is a replay.
+//! writer, the one process writing the file, keeps a Bloom filter of the keys it committed in
+//! each of the last [`HORIZON`] + 1 seconds of signed time. A key the filter of its second has
+//! certainly not seen goes straight into the batch; any other (an older second, a key the
+//! filter may hold) is looked up in the index, which decides whether it is a replay.
 //! Every other idempotency key, and every key on PostgreSQL, stays unique in the database.
 
+use std::collections::BTreeMap;
 use std::collections::hash_map::RandomState;
-use std::collections::{BTreeMap, HashSet};
 use std::hash::BuildHasher;
 
 use sqlx::AnyPool;
@@ -28,9 +28,13 @@ const PREFIX: &str = "slack-command:";
 /// The key's prefix and its ten-digit second: the length the index by second reads.
 const SECOND_END: usize = PREFIX.len() + 10;
 /// How many seconds before the newest one seen the writer keeps the keys of. Commands reach
-/// Cadence within a second of being signed; later ones are looked up in the database. Each
-/// second kept holds a fingerprint per command (about 300 KB at 15,000 commands a second).
+/// Cadence within a second of being signed; later ones are looked up in the database.
 const HORIZON: i64 = 1;
+/// Bits in a second's filter: 64 KiB, whatever the rate. At 20,000 commands in a second, one
+/// new key in about 800 is taken for a possible replay and looked up; at 100,000, one in 12.
+const FILTER_BITS: usize = 1 << 19;
+/// Bits a key sets, and tests, in its second's filter.
+const PROBES: u32 = 3;
 
 /// The idempotency key of a slash command signed at `timestamp` (Unix seconds) with
 /// `signature`: the same bytes sent again make the same key.
@@ -66,10 +70,10 @@ pub(super) struct RecentCommands {
     /// Every key of a second at or after this one that the database holds is in `seconds`;
     /// of earlier seconds the writer knows nothing.
     floor: i64,
-    /// Fingerprints of the committed keys, by second. A fingerprint found may be another key's
-    /// (one chance in 2⁶⁴), so a match is confirmed in the database before anyone is told.
-    seconds: BTreeMap<i64, HashSet<u64>>,
-    /// Keyed per process: no request can aim at another's fingerprint.
+    /// The committed keys, by second. A filter that holds a key may have had only other keys
+    /// set its bits, so a match is confirmed in the database before anyone is told.
+    seconds: BTreeMap<i64, Filter>,
+    /// Keyed per process: no request can aim its key at the bits of another's.
     hashing: RandomState,
 }
 
@@ -98,8 +102,8 @@ impl RecentCommands {
         self.hashing.hash_one((tenant.0, key))
     }
 
-    /// Whether `key` is certainly not committed: its second is one the writer keeps, and the
-    /// key is not among that second's.
+    /// Whether `key` is certainly not committed: its second is one the writer keeps, and that
+    /// second's filter has not seen it.
     pub(super) fn is_new(&self, tenant: TenantId, key: &str) -> bool {
         let Some(second) = second_of(key).filter(|s| *s >= self.floor) else {
             return false;
@@ -107,7 +111,7 @@ impl RecentCommands {
         let fingerprint = self.fingerprint(tenant, key);
         self.seconds
             .get(&second)
-            .is_none_or(|keys| !keys.contains(&fingerprint))
+            .is_none_or(|filter| !filter.may_hold(fingerprint))
     }
 
     /// Notes a committed key, and forgets the seconds that fell behind the horizon.
@@ -116,7 +120,10 @@ impl RecentCommands {
             return;
         };
         let fingerprint = self.fingerprint(tenant, key);
-        self.seconds.entry(second).or_default().insert(fingerprint);
+        self.seconds
+            .entry(second)
+            .or_insert_with(Filter::empty)
+            .insert(fingerprint);
         let Some(newest) = self.seconds.last_key_value().map(|(s, _)| *s) else {
             return;
         };
@@ -125,6 +132,38 @@ impl RecentCommands {
             self.floor = floor;
             self.seconds = self.seconds.split_off(&floor);
         }
+    }
+}
+
+/// A Bloom filter of one second's keys: it never says a committed key is new, and says a new
+/// key may be committed only rarely (see [`FILTER_BITS`]).
+struct Filter(Box<[u64]>);
+
+impl Filter {
+    fn empty() -> Self {
+        Filter(vec![0; FILTER_BITS / 64].into_boxed_slice())
+    }
+
+    /// The bits a fingerprint stands for: its two halves combined as `h1 + i·h2`, which serves
+    /// as well as that many independent hashes (Kirsch and Mitzenmacher).
+    fn bits(fingerprint: u64) -> impl Iterator<Item = (usize, u64)> {
+        let (h1, h2) = (fingerprint as u32, (fingerprint >> 32) as u32);
+        (0..PROBES).map(move |i| {
+            let bit = h1.wrapping_add(i.wrapping_mul(h2)) as usize % FILTER_BITS;
+            (bit / 64, 1 << (bit % 64))
+        })
+    }
+
+    fn insert(&mut self, fingerprint: u64) {
+        for (word, mask) in Self::bits(fingerprint) {
+            if let Some(word) = self.0.get_mut(word) {
+                *word |= mask;
+            }
+        }
+    }
+
+    fn may_hold(&self, fingerprint: u64) -> bool {
+        Self::bits(fingerprint).all(|(word, mask)| self.0.get(word).is_none_or(|w| w & mask != 0))
     }
 }
 
@@ -195,6 +234,22 @@ mod tests {
             !recent.is_new(tenant, &command_key(1_764_643_200, "v0=ef")),
             "nothing of that second is vouched for any more"
         );
+    }
+
+    #[test]
+    fn a_second_filter_holds_every_key_it_saw_and_few_it_did_not() {
+        let hashing = RandomState::new();
+        let mut filter = Filter::empty();
+        let seen: Vec<u64> = (0..20_000u32).map(|i| hashing.hash_one(i)).collect();
+        for fingerprint in &seen {
+            filter.insert(*fingerprint);
+        }
+        assert!(seen.iter().all(|f| filter.may_hold(*f)));
+        let taken_for_seen = (20_000..40_000u32)
+            .filter(|i| filter.may_hold(hashing.hash_one(i)))
+            .count();
+        // About 25 expected (one in 800); a hundred would mean the bits are not spread.
+        assert!(taken_for_seen < 100, "{taken_for_seen} of 20,000 new keys");
     }
 
     #[test]
