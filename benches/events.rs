@@ -462,11 +462,19 @@ async fn to_prompt() {
         .await
         .unwrap();
     let mut acked: HashMap<usize, Instant> = HashMap::new();
+    let (mut failed, mut first_failure) = (0, None);
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
     for sprint in 1..=200 {
         ticker.tick().await;
-        if send(&mut connection, sprint).await.is_ok() {
-            acked.insert(sprint, Instant::now());
+        match send(&mut connection, sprint).await {
+            Ok(()) => {
+                acked.insert(sprint, Instant::now());
+            }
+            // A send that fails is not timed; say so, with why the first one failed.
+            Err(error) => {
+                failed += 1;
+                first_failure.get_or_insert(format!("sprint {sprint}: {error}"));
+            }
         }
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -481,6 +489,9 @@ async fn to_prompt() {
         })
         .collect();
     delays.sort_unstable();
+    if let Some(first) = first_failure {
+        println!("acknowledgement → prompt: {failed} of 200 sends failed, the first {first}");
+    }
     println!(
         "acknowledgement → prompt at the stand-in: {} of {} prompts received, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         delays.len(),
