@@ -135,8 +135,8 @@ impl RecentCommands {
     }
 }
 
-/// A Bloom filter of one second's keys: it never says a committed key is new, and says a new
-/// key may be committed only rarely (see [`FILTER_BITS`]).
+/// A Bloom filter of one second's keys: it never takes a committed key for new, and takes a
+/// new key for a possibly committed one only rarely (see [`FILTER_BITS`]).
 struct Filter(Box<[u64]>);
 
 impl Filter {
