@@ -452,6 +452,9 @@ async fn bare_acknowledgement(database: Database, seconds: u64, connections: usi
     load.rps()
 }
 
+/// Events sent one at a time, at 10 a second, to time each one's prompt.
+const TIMED_EVENTS: usize = 200;
+
 async fn to_prompt() {
     let dir = tempfile::tempdir().unwrap();
     let database = Database::sqlite(dir.path(), "cadence");
@@ -464,7 +467,7 @@ async fn to_prompt() {
     let mut acked: HashMap<usize, Instant> = HashMap::new();
     let (mut failed, mut first_failure) = (0, None);
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
-    for sprint in 1..=200 {
+    for sprint in 1..=TIMED_EVENTS {
         ticker.tick().await;
         match send(&mut connection, sprint).await {
             Ok(()) => {
@@ -490,7 +493,9 @@ async fn to_prompt() {
         .collect();
     delays.sort_unstable();
     if let Some(first) = first_failure {
-        println!("acknowledgement → prompt: {failed} of 200 sends failed, the first {first}");
+        println!(
+            "acknowledgement → prompt: {failed} of {TIMED_EVENTS} sends failed, the first {first}"
+        );
     }
     println!(
         "acknowledgement → prompt at the stand-in: {} of {} prompts received, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
